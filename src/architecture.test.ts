@@ -1,0 +1,97 @@
+// Enforces the one-way shape of ../shared/STYLE.md: who may import whom, by folder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'dist') {
+      continue;
+    }
+    if (statSync(path).isDirectory()) {
+      out.push(...sources(path));
+    } else if (/\.(ts|tsx)$/.test(name)) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+/** Top folder of a repo path: "src/calls", "src/simulator", "web", ... */
+function area(path: string): string {
+  const parts = relative(root, path).split('/');
+  return parts[0] === 'src' && parts.length > 2 ? `src/${parts[1]}` : parts[0] === 'src' ? 'src' : parts[0]!;
+}
+
+function relativeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)];
+  return specs.map((m) => m[1] ?? m[2] ?? '').filter((s) => s.startsWith('.'));
+}
+
+// Which areas each area must never import.
+const forbidden: Record<string, readonly string[]> = {
+  'src/phone': ['src/calls', 'src/lookup', 'src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
+  'src/shared': ['src/calls', 'src/lookup', 'src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
+  'src/calls': ['src/lookup', 'src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
+  'src/lookup': ['src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
+  'src/pops': ['src/goto', 'src/store', 'src/server', 'src/simulator'],
+  'src/goto': ['src/lookup', 'src/pops', 'src/store', 'src/server', 'src/simulator'],
+  'src/store': ['src/pops', 'src/server', 'src/simulator', 'src/goto'],
+  'src/server': ['src/simulator'],
+};
+
+test('the simulator imports nothing from the product', () => {
+  for (const file of sources(join(root, 'src/simulator'))) {
+    for (const spec of relativeImports(file)) {
+      const target = resolve(dirname(file), spec);
+      assert.ok(
+        area(target) === 'src/simulator',
+        `${relative(root, file)} imports ${spec}: the simulator must share no code with the product`,
+      );
+    }
+  }
+});
+
+test('only the CLI and the composition root may start the simulator', () => {
+  for (const file of [...sources(join(root, 'src')), ...sources(join(root, 'web'))]) {
+    const from = area(file);
+    if (from === 'src/simulator' || from === 'src/cli' || relative(root, file) === 'src/main.ts') {
+      continue;
+    }
+    if (file.endsWith('.test.ts') || from === 'src/app') {
+      continue; // end-to-end tests and the composition root start the simulator as a separate server
+    }
+    for (const spec of relativeImports(file)) {
+      assert.notEqual(area(resolve(dirname(file), spec)), 'src/simulator', `${relative(root, file)} imports ${spec}`);
+    }
+  }
+});
+
+test('core folders do not import adapters, and data flows one way', () => {
+  for (const file of sources(join(root, 'src'))) {
+    const from = area(file);
+    const banned = forbidden[from] ?? [];
+    if (file.endsWith('.test.ts')) {
+      continue; // tests may wire real adapters
+    }
+    for (const spec of relativeImports(file)) {
+      const to = area(resolve(dirname(file), spec));
+      assert.ok(!banned.includes(to), `${relative(root, file)} (${from}) must not import ${to} (${spec})`);
+    }
+  }
+});
+
+test('the browser app imports only the shared types', () => {
+  for (const file of sources(join(root, 'web'))) {
+    for (const spec of relativeImports(file)) {
+      const to = area(resolve(dirname(file), spec));
+      assert.ok(to === 'web' || to === 'src/shared', `${relative(root, file)} imports ${spec}`);
+    }
+  }
+});

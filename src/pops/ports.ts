@@ -1,0 +1,39 @@
+// Ports of pops/: agents' settings and sessions (store/), and the fan-out to browsers (server/).
+import type { Card } from '../shared/messages.ts';
+
+export interface AgentSettings {
+  /** GoTo principal (email) of the agent. */
+  readonly principal: string;
+  readonly displayName: string | null;
+  /** Every line the agent has in GoTo (from /users/v1/lines). */
+  readonly lines: readonly { readonly id: string; readonly extension: string | null; readonly name: string | null }[];
+  /** Lines that pop; null means all of the agent's lines. */
+  readonly popLines: readonly string[] | null;
+  readonly desktopNotifications: boolean;
+  readonly role: 'agent' | 'supervisor';
+}
+
+export interface AgentStore {
+  getAgent(principal: string): Promise<AgentSettings | null>;
+  saveAgent(settings: AgentSettings): Promise<void>;
+  listAgents(): Promise<AgentSettings[]>;
+}
+
+export interface WebSession {
+  readonly id: string;
+  readonly principal: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface SessionStore {
+  createSession(session: WebSession): Promise<void>;
+  getSession(id: string): Promise<WebSession | null>;
+  deleteSession(id: string): Promise<void>;
+}
+
+/** Delivers card updates to the agents' browsers (in memory now; Postgres NOTIFY for several instances later). */
+export interface PushHub {
+  /** Sends the card to each listed agent's open sockets. */
+  publish(principals: readonly string[], card: Card): void;
+}
