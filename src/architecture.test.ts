@@ -30,14 +30,32 @@ function area(path: string): string {
 
 function relativeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)];
+  const specs = [
+    ...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ];
   return specs.map((m) => m[1] ?? m[2] ?? '').filter((s) => s.startsWith('.'));
 }
 
 // Which areas each area must never import.
 const forbidden: Record<string, readonly string[]> = {
-  'src/phone': ['src/calls', 'src/lookup', 'src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
-  'src/shared': ['src/calls', 'src/lookup', 'src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
+  'src/phone': [
+    'src/calls',
+    'src/lookup',
+    'src/pops',
+    'src/goto',
+    'src/store',
+    'src/server',
+    'src/simulator',
+  ],
+  'src/shared': [
+    'src/calls',
+    'src/lookup',
+    'src/pops',
+    'src/goto',
+    'src/store',
+    'src/server',
+    'src/simulator',
+  ],
   'src/calls': ['src/lookup', 'src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
   'src/lookup': ['src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
   'src/pops': ['src/goto', 'src/store', 'src/server', 'src/simulator'],
@@ -68,7 +86,11 @@ test('only the CLI and the composition root may start the simulator', () => {
       continue; // end-to-end tests and the composition root start the simulator as a separate server
     }
     for (const spec of relativeImports(file)) {
-      assert.notEqual(area(resolve(dirname(file), spec)), 'src/simulator', `${relative(root, file)} imports ${spec}`);
+      assert.notEqual(
+        area(resolve(dirname(file), spec)),
+        'src/simulator',
+        `${relative(root, file)} imports ${spec}`,
+      );
     }
   }
 });

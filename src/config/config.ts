@@ -49,11 +49,13 @@ const envSchema = z.object({
   GOTO_CLIENT_ID: z.string().optional(),
   /** GoTo OAuth client secret. */
   GOTO_CLIENT_SECRET: z.string().optional(),
+  /**
+   * A GoTo personal access token of an account admin: screenpop exchanges it (PAT grant) for the account-wide
+   * Call Events connection. Without it, the first admin who signs in connects the account.
+   */
+  GOTO_PERSONAL_ACCESS_TOKEN: z.string().optional(),
   /** GoTo account key to subscribe to; default: found through the lines / admin APIs. */
-  GOTO_ACCOUNT_KEY: z
-    .string()
-    .regex(/^\d+$/)
-    .optional(),
+  GOTO_ACCOUNT_KEY: z.string().regex(/^\d+$/).optional(),
   /** Which GoTo API drives pops: the current Call Events API, or the legacy Realtime v2 API. */
   GOTO_EVENT_SOURCE: z.enum(['call-events', 'realtime']).default('call-events'),
   /** GoTo OAuth base URL. */
@@ -90,6 +92,7 @@ export interface Config {
   readonly goto: {
     readonly clientId: string | null;
     readonly clientSecret: string | null;
+    readonly personalAccessToken: string | null;
     readonly accountKey: string | null;
     readonly eventSource: 'call-events' | 'realtime';
     readonly authUrl: string;
@@ -152,6 +155,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     goto: {
       clientId: e.GOTO_CLIENT_ID ?? null,
       clientSecret: e.GOTO_CLIENT_SECRET ?? null,
+      personalAccessToken: e.GOTO_PERSONAL_ACCESS_TOKEN ?? null,
       accountKey: e.GOTO_ACCOUNT_KEY ?? null,
       eventSource: e.GOTO_EVENT_SOURCE,
       authUrl: e.GOTO_AUTH_URL,

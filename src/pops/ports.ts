@@ -6,7 +6,11 @@ export interface AgentSettings {
   readonly principal: string;
   readonly displayName: string | null;
   /** Every line the agent has in GoTo (from /users/v1/lines). */
-  readonly lines: readonly { readonly id: string; readonly extension: string | null; readonly name: string | null }[];
+  readonly lines: readonly {
+    readonly id: string;
+    readonly extension: string | null;
+    readonly name: string | null;
+  }[];
   /** Lines that pop; null means all of the agent's lines. */
   readonly popLines: readonly string[] | null;
   readonly desktopNotifications: boolean;

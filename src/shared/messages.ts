@@ -91,6 +91,4 @@ export type ServerMessage =
   | { readonly type: 'error'; readonly code: string; readonly message: string };
 
 /** Browser → server. */
-export type ClientMessage =
-  | { readonly type: 'resume'; readonly cursor: number }
-  | { readonly type: 'ping' };
+export type ClientMessage = { readonly type: 'resume'; readonly cursor: number } | { readonly type: 'ping' };

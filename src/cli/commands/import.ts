@@ -1,0 +1,4 @@
+// screenpop import: placeholder until its owner lands it.
+export async function run(_args: string[]): Promise<void> {
+  throw new Error('screenpop import is not built yet');
+}

@@ -1,0 +1,146 @@
+// The JSON HTTP API between server/ and the browser app: routes, bodies and the records they carry.
+// server/ validates bodies with zod schemas that match these types; web/ calls the routes.
+
+export interface ContactPhone {
+  /** As typed or imported ("(312) 555-0140 x12"). */
+  readonly raw: string;
+  /** Normalized with the default region; null when it does not parse. */
+  readonly e164: string | null;
+  readonly label: string | null;
+}
+
+export interface Ticket {
+  readonly id: string;
+  readonly title: string;
+  readonly status: string;
+  readonly url: string | null;
+}
+
+export interface Appointment {
+  /** Epoch ms. */
+  readonly at: number;
+  readonly title: string;
+}
+
+export interface Contact {
+  readonly id: string;
+  readonly name: string;
+  readonly company: string | null;
+  readonly email: string | null;
+  readonly tier: string | null;
+  readonly tags: readonly string[];
+  readonly notes: string | null;
+  readonly custom: Readonly<Record<string, string>>;
+  readonly phones: readonly ContactPhone[];
+  readonly tickets: readonly Ticket[];
+  readonly appointments: readonly Appointment[];
+  /** Id in the CRM / source system; upsert key for imports. */
+  readonly externalId: string | null;
+  /** Link to the record in the CRM. */
+  readonly recordUrl: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** What callers supply to create or replace a contact: phones as typed; the store normalizes them. */
+export interface ContactInput {
+  readonly name: string;
+  readonly company?: string | null;
+  readonly email?: string | null;
+  readonly tier?: string | null;
+  readonly tags?: readonly string[];
+  readonly notes?: string | null;
+  readonly custom?: Readonly<Record<string, string>>;
+  readonly phones?: readonly { readonly raw: string; readonly label?: string | null }[];
+  readonly tickets?: readonly Ticket[];
+  readonly appointments?: readonly Appointment[];
+  readonly externalId?: string | null;
+  readonly recordUrl?: string | null;
+}
+
+/** One row of the call log (an ended call, plus what the agent wrote after it). */
+export interface CallLogEntry {
+  readonly callId: string;
+  readonly direction: 'inbound' | 'outbound' | 'internal';
+  readonly callerE164: string | null;
+  readonly callerRaw: string;
+  readonly callerName: string | null;
+  readonly withheld: boolean;
+  readonly dialed: string | null;
+  /** Lines that rang or took part. */
+  readonly lineIds: readonly string[];
+  readonly answeredBy: string | null;
+  readonly answeredByName: string | null;
+  readonly startedAt: number;
+  readonly answeredAt: number | null;
+  readonly endedAt: number;
+  readonly outcome: 'answered' | 'missed' | 'abandoned';
+  readonly contactId: string | null;
+  readonly notes: string | null;
+  readonly disposition: string | null;
+  /** Who wrote the notes (agent principal / email). */
+  readonly notesBy: string | null;
+  readonly notesAt: number | null;
+}
+
+/** GET /api/me */
+export interface Me {
+  readonly principal: string;
+  readonly displayName: string | null;
+  readonly role: 'agent' | 'supervisor';
+  readonly lines: readonly {
+    readonly id: string;
+    readonly extension: string | null;
+    readonly name: string | null;
+  }[];
+  /** Lines that pop; null = all. */
+  readonly popLines: readonly string[] | null;
+  readonly desktopNotifications: boolean;
+}
+
+/** PUT /api/me/settings */
+export interface SettingsBody {
+  readonly popLines: readonly string[] | null;
+  readonly desktopNotifications: boolean;
+}
+
+/** PUT /api/calls/:id/notes */
+export interface NotesBody {
+  readonly notes: string | null;
+  readonly disposition: string | null;
+}
+
+/** POST /api/pins */
+export interface PinBody {
+  readonly e164: string;
+  readonly contactId: string;
+}
+
+/** Every error response: a stable snake_case code, a message a user can act on, a correlation id for 500s. */
+export interface ApiError {
+  readonly error: string;
+  readonly message: string;
+  readonly correlationId?: string;
+  readonly details?: readonly { readonly path: string; readonly message: string }[];
+}
+
+/**
+ * Routes (all JSON, all under the session cookie unless noted):
+ *   GET  /auth/login              302 to GoTo sign-in (no session needed)
+ *   GET  /auth/callback           OAuth redirect target; sets the httpOnly session cookie
+ *   POST /auth/logout
+ *   GET  /api/me                  Me
+ *   PUT  /api/me/settings         SettingsBody → Me
+ *   GET  /api/cards               { items: Card[] } the agent's live and recent cards
+ *   GET  /api/contacts?q=&limit=&offset=        { items: Contact[], total }
+ *   POST /api/contacts            ContactInput → 201 Contact
+ *   GET|PUT|DELETE /api/contacts/:id
+ *   GET  /api/calls?number=&outcome=&line=&q=&before=&limit=   { items: CallLogEntry[] }
+ *   GET  /api/calls/:id           CallLogEntry
+ *   PUT  /api/calls/:id/notes     NotesBody → CallLogEntry
+ *   GET  /api/calls/:id/trace     the call's trace (events, transitions, recoveries)
+ *   POST /api/pins                PinBody → 204;  DELETE /api/pins/:e164 → 204
+ *   GET  /api/openapi.json        OpenAPI 3 document of these routes (no session needed)
+ *   GET  /api/push                WebSocket: ServerMessage / ClientMessage (src/shared/messages.ts)
+ *   GET  /healthz, /metrics       (no session needed)
+ */
