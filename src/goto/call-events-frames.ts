@@ -1,0 +1,103 @@
+// Channel frames and webhook bodies → what they mean: a call snapshot, a channel control message, or nothing for us.
+import type { CallSnapshotEvent } from '../calls/types.ts';
+import type { PhoneOptions } from '../phone/phone.ts';
+import { PhoneCache } from './party.ts';
+import { callStateContentSchema, frameSchema, notificationSchema } from './call-events-schema.ts';
+import { CallStateError, normalizeCallState } from './call-state-normalizer.ts';
+import type { z } from 'zod';
+
+export type ChannelControl = 'refresh-required' | 'to-be-closed';
+
+export type FrameResult =
+  | { readonly kind: 'event'; readonly event: CallSnapshotEvent }
+  | { readonly kind: 'control'; readonly control: ChannelControl }
+  /** A notification of another source or type on the same channel (§9.4 #6): not an error. */
+  | { readonly kind: 'ignored'; readonly reason: string }
+  /** Not parseable or not meaningful: counted and logged by the caller, never thrown. */
+  | { readonly kind: 'invalid'; readonly error: string };
+
+const caches = new WeakMap<PhoneOptions, PhoneCache>();
+
+/** One PhoneCache per options object, so the pure functions below still share the memo. */
+export function phoneCacheFor(options: PhoneOptions): PhoneCache {
+  let cache = caches.get(options);
+  if (cache === undefined) {
+    cache = new PhoneCache(options);
+    caches.set(options, cache);
+  }
+  return cache;
+}
+
+const CONTROL: Readonly<Record<string, ChannelControl>> = {
+  WEBSOCKET_REFRESH_REQUIRED: 'refresh-required',
+  WEBSOCKET_TO_BE_CLOSED: 'to-be-closed',
+};
+
+function issues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Normalizes the notification object itself (`frame.data`, or a webhook body). */
+function fromNotification(data: z.infer<typeof notificationSchema>, phone: PhoneOptions): FrameResult {
+  const control = data.type == null ? undefined : CONTROL[data.type];
+  if (control !== undefined) {
+    return { kind: 'control', control };
+  }
+  if (data.source !== 'call-events' || data.type !== 'call-state') {
+    return { kind: 'ignored', reason: `${data.source ?? '?'}/${data.type ?? '?'}` };
+  }
+  const content = callStateContentSchema.safeParse(data.content);
+  if (!content.success) {
+    return { kind: 'invalid', error: `call-state content: ${issues(content.error)}` };
+  }
+  try {
+    const { metadata, state } = content.data;
+    return {
+      kind: 'event',
+      event: normalizeCallState(metadata, state, data.id ?? null, phoneCacheFor(phone)),
+    };
+  } catch (error) {
+    if (error instanceof CallStateError) {
+      return { kind: 'invalid', error: error.message };
+    }
+    throw error;
+  }
+}
+
+/**
+ * One WebSocket text frame of a notification channel (§5.6). Control messages may come as bare strings
+ * ("WEBSOCKET_REFRESH_REQUIRED", possibly quoted) instead of JSON envelopes [3P]; both are accepted.
+ */
+export function normalizeCallEventsFrame(text: string, phone: PhoneOptions): FrameResult {
+  const bare = text.trim().replace(/^"(.*)"$/, '$1');
+  const control = CONTROL[bare];
+  if (control !== undefined) {
+    return { kind: 'control', control };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: 'invalid', error: 'frame is not JSON' };
+  }
+  const frame = frameSchema.safeParse(json);
+  if (!frame.success) {
+    return { kind: 'invalid', error: `frame: ${issues(frame.error)}` };
+  }
+  if (frame.data.data == null) {
+    return { kind: 'ignored', reason: 'frame without data' };
+  }
+  return fromNotification(frame.data.data, phone);
+}
+
+/** A webhook POST body: the bare `data` object, null members left out (§5.7). */
+export function normalizeWebhookBody(body: unknown, phone: PhoneOptions): FrameResult {
+  const data = notificationSchema.safeParse(body);
+  if (!data.success) {
+    return { kind: 'invalid', error: `webhook body: ${issues(data.error)}` };
+  }
+  return fromNotification(data.data, phone);
+}
