@@ -108,8 +108,21 @@ export interface SimFaults {
   keepalives: boolean;
 }
 
+/** Start-up settings of the telephony part (simulated seconds), from startSimulator's options. */
+export interface SimTelephonyOptions {
+  /** Notification-channel WebSocket lifetime (reference §11 #2: default 1200). */
+  readonly channelLifetimeSeconds: number;
+  /** Delay between a call's ENDING and its REPORT_SUMMARY (default 150, i.e. 2.5 minutes). */
+  readonly reportDelaySeconds: number;
+  /** Legacy Realtime session idle expiry (reference §11 #18: default 900). */
+  readonly realtimeIdleSeconds: number;
+  /** Legacy Realtime keepalive interval (reference §11 #18: default 30). */
+  readonly keepaliveSeconds: number;
+}
+
 export interface SimContext {
   readonly directory: SimDirectory;
+  readonly options: SimTelephonyOptions;
   readonly clock: SimClock;
   readonly faults: SimFaults;
   /** http://127.0.0.1:PORT — every GoTo host (auth, api, admin, realtime, webrtc) is this one origin. */
