@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AgentDirectory } from './audience.ts';
+import { MemoryPushHub } from './memory-push-hub.ts';
+import { PopService, type CardLookup } from './pop-service.ts';
+import type { CardEnrichment } from './card-builder.ts';
+import { agent, call, leg } from './test-calls.ts';
+import type { Call } from '../calls/types.ts';
+
+const silent = { info: () => {}, warn: () => {} };
+
+function setup() {
+  const directory = new AgentDirectory([]);
+  directory.put(agent('dana@x', ['line-1']));
+  directory.put(agent('eli@x', ['line-2']));
+  const hub = new MemoryPushHub();
+  const updates: { call: Call; update: (e: CardEnrichment) => void }[] = [];
+  const lookup: CardLookup = { start: (c, update) => updates.push({ call: c, update }) };
+  const pops = new PopService({ directory, hub, lookup, log: silent, retentionMs: 60_000 });
+  return { hub, pops, updates };
+}
+
+const found: CardEnrichment = {
+  lookup: { status: 'done', matches: [], unknownReason: 'no match' },
+  history: { lastCall: null, callsLast30Days: 2 },
+  urgency: { level: 'elevated', reason: '2 calls today' },
+  links: [],
+};
+
+test('a ringing call pops for the line’s agent with a pending lookup', () => {
+  const { hub, pops, updates } = setup();
+  pops.onCallChange({
+    call: call({ legs: [leg('line-1', 'ringing')] }),
+    previous: null,
+    reasons: ['created'],
+  });
+  assert.equal(updates.length, 1);
+  const [card] = hub.cards('dana@x');
+  assert.equal(card?.phase, 'ringing');
+  assert.equal(card?.lookup.status, 'pending');
+  assert.deepEqual(hub.cards('eli@x'), []);
+  pops.close();
+});
+
+test('the lookup result updates the card with a higher version', () => {
+  const { hub, pops, updates } = setup();
+  pops.onCallChange({
+    call: call({ legs: [leg('line-1', 'ringing')] }),
+    previous: null,
+    reasons: ['created'],
+  });
+  updates[0]?.update(found);
+  const [card] = hub.cards('dana@x');
+  assert.equal(card?.version, 2);
+  assert.equal(card?.urgency.level, 'elevated');
+  pops.close();
+});
+
+test('the lookup starts once per call', () => {
+  const { pops, updates } = setup();
+  const c = call({ legs: [leg('line-1', 'ringing')] });
+  pops.onCallChange({ call: c, previous: null, reasons: ['created'] });
+  pops.onCallChange({ call: { ...c, phase: 'connected', version: 2 }, previous: c, reasons: ['answered'] });
+  assert.equal(updates.length, 1);
+  pops.close();
+});
+
+test('answered by another agent and ended: both agents see every step', () => {
+  const { hub, pops } = setup();
+  const ringing = call({ legs: [leg('line-1', 'ringing'), leg('line-2', 'ringing')] });
+  pops.onCallChange({ call: ringing, previous: null, reasons: ['created'] });
+  const answered = call({
+    legs: [leg('line-2', 'connected', 'Eli')],
+    answeredBy: 'line-2',
+    phase: 'connected',
+  });
+  pops.onCallChange({ call: answered, previous: ringing, reasons: ['answered'] });
+  const ended = call({ legs: [], answeredBy: 'line-2', phase: 'ended', outcome: 'answered', endedAt: 9 });
+  pops.onCallChange({ call: ended, previous: answered, reasons: ['ended'] });
+  for (const principal of ['dana@x', 'eli@x']) {
+    const [card] = hub.cards(principal);
+    assert.equal(card?.phase, 'ended');
+    assert.equal(card?.answeredBy?.name, 'Eli');
+    assert.equal(card?.version, 3);
+  }
+  pops.close();
+});
+
+test('an agent who signs in while their line rings gets the live card', () => {
+  const { hub, pops } = setup();
+  pops.onCallChange({
+    call: call({ legs: [leg('line-5', 'ringing')] }),
+    previous: null,
+    reasons: ['created'],
+  });
+  assert.deepEqual(hub.cards('fay@x'), []);
+  pops.agentChanged(agent('fay@x', ['line-5']));
+  assert.equal(hub.cards('fay@x')[0]?.callId, 'conv-1');
+  assert.equal(pops.canSee('fay@x', 'conv-1'), true);
+  assert.equal(pops.canSee('eli@x', 'conv-1'), false);
+  pops.close();
+});
+
+test('saved notes show on the call’s card', () => {
+  const { hub, pops } = setup();
+  pops.onCallChange({
+    call: call({ legs: [leg('line-1', 'ringing')] }),
+    previous: null,
+    reasons: ['created'],
+  });
+  pops.notesSaved('conv-1', { text: 'wants a callback', disposition: 'follow-up' });
+  assert.deepEqual(hub.cards('dana@x')[0]?.notes, { text: 'wants a callback', disposition: 'follow-up' });
+  pops.close();
+});

@@ -1,0 +1,171 @@
+// Turns the tracker's call changes and the lookup's results into versioned cards for the right agents.
+import { CallAudience, type AgentDirectory } from './audience.ts';
+import { buildCard, pendingEnrichment, type CardEnrichment } from './card-builder.ts';
+import type { Call, CallChange } from '../calls/types.ts';
+import type { Card, CardLine } from '../shared/messages.ts';
+import type { AgentSettings, PushHub } from './ports.ts';
+
+/** The caller lookup as pops sees it: a first result within the budget, then late updates. */
+export interface CardLookup {
+  start(call: Call, update: (enrichment: CardEnrichment) => void): void;
+}
+
+/** The subset of pino pops writes to. */
+export interface PopLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface PopServiceDeps {
+  readonly directory: AgentDirectory;
+  readonly hub: PushHub;
+  readonly lookup: CardLookup;
+  readonly log: PopLog;
+  /** Called after each publish (metrics: pop latency, cards sent). */
+  readonly published?: (card: Card, recipients: readonly string[]) => void;
+  /** How long an ended call stays routable for late lookup updates and notes, ms. */
+  readonly retentionMs?: number;
+}
+
+interface CallState {
+  call: Call;
+  enrichment: CardEnrichment;
+  version: number;
+  notes: Card['notes'];
+  readonly audience: CallAudience;
+  readonly seenLines: Map<string, CardLine>;
+  readonly sentTo: Set<string>;
+  evict: ReturnType<typeof setTimeout> | null;
+}
+
+export class PopService {
+  private readonly calls = new Map<string, CallState>();
+
+  constructor(private readonly deps: PopServiceDeps) {}
+
+  /** The tracker's sink: every change of every call. */
+  onCallChange(change: CallChange): void {
+    const known = this.calls.get(change.call.id);
+    const state = known ?? this.track(change.call);
+    state.call = change.call;
+    this.publish(state, change.reasons.join(','));
+    if (known === undefined) {
+      this.deps.lookup.start(change.call, (enrichment) => this.onLookup(change.call.id, enrichment));
+    }
+    if (change.call.phase === 'ended' && state.evict === null) {
+      state.evict = setTimeout(() => this.calls.delete(change.call.id), this.deps.retentionMs ?? 15 * 60_000);
+      state.evict.unref();
+    }
+  }
+
+  /** An agent signed in or changed settings: live calls on their lines pop for them right away. */
+  agentChanged(agent: AgentSettings): void {
+    this.deps.directory.put(agent);
+    for (const state of this.calls.values()) {
+      if (state.call.phase !== 'ended') {
+        this.send(state, state.audience.recipients(this.deps.directory), 'agent-changed');
+      }
+    }
+  }
+
+  /** Notes were saved on a call: its card shows them. */
+  notesSaved(callId: string, notes: { text: string | null; disposition: string | null }): void {
+    const state = this.calls.get(callId);
+    if (state === undefined) {
+      return;
+    }
+    state.notes = notes;
+    this.publish(state, 'notes');
+  }
+
+  /** The current card of a call, when the call is still held in memory. */
+  card(callId: string): Card | null {
+    const state = this.calls.get(callId);
+    return state === undefined ? null : this.render(state);
+  }
+
+  /** Whether `principal` may see this call (a recipient now or before). */
+  canSee(principal: string, callId: string): boolean {
+    const state = this.calls.get(callId);
+    if (state === undefined) {
+      return this.deps.directory.isSupervisor(principal);
+    }
+    return state.sentTo.has(principal) || this.deps.directory.isSupervisor(principal);
+  }
+
+  close(): void {
+    for (const state of this.calls.values()) {
+      if (state.evict !== null) {
+        clearTimeout(state.evict);
+      }
+    }
+    this.calls.clear();
+  }
+
+  private track(call: Call): CallState {
+    const state: CallState = {
+      call,
+      enrichment: pendingEnrichment(call),
+      version: 0,
+      notes: null,
+      audience: new CallAudience(),
+      seenLines: new Map(),
+      sentTo: new Set(),
+      evict: null,
+    };
+    this.calls.set(call.id, state);
+    return state;
+  }
+
+  private onLookup(callId: string, enrichment: CardEnrichment): void {
+    const state = this.calls.get(callId);
+    if (state === undefined) {
+      return;
+    }
+    state.enrichment = enrichment;
+    this.publish(state, `lookup:${enrichment.lookup.status}`);
+  }
+
+  private publish(state: CallState, reason: string): void {
+    state.audience.observe(state.call);
+    for (const leg of state.call.legs) {
+      state.seenLines.set(leg.lineId, {
+        lineId: leg.lineId,
+        extension: leg.extension,
+        name: leg.name,
+        state: leg.state,
+      });
+    }
+    state.version += 1;
+    this.send(state, state.audience.recipients(this.deps.directory), reason);
+  }
+
+  private send(state: CallState, recipients: readonly string[], reason: string): void {
+    const card = this.render(state);
+    for (const principal of recipients) {
+      state.sentTo.add(principal);
+    }
+    this.deps.hub.publish(recipients, card);
+    this.deps.log.info(
+      {
+        callId: card.callId,
+        version: card.version,
+        phase: card.phase,
+        recipients: recipients.length,
+        reason,
+      },
+      'card published',
+    );
+    this.deps.published?.(card, recipients);
+  }
+
+  private render(state: CallState): Card {
+    return buildCard({
+      call: state.call,
+      enrichment: state.enrichment,
+      version: state.version,
+      notes: state.notes,
+      seenLines: state.seenLines,
+    });
+  }
+}
