@@ -105,7 +105,8 @@ export function normalizeRealtimeFrame(text: string, ctx: RealtimeFrameContext):
   }
   const phones = phoneCacheFor(ctx.phone);
   const caller = phones.party(data.caller?.number ?? null, data.caller?.name ?? null);
-  const callee = data.callee == null ? null : phones.party(data.callee.number ?? null, data.callee.name ?? null);
+  const callee =
+    data.callee == null ? null : phones.party(data.callee.number ?? null, data.callee.name ?? null);
   const inbound = data.direction !== 'initiator';
   // The far party is the caller when the line receives, the callee when it dials; an extension there = internal.
   const far = inbound ? caller : callee;

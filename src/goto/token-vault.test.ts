@@ -25,7 +25,11 @@ async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise
 test('tokens round-trip through the store and are never stored in clear', async (t) => {
   const dir = await tempDir(t);
   const store = new FileSecretStore(join(dir, 'secrets.json'));
-  const vault = await createTokenVault({ store, secretKey: randomBytes(32).toString('base64'), dataDir: dir });
+  const vault = await createTokenVault({
+    store,
+    secretKey: randomBytes(32).toString('base64'),
+    dataDir: dir,
+  });
   await vault.save('account', tokens);
   assert.deepEqual(await vault.load('account'), tokens);
   const raw = await readFile(join(dir, 'secrets.json'), 'utf8');
@@ -37,7 +41,11 @@ test('tokens round-trip through the store and are never stored in clear', async 
 test('each save uses a fresh IV', async (t) => {
   const dir = await tempDir(t);
   const store = new FileSecretStore(join(dir, 'secrets.json'));
-  const vault = await createTokenVault({ store, secretKey: randomBytes(32).toString('base64'), dataDir: dir });
+  const vault = await createTokenVault({
+    store,
+    secretKey: randomBytes(32).toString('base64'),
+    dataDir: dir,
+  });
   await vault.save('a', tokens);
   const first = await store.getSecret('goto-tokens:a');
   await vault.save('a', tokens);
@@ -57,10 +65,21 @@ test('without a configured key a 0600 key file is generated and reused after a r
 test('a wrong key is a clear error, not garbage', async (t) => {
   const dir = await tempDir(t);
   const store = new FileSecretStore(join(dir, 'secrets.json'));
-  const vault = await createTokenVault({ store, secretKey: randomBytes(32).toString('base64'), dataDir: dir });
+  const vault = await createTokenVault({
+    store,
+    secretKey: randomBytes(32).toString('base64'),
+    dataDir: dir,
+  });
   await vault.save('a', tokens);
-  const other = await createTokenVault({ store, secretKey: randomBytes(32).toString('base64'), dataDir: dir });
-  await assert.rejects(other.load('a'), (e: unknown) => e instanceof VaultError && /cannot be decrypted/.test(e.message));
+  const other = await createTokenVault({
+    store,
+    secretKey: randomBytes(32).toString('base64'),
+    dataDir: dir,
+  });
+  await assert.rejects(
+    other.load('a'),
+    (e: unknown) => e instanceof VaultError && /cannot be decrypted/.test(e.message),
+  );
 });
 
 test('a key of the wrong length is refused at start', async (t) => {
@@ -75,7 +94,11 @@ test('a key of the wrong length is refused at start', async (t) => {
 test('a blob moved to another record does not decrypt (the record key is authenticated)', async (t) => {
   const dir = await tempDir(t);
   const store = new FileSecretStore(join(dir, 'secrets.json'));
-  const vault = await createTokenVault({ store, secretKey: randomBytes(32).toString('base64'), dataDir: dir });
+  const vault = await createTokenVault({
+    store,
+    secretKey: randomBytes(32).toString('base64'),
+    dataDir: dir,
+  });
   await vault.save('a', tokens);
   await store.putSecret('goto-tokens:b', (await store.getSecret('goto-tokens:a'))!);
   await assert.rejects(vault.load('b'), VaultError);
