@@ -1,0 +1,225 @@
+// The caller-lookup service the card builder calls: store matches at once, providers within a time budget,
+// later answers as updates; plus history, urgency and links.
+import type { Clock } from '../calls/ports.ts';
+import type { Call, Party } from '../calls/types.ts';
+import { normalizePhone } from '../phone/phone.ts';
+import type { NormalizedNumber, PhoneOptions } from '../phone/phone.ts';
+import { DAY_MS, EMPTY_HISTORY, HISTORY_DAYS, previousCalls, summarizeHistory } from './history.ts';
+import { fillLinks } from './links.ts';
+import type { LinkTemplate } from './links.ts';
+import { compareMatches, createStoreMatcher, unusableReason } from './matcher.ts';
+import type { StoreMatch } from './matcher.ts';
+import type { CallHistory, CallLogStore, ContactStore, PinStore } from './ports.ts';
+import type { LookupProvider } from './provider.ts';
+import { ProviderRunner } from './provider-runner.ts';
+import type { LookupLog, ProviderRun } from './provider-runner.ts';
+import type { LookupResult, Match, SourceStatus } from './types.ts';
+import { DEFAULT_URGENCY_RULES, evaluateUrgency } from './urgency.ts';
+import type { UrgencyRule } from './urgency.ts';
+
+/** Provider matches rank between an exact store match (1) and a national one (0.8): found by the full number. */
+const PROVIDER_SCORE = 0.9;
+
+export interface CallerLookupOptions {
+  readonly contacts: Pick<ContactStore, 'findPhones' | 'getMany'>;
+  readonly pins: Pick<PinStore, 'getPin'>;
+  readonly callLog: Pick<CallLogStore, 'history'>;
+  readonly providers?: readonly LookupProvider[];
+  /** Providers slower than this update the card later (config lookup.budgetMs). */
+  readonly budgetMs: number;
+  readonly phone: PhoneOptions;
+  readonly clock: Clock;
+  readonly urgencyRules?: readonly UrgencyRule[];
+  readonly linkTemplates?: readonly LinkTemplate[];
+  /** Provider answers kept (per provider and number). */
+  readonly cacheSize?: number;
+  readonly log?: LookupLog;
+}
+
+export type OnUpdate = (result: LookupResult) => void;
+
+export interface CallerLookup {
+  /** Looks up the call's external party; resolves within the budget, then calls onUpdate as late sources answer. */
+  lookup(call: Call, onUpdate?: OnUpdate): Promise<LookupResult>;
+  /** The same for a bare number (REST search, benchmarks). */
+  lookupNumber(raw: string, onUpdate?: OnUpdate, callId?: string): Promise<LookupResult>;
+  /** Cancels provider requests in flight. */
+  close(): void;
+}
+
+/** Inbound and internal calls look up the caller; outbound calls the number dialled. */
+export function externalParty(call: Call): Party {
+  return call.direction === 'outbound' && call.callee !== null ? call.callee : call.caller;
+}
+
+interface Gathered {
+  readonly n: NormalizedNumber;
+  readonly callId: string | null;
+  readonly now: number;
+  readonly store: StoreMatch;
+  readonly storeStatus: SourceStatus;
+  readonly history: CallHistory | null;
+  readonly runs: readonly ProviderRun[];
+}
+
+const NO_HISTORY: CallHistory = { last: null, count: 0, recent: [] };
+
+export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
+  const rules = options.urgencyRules ?? DEFAULT_URGENCY_RULES;
+  const templates = options.linkTemplates ?? [];
+  const matcher = createStoreMatcher(options.contacts, options.pins, options.phone.suffixDigits);
+  const runner = new ProviderRunner(
+    options.providers ?? [],
+    options.clock,
+    options.cacheSize ?? 5000,
+    options.log ?? null,
+  );
+  const historyLimit = Math.max(20, ...rules.map((r) => (r.kind === 'repeat-calls' ? r.calls : 0)));
+
+  function normalize(party: Party): NormalizedNumber {
+    if (party.withheld || party.extension !== null) {
+      const base = normalizePhone('', options.phone);
+      return {
+        ...base,
+        withheld: party.withheld,
+        extension: party.withheld ? null : party.extension,
+        raw: party.raw,
+      };
+    }
+    return { ...normalizePhone(party.e164 ?? party.raw, options.phone), raw: party.raw };
+  }
+
+  function build(g: Gathered): LookupResult {
+    const reason = unusableReason(g.n);
+    const matches = merge(g);
+    const pending = g.runs.some((r) => r.status.state === 'pending');
+    const failed = g.storeStatus.state === 'failed' || g.runs.some((r) => r.status.state === 'failed');
+    const status = pending ? 'pending' : failed ? 'partial' : 'done';
+    const top = matches[0] ?? null;
+    const previous = g.history === null ? [] : previousCalls(g.history, g.callId ?? '');
+    const e164 = g.n.e164;
+    return {
+      number: { raw: g.n.raw, e164, national: e164 === null ? null : g.n.national },
+      status: reason !== null ? 'done' : status,
+      matches,
+      unknownReason: reason ?? (matches.length === 0 && !pending ? 'no match' : null),
+      history: g.history === null ? EMPTY_HISTORY : summarizeHistory(g.history, g.callId ?? ''),
+      urgency:
+        reason !== null
+          ? { level: 'none', reason: null }
+          : evaluateUrgency(rules, { now: g.now, previous, contact: top?.contact ?? null }),
+      links: fillLinks(templates, {
+        e164,
+        national: e164 === null ? null : g.n.national,
+        contactId: top?.contact.id ?? null,
+        externalId: top?.contact.externalId ?? null,
+        callId: g.callId,
+      }),
+      sources: reason !== null ? [] : [g.storeStatus, ...g.runs.map((r) => r.status)],
+    };
+  }
+
+  async function run(n: NormalizedNumber, callId: string | null, onUpdate?: OnUpdate): Promise<LookupResult> {
+    const started = Date.now();
+    const now = options.clock.now();
+    const empty: Gathered = {
+      n,
+      callId,
+      now,
+      store: { matches: [], pin: null },
+      storeStatus: { name: 'store', state: 'done', error: null },
+      history: null,
+      runs: [],
+    };
+    if (unusableReason(n) !== null || n.e164 === null) {
+      return build(empty);
+    }
+    const e164 = n.e164;
+    const runs = runner.start({ e164, national: n.national, raw: n.raw }, callId);
+    const [store, history] = await Promise.all([
+      matcher.match(n).then(
+        (m) => ({ m, error: null }),
+        (error: unknown) => ({ m: empty.store, error }),
+      ),
+      options.callLog.history(e164, now - HISTORY_DAYS * DAY_MS, historyLimit).catch((error: unknown) => {
+        options.log?.warn({ callId, error: String(error) }, 'call history lookup failed');
+        return NO_HISTORY;
+      }),
+    ]);
+    if (store.error !== null) {
+      options.log?.warn({ callId, error: String(store.error) }, 'store lookup failed');
+    }
+    const gathered: Gathered = {
+      ...empty,
+      store: store.m,
+      storeStatus:
+        store.error === null ? empty.storeStatus : { name: 'store', state: 'failed', error: 'store error' },
+      history,
+      runs,
+    };
+    await withinBudget(
+      runs.map((r) => r.settled),
+      options.budgetMs - (Date.now() - started),
+    );
+    const late = runs.filter((r) => r.status.state === 'pending');
+    for (const r of late) {
+      void r.settled.then(() => onUpdate?.(build(gathered)));
+    }
+    return build(gathered);
+  }
+
+  return {
+    lookup: (call, onUpdate) => run(normalize(externalParty(call)), call.id, onUpdate),
+    lookupNumber: (raw, onUpdate, callId) =>
+      run(normalizePhone(raw, options.phone), callId ?? null, onUpdate),
+    close: () => runner.close(),
+  };
+}
+
+/** Resolves when every promise settled or the time is up, whichever is first; leaves no timer behind. */
+async function withinBudget(promises: readonly Promise<void>[], remainingMs: number): Promise<void> {
+  if (promises.length === 0) {
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, remainingMs));
+  });
+  await Promise.race([Promise.all(promises), timeout]);
+  clearTimeout(timer);
+}
+
+/** Store matches and provider matches in one list; a provider contact can be the pinned one too. */
+function merge(g: Gathered): Match[] {
+  const order = [...g.runs].sort((a, b) => a.provider.priority - b.provider.priority);
+  const rank = new Map(order.map((r, i) => [r.provider.name, i + 1]));
+  const pin = g.store.pin;
+  const fromProviders = order.flatMap((r) =>
+    r.contacts.map((contact): Match => {
+      if (pin !== null && contact.id === pin.contactId) {
+        return {
+          contact,
+          score: 1,
+          reason: 'pinned',
+          reasonText: 'pinned',
+          source: r.provider.name,
+          pinnedBy: pin.by,
+        };
+      }
+      const reasonText = `from ${r.provider.name}`;
+      return { contact, score: PROVIDER_SCORE, reason: 'provider', reasonText, source: r.provider.name };
+    }),
+  );
+  const sourceRank = (m: Match): number => rank.get(m.source) ?? 0;
+  return [...g.store.matches, ...fromProviders].sort(
+    (a, b) => compareBySource(a, b, sourceRank) || compareMatches(a, b),
+  );
+}
+
+function compareBySource(a: Match, b: Match, sourceRank: (m: Match) => number): number {
+  const pinned = Number(b.reason === 'pinned') - Number(a.reason === 'pinned');
+  if (pinned !== 0 || a.score !== b.score) {
+    return 0; // compareMatches decides
+  }
+  return sourceRank(a) - sourceRank(b);
+}

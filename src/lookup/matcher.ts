@@ -1,0 +1,164 @@
+// Store matching: a caller's number → every contact whose phone shares a key, scored and explained.
+import type { NormalizedNumber } from '../phone/phone.ts';
+import type { ContactStore, PhoneHit, PhoneKeys, PinStore } from './ports.ts';
+import type { Contact, Match, MatchReason, UnknownReason } from './types.ts';
+
+/** Scores per key kind: an exact E.164 match beats a national one, which beats a last-digits one. */
+const SCORE: Record<Exclude<MatchReason, 'provider'>, number> = {
+  pinned: 1,
+  'exact-e164': 1,
+  'national-number': 0.8,
+  'last-digits': 0.5,
+};
+
+/** Why a number cannot be looked up at all, or null when it can. */
+export function unusableReason(n: NormalizedNumber): UnknownReason | null {
+  if (n.withheld) {
+    return 'withheld number';
+  }
+  if (n.extension !== null) {
+    return 'internal extension';
+  }
+  if (n.e164 === null) {
+    return 'invalid number';
+  }
+  return null;
+}
+
+export function phoneKeys(n: NormalizedNumber): PhoneKeys {
+  return { e164: n.e164, national: n.national, suffix: n.suffix };
+}
+
+interface Ranked {
+  readonly reason: Exclude<MatchReason, 'pinned' | 'provider'>;
+  readonly score: number;
+}
+
+function rankHit(keys: PhoneKeys, hit: PhoneHit): Ranked | null {
+  if (keys.e164 !== null && hit.e164 === keys.e164) {
+    return { reason: 'exact-e164', score: SCORE['exact-e164'] };
+  }
+  if (keys.national !== null && hit.national === keys.national) {
+    return { reason: 'national-number', score: SCORE['national-number'] };
+  }
+  if (keys.suffix !== null && hit.suffix === keys.suffix) {
+    return { reason: 'last-digits', score: SCORE['last-digits'] };
+  }
+  return null;
+}
+
+/** The best key each contact matched on (a contact with two phones counts once). */
+export function bestPerContact(keys: PhoneKeys, hits: readonly PhoneHit[]): Map<string, Ranked> {
+  const best = new Map<string, Ranked>();
+  for (const hit of hits) {
+    const ranked = rankHit(keys, hit);
+    const seen = best.get(hit.contactId);
+    if (ranked !== null && (seen === undefined || ranked.score > seen.score)) {
+      best.set(hit.contactId, ranked);
+    }
+  }
+  return best;
+}
+
+function reasonText(reason: Ranked['reason'], suffixDigits: number): string {
+  switch (reason) {
+    case 'exact-e164':
+      return 'exact E.164';
+    case 'national-number':
+      return 'national number';
+    case 'last-digits':
+      return `last ${suffixDigits} digits`;
+  }
+}
+
+export interface Pin {
+  readonly contactId: string;
+  readonly by: string;
+}
+
+/** Pure: hits + contacts (+ a pin) → matches, pinned first, then by score, then by name. */
+export function rankMatches(
+  keys: PhoneKeys,
+  hits: readonly PhoneHit[],
+  contacts: readonly Contact[],
+  pin: Pin | null,
+  suffixDigits: number,
+): Match[] {
+  const best = bestPerContact(keys, hits);
+  const matches: Match[] = [];
+  for (const contact of contacts) {
+    if (pin !== null && contact.id === pin.contactId) {
+      matches.push({
+        contact,
+        score: SCORE.pinned,
+        reason: 'pinned',
+        reasonText: 'pinned',
+        source: 'store',
+        pinnedBy: pin.by,
+      });
+      continue;
+    }
+    const ranked = best.get(contact.id);
+    if (ranked !== undefined) {
+      const text = reasonText(ranked.reason, suffixDigits);
+      matches.push({
+        contact,
+        score: ranked.score,
+        reason: ranked.reason,
+        reasonText: text,
+        source: 'store',
+      });
+    }
+  }
+  return matches.sort(compareMatches);
+}
+
+/** Pinned first, then higher score, then name (stable, so the card does not reshuffle between updates). */
+export function compareMatches(a: Match, b: Match): number {
+  const pinned = Number(b.reason === 'pinned') - Number(a.reason === 'pinned');
+  if (pinned !== 0) {
+    return pinned;
+  }
+  return (
+    b.score - a.score ||
+    a.contact.name.localeCompare(b.contact.name) ||
+    a.contact.id.localeCompare(b.contact.id)
+  );
+}
+
+export interface StoreMatch {
+  readonly matches: Match[];
+  /** The number's pin, also when it names a provider contact the store does not hold. */
+  readonly pin: Pin | null;
+}
+
+export interface StoreMatcher {
+  match(n: NormalizedNumber): Promise<StoreMatch>;
+}
+
+/** Matches over the contact store and the shared pins: one phone-key query, one pin read, one batch fetch. */
+export function createStoreMatcher(
+  contacts: Pick<ContactStore, 'findPhones' | 'getMany'>,
+  pins: Pick<PinStore, 'getPin'>,
+  suffixDigits: number,
+): StoreMatcher {
+  return {
+    async match(n) {
+      if (unusableReason(n) !== null) {
+        return { matches: [], pin: null };
+      }
+      const keys = phoneKeys(n);
+      const [hits, pin] = await Promise.all([contacts.findPhones(keys), pins.getPin(n.e164 ?? '')]);
+      const ids = new Set(hits.map((h) => h.contactId));
+      if (pin !== null) {
+        ids.add(pin.contactId);
+      }
+      if (ids.size === 0) {
+        return { matches: [], pin };
+      }
+      // A pin to a deleted contact simply finds nothing: getMany skips missing ids.
+      const found = await contacts.getMany([...ids]);
+      return { matches: rankMatches(keys, hits, found, pin, suffixDigits), pin };
+    },
+  };
+}
