@@ -22,8 +22,10 @@ export interface CallEventSink {
   /**
    * The source lost events (reconnect, sequence gap) and fetched the calls' current states.
    * `active` is every call GoTo says is still live, as snapshot events (may repeat known states).
+   * `requestedAt` (Clock ms, optional) is when the source asked for that list: a call that received an event
+   * after it may have started after the list was made, so it is not ended for missing from it.
    */
-  recovered(active: readonly CallEvent[], reason: string): void;
+  recovered(active: readonly CallEvent[], reason: string, requestedAt?: number): void;
   /** Something the trace should record (socket closed, channel refreshed, token refreshed...). */
   note(message: string, callId?: string): void;
 }

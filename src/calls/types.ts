@@ -71,8 +71,13 @@ export interface LegEvent {
   readonly kind: 'leg';
   readonly source: 'realtime';
   readonly callId: string;
-  /** The dialog entity id, for de-duplication (replace carries a new one each time). */
+  /** The dialog entity id, for de-duplication (replace carries a new one each time; withdraw repeats it). */
   readonly entityId: string;
+  /**
+   * GoTo's `data.legId`: one per device of the line for this call (§4.5), stable across announce/replace/withdraw.
+   * Lets the tracker merge a two-device line ("best" device wins); absent → the line counts as one device.
+   */
+  readonly legId?: string | null;
   readonly accountKey: string | null;
   /** Unix ms when GoTo created the call (`data.created`). */
   readonly createdAt: number;

@@ -1,0 +1,60 @@
+// Prometheus counters of the call tracker: events in, duplicates, out-of-order, changes out, call-log failures.
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { EventSourceKind } from './types.ts';
+
+type PerSource<T> = Record<EventSourceKind, T>;
+
+interface SourceCounter {
+  inc(): void;
+}
+
+/**
+ * Children are bound once per label value: `labels()` on every event would cost a lookup on the hot path.
+ * Pass the registry the server exposes on /metrics; by default each tracker gets its own (tests make many).
+ */
+export class CallMetrics {
+  readonly registry: Registry;
+  readonly events: PerSource<SourceCounter>;
+  readonly duplicates: PerSource<SourceCounter>;
+  readonly outOfOrder: PerSource<SourceCounter>;
+  readonly changes: SourceCounter;
+  readonly callsEnded: SourceCounter;
+  readonly recoveries: SourceCounter;
+  readonly logWriteFailures: SourceCounter;
+  readonly logWritesAbandoned: SourceCounter;
+  readonly liveCalls: Gauge;
+
+  constructor(registry: Registry = new Registry()) {
+    this.registry = registry;
+    const perSource = (name: string, help: string): PerSource<SourceCounter> => {
+      const counter = new Counter({ name, help, labelNames: ['source'], registers: [registry] });
+      return { 'call-events': counter.labels('call-events'), realtime: counter.labels('realtime') };
+    };
+    const plain = (name: string, help: string): Counter => new Counter({ name, help, registers: [registry] });
+    this.events = perSource('screenpop_call_events_total', 'Normalized call events received');
+    this.duplicates = perSource(
+      'screenpop_call_event_duplicates_total',
+      'Events dropped as duplicates (notification id, call+sequence, dialog entity)',
+    );
+    this.outOfOrder = perSource(
+      'screenpop_call_events_out_of_order_total',
+      'Events older than what the call already applied, or arriving after it ended',
+    );
+    this.changes = plain('screenpop_call_changes_total', 'Call changes emitted to subscribers');
+    this.callsEnded = plain('screenpop_calls_ended_total', 'Calls that reached the ended phase');
+    this.recoveries = plain('screenpop_call_recoveries_total', 'Recoveries reported by event sources');
+    this.logWriteFailures = plain(
+      'screenpop_call_log_write_failures_total',
+      'Failed attempts to write an ended call to the call log',
+    );
+    this.logWritesAbandoned = plain(
+      'screenpop_call_log_writes_abandoned_total',
+      'Ended calls not written to the call log after every retry',
+    );
+    this.liveCalls = new Gauge({
+      name: 'screenpop_calls_live',
+      help: 'Calls in the live map (ended calls stay for a grace period)',
+      registers: [registry],
+    });
+  }
+}

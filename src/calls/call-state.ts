@@ -1,0 +1,304 @@
+// The per-call state machine: (Call | null, CallEvent) → the next Call and why, or null when nothing changed. Pure.
+import type {
+  Call,
+  CallEvent,
+  CallOutcome,
+  CallSnapshotEvent,
+  Leg,
+  LegEvent,
+  LegState,
+  LegUpdate,
+  Party,
+} from './types.ts';
+
+/** The next call and the short, stable words saying what changed ("created", "leg:<lineId>:ringing", ...). */
+export interface Transition {
+  readonly call: Call;
+  readonly reasons: readonly string[];
+}
+
+export interface ApplyOptions {
+  /**
+   * The snapshot is older than the newest one applied (reordered or gap-filled). Snapshots are whole states,
+   * so it must not roll the call back; it only adds history the call has not seen: a line that rang, the
+   * first answer, a caller that was missing.
+   */
+  readonly older?: boolean;
+}
+
+/** Placeholder until an event names the caller (a first state without one); never overwrites a known caller. */
+export const UNKNOWN_PARTY: Party = Object.freeze({
+  e164: null,
+  raw: '',
+  name: null,
+  withheld: false,
+  extension: null,
+});
+
+export function isUnknownParty(party: Party): boolean {
+  return party.raw === '' && party.e164 === null && !party.withheld && party.extension === null;
+}
+
+/** Working copy of the mutable parts while one event is applied. */
+interface Draft {
+  legs: Leg[];
+  caller: Party;
+  callee: Party | null;
+  dialed: string | null;
+  queue: Call['queue'];
+  associated: readonly string[];
+  reasons: string[];
+}
+
+function draftOf(call: Call): Draft {
+  return {
+    legs: call.legs.slice(),
+    caller: call.caller,
+    callee: call.callee,
+    dialed: call.dialed,
+    queue: call.queue,
+    associated: call.associated,
+    reasons: [],
+  };
+}
+
+function emptyCall(event: CallEvent): Call {
+  return {
+    id: event.callId,
+    source: event.source,
+    accountKey: event.accountKey,
+    direction: event.direction,
+    caller: UNKNOWN_PARTY,
+    callee: null,
+    dialed: null,
+    queue: null,
+    legs: [],
+    answeredBy: null,
+    phase: 'ringing',
+    outcome: null,
+    startedAt: event.createdAt,
+    answeredAt: null,
+    endedAt: null,
+    associated: [],
+    version: 0,
+  };
+}
+
+/**
+ * The dialling line of an internal call: it goes CONNECTED while the callee still rings (fixture call (e)),
+ * so it neither answers the call nor counts as a line the call rang. On an outbound call it is the only line.
+ */
+function isOriginLeg(
+  call: Pick<Call, 'direction'>,
+  caller: Party,
+  leg: { extension: string | null },
+): boolean {
+  return call.direction === 'internal' && caller.extension !== null && leg.extension === caller.extension;
+}
+
+function talking(state: LegState): boolean {
+  return state === 'connected' || state === 'held';
+}
+
+function setLeg(draft: Draft, update: LegUpdate, at: number): void {
+  const index = draft.legs.findIndex((l) => l.lineId === update.lineId);
+  const old = index === -1 ? undefined : draft.legs[index];
+  if (old !== undefined && old.state === update.state) {
+    return;
+  }
+  const leg: Leg = {
+    lineId: update.lineId,
+    extension: update.extension ?? old?.extension ?? null,
+    name: update.name ?? old?.name ?? null,
+    state: update.state,
+    since: at,
+  };
+  if (old === undefined) {
+    draft.legs.push(leg);
+  } else {
+    draft.legs[index] = leg;
+  }
+  draft.reasons.push(`leg:${leg.lineId}:${leg.state}`);
+}
+
+/** Caller: fill once, never overwrite (a transfer must keep the original caller). The rest: fill when unknown. */
+function mergeParties(
+  draft: Draft,
+  call: Call,
+  event: Pick<CallEvent, 'caller' | 'callee' | 'dialed'>,
+): void {
+  if (event.caller !== null && isUnknownParty(draft.caller) && !isUnknownParty(event.caller)) {
+    draft.caller = event.caller;
+    draft.reasons.push('caller');
+  }
+  // The callee of an inbound call is whichever line takes it: that is what legs are for.
+  if (call.direction !== 'inbound' && draft.callee === null && event.callee !== null) {
+    draft.callee = event.callee;
+    draft.reasons.push('callee');
+  }
+  if (draft.dialed === null && event.dialed !== null) {
+    draft.dialed = event.dialed;
+    draft.reasons.push('dialed');
+  }
+}
+
+function mergeSnapshotExtras(draft: Draft, event: CallSnapshotEvent): void {
+  // The queue is only listed while the call waits in it; the card keeps "via <queue>" afterwards.
+  if (draft.queue === null && event.queue !== null) {
+    draft.queue = event.queue;
+    draft.reasons.push('queue');
+  }
+  const added = event.associated.filter((id) => !draft.associated.includes(id));
+  if (added.length > 0) {
+    draft.associated = [...draft.associated, ...added];
+    draft.reasons.push('associated');
+  }
+}
+
+function outcomeOf(call: Call, answeredBy: string | null, legs: readonly Leg[], caller: Party): CallOutcome {
+  if (answeredBy !== null) {
+    return 'answered';
+  }
+  return legs.some((l) => !isOriginLeg(call, caller, l)) ? 'missed' : 'abandoned';
+}
+
+/** The first line talking in `legs` that may count as answering, or undefined. */
+function answering(
+  call: Call,
+  caller: Party,
+  legs: readonly { lineId: string; extension: string | null; state: LegState }[],
+) {
+  return legs.find((l) => talking(l.state) && !isOriginLeg(call, caller, l));
+}
+
+/**
+ * Turns the draft into the next call, or null when nothing changed. `answerFrom` lists the legs that may
+ * answer the call at `at` (the draft's own legs, or an older snapshot's).
+ */
+function finish(
+  call: Call,
+  draft: Draft,
+  at: number,
+  end: boolean,
+  answerFrom: readonly LegUpdate[] | readonly Leg[] = draft.legs,
+): Transition | null {
+  let answeredBy = call.answeredBy;
+  let answeredAt = call.answeredAt;
+  const first = answeredBy === null ? answering(call, draft.caller, answerFrom) : undefined;
+  if (first !== undefined) {
+    answeredBy = first.lineId;
+    answeredAt = at;
+    draft.reasons.push('answered');
+  }
+  if (end) {
+    for (let i = 0; i < draft.legs.length; i++) {
+      const leg = draft.legs[i]!;
+      if (leg.state !== 'gone') {
+        draft.legs[i] = { ...leg, state: 'gone', since: at };
+        draft.reasons.push(`leg:${leg.lineId}:gone`);
+      }
+    }
+    draft.reasons.push('ended');
+  }
+  if (draft.reasons.length === 0) {
+    return null;
+  }
+  return {
+    call: {
+      ...call,
+      caller: draft.caller,
+      callee: draft.callee,
+      dialed: draft.dialed,
+      queue: draft.queue,
+      associated: draft.associated,
+      legs: draft.legs,
+      answeredBy,
+      answeredAt,
+      phase: end ? 'ended' : answeredBy !== null ? 'connected' : 'ringing',
+      outcome: end ? outcomeOf(call, answeredBy, draft.legs, draft.caller) : null,
+      endedAt: end ? at : null,
+      version: call.version + 1,
+    },
+    reasons: draft.reasons,
+  };
+}
+
+function applySnapshot(call: Call, event: CallSnapshotEvent, older: boolean): Transition | null {
+  const draft = draftOf(call);
+  mergeParties(draft, call, event);
+  mergeSnapshotExtras(draft, event);
+  if (event.stateType === 'ENDING') {
+    return finish(call, draft, event.at, true);
+  }
+  if (older) {
+    // History only: a line this call never saw rang at that time and has left since.
+    for (const update of event.legs) {
+      if (!draft.legs.some((l) => l.lineId === update.lineId)) {
+        setLeg(draft, { ...update, state: 'gone' }, event.at);
+      }
+    }
+    return finish(call, draft, event.at, false, event.legs);
+  }
+  // Snapshots are whole states: a line missing from this one has left the call.
+  for (const leg of call.legs) {
+    if (leg.state !== 'gone' && !event.legs.some((u) => u.lineId === leg.lineId)) {
+      setLeg(draft, { ...leg, state: 'gone' }, event.at);
+    }
+  }
+  for (const update of event.legs) {
+    setLeg(draft, update, event.at);
+  }
+  return finish(call, draft, event.at, false);
+}
+
+/** Realtime: one line's (device-merged) state; the call ends once every line it knows has left. */
+function applyLeg(call: Call, event: LegEvent): Transition | null {
+  const draft = draftOf(call);
+  mergeParties(draft, call, event);
+  setLeg(draft, event.leg, event.at);
+  const allGone = draft.legs.length > 0 && draft.legs.every((l) => l.state === 'gone');
+  return finish(call, draft, event.at, allGone);
+}
+
+/**
+ * Applies one event. Returns null when the event changes nothing; an ended call never changes again.
+ * LegEvents must carry the line's state merged over its devices (the tracker does that, see line-devices.ts).
+ */
+export function applyEvent(
+  call: Call | null,
+  event: CallEvent,
+  options: ApplyOptions = {},
+): Transition | null {
+  if (call !== null && call.phase === 'ended') {
+    return null;
+  }
+  const base = call ?? emptyCall(event);
+  let result: Transition | null;
+  switch (event.kind) {
+    case 'snapshot':
+      result = applySnapshot(base, event, call !== null && options.older === true);
+      break;
+    case 'leg':
+      result = applyLeg(base, event);
+      break;
+    default: {
+      const never: never = event;
+      throw new Error(`unknown event ${JSON.stringify(never)}`);
+    }
+  }
+  if (call !== null) {
+    return result;
+  }
+  // A new call is a change even when its first state lists nobody yet (inbound seq 1: only the caller).
+  const created = result?.call ?? { ...base, version: 1 };
+  return { call: created, reasons: ['created', ...(result?.reasons ?? [])] };
+}
+
+/** Ends a live call from outside its events (recovery found it gone). Null when it has already ended. */
+export function endCall(call: Call, at: number, reason: string): Transition | null {
+  if (call.phase === 'ended') {
+    return null;
+  }
+  const result = finish(call, draftOf(call), at, true);
+  return result === null ? null : { call: result.call, reasons: [...result.reasons, reason] };
+}

@@ -1,0 +1,155 @@
+// Per-call trace: what arrived, what it did, recoveries and source notes — the "why did no card show?" record.
+import type { CallEvent, CallPhase } from './types.ts';
+
+/** What the tracker did with an event. */
+export type EventVerdict =
+  /** It changed the call. */
+  | 'applied'
+  /** Accepted, but the call was already in that state. */
+  | 'no-change'
+  /** Seen before (same notification id, sequence number or dialog entity). */
+  | 'duplicate'
+  /** Older than what the call has already applied; only history it added was kept. */
+  | 'older'
+  /** The call has ended; nothing reopens it. */
+  | 'after-end';
+
+export type TraceEntry =
+  | {
+      readonly at: number;
+      readonly kind: 'event';
+      readonly verdict: EventVerdict;
+      /** Short description of the raw event ("snapshot seq 8 ACTIVE 2102:ringing"). */
+      readonly summary: string;
+      readonly event: CallEvent;
+    }
+  | {
+      readonly at: number;
+      readonly kind: 'transition';
+      readonly version: number;
+      readonly phase: CallPhase;
+      readonly reasons: readonly string[];
+    }
+  | { readonly at: number; readonly kind: 'recovery'; readonly reason: string }
+  | { readonly at: number; readonly kind: 'note'; readonly message: string }
+  | { readonly at: number; readonly kind: 'log'; readonly message: string };
+
+/** What GET /api/calls/:id/trace returns. */
+export interface CallTrace {
+  readonly callId: string;
+  readonly entries: readonly TraceEntry[];
+  /** Oldest entries dropped to stay within the per-call bound. */
+  readonly dropped: number;
+}
+
+export interface TraceOptions {
+  /** How long a call's trace is kept after its last entry, ms. Default 1 h. */
+  readonly retentionMs?: number;
+  /** Entries kept per call (oldest dropped first). Default 300. */
+  readonly maxEntriesPerCall?: number;
+  /** Calls traced at once (least recently touched dropped first). Default 20,000. */
+  readonly maxCalls?: number;
+}
+
+/** One line saying what the raw event was, for people reading the trace. */
+export function describeEvent(event: CallEvent): string {
+  switch (event.kind) {
+    case 'snapshot': {
+      const legs = event.legs.map((l) => `${l.extension ?? l.lineId}:${l.state}`).join(' ');
+      const id = event.notificationId === null ? 'recovery' : `id ${event.notificationId}`;
+      return `snapshot seq ${event.seq} ${event.stateType} ${event.direction} [${legs}] (${id})`;
+    }
+    case 'leg':
+      return `leg ${event.leg.extension ?? event.leg.lineId} ${event.leg.state} entity ${event.entityId}${
+        event.legId == null ? '' : ` device ${event.legId}`
+      }`;
+    default: {
+      const never: never = event;
+      return `unknown event ${JSON.stringify(never)}`;
+    }
+  }
+}
+
+type StoredEntry =
+  | Exclude<TraceEntry, { kind: 'event' }>
+  | {
+      readonly at: number;
+      readonly kind: 'event';
+      readonly verdict: EventVerdict;
+      readonly event: CallEvent;
+    };
+
+interface Log {
+  readonly entries: StoredEntry[];
+  dropped: number;
+  last: number;
+}
+
+/** Bounded in time, per call and in calls; summaries are written when read, to keep the hot path cheap. */
+export class TraceStore {
+  readonly #logs = new Map<string, Log>();
+  readonly #retentionMs: number;
+  readonly #maxEntries: number;
+  readonly #maxCalls: number;
+
+  constructor(options: TraceOptions = {}) {
+    this.#retentionMs = options.retentionMs ?? 3_600_000;
+    this.#maxEntries = options.maxEntriesPerCall ?? 300;
+    this.#maxCalls = options.maxCalls ?? 20_000;
+  }
+
+  event(callId: string, at: number, verdict: EventVerdict, event: CallEvent): void {
+    this.#add(callId, { at, kind: 'event', verdict, event });
+  }
+
+  add(callId: string, entry: Exclude<TraceEntry, { kind: 'event' }>): void {
+    this.#add(callId, entry);
+  }
+
+  get(callId: string, now: number): CallTrace | null {
+    const log = this.#logs.get(callId);
+    if (log === undefined || log.last + this.#retentionMs < now) {
+      return null;
+    }
+    const entries = log.entries.map((e): TraceEntry =>
+      e.kind === 'event' ? { ...e, summary: describeEvent(e.event) } : e,
+    );
+    return { callId, entries, dropped: log.dropped };
+  }
+
+  /** Forgets traces untouched for longer than the retention. The map is in last-touched order. */
+  sweep(now: number): void {
+    for (const [callId, log] of this.#logs) {
+      if (log.last + this.#retentionMs >= now) {
+        return;
+      }
+      this.#logs.delete(callId);
+    }
+  }
+
+  get size(): number {
+    return this.#logs.size;
+  }
+
+  #add(callId: string, entry: StoredEntry): void {
+    let log = this.#logs.get(callId);
+    if (log === undefined) {
+      log = { entries: [], dropped: 0, last: entry.at };
+    } else {
+      this.#logs.delete(callId); // re-inserted below: keeps the map ordered by last touch
+    }
+    this.#logs.set(callId, log);
+    log.last = entry.at;
+    log.entries.push(entry);
+    if (log.entries.length > this.#maxEntries) {
+      log.entries.shift();
+      log.dropped++;
+    }
+    if (this.#logs.size > this.#maxCalls) {
+      const oldest = this.#logs.keys().next();
+      if (oldest.done !== true) {
+        this.#logs.delete(oldest.value);
+      }
+    }
+  }
+}

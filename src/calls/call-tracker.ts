@@ -1,0 +1,355 @@
+// The live calls: de-duplicates and orders events, runs the state machine, emits changes, logs ended calls.
+import type { Registry } from 'prom-client';
+import { BoundedSet } from './bounded-set.ts';
+import { CallMetrics } from './call-metrics.ts';
+import { applyEvent, endCall } from './call-state.ts';
+import type { Transition } from './call-state.ts';
+import { TraceStore } from './call-trace.ts';
+import type { CallTrace, EventVerdict, TraceEntry, TraceOptions } from './call-trace.ts';
+import { LineDevices } from './line-devices.ts';
+import { systemClock } from './ports.ts';
+import type { CallEventSink, CallLogWriter, Clock } from './ports.ts';
+import type { Call, CallChange, CallEvent, CallSnapshotEvent, LegEvent } from './types.ts';
+
+/** pino-compatible; the tracker logs only what needs a person (a call that could not be logged). */
+export interface TrackerLogger {
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface CallTrackerOptions {
+  readonly clock?: Clock;
+  /** Where ended calls go; none = not written anywhere. */
+  readonly callLog?: CallLogWriter;
+  /** How long an ended call stays in the live map (cards show "ended" for a while). Default 60 s. */
+  readonly endedGraceMs?: number;
+  /** Ended call ids remembered after they leave the live map, so late events cannot resurrect them. */
+  readonly endedIdsLimit?: number;
+  /** Notification ids / dialog entities remembered for de-duplication. */
+  readonly dedupeLimit?: number;
+  /** Attempts to write one ended call (first try included). Default 5. */
+  readonly logWriteAttempts?: number;
+  /** First retry delay, doubled per attempt. Default 200 ms. */
+  readonly logRetryBaseMs?: number;
+  readonly trace?: TraceOptions;
+  readonly registry?: Registry;
+  readonly logger?: TrackerLogger;
+}
+
+export type ChangeListener = (change: CallChange) => void;
+
+interface Entry {
+  /** Null only while the first event is being applied. */
+  call: Call | null;
+  /** Highest Call Events sequence number applied; -1 for none. */
+  lastSeq: number;
+  readonly seqs: Set<number>;
+  /** Realtime device states; created on the first leg event. */
+  devices: LineDevices | null;
+  /** Clock time of the last event received for this call. */
+  touched: number;
+}
+
+const NOBODY: TrackerLogger = { warn: () => {}, error: () => {} };
+
+export class CallTracker implements CallEventSink {
+  readonly metrics: CallMetrics;
+  readonly #clock: Clock;
+  readonly #log: CallLogWriter | null;
+  readonly #logger: TrackerLogger;
+  readonly #graceMs: number;
+  readonly #attempts: number;
+  readonly #retryBaseMs: number;
+  readonly #live = new Map<string, Entry>();
+  /** Ended calls still in the live map, in the order they ended: [callId, clock time]; read from #endedHead. */
+  #endedQueue: [string, number][] = [];
+  #endedHead = 0;
+  readonly #ended: BoundedSet<string>;
+  readonly #notifications: BoundedSet<string>;
+  readonly #entities: BoundedSet<string>;
+  readonly #listeners = new Set<ChangeListener>();
+  readonly #traces: TraceStore;
+  readonly #notes: TraceEntry[] = [];
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(options: CallTrackerOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.callLog ?? null;
+    this.#logger = options.logger ?? NOBODY;
+    this.#graceMs = options.endedGraceMs ?? 60_000;
+    this.#attempts = options.logWriteAttempts ?? 5;
+    this.#retryBaseMs = options.logRetryBaseMs ?? 200;
+    this.#ended = new BoundedSet(options.endedIdsLimit ?? 50_000);
+    this.#notifications = new BoundedSet(options.dedupeLimit ?? 100_000);
+    this.#entities = new BoundedSet(options.dedupeLimit ?? 100_000);
+    this.#traces = new TraceStore(options.trace);
+    this.metrics = new CallMetrics(options.registry);
+  }
+
+  /** Subscribes to changes; returns the unsubscribe function. Listeners run synchronously, in order. */
+  onChange(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  get(callId: string): Call | null {
+    return this.#live.get(callId)?.call ?? null;
+  }
+
+  /** Every call in the live map: live ones and those ended less than the grace period ago. */
+  calls(): Call[] {
+    return [...this.#live.values()].flatMap((e) => (e.call === null ? [] : [e.call]));
+  }
+
+  trace(callId: string): CallTrace | null {
+    return this.#traces.get(callId, this.#clock.now());
+  }
+
+  /** Source notes that named no call (socket closed, channel refreshed...), oldest first. */
+  notes(): readonly TraceEntry[] {
+    return this.#notes;
+  }
+
+  /** Resolves once every call-log write started so far has finished (written or given up). */
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0) {
+      await Promise.all([...this.#pending]);
+    }
+  }
+
+  event(event: CallEvent): void {
+    this.metrics.events[event.source].inc();
+    this.#ingest(event, false);
+    this.#sweep();
+  }
+
+  recovered(active: readonly CallEvent[], reason: string, requestedAt?: number): void {
+    const now = this.#clock.now();
+    this.metrics.recoveries.inc();
+    this.#note({ at: now, kind: 'recovery', reason });
+    const listed = new Set<string>();
+    for (const event of active) {
+      listed.add(event.callId);
+      this.#traces.add(event.callId, { at: now, kind: 'recovery', reason });
+      this.#ingest(event, true);
+    }
+    for (const entry of [...this.#live.values()]) {
+      const call = entry.call;
+      if (call === null || listed.has(call.id) || call.phase === 'ended') {
+        continue;
+      }
+      if (requestedAt !== undefined && entry.touched >= requestedAt) {
+        continue; // heard from after the list was asked for: it may be newer than the list
+      }
+      this.#traces.add(call.id, { at: now, kind: 'recovery', reason });
+      this.#commit(entry, endCall(call, now, 'recovered: not active'));
+    }
+    this.#sweep();
+  }
+
+  note(message: string, callId?: string): void {
+    const entry: TraceEntry = { at: this.#clock.now(), kind: 'note', message };
+    if (callId === undefined) {
+      this.#note(entry);
+    } else {
+      this.#traces.add(callId, entry);
+    }
+  }
+
+  /** Drops ended calls past their grace period and traces past their retention. Runs on every event too. */
+  sweep(): void {
+    this.#sweep();
+  }
+
+  #ingest(event: CallEvent, recovery: boolean): void {
+    const now = this.#clock.now();
+    const verdict = this.#dispatch(event, now, recovery);
+    this.#traces.event(event.callId, now, verdict, event);
+    switch (verdict) {
+      case 'duplicate':
+        if (!recovery) {
+          this.metrics.duplicates[event.source].inc();
+        }
+        break;
+      case 'older':
+      case 'after-end':
+        this.metrics.outOfOrder[event.source].inc();
+        break;
+      case 'applied':
+      case 'no-change':
+        break;
+      default: {
+        const never: never = verdict;
+        throw new Error(`unknown verdict ${String(never)}`);
+      }
+    }
+  }
+
+  #dispatch(event: CallEvent, now: number, recovery: boolean): EventVerdict {
+    const entry = this.#live.get(event.callId);
+    if (entry === undefined && this.#ended.has(event.callId)) {
+      return this.#seenBefore(event) ? 'duplicate' : 'after-end';
+    }
+    switch (event.kind) {
+      case 'snapshot':
+        return this.#snapshot(entry, event, now, recovery);
+      case 'leg':
+        return this.#leg(entry, event, now);
+      default: {
+        const never: never = event;
+        throw new Error(`unknown event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Marks the event's identity as seen; true when it had been seen before. */
+  #seenBefore(event: CallEvent): boolean {
+    if (event.kind === 'leg') {
+      // withdraw repeats the entityId of the last replace: the state tells them apart.
+      return !this.#entities.add(`${event.entityId}\u0000${event.leg.state}`);
+    }
+    return event.notificationId !== null && !this.#notifications.add(event.notificationId);
+  }
+
+  #snapshot(
+    entry: Entry | undefined,
+    event: CallSnapshotEvent,
+    now: number,
+    recovery: boolean,
+  ): EventVerdict {
+    const seenId = this.#seenBefore(event);
+    if (seenId || entry?.seqs.has(event.seq) === true) {
+      return 'duplicate';
+    }
+    if (entry?.call?.phase === 'ended') {
+      return 'after-end';
+    }
+    // ENDING is terminal whatever its number; any other state older than the newest applied is history only.
+    const older = entry !== undefined && event.seq < entry.lastSeq && event.stateType !== 'ENDING';
+    const target = entry ?? this.#newEntry(now);
+    target.seqs.add(event.seq);
+    target.lastSeq = Math.max(target.lastSeq, event.seq);
+    target.touched = recovery ? target.touched : now;
+    const changed = this.#commit(target, applyEvent(target.call, event, { older }));
+    if (older) {
+      return 'older';
+    }
+    return changed ? 'applied' : 'no-change';
+  }
+
+  #leg(entry: Entry | undefined, event: LegEvent, now: number): EventVerdict {
+    if (this.#seenBefore(event)) {
+      return 'duplicate';
+    }
+    if (entry?.call?.phase === 'ended') {
+      return 'after-end';
+    }
+    const target = entry ?? this.#newEntry(now);
+    target.devices ??= new LineDevices();
+    const merged = target.devices.update(event.leg.lineId, event.legId, event.leg.state);
+    if (merged.kind === 'regressed') {
+      return 'older';
+    }
+    target.touched = now;
+    const lineEvent =
+      merged.lineState === event.leg.state
+        ? event
+        : { ...event, leg: { ...event.leg, state: merged.lineState } };
+    return this.#commit(target, applyEvent(target.call, lineEvent)) ? 'applied' : 'no-change';
+  }
+
+  /** Not in the live map until its first transition commits it. */
+  #newEntry(now: number): Entry {
+    return { call: null, lastSeq: -1, seqs: new Set(), devices: null, touched: now };
+  }
+
+  /** Stores and emits a transition; false when there was none. */
+  #commit(entry: Entry, transition: Transition | null): boolean {
+    if (transition === null) {
+      return false;
+    }
+    const previous = entry.call;
+    entry.call = transition.call;
+    this.#live.set(transition.call.id, entry);
+    const now = this.#clock.now();
+    this.#traces.add(transition.call.id, {
+      at: now,
+      kind: 'transition',
+      version: transition.call.version,
+      phase: transition.call.phase,
+      reasons: transition.reasons,
+    });
+    this.metrics.changes.inc();
+    if (transition.call.phase === 'ended') {
+      this.#ended.add(transition.call.id);
+      this.#endedQueue.push([transition.call.id, now]);
+      this.metrics.callsEnded.inc();
+      this.#writeLog(transition.call);
+    }
+    this.metrics.liveCalls.set(this.#live.size);
+    const change: CallChange = { call: transition.call, previous, reasons: transition.reasons };
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.#logger.error({ err: error, callId: change.call.id }, 'call change listener failed');
+      }
+    }
+    return true;
+  }
+
+  #writeLog(call: Call): void {
+    if (this.#log === null) {
+      return;
+    }
+    const write = this.#writeWithRetry(this.#log, call).finally(() => this.#pending.delete(write));
+    this.#pending.add(write);
+  }
+
+  async #writeWithRetry(log: CallLogWriter, call: Call): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await log.writeEndedCall(call);
+        this.#traces.add(call.id, { at: this.#clock.now(), kind: 'log', message: 'written to the call log' });
+        return;
+      } catch (error) {
+        this.metrics.logWriteFailures.inc();
+        const message = error instanceof Error ? error.message : String(error);
+        this.#traces.add(call.id, {
+          at: this.#clock.now(),
+          kind: 'log',
+          message: `call log write ${attempt}/${this.#attempts} failed: ${message}`,
+        });
+        if (attempt >= this.#attempts) {
+          this.metrics.logWritesAbandoned.inc();
+          this.#logger.error({ err: error, callId: call.id }, 'ended call not written to the call log');
+          return;
+        }
+        this.#logger.warn({ err: error, callId: call.id, attempt }, 'call log write failed, retrying');
+        await new Promise((resolve) => setTimeout(resolve, this.#retryBaseMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  #note(entry: TraceEntry): void {
+    this.#notes.push(entry);
+    if (this.#notes.length > 500) {
+      this.#notes.shift();
+    }
+  }
+
+  #sweep(): void {
+    const now = this.#clock.now();
+    const queue = this.#endedQueue;
+    while (this.#endedHead < queue.length && queue[this.#endedHead]![1] + this.#graceMs <= now) {
+      this.#live.delete(queue[this.#endedHead]![0]);
+      this.#endedHead++;
+    }
+    if (this.#endedHead > 1024 && this.#endedHead * 2 > queue.length) {
+      this.#endedQueue = queue.slice(this.#endedHead);
+      this.#endedHead = 0;
+    }
+    this.metrics.liveCalls.set(this.#live.size);
+    this.#traces.sweep(now);
+  }
+}
