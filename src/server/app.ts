@@ -1,0 +1,110 @@
+// The Fastify app factory: every route of the edge, testable in-process with app.inject().
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyWebsocket from '@fastify/websocket';
+import { AppError, registerErrorHandler } from './errors.ts';
+import { LoginStates } from './login-state.ts';
+import { ServerMetrics } from './metrics.ts';
+import { originAllowed } from './origin.ts';
+import { Sessions, requireSession } from './session.ts';
+import { authRoutes } from './routes/auth.ts';
+import { cardRoutes } from './routes/cards.ts';
+import { healthRoutes } from './routes/health.ts';
+import { meRoutes } from './routes/me.ts';
+import { SocketRegistry, pushRoutes } from './routes/push.ts';
+import { serveWebApp } from './web-app.ts';
+import type { ServerDeps } from './ports.ts';
+
+export interface ServerApp {
+  readonly app: FastifyInstance;
+  readonly metrics: ServerMetrics;
+  /** Closes every push socket (before app.close(), so shutdown does not wait on browsers). */
+  closeSockets(): void;
+}
+
+/** Content-Security-Policy of the web app: no inline script, so a caller-ID name can never run as code. */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
+  const now = deps.now ?? Date.now;
+  const app = Fastify({
+    loggerInstance: deps.log,
+    disableRequestLogging: true,
+    genReqId: () => randomUUID(),
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+  });
+  app.decorateRequest('principal', null);
+  app.decorateRequest('sessionId', null);
+  const secure = () => deps.publicUrl().startsWith('https:');
+  const sessions = new Sessions({ sessions: deps.sessions, secure, ttlMs: deps.sessionTtlMs, now });
+  const sockets = new SocketRegistry();
+  const metrics = new ServerMetrics(() => deps.hub.socketCount(), now);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  registerErrorHandler(app);
+
+  app.addHook('onRequest', async (request) => {
+    // SameSite=Lax already keeps the cookie off cross-site posts; the Origin check is the second lock.
+    if (
+      UNSAFE_METHODS.has(request.method) &&
+      !originAllowed(request.headers.origin, deps.publicUrl(), false)
+    ) {
+      throw new AppError('forbidden_origin');
+    }
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('content-security-policy', CSP);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.request(request.method, route, reply.statusCode);
+    // One line per request; the path only, since /auth/callback's query holds the OAuth code.
+    request.log.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  await healthRoutes(app, metrics);
+  await authRoutes(app, {
+    deps,
+    sessions,
+    logins: new LoginStates(now),
+    secure,
+    closeSockets: (id) => sockets.closeSession(id),
+  });
+  await pushRoutes(app, { deps, sessions, sockets });
+  await app.register(async (scope) => {
+    scope.addHook('preHandler', requireSession(sessions, deps.publicPaths));
+    await meRoutes(scope, deps);
+    await cardRoutes(scope, deps);
+    if (deps.extraRoutes !== undefined) {
+      await deps.extraRoutes(scope);
+    }
+  });
+  await serveWebApp(app, deps.webRoot);
+  return { app, metrics, closeSockets: () => sockets.closeAll() };
+}

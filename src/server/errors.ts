@@ -1,0 +1,67 @@
+// The error catalogue: every error the API returns, with its status, stable id and a message a user can act on.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ZodError } from 'zod';
+import type { ApiError } from '../shared/api.ts';
+
+const catalogue = {
+  unauthenticated: { status: 401, message: 'Sign in first.' },
+  forbidden_origin: { status: 403, message: 'This request came from another site and was refused.' },
+  validation_failed: { status: 400, message: 'The request is not valid; see details.' },
+  bad_request: { status: 400, message: 'The request could not be read.' },
+  not_found: { status: 404, message: 'Nothing here.' },
+  call_not_found: { status: 404, message: 'No such call, or it is not one of yours.' },
+  line_not_yours: { status: 400, message: 'Pop lines must be among your own GoTo lines.' },
+  login_expired: { status: 400, message: 'The sign-in attempt expired or was already used. Sign in again.' },
+  login_denied: { status: 403, message: 'GoTo sign-in was cancelled or refused. Sign in again.' },
+  login_failed: {
+    status: 502,
+    message: 'GoTo sign-in failed. Try again; if it keeps failing, ask your admin.',
+  },
+  internal_error: { status: 500, message: 'Something went wrong on our side. Quote the correlation id.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorId = keyof typeof catalogue;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly id: ErrorId,
+    readonly details?: ApiError['details'],
+    message?: string,
+  ) {
+    super(message ?? catalogue[id].message);
+    this.status = catalogue[id].status;
+  }
+}
+
+export function errorBody(id: ErrorId, extra: Partial<ApiError> = {}): ApiError {
+  return { error: id, message: catalogue[id].message, ...extra };
+}
+
+export function statusOf(id: ErrorId): number {
+  return catalogue[id].status;
+}
+
+function zodDetails(error: ZodError): ApiError['details'] {
+  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+}
+
+/** Maps every thrown error to an ApiError response in one place. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (error instanceof AppError) {
+      return reply
+        .status(error.status)
+        .send({ error: error.id, message: error.message, details: error.details });
+    }
+    if (error instanceof ZodError) {
+      return reply.status(400).send(errorBody('validation_failed', { details: zodDetails(error) }));
+    }
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ error: 'bad_request', message: error.message });
+    }
+    request.log.error({ err: error, reqId: request.id }, 'unhandled error');
+    return reply.status(500).send(errorBody('internal_error', { correlationId: String(request.id) }));
+  });
+}

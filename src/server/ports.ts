@@ -1,0 +1,44 @@
+// What the HTTP edge needs from the rest of screenpop; the composition root (src/app) supplies each piece.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { AgentSettings, AgentStore, SessionStore } from '../pops/ports.ts';
+import type { MemoryPushHub } from '../pops/memory-push-hub.ts';
+import type { PopService } from '../pops/pop-service.ts';
+
+/** The GoTo user behind a completed sign-in. Tokens stay with the GoTo client; the edge never sees them. */
+export interface SignedInUser {
+  readonly principal: string;
+  readonly displayName: string | null;
+  readonly lines: AgentSettings['lines'];
+}
+
+/** The OAuth authorization-code flow, as the GoTo client offers it. */
+export interface SignInGateway {
+  /** The GoTo authorize URL to send the browser to. */
+  authorizeUrl(request: { state: string; codeChallenge: string; redirectUri: string }): string;
+  /** Exchanges the code (the GoTo client keeps the tokens) and reads the user's principal and lines. */
+  complete(request: { code: string; codeVerifier: string; redirectUri: string }): Promise<SignedInUser>;
+}
+
+export interface ServerDeps {
+  readonly log: FastifyBaseLogger;
+  /** Public base URL ("https://pop.example.com"); a function because tests listen on port 0 first. */
+  readonly publicUrl: () => string;
+  /** Principals who see every call (SCREENPOP_SUPERVISORS). */
+  readonly supervisors: readonly string[];
+  readonly agents: AgentStore;
+  readonly sessions: SessionStore;
+  readonly signIn: SignInGateway;
+  readonly pops: PopService;
+  readonly hub: MemoryPushHub;
+  /** The tracker's trace of a call, or null when it knows no such call. */
+  readonly trace: (callId: string) => unknown;
+  /** Registers more authenticated routes (the store's contacts / calls / pins plugin). */
+  readonly extraRoutes?: (scope: FastifyInstance) => Promise<void>;
+  /** Paths inside extraRoutes that need no session (GET /api/openapi.json). */
+  readonly publicPaths?: readonly string[];
+  /** Folder of the built web app (dist/web); null to serve none. */
+  readonly webRoot: string | null;
+  /** Session lifetime, ms (default 12 h). */
+  readonly sessionTtlMs?: number;
+  readonly now?: () => number;
+}

@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness } from '../test-harness.ts';
+import { pkceChallenge } from '../login-state.ts';
+import { sessionKey } from '../session.ts';
+
+test('GET /auth/login redirects to GoTo with state, an S256 challenge and our callback', async () => {
+  const h = await harness();
+  const res = await h.app.inject({ method: 'GET', url: '/auth/login' });
+  assert.equal(res.statusCode, 302);
+  const url = new URL(String(res.headers.location));
+  assert.match(url.searchParams.get('state') ?? '', /^[\w-]{32}$/);
+  assert.match(url.searchParams.get('code_challenge') ?? '', /^[\w-]{43}$/);
+  assert.equal(url.searchParams.get('redirect_uri'), 'http://127.0.0.1:3000/auth/callback');
+  const cookie = res.cookies.find((c) => c.name === 'screenpop_login');
+  assert.equal(cookie?.value, url.searchParams.get('state'));
+  assert.equal(cookie?.httpOnly, true);
+  await h.close();
+});
+
+test('the callback exchanges the code with the PKCE verifier and sets an httpOnly Lax session cookie', async () => {
+  const h = await harness();
+  h.signIn.users.set('dana@x', { principal: 'dana@x', displayName: 'Dana', lines: [] });
+  const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
+  const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
+  const res = await h.app.inject({
+    method: 'GET',
+    url: `/auth/callback?code=code-for:dana@x&state=${state}`,
+    cookies: { screenpop_login: state },
+  });
+  assert.equal(res.statusCode, 302);
+  assert.equal(res.headers.location, '/');
+  const session = res.cookies.find((c) => c.name === 'screenpop_session');
+  assert.equal(session?.httpOnly, true);
+  assert.equal(session?.sameSite, 'Lax');
+  assert.equal(session?.secure, undefined);
+  assert.equal(session?.path, '/');
+  // The store holds the hash of the cookie, never the cookie itself.
+  assert.ok(h.sessions.rows.has(sessionKey(session?.value ?? '')));
+  assert.ok(![...h.sessions.rows.keys()].includes(session?.value ?? ''));
+  assert.equal((await h.agents.getAgent('dana@x'))?.displayName, 'Dana');
+  await h.close();
+});
+
+test('the session cookie is Secure when the public URL is https', async () => {
+  const h = await harness();
+  h.publicUrl = 'https://pop.example.com';
+  h.signIn.users.set('dana@x', { principal: 'dana@x', displayName: null, lines: [] });
+  const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
+  const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
+  const res = await h.app.inject({
+    method: 'GET',
+    url: `/auth/callback?code=code-for:dana@x&state=${state}`,
+    cookies: { screenpop_login: state },
+  });
+  assert.equal(res.cookies.find((c) => c.name === 'screenpop_session')?.secure, true);
+  await h.close();
+});
+
+test('a callback whose state this browser did not start is refused', async () => {
+  const h = await harness();
+  h.signIn.users.set('dana@x', { principal: 'dana@x', displayName: null, lines: [] });
+  const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
+  const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
+  const res = await h.app.inject({
+    method: 'GET',
+    url: `/auth/callback?code=code-for:dana@x&state=${state}`,
+  });
+  assert.equal(res.headers.location, '/?login_error=login_expired');
+  assert.equal(
+    res.cookies.find((c) => c.name === 'screenpop_session'),
+    undefined,
+  );
+  await h.close();
+});
+
+test('a state can be used once', async () => {
+  const h = await harness();
+  h.signIn.users.set('dana@x', { principal: 'dana@x', displayName: null, lines: [] });
+  const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
+  const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
+  const url = `/auth/callback?code=code-for:dana@x&state=${state}`;
+  await h.app.inject({ method: 'GET', url, cookies: { screenpop_login: state } });
+  const again = await h.app.inject({ method: 'GET', url, cookies: { screenpop_login: state } });
+  assert.equal(again.headers.location, '/?login_error=login_expired');
+  await h.close();
+});
+
+test('a refused consent and a failed exchange land back on the app with their error ids', async () => {
+  const h = await harness();
+  for (const [query, id] of [
+    ['error=access_denied', 'login_denied'],
+    ['code=code-for:nobody@x', 'login_failed'],
+  ] as const) {
+    const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
+    const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
+    const res = await h.app.inject({
+      method: 'GET',
+      url: `/auth/callback?${query}&state=${state}`,
+      cookies: { screenpop_login: state },
+    });
+    assert.equal(res.headers.location, `/?login_error=${id}`);
+  }
+  await h.close();
+});
+
+test('the verifier sent to the exchange matches the challenge sent to GoTo', () => {
+  // RFC 7636 appendix B test vector.
+  assert.equal(
+    pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
+    'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  );
+});
+
+test('sign-out ends the session', async () => {
+  const h = await harness();
+  const cookie = await h.signInAs('dana@x', ['line-1']);
+  const out = await h.app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } });
+  assert.equal(out.statusCode, 204);
+  const me = await h.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+  assert.equal(me.statusCode, 401);
+  assert.equal(h.sessions.rows.size, 0);
+  await h.close();
+});
+
+test('a configured supervisor signs in with the supervisor role', async () => {
+  const h = await harness({ supervisors: ['boss@x'] });
+  const cookie = await h.signInAs('boss@x', []);
+  const me = await h.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+  assert.equal(me.json().role, 'supervisor');
+  await h.close();
+});

@@ -1,0 +1,139 @@
+// GET /api/push: the agent's card stream over a WebSocket, authenticated by the session cookie.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { errorBody } from '../errors.ts';
+import { originAllowed } from '../origin.ts';
+import type { Sessions } from '../session.ts';
+import type { ServerDeps } from '../ports.ts';
+import type { ServerMessage } from '../../shared/messages.ts';
+
+const clientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('resume'), cursor: z.number().int().min(0) }),
+  z.object({ type: z.literal('ping') }),
+]);
+
+/** A browser that cannot keep up is dropped; it resumes from its cursor when it reconnects. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const HEARTBEAT_MS = 30_000;
+
+/** Open sockets by session, so sign-out can close them. */
+export class SocketRegistry {
+  private readonly bySession = new Map<string, Set<WebSocket>>();
+
+  add(sessionId: string, socket: WebSocket): void {
+    const set = this.bySession.get(sessionId) ?? new Set<WebSocket>();
+    set.add(socket);
+    this.bySession.set(sessionId, set);
+  }
+
+  remove(sessionId: string, socket: WebSocket): void {
+    this.bySession.get(sessionId)?.delete(socket);
+  }
+
+  closeSession(sessionId: string): void {
+    for (const socket of this.bySession.get(sessionId) ?? []) {
+      socket.close(4401, 'signed out');
+    }
+    this.bySession.delete(sessionId);
+  }
+
+  closeAll(): void {
+    for (const set of this.bySession.values()) {
+      for (const socket of set) {
+        socket.close(1001, 'server shutting down');
+      }
+    }
+    this.bySession.clear();
+  }
+}
+
+function send(socket: WebSocket, message: ServerMessage): void {
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    socket.close(4008, 'too slow');
+    return;
+  }
+  socket.send(JSON.stringify(message));
+}
+
+function heartbeat(socket: WebSocket): () => void {
+  let alive = true;
+  socket.on('pong', () => {
+    alive = true;
+  });
+  const timer = setInterval(() => {
+    if (!alive) {
+      socket.terminate();
+      return;
+    }
+    alive = false;
+    socket.ping();
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export async function pushRoutes(
+  app: FastifyInstance,
+  ctx: { deps: ServerDeps; sessions: Sessions; sockets: SocketRegistry },
+): Promise<void> {
+  const { deps, sessions, sockets } = ctx;
+
+  const admit = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!originAllowed(request.headers.origin, deps.publicUrl(), true)) {
+      request.log.warn({ reqId: request.id, origin: request.headers.origin ?? null }, 'push refused: origin');
+      return reply.status(403).send(errorBody('forbidden_origin'));
+    }
+    const session = await sessions.read(request);
+    if (session === null) {
+      return reply.status(401).send(errorBody('unauthenticated'));
+    }
+    request.principal = session.principal;
+    request.sessionId = session.id;
+  };
+
+  app.get('/api/push', { websocket: true, preValidation: admit }, (socket, request) => {
+    const principal = request.principal ?? '';
+    const sessionId = request.sessionId ?? '';
+    sockets.add(sessionId, socket);
+    const unsubscribe = deps.hub.subscribe(principal, (entry) =>
+      send(socket, { type: 'card', cursor: entry.cursor, card: entry.card }),
+    );
+    const stopHeartbeat = heartbeat(socket);
+    request.log.info({ reqId: request.id, principal }, 'push socket opened');
+    send(socket, { type: 'hello', principal, cursor: deps.hub.cursor(principal) });
+
+    socket.on('message', (data) => {
+      const parsed = clientMessage.safeParse(safeJson(String(data)));
+      if (!parsed.success) {
+        send(socket, {
+          type: 'error',
+          code: 'bad_message',
+          message: 'Expected {type:"resume",cursor} or ping.',
+        });
+        return;
+      }
+      if (parsed.data.type === 'resume') {
+        const missed = deps.hub.since(principal, parsed.data.cursor);
+        for (const entry of missed) {
+          send(socket, { type: 'card', cursor: entry.cursor, card: entry.card });
+        }
+        send(socket, { type: 'resumed', cursor: deps.hub.cursor(principal), replayed: missed.length });
+      }
+    });
+    socket.on('close', () => {
+      unsubscribe();
+      stopHeartbeat();
+      sockets.remove(sessionId, socket);
+      request.log.info({ reqId: request.id, principal }, 'push socket closed');
+    });
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
