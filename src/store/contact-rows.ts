@@ -1,0 +1,155 @@
+// ContactInput → table rows (phones normalized, JSON columns, upsert keys, content hash) and rows → Contact.
+import { createHash } from 'node:crypto';
+import { normalizePhone } from '../phone/phone.ts';
+import type { PhoneOptions } from '../phone/phone.ts';
+import type { Contact, ContactInput, ContactPhone } from '../lookup/types.ts';
+
+export interface PhoneRow {
+  readonly position: number;
+  readonly raw: string;
+  readonly e164: string | null;
+  readonly national: string | null;
+  readonly suffix: string | null;
+  readonly label: string | null;
+}
+
+/** The contacts columns an input decides (id and timestamps come from the store). */
+export interface ContactFields {
+  readonly name: string;
+  readonly company: string | null;
+  readonly email: string | null;
+  readonly email_key: string | null;
+  readonly tier: string | null;
+  readonly tags: string;
+  readonly notes: string | null;
+  readonly custom: string;
+  readonly phones: string;
+  readonly tickets: string;
+  readonly appointments: string;
+  readonly external_id: string | null;
+  readonly record_url: string | null;
+  readonly dedupe_key: string | null;
+  readonly content_hash: string;
+}
+
+export interface PreparedContact {
+  readonly fields: ContactFields;
+  readonly phones: readonly PhoneRow[];
+}
+
+/** The columns a Contact is read from (raw better-sqlite3 rows and Kysely rows alike). */
+export interface ContactRow {
+  readonly id: number;
+  readonly name: string;
+  readonly company: string | null;
+  readonly email: string | null;
+  readonly tier: string | null;
+  readonly tags: string;
+  readonly notes: string | null;
+  readonly custom: string;
+  readonly phones: string;
+  readonly tickets: string;
+  readonly appointments: string;
+  readonly external_id: string | null;
+  readonly record_url: string | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+}
+
+export const contactColumns = [
+  'id',
+  'name',
+  'company',
+  'email',
+  'tier',
+  'tags',
+  'notes',
+  'custom',
+  'phones',
+  'tickets',
+  'appointments',
+  'external_id',
+  'record_url',
+  'created_at',
+  'updated_at',
+] as const;
+
+function blankToNull(value: string | null | undefined): string | null {
+  const trimmed = value?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+}
+
+/** Normalizes and serializes one input; pure, so both dialects store byte-identical rows. */
+export function prepareContact(input: ContactInput, phone: PhoneOptions): PreparedContact {
+  const phones = (input.phones ?? []).map((p, position): PhoneRow => {
+    const n = normalizePhone(p.raw, phone);
+    return {
+      position,
+      raw: p.raw,
+      e164: n.e164,
+      national: n.national,
+      suffix: n.suffix,
+      label: p.label ?? null,
+    };
+  });
+  const stored: ContactPhone[] = phones.map((p) => ({ raw: p.raw, e164: p.e164, label: p.label }));
+  const email = blankToNull(input.email);
+  const externalId = blankToNull(input.externalId);
+  const name = input.name.trim();
+  const content = {
+    name,
+    company: blankToNull(input.company),
+    email,
+    tier: blankToNull(input.tier),
+    tags: JSON.stringify(input.tags ?? []),
+    notes: input.notes ?? null,
+    custom: JSON.stringify(input.custom ?? {}),
+    phones: JSON.stringify(stored),
+    tickets: JSON.stringify(input.tickets ?? []),
+    appointments: JSON.stringify(input.appointments ?? []),
+    external_id: externalId,
+    record_url: blankToNull(input.recordUrl),
+  };
+  const dedupeKey =
+    externalId === null && email === null
+      ? `${name.toLowerCase()}|${phones
+          .map((p) => p.e164 ?? p.raw)
+          .sort()
+          .join(',')}`
+      : null;
+  const hash = createHash('sha1').update(JSON.stringify(content)).digest('base64');
+  return {
+    fields: {
+      ...content,
+      email_key: email?.toLowerCase() ?? null,
+      dedupe_key: dedupeKey,
+      content_hash: hash,
+    },
+    phones,
+  };
+}
+
+export function rowToContact(row: ContactRow): Contact {
+  return {
+    id: String(row.id),
+    name: row.name,
+    company: row.company,
+    email: row.email,
+    tier: row.tier,
+    tags: JSON.parse(row.tags) as string[],
+    notes: row.notes,
+    custom: JSON.parse(row.custom) as Record<string, string>,
+    phones: JSON.parse(row.phones) as ContactPhone[],
+    tickets: JSON.parse(row.tickets) as Contact['tickets'],
+    appointments: JSON.parse(row.appointments) as Contact['appointments'],
+    externalId: row.external_id,
+    recordUrl: row.record_url,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Contact ids are integers in both databases; anything else names no contact. */
+export function parseContactId(id: string): number | null {
+  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
+}

@@ -1,0 +1,106 @@
+// Table shapes as Kysely sees them; identical in SQLite and PostgreSQL (JSON lives in text columns in both).
+import type { Generated } from 'kysely';
+
+/** Which engine a Kysely instance talks to; the few SQL differences switch on it. */
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface ContactsTable {
+  id: Generated<number>;
+  name: string;
+  company: string | null;
+  email: string | null;
+  /** Lower-cased email: the second upsert key. */
+  email_key: string | null;
+  tier: string | null;
+  /** JSON string[] */
+  tags: string;
+  notes: string | null;
+  /** JSON Record<string, string> */
+  custom: string;
+  /** JSON ContactPhone[] (the matching keys live in contact_phones) */
+  phones: string;
+  /** JSON Ticket[] */
+  tickets: string;
+  /** JSON Appointment[] */
+  appointments: string;
+  external_id: string | null;
+  record_url: string | null;
+  /** Set only when there is neither external id nor email: lower(name) + phones, so re-imports still match. */
+  dedupe_key: string | null;
+  /** Hash of the stored content: an upsert whose hash matches is "unchanged" and writes nothing. */
+  content_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactPhonesTable {
+  id: Generated<number>;
+  contact_id: number;
+  position: number;
+  raw: string;
+  e164: string | null;
+  national: string | null;
+  suffix: string | null;
+  label: string | null;
+}
+
+export interface CallLogTable {
+  call_id: string;
+  direction: string;
+  caller_e164: string | null;
+  caller_raw: string;
+  caller_name: string | null;
+  /** 0 / 1 */
+  withheld: number;
+  dialed: string | null;
+  /** JSON string[] */
+  line_ids: string;
+  answered_by: string | null;
+  answered_by_name: string | null;
+  started_at: number;
+  answered_at: number | null;
+  ended_at: number;
+  outcome: string;
+  contact_id: string | null;
+  notes: string | null;
+  disposition: string | null;
+  notes_by: string | null;
+  notes_at: number | null;
+}
+
+export interface PinsTable {
+  e164: string;
+  contact_id: number;
+  pinned_by: string;
+  pinned_at: number;
+}
+
+export interface SecretsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface AgentsTable {
+  principal: string;
+  /** JSON AgentSettings */
+  settings: string;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  principal: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface Database {
+  contacts: ContactsTable;
+  contact_phones: ContactPhonesTable;
+  call_log: CallLogTable;
+  pins: PinsTable;
+  secrets: SecretsTable;
+  agents: AgentsTable;
+  sessions: SessionsTable;
+}

@@ -1,0 +1,146 @@
+// Schema migrations, in code, run by Kysely's Migrator on every open; append new ones, never edit old ones.
+import { sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from './database.ts';
+
+// Migrations take `Kysely<unknown>`: they must not depend on today's table types.
+type Db = Kysely<unknown>;
+
+function initial(dialect: Dialect): Migration {
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Db) {
+      await db.schema
+        .createTable('contacts')
+        .addColumn('id', big, (c) =>
+          // SQLite: AUTOINCREMENT so a deleted contact's id is never handed out again (call logs keep ids).
+          dialect === 'postgres'
+            ? c.generatedAlwaysAsIdentity().primaryKey()
+            : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('company', 'text')
+        .addColumn('email', 'text')
+        .addColumn('email_key', 'text')
+        .addColumn('tier', 'text')
+        .addColumn('tags', 'text', (c) => c.notNull())
+        .addColumn('notes', 'text')
+        .addColumn('custom', 'text', (c) => c.notNull())
+        .addColumn('phones', 'text', (c) => c.notNull())
+        .addColumn('tickets', 'text', (c) => c.notNull())
+        .addColumn('appointments', 'text', (c) => c.notNull())
+        .addColumn('external_id', 'text')
+        .addColumn('record_url', 'text')
+        .addColumn('dedupe_key', 'text')
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('updated_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('contacts_external_id').on('contacts').column('external_id').execute();
+      await db.schema.createIndex('contacts_email_key').on('contacts').column('email_key').execute();
+      await db.schema
+        .createIndex('contacts_dedupe_key')
+        .on('contacts')
+        .column('dedupe_key')
+        .where(sql.ref('dedupe_key'), 'is not', null)
+        .execute();
+
+      await db.schema
+        .createTable('contact_phones')
+        .addColumn('id', big, (c) =>
+          dialect === 'postgres' ? c.generatedAlwaysAsIdentity().primaryKey() : c.primaryKey(),
+        )
+        .addColumn('contact_id', big, (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('raw', 'text', (c) => c.notNull())
+        .addColumn('e164', 'text')
+        .addColumn('national', 'text')
+        .addColumn('suffix', 'text')
+        .addColumn('label', 'text')
+        .execute();
+      for (const column of ['contact_id', 'e164', 'national', 'suffix']) {
+        await db.schema.createIndex(`contact_phones_${column}`).on('contact_phones').column(column).execute();
+      }
+
+      await db.schema
+        .createTable('call_log')
+        .addColumn('call_id', 'text', (c) => c.primaryKey())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('caller_e164', 'text')
+        .addColumn('caller_raw', 'text', (c) => c.notNull())
+        .addColumn('caller_name', 'text')
+        .addColumn('withheld', 'integer', (c) => c.notNull())
+        .addColumn('dialed', 'text')
+        .addColumn('line_ids', 'text', (c) => c.notNull())
+        .addColumn('answered_by', 'text')
+        .addColumn('answered_by_name', 'text')
+        .addColumn('started_at', big, (c) => c.notNull())
+        .addColumn('answered_at', big)
+        .addColumn('ended_at', big, (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('contact_id', 'text')
+        .addColumn('notes', 'text')
+        .addColumn('disposition', 'text')
+        .addColumn('notes_by', 'text')
+        .addColumn('notes_at', big)
+        .execute();
+      // history(e164, since, limit) and the card's "calls from this number" read this index only.
+      await db.schema
+        .createIndex('call_log_caller_started')
+        .on('call_log')
+        .columns(['caller_e164', 'started_at'])
+        .execute();
+      await db.schema.createIndex('call_log_started').on('call_log').column('started_at').execute();
+
+      await db.schema
+        .createTable('pins')
+        .addColumn('e164', 'text', (c) => c.primaryKey())
+        .addColumn('contact_id', big, (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+        .addColumn('pinned_by', 'text', (c) => c.notNull())
+        .addColumn('pinned_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('pins_contact_id').on('pins').column('contact_id').execute();
+
+      await db.schema
+        .createTable('secrets')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', big, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('agents')
+        .addColumn('principal', 'text', (c) => c.primaryKey())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('updated_at', big, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('principal', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('expires_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_expires_at').on('sessions').column('expires_at').execute();
+    },
+    async down(db: Db) {
+      for (const table of [
+        'sessions',
+        'agents',
+        'secrets',
+        'pins',
+        'call_log',
+        'contact_phones',
+        'contacts',
+      ]) {
+        await db.schema.dropTable(table).execute();
+      }
+    },
+  };
+}
+
+/** The migrations for one dialect, by name (names sort in the order they run). */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => ({ '0001_initial': initial(dialect) }) };
+}

@@ -1,0 +1,68 @@
+// Runs every store contract once per database (see test-targets.ts), plus openStore's own behaviour.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SecretStore } from '../goto/ports.ts';
+import type { AgentStore, SessionStore } from '../pops/ports.ts';
+import type { CallLogWriter } from '../calls/ports.ts';
+import { contactStoreContract } from './contact-store.contract.ts';
+import { callLogStoreContract } from './call-log-store.contract.ts';
+import { smallStoresContract } from './small-stores.contract.ts';
+import { storeTargets, testPhone } from './test-targets.ts';
+import { openStore, sqliteFile } from './store.ts';
+import type { Store } from './store.ts';
+
+// Compile-time check that store/'s mirrored ports (ports.ts) still fit the real ones.
+export type PortsFit = [
+  Store['secrets'] extends SecretStore ? true : never,
+  Store['agents'] extends AgentStore ? true : never,
+  Store['sessions'] extends SessionStore ? true : never,
+  Store['callLog'] extends CallLogWriter ? true : never,
+];
+const portsFit: PortsFit = [true, true, true, true];
+
+for (const target of storeTargets()) {
+  describe(`store on ${target.name}`, { skip: target.skip }, () => {
+    after(() => target.cleanup());
+    describe('ContactStore', () => contactStoreContract(async () => (await target.open()).contacts));
+    describe('CallLogStore', () => callLogStoreContract(async () => (await target.open()).callLog));
+    describe('small stores', () => smallStoresContract(() => target.open()));
+  });
+}
+
+describe('openStore', () => {
+  test('the mirrored ports fit the real ones', () => {
+    assert.equal(portsFit.length, 4);
+  });
+
+  test('defaults to DATA_DIR/screenpop.db and accepts sqlite: and file: URLs', () => {
+    assert.equal(sqliteFile(null, '/data'), '/data/screenpop.db');
+    assert.equal(sqliteFile('sqlite:/tmp/x.db', '/data'), '/tmp/x.db');
+    assert.equal(sqliteFile('file:///tmp/x.db', '/data'), '/tmp/x.db');
+    assert.equal(sqliteFile('./x.db', '/data'), './x.db');
+  });
+
+  test('creates the data folder, and reopening keeps the data (migrations run once)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'screenpop-open-'));
+    try {
+      const options = { databaseUrl: null, dataDir: join(dir, 'nested'), phone: testPhone };
+      const first = await openStore(options);
+      await first.secrets.putSecret('k', 'v');
+      await first.close();
+      const second = await openStore(options);
+      assert.equal(await second.secrets.getSecret('k'), 'v');
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses an unknown default region', async () => {
+    await assert.rejects(
+      openStore({ databaseUrl: ':memory:', dataDir: '.', phone: { defaultRegion: 'ZZ', suffixDigits: 7 } }),
+      /unsupported default region/,
+    );
+  });
+});
