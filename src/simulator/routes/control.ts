@@ -1,0 +1,125 @@
+// The control API under /_sim (no auth, JSON): health, directory, calls, faults, traffic. Used by tests, demo and CLI.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { SimContext, SimFaults, TelephonyHandle } from '../context.ts';
+import type { TokenStore } from '../oauth/token-store.ts';
+
+const rate = z.number().min(0).max(1);
+
+const faultsBody = z.strictObject({
+  reset: z.literal(true).optional(),
+  drop: rate.optional(),
+  duplicate: rate.optional(),
+  reorder: rate.optional(),
+  http429: rate.optional(),
+  http5xx: rate.optional(),
+  channelLifetimeSeconds: z.number().int().min(1).nullable().optional(),
+  keepalives: z.boolean().optional(),
+  closeSockets: z.boolean().optional(),
+  expireTokens: z.boolean().optional(),
+});
+
+const trafficBody = z.union([
+  z.strictObject({ stop: z.literal(true) }),
+  z.strictObject({
+    callsPerSecond: z.number().positive().max(1000),
+    maxCalls: z.number().int().positive().optional(),
+  }),
+]);
+
+export const DEFAULT_FAULTS: Readonly<SimFaults> = Object.freeze({
+  drop: 0,
+  duplicate: 0,
+  reorder: 0,
+  http429: 0,
+  http5xx: 0,
+  channelLifetimeSeconds: null,
+  keepalives: true,
+});
+
+export interface ControlRouteOptions {
+  readonly telephony: () => TelephonyHandle;
+  readonly tokens: TokenStore;
+  readonly startedAt: number;
+}
+
+function badRequest(reply: FastifyReply, error: z.ZodError): FastifyReply {
+  const problems = error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+  return reply.code(400).send({ error: 'invalid_body', message: problems.join('; ') });
+}
+
+export function registerControlRoutes(
+  app: FastifyInstance,
+  ctx: SimContext,
+  options: ControlRouteOptions,
+): void {
+  app.get('/_sim/health', async () => ({
+    ok: true,
+    now: new Date(ctx.clock.now()).toISOString(),
+    timeScale: ctx.clock.scale,
+    uptimeSeconds: Math.round((Date.now() - options.startedAt) / 1000),
+  }));
+
+  app.get('/_sim/directory', async () => ctx.directory);
+
+  app.post('/_sim/calls', async (request, reply) => {
+    try {
+      const started = await options.telephony().placeCall(request.body ?? {});
+      return reply.code(201).send(started);
+    } catch (error) {
+      // The telephony part validates the body; its errors are the caller's to fix unless they carry a status.
+      const status =
+        typeof error === 'object' &&
+        error !== null &&
+        'statusCode' in error &&
+        typeof error.statusCode === 'number'
+          ? error.statusCode
+          : 400;
+      const message = error instanceof Error ? error.message : String(error);
+      return reply.code(status).send({ error: 'call_rejected', message });
+    }
+  });
+
+  app.get('/_sim/calls', async () => ({ items: options.telephony().listCalls() }));
+
+  app.get('/_sim/faults', async () => ctx.faults);
+
+  app.post('/_sim/faults', async (request, reply) => {
+    const parsed = faultsBody.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      return badRequest(reply, parsed.error);
+    }
+    const { reset, closeSockets, expireTokens, ...rates } = parsed.data;
+    if (reset === true) {
+      Object.assign(ctx.faults, DEFAULT_FAULTS);
+    }
+    for (const [key, value] of Object.entries(rates)) {
+      if (value !== undefined) {
+        Object.assign(ctx.faults, { [key]: value });
+      }
+    }
+    const result: Record<string, unknown> = { faults: { ...ctx.faults } };
+    if (closeSockets === true) {
+      result['closedSockets'] = options.telephony().closeSockets();
+    }
+    if (expireTokens === true) {
+      result['expiredTokens'] = options.tokens.expireAll();
+    }
+    return result;
+  });
+
+  app.post('/_sim/traffic', async (request, reply) => {
+    const parsed = trafficBody.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      return badRequest(reply, parsed.error);
+    }
+    const body = parsed.data;
+    if ('stop' in body) {
+      options.telephony().traffic(null);
+      return { traffic: null };
+    }
+    const traffic = body.maxCalls === undefined ? { callsPerSecond: body.callsPerSecond } : body;
+    options.telephony().traffic(traffic);
+    return { traffic };
+  });
+}
