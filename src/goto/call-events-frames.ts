@@ -3,13 +3,15 @@ import type { CallSnapshotEvent } from '../calls/types.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import { PhoneCache } from './party.ts';
 import { callStateContentSchema, frameSchema, notificationSchema } from './call-events-schema.ts';
+import type { CallMetadata } from './call-events-schema.ts';
 import { CallStateError, normalizeCallState } from './call-state-normalizer.ts';
 import type { z } from 'zod';
 
 export type ChannelControl = 'refresh-required' | 'to-be-closed';
 
 export type FrameResult =
-  | { readonly kind: 'event'; readonly event: CallSnapshotEvent }
+  /** `metadata` is the raw conversation metadata, kept by the source to normalize recovered states. */
+  | { readonly kind: 'event'; readonly event: CallSnapshotEvent; readonly metadata: CallMetadata }
   | { readonly kind: 'control'; readonly control: ChannelControl }
   /** A notification of another source or type on the same channel (§9.4 #6): not an error. */
   | { readonly kind: 'ignored'; readonly reason: string }
@@ -55,10 +57,8 @@ function fromNotification(data: z.infer<typeof notificationSchema>, phone: Phone
   }
   try {
     const { metadata, state } = content.data;
-    return {
-      kind: 'event',
-      event: normalizeCallState(metadata, state, data.id ?? null, phoneCacheFor(phone)),
-    };
+    const event = normalizeCallState(metadata, state, data.id ?? null, phoneCacheFor(phone));
+    return { kind: 'event', event, metadata };
   } catch (error) {
     if (error instanceof CallStateError) {
       return { kind: 'invalid', error: error.message };

@@ -1,0 +1,337 @@
+// The account-wide Call Events source: channel + subscription + socket, kept alive, with gap and reconnect recovery.
+import type WebSocket from 'ws';
+import type { Logger } from 'pino';
+import type { CallEvent, CallSnapshotEvent } from '../calls/types.ts';
+import type { CallEventSink, CallEventSource } from '../calls/ports.ts';
+import type { PhoneOptions } from '../phone/phone.ts';
+import type { GoToApi } from './rest-client.ts';
+import { discoverAccountKey } from './account.ts';
+import { backoffDelay, sleep } from './backoff.ts';
+import { normalizeCallEventsFrame, normalizeWebhookBody, phoneCacheFor } from './call-events-frames.ts';
+import type { FrameResult } from './call-events-frames.ts';
+import { CallStateError, normalizeCallState } from './call-state-normalizer.ts';
+import type { CallMetadata, CallState } from './call-events-schema.ts';
+import { fetchActiveCalls, fetchCallStates } from './call-events-recovery.ts';
+import { createChannel, deleteChannel, refreshChannel, subscribeCallEvents } from './notification-channel.ts';
+import type { Channel } from './notification-channel.ts';
+import { SequenceTracker } from './sequence-tracker.ts';
+import type { Gap } from './sequence-tracker.ts';
+import { keepAlive, openSocket } from './socket.ts';
+import { describe } from './token-manager.ts';
+
+export interface CallEventsSourceSettings {
+  readonly api: GoToApi;
+  /** config.goto.accountKey; null = discover it (§8). */
+  readonly accountKey: string | null;
+  readonly phone: PhoneOptions;
+  readonly logger: Logger;
+  readonly nickname?: string;
+  /** WebSocket ping interval (S-cer: 8 s); the socket is dead after `missedPongs` unanswered pings. */
+  readonly pingIntervalMs?: number;
+  readonly missedPongs?: number;
+  /** Back-off between rebuild attempts. */
+  readonly reconnect?: { readonly baseMs: number; readonly maxMs: number };
+}
+
+export interface CallEventsStats {
+  frames: number;
+  events: number;
+  ignored: number;
+  invalid: number;
+  reconnects: number;
+  channelRefreshes: number;
+  gaps: number;
+  recoveredStates: number;
+}
+
+export interface CallEventsSource extends CallEventSource {
+  readonly stats: Readonly<CallEventsStats>;
+  /** True while a socket is open and subscribed. */
+  readonly connected: boolean;
+  /** Feeds one webhook POST body (the bare `data` object) through the same pipeline as socket frames. */
+  acceptWebhook(body: unknown): FrameResult;
+}
+
+export function createCallEventsSource(settings: CallEventsSourceSettings): CallEventsSource {
+  return new CallEventsChannelSource(settings);
+}
+
+class CallEventsChannelSource implements CallEventsSource {
+  readonly stats: CallEventsStats = {
+    frames: 0,
+    events: 0,
+    ignored: 0,
+    invalid: 0,
+    reconnects: 0,
+    channelRefreshes: 0,
+    gaps: 0,
+    recoveredStates: 0,
+  };
+  readonly #log: Logger;
+  readonly #seq = new SequenceTracker();
+  readonly #recovering = new Set<string>();
+  #sink: CallEventSink | null = null;
+  #accountKey: string | null = null;
+  #channel: Channel | null = null;
+  #socket: WebSocket | null = null;
+  #stopPing: (() => void) | null = null;
+  #rebuilding = false;
+  #abort = new AbortController();
+
+  constructor(private readonly settings: CallEventsSourceSettings) {
+    this.#log = settings.logger.child({ component: 'goto-call-events' });
+  }
+
+  get connected(): boolean {
+    return this.#socket !== null && !this.#rebuilding;
+  }
+
+  async start(sink: CallEventSink): Promise<void> {
+    this.#sink = sink;
+    this.#abort = new AbortController();
+    this.#accountKey = await discoverAccountKey(this.settings.api, this.settings.accountKey);
+    await this.#connect();
+    // Calls already in progress: their latest states, so pops can show them.
+    void this.#recoverAll('started');
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    this.#sink = null;
+    this.#dropSocket();
+    const channel = this.#channel;
+    this.#channel = null;
+    if (channel !== null) {
+      await deleteChannel(this.settings.api, channel).catch((error: unknown) => {
+        this.#log.warn({ err: describe(error) }, 'could not delete the notification channel');
+      });
+    }
+  }
+
+  acceptWebhook(body: unknown): FrameResult {
+    const result = normalizeWebhookBody(body, this.settings.phone);
+    this.#handle(result, 'webhook');
+    return result;
+  }
+
+  /** New channel → subscription (207 checked) → socket. */
+  async #connect(): Promise<void> {
+    const api = this.settings.api;
+    const channel = await createChannel(api, this.settings.nickname ?? 'screenpop');
+    this.#channel = channel;
+    await subscribeCallEvents(api, channel, [this.#accountKey!]);
+    const socket = await openSocket(channel.url);
+    if (this.#abort.signal.aborted) {
+      socket.terminate();
+      return;
+    }
+    this.#socket = socket;
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) {
+        this.#onFrame(data.toString());
+      }
+    });
+    socket.on('close', (code) => this.#lost(socket, `socket closed (${code})`));
+    socket.on('error', (error) =>
+      this.#lost(socket, `socket error: ${error.message.replace(/wss?:\/\/\S+/g, '<url>')}`),
+    );
+    this.#stopPing = keepAlive(
+      socket,
+      this.settings.pingIntervalMs ?? 8_000,
+      this.settings.missedPongs ?? 3,
+      () => this.#lost(socket, 'no pong: socket presumed dead'),
+    );
+    this.#log.info(
+      { lifetimeSeconds: channel.lifetimeSeconds },
+      'Call Events channel connected and subscribed',
+    );
+    this.#sink?.note('call events channel connected');
+  }
+
+  #onFrame(text: string): void {
+    this.stats.frames++;
+    this.#handle(normalizeCallEventsFrame(text, this.settings.phone), 'socket');
+  }
+
+  #handle(result: FrameResult, via: 'socket' | 'webhook'): void {
+    switch (result.kind) {
+      case 'event':
+        this.#deliver(result.event, result.metadata);
+        return;
+      case 'control':
+        if (via === 'socket') {
+          void this.#control(result.control);
+        }
+        return;
+      case 'ignored':
+        this.stats.ignored++;
+        this.#log.debug({ reason: result.reason }, 'notification ignored');
+        return;
+      case 'invalid':
+        this.stats.invalid++;
+        this.#log.warn({ error: result.error, via }, 'bad Call Events notification dropped');
+        return;
+    }
+  }
+
+  #deliver(event: CallSnapshotEvent, metadata: CallMetadata): void {
+    this.stats.events++;
+    const gap = this.#seq.observe(event.callId, event.seq);
+    this.#sink?.event(event);
+    if (gap !== null) {
+      this.stats.gaps++;
+      this.#log.info(
+        { callId: gap.callId, from: gap.from, to: gap.to },
+        'sequence gap: fetching the missing states',
+      );
+      this.#sink?.note(`sequence gap ${gap.from}..${gap.to}`, gap.callId);
+      void this.#recoverGap(gap, metadata);
+    }
+  }
+
+  async #control(control: 'refresh-required' | 'to-be-closed'): Promise<void> {
+    const channel = this.#channel;
+    if (channel === null) {
+      return;
+    }
+    if (control === 'to-be-closed') {
+      this.#lost(this.#socket, 'WEBSOCKET_TO_BE_CLOSED');
+      return;
+    }
+    try {
+      await refreshChannel(this.settings.api, channel);
+      this.stats.channelRefreshes++;
+      this.#log.info('notification channel refreshed');
+      this.#sink?.note('call events channel refreshed');
+    } catch (error) {
+      this.#log.warn({ err: describe(error) }, 'channel refresh failed: rebuilding the channel');
+      this.#lost(this.#socket, 'channel refresh failed');
+    }
+  }
+
+  #dropSocket(): void {
+    this.#stopPing?.();
+    this.#stopPing = null;
+    const socket = this.#socket;
+    this.#socket = null;
+    if (socket !== null) {
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.terminate();
+    }
+  }
+
+  /** The socket or channel is gone: rebuild channel + subscription with back-off, then recover. */
+  #lost(socket: WebSocket | null, reason: string): void {
+    if (socket !== this.#socket || this.#rebuilding || this.#abort.signal.aborted) {
+      return;
+    }
+    this.#rebuilding = true;
+    this.#dropSocket();
+    this.#log.warn({ reason }, 'Call Events channel lost: rebuilding');
+    this.#sink?.note(`call events channel lost: ${reason}`);
+    void this.#rebuild(reason);
+  }
+
+  async #rebuild(reason: string): Promise<void> {
+    const old = this.#channel;
+    this.#channel = null;
+    if (old !== null) {
+      void deleteChannel(this.settings.api, old).catch(() => undefined); // its subscriptions go with it
+    }
+    const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
+    for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
+      await sleep(backoffDelay(attempt, backoff), this.#abort.signal);
+      if (this.#abort.signal.aborted) {
+        break;
+      }
+      try {
+        await this.#connect();
+        this.stats.reconnects++;
+        break;
+      } catch (error) {
+        this.#log.warn({ err: describe(error), attempt: attempt + 1 }, 'Call Events reconnect failed');
+        const failed = this.#channel;
+        this.#channel = null;
+        if (failed !== null) {
+          void deleteChannel(this.settings.api, failed).catch(() => undefined);
+        }
+      }
+    }
+    this.#rebuilding = false;
+    if (!this.#abort.signal.aborted) {
+      await this.#recoverAll(`reconnected after ${reason}`);
+    }
+  }
+
+  /** Latest state of every active call, plus the states each one missed since its last known sequence. */
+  async #recoverAll(reason: string): Promise<void> {
+    const api = this.settings.api;
+    try {
+      const active = await fetchActiveCalls(api, this.#accountKey!, this.#abort.signal);
+      const latest: CallEvent[] = [];
+      for (const call of active) {
+        const id = call.metadata.conversationSpaceId;
+        const known = this.#seq.highest(id);
+        if (known !== null && call.state.sequenceNumber > known + 1) {
+          await this.#recoverGap(
+            { callId: id, from: known + 1, to: call.state.sequenceNumber - 1 },
+            call.metadata,
+          );
+        }
+        const event = this.#normalize(call.metadata, call.state);
+        if (event !== null) {
+          this.#seq.raise(id, event.seq);
+          latest.push(event);
+        }
+      }
+      this.stats.recoveredStates += latest.length;
+      this.#log.info({ reason, active: latest.length }, 'Call Events recovered active calls');
+      this.#sink?.recovered(latest, reason);
+    } catch (error) {
+      this.#log.warn({ err: describe(error), reason }, 'Call Events recovery failed');
+      this.#sink?.note(`recovery failed: ${describe(error)}`);
+    }
+  }
+
+  /** Fetches the missing states of one call and hands them on in order (the tracker in calls/ merges them). */
+  async #recoverGap(gap: Gap, metadata: CallMetadata): Promise<void> {
+    if (this.#recovering.has(gap.callId)) {
+      return;
+    }
+    this.#recovering.add(gap.callId);
+    try {
+      const states = await fetchCallStates(
+        this.settings.api,
+        gap.callId,
+        gap.from,
+        gap.to,
+        this.#abort.signal,
+      );
+      for (const state of states) {
+        const event = this.#normalize(metadata, state);
+        if (event !== null) {
+          this.stats.recoveredStates++;
+          this.#sink?.event(event);
+        }
+      }
+    } catch (error) {
+      this.#log.warn({ err: describe(error), callId: gap.callId }, 'could not fetch the missing states');
+    } finally {
+      this.#recovering.delete(gap.callId);
+    }
+  }
+
+  #normalize(metadata: CallMetadata, state: CallState): CallSnapshotEvent | null {
+    try {
+      return normalizeCallState(metadata, state, null, phoneCacheFor(this.settings.phone));
+    } catch (error) {
+      if (error instanceof CallStateError) {
+        this.stats.invalid++;
+        this.#log.warn({ error: error.message }, 'bad recovered call state dropped');
+        return null;
+      }
+      throw error;
+    }
+  }
+}

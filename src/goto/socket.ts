@@ -1,0 +1,56 @@
+// Opening a WebSocket with a deadline, and a ping/pong liveness check (goto-api.md §5.5: the server answers pings).
+import WebSocket from 'ws';
+
+/** Connects; rejects on error, a non-101 answer or the deadline. The URL is a capability and is not in the error. */
+export function openSocket(url: string, timeoutMs = 10_000): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { handshakeTimeout: timeoutMs });
+    const fail = (why: string): void => {
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.terminate();
+      reject(new Error(`WebSocket connection failed: ${why}`));
+    };
+    socket.once('open', () => {
+      socket.removeAllListeners();
+      resolve(socket);
+    });
+    socket.once('unexpected-response', (_req, res) => fail(`HTTP ${res.statusCode ?? '?'}`));
+    socket.once('error', (error) => fail(error.message.replace(/wss?:\/\/\S+/g, '<url>')));
+  });
+}
+
+/**
+ * Pings every `intervalMs`; when `missed` pings in a row get no pong, calls onDead (once).
+ * S-cer pings every 8 s and gives up after 3 missing pongs. Returns a stop function.
+ */
+export function keepAlive(
+  socket: WebSocket,
+  intervalMs: number,
+  missed: number,
+  onDead: () => void,
+): () => void {
+  let unanswered = 0;
+  let seq = 0;
+  const onPong = (): void => {
+    unanswered = 0;
+  };
+  socket.on('pong', onPong);
+  const timer = setInterval(() => {
+    if (unanswered >= missed) {
+      stop();
+      onDead();
+      return;
+    }
+    unanswered++;
+    if (socket.readyState === WebSocket.OPEN) {
+      socket.ping(JSON.stringify({ sequence: ++seq }));
+    }
+  }, intervalMs);
+  timer.unref();
+  function stop(): void {
+    clearInterval(timer);
+    socket.off('pong', onPong);
+  }
+  return stop;
+}
