@@ -24,6 +24,11 @@ export interface ApplyOptions {
    * first answer, a caller that was missing.
    */
   readonly older?: boolean;
+  /**
+   * Lets an older state add history to a call that has already ended (its ENDING overtook it): the phase stays
+   * ended, the outcome is recomputed. The tracker allows it only for a short settle time after the end.
+   */
+  readonly amendEnded?: boolean;
 }
 
 /** Placeholder until an event names the caller (a first state without one); never overwrites a known caller. */
@@ -182,6 +187,7 @@ function finish(
   end: boolean,
   answerFrom: readonly LegUpdate[] | readonly Leg[] = draft.legs,
 ): Transition | null {
+  const ended = end || call.phase === 'ended';
   let answeredBy = call.answeredBy;
   let answeredAt = call.answeredAt;
   const first = answeredBy === null ? answering(call, draft.caller, answerFrom) : undefined;
@@ -214,9 +220,9 @@ function finish(
       legs: draft.legs,
       answeredBy,
       answeredAt,
-      phase: end ? 'ended' : answeredBy !== null ? 'connected' : 'ringing',
-      outcome: end ? outcomeOf(call, answeredBy, draft.legs, draft.caller) : null,
-      endedAt: end ? at : null,
+      phase: ended ? 'ended' : answeredBy !== null ? 'connected' : 'ringing',
+      outcome: ended ? outcomeOf(call, answeredBy, draft.legs, draft.caller) : null,
+      endedAt: end ? at : call.endedAt,
       version: call.version + 1,
     },
     reasons: draft.reasons,
@@ -270,7 +276,8 @@ export function applyEvent(
   options: ApplyOptions = {},
 ): Transition | null {
   if (call !== null && call.phase === 'ended') {
-    return null;
+    const amend = event.kind === 'snapshot' && options.older === true && options.amendEnded === true;
+    return amend ? applySnapshot(call, event, true) : null;
   }
   const base = call ?? emptyCall(event);
   let result: Transition | null;

@@ -70,14 +70,15 @@ export function describeEvent(event: CallEvent): string {
   }
 }
 
-type StoredEntry =
-  | Exclude<TraceEntry, { kind: 'event' }>
-  | {
-      readonly at: number;
-      readonly kind: 'event';
-      readonly verdict: EventVerdict;
-      readonly event: CallEvent;
-    };
+type StoredEntry = Exclude<TraceEntry, { kind: 'event' }> | EventRecord;
+
+/** An event's trace entry; the verdict is filled in once the tracker has applied the event. */
+export interface EventRecord {
+  readonly at: number;
+  readonly kind: 'event';
+  verdict: EventVerdict;
+  readonly event: CallEvent;
+}
 
 interface Log {
   readonly entries: StoredEntry[];
@@ -98,8 +99,11 @@ export class TraceStore {
     this.#maxCalls = options.maxCalls ?? 20_000;
   }
 
-  event(callId: string, at: number, verdict: EventVerdict, event: CallEvent): void {
-    this.#add(callId, { at, kind: 'event', verdict, event });
+  /** Records an event before it is applied, so that its transition follows it in the trace. */
+  event(callId: string, at: number, event: CallEvent): EventRecord {
+    const record: EventRecord = { at, kind: 'event', verdict: 'no-change', event };
+    this.#add(callId, record);
+    return record;
   }
 
   add(callId: string, entry: Exclude<TraceEntry, { kind: 'event' }>): void {

@@ -27,6 +27,11 @@ export interface CallTrackerOptions {
   readonly endedIdsLimit?: number;
   /** Notification ids / dialog entities remembered for de-duplication. */
   readonly dedupeLimit?: number;
+  /**
+   * How long after its end a call still takes history from a state that ENDING overtook (a reordered answer),
+   * and so how long the call-log write waits. Default 1,000 ms.
+   */
+  readonly settleMs?: number;
   /** Attempts to write one ended call (first try included). Default 5. */
   readonly logWriteAttempts?: number;
   /** First retry delay, doubled per attempt. Default 200 ms. */
@@ -48,6 +53,8 @@ interface Entry {
   devices: LineDevices | null;
   /** Clock time of the last event received for this call. */
   touched: number;
+  /** Clock time the call ended; null while live. */
+  endedClock: number | null;
 }
 
 const NOBODY: TrackerLogger = { warn: () => {}, error: () => {} };
@@ -58,6 +65,7 @@ export class CallTracker implements CallEventSink {
   readonly #log: CallLogWriter | null;
   readonly #logger: TrackerLogger;
   readonly #graceMs: number;
+  readonly #settleMs: number;
   readonly #attempts: number;
   readonly #retryBaseMs: number;
   readonly #live = new Map<string, Entry>();
@@ -77,6 +85,7 @@ export class CallTracker implements CallEventSink {
     this.#log = options.callLog ?? null;
     this.#logger = options.logger ?? NOBODY;
     this.#graceMs = options.endedGraceMs ?? 60_000;
+    this.#settleMs = options.settleMs ?? 1_000;
     this.#attempts = options.logWriteAttempts ?? 5;
     this.#retryBaseMs = options.logRetryBaseMs ?? 200;
     this.#ended = new BoundedSet(options.endedIdsLimit ?? 50_000);
@@ -163,8 +172,9 @@ export class CallTracker implements CallEventSink {
 
   #ingest(event: CallEvent, recovery: boolean): void {
     const now = this.#clock.now();
+    const record = this.#traces.event(event.callId, now, event);
     const verdict = this.#dispatch(event, now, recovery);
-    this.#traces.event(event.callId, now, verdict, event);
+    record.verdict = verdict;
     switch (verdict) {
       case 'duplicate':
         if (!recovery) {
@@ -221,16 +231,18 @@ export class CallTracker implements CallEventSink {
     if (seenId || entry?.seqs.has(event.seq) === true) {
       return 'duplicate';
     }
-    if (entry?.call?.phase === 'ended') {
-      return 'after-end';
-    }
     // ENDING is terminal whatever its number; any other state older than the newest applied is history only.
     const older = entry !== undefined && event.seq < entry.lastSeq && event.stateType !== 'ENDING';
+    const endedClock = entry?.endedClock ?? null;
+    const amendEnded = endedClock !== null && older && now - endedClock <= this.#settleMs;
+    if (endedClock !== null && !amendEnded) {
+      return 'after-end';
+    }
     const target = entry ?? this.#newEntry(now);
     target.seqs.add(event.seq);
     target.lastSeq = Math.max(target.lastSeq, event.seq);
     target.touched = recovery ? target.touched : now;
-    const changed = this.#commit(target, applyEvent(target.call, event, { older }));
+    const changed = this.#commit(target, applyEvent(target.call, event, { older, amendEnded }));
     if (older) {
       return 'older';
     }
@@ -260,7 +272,7 @@ export class CallTracker implements CallEventSink {
 
   /** Not in the live map until its first transition commits it. */
   #newEntry(now: number): Entry {
-    return { call: null, lastSeq: -1, seqs: new Set(), devices: null, touched: now };
+    return { call: null, lastSeq: -1, seqs: new Set(), devices: null, touched: now, endedClock: null };
   }
 
   /** Stores and emits a transition; false when there was none. */
@@ -269,6 +281,7 @@ export class CallTracker implements CallEventSink {
       return false;
     }
     const previous = entry.call;
+    const newlyEnded = transition.call.phase === 'ended' && previous?.phase !== 'ended';
     entry.call = transition.call;
     this.#live.set(transition.call.id, entry);
     const now = this.#clock.now();
@@ -280,11 +293,12 @@ export class CallTracker implements CallEventSink {
       reasons: transition.reasons,
     });
     this.metrics.changes.inc();
-    if (transition.call.phase === 'ended') {
+    if (newlyEnded) {
+      entry.endedClock = now;
       this.#ended.add(transition.call.id);
       this.#endedQueue.push([transition.call.id, now]);
       this.metrics.callsEnded.inc();
-      this.#writeLog(transition.call);
+      this.#writeLog(entry);
     }
     this.metrics.liveCalls.set(this.#live.size);
     const change: CallChange = { call: transition.call, previous, reasons: transition.reasons };
@@ -298,11 +312,15 @@ export class CallTracker implements CallEventSink {
     return true;
   }
 
-  #writeLog(call: Call): void {
-    if (this.#log === null) {
+  /** Once the settle time has passed, writes the call as it is then (history may have been added). */
+  #writeLog(entry: Entry): void {
+    const log = this.#log;
+    if (log === null) {
       return;
     }
-    const write = this.#writeWithRetry(this.#log, call).finally(() => this.#pending.delete(write));
+    const write = new Promise((resolve) => setTimeout(resolve, this.#settleMs))
+      .then(() => this.#writeWithRetry(log, entry.call!))
+      .finally(() => this.#pending.delete(write));
     this.#pending.add(write);
   }
 
