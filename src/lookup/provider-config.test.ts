@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseProviders, providerProblems } from './provider-config.ts';
+
+const good = {
+  name: 'hubspot',
+  url: 'https://crm.example/contacts?phone={e164}',
+  headers: { authorization: 'Bearer ${CRM_TOKEN}' },
+  fields: { name: 'results[].name', company: 'results[].company' },
+};
+
+test('a valid provider gets its defaults and env references filled in', () => {
+  const [p] = parseProviders(JSON.stringify([good]), { CRM_TOKEN: 's3cret' });
+  assert.equal(p?.headers.authorization, 'Bearer s3cret');
+  assert.equal(p?.timeoutMs, 2000);
+  assert.equal(p?.priority, 0);
+  assert.equal(p?.cacheTtlMs, 60_000);
+  assert.deepEqual(p?.fields.name, [
+    { key: 'results', each: true },
+    { key: 'name', each: false },
+  ]);
+});
+
+test('each bad entry is named with its index, provider name and field', () => {
+  const problems = providerProblems(
+    JSON.stringify([
+      { ...good, url: 'ftp://crm.example/{e164}' },
+      { ...good, name: 'b', url: 'https://crm.example/{phone}' },
+      { name: 'c', url: 'https://x.example/{e164}' },
+      { ...good, name: 'd', timeoutMs: -1, extra: true },
+      { ...good, name: 'e', fields: { name: 'a..b' } },
+    ]),
+    { CRM_TOKEN: 't' },
+  );
+  assert.deepEqual(problems, [
+    'SCREENPOP_LOOKUP_PROVIDERS[0] ("hubspot").url: must be an http(s) URL template',
+    'SCREENPOP_LOOKUP_PROVIDERS[1] ("b").url: unknown placeholder {phone}; use e164, e164_digits, national, raw',
+    'SCREENPOP_LOOKUP_PROVIDERS[2] ("c").fields: Invalid input: expected object, received undefined',
+    'SCREENPOP_LOOKUP_PROVIDERS[3] ("d").timeoutMs: Too small: expected number to be >=10',
+    'SCREENPOP_LOOKUP_PROVIDERS[3] ("d"): Unrecognized key: "extra"',
+    'SCREENPOP_LOOKUP_PROVIDERS[4] ("e").fields.name: bad path segment "" in "a..b"',
+  ]);
+});
+
+test('an unset env var is a config problem, and its value never appears in messages', () => {
+  assert.deepEqual(providerProblems(JSON.stringify([good]), {}), [
+    'SCREENPOP_LOOKUP_PROVIDERS[0] ("hubspot").headers.authorization: environment variable CRM_TOKEN is not set',
+  ]);
+});
+
+test('not JSON, not an array, duplicate names', () => {
+  assert.deepEqual(providerProblems('{', {}), ['SCREENPOP_LOOKUP_PROVIDERS: not valid JSON']);
+  assert.deepEqual(providerProblems('{}', {}), ['SCREENPOP_LOOKUP_PROVIDERS: must be a JSON array']);
+  assert.deepEqual(providerProblems(JSON.stringify([good, good]), { CRM_TOKEN: 't' }), [
+    'SCREENPOP_LOOKUP_PROVIDERS: provider name "hubspot" is used more than once',
+  ]);
+  assert.deepEqual(parseProviders('[]', {}), []);
+});
