@@ -1,15 +1,35 @@
 // Entry point of the simulator's telephony part: calls, notification channels, Call Events, reports, Realtime.
 import type { TelephonyHandle, TelephonyModule } from '../context.ts';
+import { CallEngine } from './call-engine.ts';
+import { CallEventsSubscriptions, registerCallEventsRoutes } from './call-events.ts';
+import { registerChannelRoutes } from './channel-routes.ts';
+import { ChannelStore } from './channels.ts';
+import { Timers } from './flow-context.ts';
+import { optionsOf } from './options.ts';
 
-export const registerTelephony: TelephonyModule = async (_app, _ctx) => {
+export { SimInputError } from './place-call.ts';
+
+export const registerTelephony: TelephonyModule = async (app, ctx) => {
+  const options = () => optionsOf(ctx);
+  const timers = new Timers(ctx.clock);
+  const engine = new CallEngine(ctx, timers);
+  const channels = new ChannelStore(ctx, timers, () => options().channelLifetimeSeconds);
+  const callEvents = new CallEventsSubscriptions(channels);
+  engine.listen(callEvents);
+  registerChannelRoutes(app, ctx, channels);
+  registerCallEventsRoutes(app, ctx, channels, callEvents, engine);
+
   const handle: TelephonyHandle = {
-    async placeCall() {
-      throw new Error('telephony: placeCall not implemented yet');
+    async placeCall(request) {
+      return engine.place(request);
     },
-    listCalls: () => [],
-    closeSockets: () => 0,
+    listCalls: () => engine.summaries(),
+    closeSockets: () => channels.closeSockets(),
     traffic: () => undefined,
-    close: async () => undefined,
+    async close() {
+      timers.stop();
+      channels.close();
+    },
   };
   return handle;
 };
