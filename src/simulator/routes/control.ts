@@ -68,15 +68,16 @@ export function registerControlRoutes(
       return reply.code(201).send(started);
     } catch (error) {
       // The telephony part validates the body; its errors are the caller's to fix unless they carry a status.
-      const status =
-        typeof error === 'object' &&
-        error !== null &&
-        'statusCode' in error &&
-        typeof error.statusCode === 'number'
-          ? error.statusCode
-          : 400;
-      const message = error instanceof Error ? error.message : String(error);
-      return reply.code(status).send({ error: 'call_rejected', message });
+      const fields = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
+      const status = typeof fields['statusCode'] === 'number' ? fields['statusCode'] : 400;
+      const body: Record<string, unknown> = {
+        error: 'call_rejected',
+        message: error instanceof Error ? error.message : String(error),
+      };
+      if (Array.isArray(fields['constraintViolations'])) {
+        body['constraintViolations'] = fields['constraintViolations'];
+      }
+      return reply.code(status).send(body);
     }
   });
 
