@@ -1,6 +1,6 @@
 // One Call Events conversation space: its parties, IVR systems and the numbered state history (§6.4–6.6).
 import { liveTimestamp, reportTimestamp, uuidV3, uuidV4, uuidV5 } from './format.ts';
-import type { SimDevice, SimLine, SimUser } from '../context.ts';
+import type { SimDevice, SimLine, SimQueue, SimUser } from '../context.ts';
 
 export type StateType = 'STARTING' | 'ACTIVE' | 'ENDING';
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -45,6 +45,16 @@ export interface Ivr {
   readonly originator: string;
   status: string;
   type: JsonObject;
+}
+
+export interface QueueRecord {
+  readonly ivrId: string;
+  readonly originator: string;
+  readonly queue: SimQueue;
+  readonly enteredAt: number;
+  leftAt: number | null;
+  leftQueueReason: 'ANSWERED' | 'ABANDONED' | null;
+  agentId: string | null;
 }
 
 export interface Recording {
@@ -118,6 +128,12 @@ export class Conversation {
   endedAt: number | null = null;
   /** Parties that ever took part (for reports), in order of arrival. */
   readonly everyone: Participant[] = [];
+  /** Participant ids that reached CONNECTED (report summaries list them). */
+  readonly connectedIds = new Set<string>();
+  /** Set by a queue flow for the report's CALL_QUEUE entry and AGENT participant. */
+  queue: QueueRecord | null = null;
+  /** Report summary `callerOutcome` ("NORMAL", "LEFT_DIAL_PLAN", "MISSED", …). */
+  callerOutcome = 'NORMAL';
 
   constructor(init: {
     direction: 'INBOUND' | 'OUTBOUND';
@@ -179,8 +195,9 @@ export class Conversation {
     if (live !== undefined) {
       live.status = { value, ...extra };
     }
-    if (value === 'CONNECTED' && !this.connected) {
+    if (value === 'CONNECTED') {
       this.connected = true;
+      this.connectedIds.add(participant.id);
     }
   }
 

@@ -62,6 +62,7 @@ export async function directFlow(ctx: FlowContext, o: DirectOptions): Promise<vo
   await ctx.wait(o.ringMs);
   if (o.outcome === 'missed') {
     // Never connected: STARTING only, then ENDING without hangupOriginatorId (§6.0 #1, #5).
+    conversation.callerOutcome = 'MISSED';
     await ctx.teardown(conversation, [caller, ...legs], null);
     return;
   }
@@ -249,6 +250,15 @@ export async function queueFlow(ctx: FlowContext, o: QueueOptions): Promise<void
     queueType: 'BASIC',
     configuredWrapUpDuration: o.queue.wrapUpSeconds,
   });
+  c.queue = {
+    ivrId: queueIvr.id,
+    originator: caller.id,
+    queue: o.queue,
+    enteredAt: ctx.now(),
+    leftAt: null,
+    leftQueueReason: null,
+    agentId: null,
+  };
   ctx.emit(c);
   const legs: Participant[] = [];
   for (const [index, party] of ctx.directory
@@ -263,6 +273,8 @@ export async function queueFlow(ctx: FlowContext, o: QueueOptions): Promise<void
   const agent = o.outcome === 'answered' ? pickAgent(legs, o.answeredBy) : null;
   if (agent === null) {
     // The caller leaves the queue while it rings: agents drop, queue and dial plan close, no ACTIVE connect.
+    c.callerOutcome = 'ABANDONED';
+    Object.assign(c.queue, { leftAt: ctx.now(), leftQueueReason: 'ABANDONED' });
     c.setStatus(caller, 'DISCONNECTING');
     ctx.emit(c);
     await dropOneByOne(ctx, c, legs);
@@ -279,6 +291,8 @@ export async function queueFlow(ctx: FlowContext, o: QueueOptions): Promise<void
   );
   c.setStatus(caller, 'CONNECTED');
   c.answeredAt = ctx.now();
+  c.callerOutcome = plan === null ? 'NORMAL' : 'LEFT_DIAL_PLAN';
+  Object.assign(c.queue, { leftAt: ctx.now(), leftQueueReason: 'ANSWERED', agentId: agent.id });
   ctx.emit(c);
   c.setStatus(agent, 'CONNECTED');
   ctx.emit(c);

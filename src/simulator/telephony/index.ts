@@ -6,6 +6,7 @@ import { registerChannelRoutes } from './channel-routes.ts';
 import { ChannelStore } from './channels.ts';
 import { Timers } from './flow-context.ts';
 import { optionsOf } from './options.ts';
+import { registerReportRoutes, ReportService } from './reports.ts';
 
 export { SimInputError } from './place-call.ts';
 
@@ -16,7 +17,10 @@ export const registerTelephony: TelephonyModule = async (app, ctx) => {
   const channels = new ChannelStore(ctx, timers, () => options().channelLifetimeSeconds);
   const callEvents = new CallEventsSubscriptions(channels);
   engine.listen(callEvents);
+  const reports = new ReportService(ctx, channels, engine.directory, timers);
+  engine.listen(reports);
   registerChannelRoutes(app, ctx, channels);
+  registerReportRoutes(app, ctx, channels, reports);
   registerCallEventsRoutes(app, ctx, channels, callEvents, engine);
 
   const handle: TelephonyHandle = {
