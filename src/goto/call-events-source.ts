@@ -69,7 +69,8 @@ class CallEventsChannelSource implements CallEventsSource {
   };
   readonly #log: Logger;
   readonly #seq = new SequenceTracker();
-  readonly #recovering = new Set<string>();
+  /** Calls with a gap fetch in flight → a further gap found meanwhile (merged), fetched next. */
+  readonly #recovering = new Map<string, Gap | null>();
   #sink: CallEventSink | null = null;
   #accountKey: string | null = null;
   #channel: Channel | null = null;
@@ -90,7 +91,12 @@ class CallEventsChannelSource implements CallEventsSource {
     this.#sink = sink;
     this.#abort = new AbortController();
     this.#accountKey = await discoverAccountKey(this.settings.api, this.settings.accountKey);
-    await this.#connect();
+    try {
+      await this.#connect();
+    } catch (error) {
+      await this.stop(); // no half-built channel left behind
+      throw error;
+    }
     // Calls already in progress: their latest states, so pops can show them.
     void this.#recoverAll('started');
   }
@@ -297,9 +303,25 @@ class CallEventsChannelSource implements CallEventsSource {
   /** Fetches the missing states of one call and hands them on in order (the tracker in calls/ merges them). */
   async #recoverGap(gap: Gap, metadata: CallMetadata): Promise<void> {
     if (this.#recovering.has(gap.callId)) {
+      const queued = this.#recovering.get(gap.callId) ?? null;
+      this.#recovering.set(gap.callId, {
+        callId: gap.callId,
+        from: Math.min(gap.from, queued?.from ?? gap.from),
+        to: Math.max(gap.to, queued?.to ?? gap.to),
+      });
       return;
     }
-    this.#recovering.add(gap.callId);
+    this.#recovering.set(gap.callId, null);
+    let next: Gap | null = gap;
+    while (next !== null && !this.#abort.signal.aborted) {
+      await this.#fetchGap(next, metadata);
+      next = this.#recovering.get(gap.callId) ?? null;
+      this.#recovering.set(gap.callId, null);
+    }
+    this.#recovering.delete(gap.callId);
+  }
+
+  async #fetchGap(gap: Gap, metadata: CallMetadata): Promise<void> {
     try {
       const states = await fetchCallStates(
         this.settings.api,
@@ -317,8 +339,6 @@ class CallEventsChannelSource implements CallEventsSource {
       }
     } catch (error) {
       this.#log.warn({ err: describe(error), callId: gap.callId }, 'could not fetch the missing states');
-    } finally {
-      this.#recovering.delete(gap.callId);
     }
   }
 

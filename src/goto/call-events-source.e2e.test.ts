@@ -1,0 +1,171 @@
+// End to end against the simulator: channel + subscription + socket, refresh, rebuild, gap and reconnect recovery.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSimulator } from '../simulator/index.ts';
+import type { RunningSimulator } from '../simulator/index.ts';
+import { createCallEventsSource } from './call-events-source.ts';
+import type { CallEventsSource } from './call-events-source.ts';
+import { SubscriptionError } from './notification-channel.ts';
+import type { TokenManager } from './token-manager.ts';
+import { approve, harness, silent, simFaults, simPat } from './testing/harness.ts';
+import type { Harness } from './testing/harness.ts';
+import { usPhone } from './testing/fixtures.ts';
+import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
+
+let sim: RunningSimulator;
+let h: Harness;
+let admin: TokenManager;
+
+before(async () => {
+  // 200× time: a 700 s channel asks for a refresh after 0.5 s and would expire after 3.5 s.
+  sim = await startSimulator({ autoApprove: true, timeScale: 200, channelLifetimeSeconds: 700 });
+  h = await harness(sim.url);
+  admin = await h.manager('admin');
+  await admin.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
+});
+after(async () => {
+  await sim.close();
+  await h.cleanup();
+});
+
+async function started(t: {
+  after: (fn: () => Promise<void>) => void;
+}): Promise<{ source: CallEventsSource; sink: RecordingSink }> {
+  const source = createCallEventsSource({
+    api: h.api(admin),
+    accountKey: null,
+    phone: usPhone,
+    logger: silent,
+    pingIntervalMs: 200,
+    reconnect: { baseMs: 20, maxMs: 200 },
+  });
+  const sink = new RecordingSink();
+  await source.start(sink);
+  t.after(async () => {
+    await source.stop();
+    await simFaults(sim.url, { reset: true });
+  });
+  return { source, sink };
+}
+
+const ended = (sink: RecordingSink, callId: string) => () =>
+  sink.snapshots(callId).some((e) => e.stateType === 'ENDING');
+
+test('a queue call arrives as normalized snapshots from STARTING to ENDING', async (t) => {
+  const { source, sink } = await started(t);
+  assert.equal(source.connected, true);
+  const callId = await placeCall(sim.url, {
+    scenario: 'queue',
+    from: '+17735550123',
+    callerName: 'FENN MARLOWE',
+    to: '+13125550140',
+    answeredBy: '2103',
+    talkMs: 2_000,
+  });
+  await waitFor('ENDING', ended(sink, callId));
+  const states = sink.snapshots(callId);
+  assert.equal(states[0]!.stateType, 'STARTING');
+  assert.equal(states[0]!.seq, 1);
+  assert.equal(states[0]!.caller?.e164, '+17735550123');
+  assert.equal(states[0]!.caller?.name, 'FENN MARLOWE');
+  assert.equal(states[0]!.dialed, '+13125550140');
+  assert.ok(
+    states.some((e) => e.queue !== null),
+    'the queue shows up',
+  );
+  assert.ok(states.some((e) => e.legs.some((l) => l.extension === '2103' && l.state === 'connected')));
+  assert.deepEqual(
+    states.map((e) => e.seq),
+    states.map((_, i) => i + 1),
+    'in order, no gaps',
+  );
+  assert.equal(source.stats.invalid, 0);
+});
+
+test('WEBSOCKET_REFRESH_REQUIRED is answered with a PUT refresh, and the channel outlives its first lifetime', async (t) => {
+  const { source, sink } = await started(t);
+  await waitFor('two refreshes', () => source.stats.channelRefreshes >= 2, 8_000);
+  await new Promise((resolve) => setTimeout(resolve, 3_600)); // past the unrefreshed expiry (3.5 s)
+  assert.equal(source.stats.reconnects, 0, 'never rebuilt: the refreshes kept it alive');
+  const callId = await placeCall(sim.url, {
+    scenario: 'answered',
+    from: '+18155550162',
+    to: '2105',
+    talkMs: 500,
+  });
+  await waitFor('ENDING', ended(sink, callId));
+});
+
+test('a dropped socket is rebuilt (new channel + subscription) and active calls are recovered', async (t) => {
+  const { source, sink } = await started(t);
+  const callId = await placeCall(sim.url, {
+    scenario: 'answered',
+    from: '+18155550162',
+    to: '2105',
+    talkMs: 600_000,
+  });
+  await waitFor('the call rings', () => sink.snapshots(callId).length > 0);
+  await simFaults(sim.url, { closeSockets: true });
+  await waitFor('a reconnect', () => source.stats.reconnects >= 1);
+  await waitFor('a recovery', () => sink.recoveries.some((r) => r.reason.startsWith('reconnected')));
+  const recovery = sink.recoveries.find((r) => r.reason.startsWith('reconnected'))!;
+  assert.ok(
+    recovery.active.some((e) => e.callId === callId),
+    'the live call is in the recovered set',
+  );
+  assert.ok(sink.notes.some((n) => n.includes('channel lost')));
+  const next = await placeCall(sim.url, {
+    scenario: 'answered',
+    from: '+12245550119',
+    to: '2105',
+    talkMs: 500,
+  });
+  await waitFor('ENDING after the rebuild', ended(sink, next));
+});
+
+test('sequence gaps are filled from the conversation-spaces events endpoint', async (t) => {
+  const { source, sink } = await started(t);
+  await simFaults(sim.url, { drop: 0.5 });
+  const callId = await placeCall(sim.url, {
+    scenario: 'queue',
+    from: '+17735550123',
+    to: '+13125550140',
+    answeredBy: '2104',
+    talkMs: 2_000,
+  });
+  await waitFor('a gap', () => source.stats.gaps >= 1, 8_000);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const seqs = new Set(sink.snapshots(callId).map((e) => e.seq));
+  const highest = Math.max(...seqs);
+  for (let seq = 1; seq <= highest; seq++) {
+    assert.ok(seqs.has(seq), `state ${seq} was delivered or recovered`);
+  }
+  assert.ok(
+    sink.snapshots(callId).some((e) => e.notificationId === null),
+    'some states came from recovery',
+  );
+});
+
+test('a 207 whose entry failed is a clear error (the user is not an admin)', async () => {
+  const pending = await h.oauth.authorizationRequest(`http://127.0.0.1:${sim.port}/auth/callback`, [
+    'users.v1.lines.read',
+    'call-events.v1.notifications.manage',
+    'call-events.v1.events.read',
+  ]);
+  const url = new URL(pending.url);
+  url.searchParams.set('login_hint', 'marcus.oyelaran@northgate-appliance.example');
+  const agent = await h.manager('marcus');
+  await agent.setTokens(await h.oauth.exchangeCode(await approve(url.href), pending));
+  const source = createCallEventsSource({
+    api: h.api(agent),
+    accountKey: '4718093562201847735',
+    phone: usPhone,
+    logger: silent,
+  });
+  await assert.rejects(source.start(new RecordingSink()), (e: unknown) => {
+    assert.ok(e instanceof SubscriptionError, String(e));
+    assert.match(e.message, /403/);
+    return true;
+  });
+  await source.stop();
+});

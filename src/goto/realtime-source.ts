@@ -1,0 +1,261 @@
+// The per-agent Realtime v2 source: session + dialog subscriptions + socket, a keepalive watchdog, re-creation.
+import type WebSocket from 'ws';
+import type { Logger } from 'pino';
+import type { CallEventSink, CallEventSource } from '../calls/ports.ts';
+import type { LegEvent } from '../calls/types.ts';
+import type { PhoneOptions } from '../phone/phone.ts';
+import { listLines } from './account.ts';
+import type { GoToLine } from './account.ts';
+import { backoffDelay, sleep } from './backoff.ts';
+import { normalizeRealtimeFrame } from './realtime-frames.ts';
+import type { SubscribedLine } from './realtime-frames.ts';
+import { createSession, deleteSession, sessionAlive, subIdOf, subscribeDialogs } from './realtime-session.ts';
+import type { RealtimeSession } from './realtime-session.ts';
+import type { GoToApi } from './rest-client.ts';
+import { openSocket } from './socket.ts';
+import { describe } from './token-manager.ts';
+
+export interface RealtimeSourceSettings {
+  /** A GoToApi bound to the agent's own token manager. */
+  readonly api: GoToApi;
+  /** Line ids to watch; null = every line of the token's user. */
+  readonly lineIds: readonly string[] | null;
+  readonly accountKey: string | null;
+  readonly phone: PhoneOptions;
+  readonly logger: Logger;
+  /** The server's keepalive period (30 s per the simulator's choice, §11 #18); the watchdog fires at 2.5×. */
+  readonly keepaliveMs?: number;
+  readonly reconnect?: { readonly baseMs: number; readonly maxMs: number };
+  readonly now?: () => number;
+}
+
+export interface RealtimeStats {
+  frames: number;
+  events: number;
+  keepalives: number;
+  ignored: number;
+  invalid: number;
+  sessions: number;
+  reconnects: number;
+}
+
+export interface RealtimeSource extends CallEventSource {
+  readonly stats: Readonly<RealtimeStats>;
+  readonly connected: boolean;
+  /** The lines being watched (after start). */
+  readonly lines: readonly GoToLine[];
+}
+
+export function createRealtimeSource(settings: RealtimeSourceSettings): RealtimeSource {
+  return new RealtimeSessionSource(settings);
+}
+
+const WATCHDOG_FACTOR = 2.5;
+
+class RealtimeSessionSource implements RealtimeSource {
+  readonly stats: RealtimeStats = {
+    frames: 0,
+    events: 0,
+    keepalives: 0,
+    ignored: 0,
+    invalid: 0,
+    sessions: 0,
+    reconnects: 0,
+  };
+  lines: readonly GoToLine[] = [];
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #bySubId = new Map<string, SubscribedLine>();
+  /** legId → callId: an outbound withdraw names the leg as its originator (fixtures README #12). */
+  readonly #callOfLeg = new Map<string, string>();
+  #sink: CallEventSink | null = null;
+  #session: RealtimeSession | null = null;
+  #socket: WebSocket | null = null;
+  #lastFrameAt = 0;
+  #watchdog: ReturnType<typeof setInterval> | null = null;
+  #rebuilding = false;
+  /** Losses since the last frame: a socket that keeps dying right after it opens backs off too. */
+  #failures = 0;
+  #abort = new AbortController();
+
+  constructor(private readonly settings: RealtimeSourceSettings) {
+    this.#log = settings.logger.child({ component: 'goto-realtime' });
+    this.#now = settings.now ?? Date.now;
+  }
+
+  get connected(): boolean {
+    return this.#socket !== null && !this.#rebuilding;
+  }
+
+  async start(sink: CallEventSink): Promise<void> {
+    this.#sink = sink;
+    this.#abort = new AbortController();
+    const all = await listLines(this.settings.api);
+    const wanted = this.settings.lineIds;
+    this.lines = wanted === null ? all : all.filter((l) => wanted.includes(l.id));
+    if (this.lines.length === 0) {
+      throw new Error('Realtime source: the user has none of the requested lines');
+    }
+    for (const line of this.lines) {
+      this.#bySubId.set(subIdOf(line.id), { lineId: line.id, extension: line.extension, name: line.name });
+    }
+    await this.#newSession();
+    await this.#openSocket();
+    this.#startWatchdog();
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    this.#sink = null;
+    if (this.#watchdog !== null) {
+      clearInterval(this.#watchdog);
+      this.#watchdog = null;
+    }
+    this.#dropSocket();
+    const session = this.#session;
+    this.#session = null;
+    if (session !== null) {
+      await deleteSession(this.settings.api, session).catch((error: unknown) => {
+        this.#log.warn({ err: describe(error) }, 'could not delete the Realtime session');
+      });
+    }
+  }
+
+  async #newSession(): Promise<void> {
+    const session = await createSession(this.settings.api);
+    this.#session = session;
+    this.stats.sessions++;
+    await subscribeDialogs(this.settings.api, session, this.lines);
+    this.#log.info({ lines: this.lines.length }, 'Realtime session created and subscribed');
+  }
+
+  async #openSocket(): Promise<void> {
+    const socket = await openSocket(this.#session!.ws);
+    if (this.#abort.signal.aborted) {
+      socket.terminate();
+      return;
+    }
+    this.#socket = socket;
+    this.#lastFrameAt = this.#now();
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) {
+        this.#onFrame(data.toString());
+      }
+    });
+    socket.on('close', (code) => this.#lost(socket, `socket closed (${code})`, false));
+    socket.on('error', () => this.#lost(socket, 'socket error', false));
+    this.#sink?.note('realtime session connected');
+  }
+
+  #startWatchdog(): void {
+    const keepalive = this.settings.keepaliveMs ?? 30_000;
+    const limit = keepalive * WATCHDOG_FACTOR;
+    this.#watchdog = setInterval(
+      () => {
+        if (this.#socket !== null && this.#now() - this.#lastFrameAt > limit) {
+          this.#lost(this.#socket, `no frame for ${Math.round(limit / 1000)} s`, true);
+        }
+      },
+      Math.max(50, Math.round(keepalive / 4)),
+    );
+    this.#watchdog.unref();
+  }
+
+  #onFrame(text: string): void {
+    this.stats.frames++;
+    this.#failures = 0;
+    this.#lastFrameAt = this.#now();
+    const result = normalizeRealtimeFrame(text, {
+      phone: this.settings.phone,
+      lineOf: (subId) => this.#bySubId.get(subId) ?? null,
+      accountKey: this.settings.accountKey,
+      now: this.#now,
+    });
+    switch (result.kind) {
+      case 'event':
+        this.stats.events++;
+        this.#sink?.event(this.#stableCallId(result.event, text));
+        return;
+      case 'keepalive':
+        this.stats.keepalives++;
+        return;
+      case 'ignored':
+        this.stats.ignored++;
+        this.#log.debug({ reason: result.reason }, 'realtime frame ignored');
+        return;
+      case 'invalid':
+        this.stats.invalid++;
+        this.#log.warn({ error: result.error }, 'bad realtime frame dropped');
+        return;
+    }
+  }
+
+  /** Keeps one callId per leg for the whole dialog, whatever later frames name as originator. */
+  #stableCallId(event: LegEvent, text: string): LegEvent {
+    const legId = /"legId"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+    if (legId === undefined) {
+      return event;
+    }
+    const known = this.#callOfLeg.get(legId);
+    if (event.leg.state === 'gone') {
+      this.#callOfLeg.delete(legId);
+    } else if (known === undefined) {
+      this.#callOfLeg.set(legId, event.callId);
+    }
+    return known === undefined || known === event.callId ? event : { ...event, callId: known };
+  }
+
+  #dropSocket(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    if (socket !== null) {
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.terminate();
+    }
+  }
+
+  /** Socket lost: reconnect to the same session while it lives (404 = idle-expired → new session). */
+  #lost(socket: WebSocket, reason: string, freshSession: boolean): void {
+    if (socket !== this.#socket || this.#rebuilding || this.#abort.signal.aborted) {
+      return;
+    }
+    this.#rebuilding = true;
+    this.#failures++;
+    this.#dropSocket();
+    this.#log.warn({ reason }, 'Realtime socket lost: reconnecting');
+    this.#sink?.note(`realtime socket lost: ${reason}`);
+    void this.#rebuild(freshSession);
+  }
+
+  async #rebuild(freshSession: boolean): Promise<void> {
+    const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
+    let fresh = freshSession;
+    for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
+      const step = attempt + this.#failures - 1;
+      if (step > 0 || fresh) {
+        await sleep(backoffDelay(step, backoff), this.#abort.signal);
+      }
+      if (this.#abort.signal.aborted) {
+        break;
+      }
+      try {
+        const session = this.#session;
+        if (fresh || session === null || !(await sessionAlive(this.settings.api, session))) {
+          this.#session = null;
+          if (session !== null) {
+            void deleteSession(this.settings.api, session).catch(() => undefined);
+          }
+          await this.#newSession();
+        }
+        await this.#openSocket();
+        this.stats.reconnects++;
+        break;
+      } catch (error) {
+        fresh = true; // a socket that will not open on a live session: start over with a new one
+        this.#log.warn({ err: describe(error), attempt: attempt + 1 }, 'Realtime reconnect failed');
+      }
+    }
+    this.#rebuilding = false;
+  }
+}
