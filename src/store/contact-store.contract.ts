@@ -60,6 +60,18 @@ export function contactStoreContract(open: () => Promise<ContactStore>): void {
     assert.deepEqual(await store.getMany([]), []);
   });
 
+  test('getMany reads long id lists (more than one IN statement holds)', async () => {
+    const store = await open();
+    await store.upsertMany(Array.from({ length: 150 }, (_, i) => ({ name: `C${i}`, externalId: `e${i}` })));
+    const all = await store.search({ limit: 200, offset: 0 });
+    const ids = all.items.map((c) => c.id).reverse();
+    const got = await store.getMany(ids);
+    assert.deepEqual(
+      got.map((c) => c.id),
+      ids,
+    );
+  });
+
   test('findPhones matches on e164, national number and last digits', async () => {
     const store = await open();
     const c = await store.create(dana);

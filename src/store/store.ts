@@ -19,6 +19,7 @@ import { KyselyAgentStore } from './agent-store.ts';
 import { KyselySessionStore } from './session-store.ts';
 import { openSqlite } from './sqlite/open-sqlite.ts';
 import { SqliteContactStore } from './sqlite/contact-store.ts';
+import { SqlitePinStore } from './sqlite/pin-store.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 
 export interface StoreOptions {
@@ -86,22 +87,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       url: options.databaseUrl,
       ...(options.pgSchema === undefined ? {} : { schema: options.pgSchema }),
     });
-    return assemble(
-      db,
-      'postgres',
-      clock,
-      options.pgSchema,
-      () => new KyselyContactStore({ db, dialect: 'postgres', phone, clock }),
-    );
+    return assemble(db, 'postgres', clock, options.pgSchema, () => ({
+      contacts: new KyselyContactStore({ db, dialect: 'postgres', phone, clock }),
+      pins: new KyselyPinStore(db, clock),
+    }));
   }
   const { sqlite, db } = openSqlite(sqliteFile(options.databaseUrl, options.dataDir));
-  return assemble(
-    db,
-    'sqlite',
-    clock,
-    undefined,
-    () => new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite),
-  );
+  return assemble(db, 'sqlite', clock, undefined, () => ({
+    contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite),
+    pins: new SqlitePinStore(db, clock, sqlite),
+  }));
 }
 
 async function assemble(
@@ -109,8 +104,8 @@ async function assemble(
   dialect: Dialect,
   clock: Clock,
   schema: string | undefined,
-  // A factory: the SQLite store prepares its statements, so the tables must exist first.
-  contactStore: () => ContactStore,
+  // A factory: the SQLite stores prepare their statements, so the tables must exist first.
+  hotStores: () => { contacts: ContactStore; pins: PinStore },
 ): Promise<Store> {
   try {
     await migrate(db, dialect, schema);
@@ -120,9 +115,8 @@ async function assemble(
   }
   return {
     dialect,
-    contacts: contactStore(),
+    ...hotStores(),
     callLog: new KyselyCallLogStore(db, dialect, clock),
-    pins: new KyselyPinStore(db, clock),
     secrets: new KyselySecretStore(db, clock),
     agents: new KyselyAgentStore(db, clock),
     sessions: new KyselySessionStore(db),

@@ -37,6 +37,9 @@ function prepareAll(sqlite: BetterSqlite3.Database) {
       `SELECT contact_id, e164, national, suffix FROM contact_phones
        WHERE e164 = ? OR national = ? OR suffix = ? ORDER BY contact_id, position`,
     ),
+    bySuffix: sqlite.prepare<[string]>(
+      `SELECT contact_id, e164, national, suffix FROM contact_phones WHERE suffix = ? ORDER BY contact_id, position`,
+    ),
     byExternalId: sqlite.prepare(`${existing} external_id = ? ORDER BY id LIMIT 1`),
     byEmailWithoutId: sqlite.prepare(`${existing} email_key = ? AND external_id IS NULL ORDER BY id LIMIT 1`),
     byEmail: sqlite.prepare(`${existing} email_key = ? ORDER BY id LIMIT 1`),
@@ -57,8 +60,19 @@ function prepareAll(sqlite: BetterSqlite3.Database) {
   };
 }
 
+/** Ids per `IN (…)` statement; one statement per distinct count is cached. */
+const MAX_IN = 64;
+
+interface PhoneRowHit {
+  readonly contact_id: number;
+  readonly e164: string | null;
+  readonly national: string | null;
+  readonly suffix: string | null;
+}
+
 export class SqliteContactStore extends KyselyContactStore {
   private readonly statements: ReturnType<typeof prepareAll>;
+  private readonly manyStatements: BetterSqlite3.Statement<number[]>[] = [];
   private readonly upsertBatch: (prepared: readonly PreparedContact[]) => UpsertResult;
   private readonly writeOne: (id: number | null, prepared: PreparedContact) => number | null;
 
@@ -90,33 +104,70 @@ export class SqliteContactStore extends KyselyContactStore {
   }
 
   override async getMany(ids: readonly string[]): Promise<Contact[]> {
-    const out: Contact[] = [];
-    for (const id of ids) {
-      const key = parseContactId(id);
-      const row = key === null ? undefined : (this.statements.getOne.get(key) as ContactRow | undefined);
-      if (row !== undefined) {
-        out.push(rowToContact(row));
+    const keys = ids.map(parseContactId).filter((k): k is number => k !== null);
+    if (keys.length <= 1) {
+      const row =
+        keys.length === 0 ? undefined : (this.statements.getOne.get(keys[0]) as ContactRow | undefined);
+      return row === undefined ? [] : [rowToContact(row)];
+    }
+    const byId = new Map<number, ContactRow>();
+    for (let from = 0; from < keys.length; from += MAX_IN) {
+      const chunk = keys.slice(from, from + MAX_IN);
+      for (const row of this.manyStatement(chunk.length).all(...chunk) as ContactRow[]) {
+        byId.set(row.id, row);
       }
     }
-    return out;
+    return keys.flatMap((k) => {
+      const row = byId.get(k);
+      return row === undefined ? [] : [rowToContact(row)];
+    });
+  }
+
+  /** `WHERE id IN (?, ?, …)` for n ids, prepared once per n. */
+  private manyStatement(n: number): BetterSqlite3.Statement<number[]> {
+    let statement = this.manyStatements[n];
+    if (statement === undefined) {
+      const marks = Array.from({ length: n }, () => '?').join(', ');
+      statement = this.sqlite.prepare<number[]>(
+        `SELECT ${contactColumns.join(', ')} FROM contacts WHERE id IN (${marks})`,
+      );
+      this.manyStatements[n] = statement;
+    }
+    return statement;
   }
 
   override async findPhones(keys: PhoneKeys): Promise<PhoneHit[]> {
     if (keys.e164 === null && keys.national === null && keys.suffix === null) {
       return [];
     }
-    const rows = this.statements.findPhones.all(keys.e164, keys.national, keys.suffix) as {
-      contact_id: number;
-      e164: string | null;
-      national: string | null;
-      suffix: string | null;
-    }[];
+    const rows = (
+      this.suffixCovers(keys)
+        ? this.statements.bySuffix.all(keys.suffix ?? '')
+        : this.statements.findPhones.all(keys.e164, keys.national, keys.suffix)
+    ) as PhoneRowHit[];
     return rows.map((r) => ({
       contactId: String(r.contact_id),
       e164: r.e164,
       national: r.national,
       suffix: r.suffix,
     }));
+  }
+
+  /**
+   * True when every e164 or national match is also a suffix match (see migration 0002): the stored keys come
+   * from the same normalizePhone, so equal e164 means equal national, and a national number of at least
+   * `suffixDigits` digits ends in its suffix.
+   */
+  private suffixCovers(keys: PhoneKeys): boolean {
+    const { suffix, national } = keys;
+    return (
+      suffix !== null &&
+      national !== null &&
+      suffix.length === this.options.phone.suffixDigits &&
+      national.length >= suffix.length &&
+      national.endsWith(suffix) &&
+      (keys.e164 === null || keys.e164.endsWith(national))
+    );
   }
 
   override async create(input: ContactInput): Promise<Contact> {
