@@ -8,7 +8,8 @@ import { GoToApiError } from './api-error.ts';
 import { OAuthError } from './oauth.ts';
 import { SignInRequiredError } from './token-manager.ts';
 import type { TokenStatus } from './token-manager.ts';
-import { approve, harness, simAccountKey, simFaults, simPat } from './testing/harness.ts';
+import { createAccountTokenManager, GoToPrincipals } from './principals.ts';
+import { approve, harness, silent, simAccountKey, simFaults, simPat } from './testing/harness.ts';
 import type { Harness } from './testing/harness.ts';
 
 let sim: RunningSimulator;
@@ -144,4 +145,42 @@ test('429 and 5xx are retried with bounded back-off, then surface as a typed err
   for (let i = 0; i < 5; i++) {
     assert.ok((await listLines(patient)).length > 0, 'succeeds within the retries');
   }
+});
+
+test('GoToPrincipals: sign-in keeps tokens per principal, reads the lines, and connects the account', async () => {
+  const account = await h.manager('account-by-sign-in');
+  const principals = new GoToPrincipals({
+    oauth: h.oauth,
+    vault: h.vault,
+    urls: { api: sim.url, admin: sim.url, realtime: sim.url },
+    logger: silent,
+    account,
+  });
+  const pending = await principals.begin(`http://127.0.0.1:${sim.port}/auth/callback`);
+  const user = await principals.complete(await approve(pending.url), pending);
+  assert.equal(user.principal, 'priya.castellano@northgate-appliance.example');
+  assert.deepEqual(
+    user.lines.map((l) => l.extension),
+    ['2101'],
+  );
+  assert.equal((await principals.manager(user.principal)).status, 'ready');
+  assert.equal(account.status, 'ready', 'the first admin sign-in connected the account');
+});
+
+test('the account token manager exchanges the PAT once, then resumes from the vault', async () => {
+  const first = await createAccountTokenManager({
+    oauth: h.oauth,
+    vault: h.vault,
+    logger: silent,
+    personalAccessToken: simPat,
+  });
+  assert.equal(first.status, 'ready');
+  const stored = await h.vault.load('account');
+  const again = await createAccountTokenManager({
+    oauth: h.oauth,
+    vault: h.vault,
+    logger: silent,
+    personalAccessToken: simPat,
+  });
+  assert.equal(await again.accessToken(), stored?.accessToken, 'no second exchange');
 });

@@ -1,0 +1,27 @@
+// Reads what the GoTo client needs out of the app config (the one place config shapes meet goto/ settings).
+import type { CountryCode } from 'libphonenumber-js';
+import type { Config } from '../config/config.ts';
+import type { PhoneOptions } from '../phone/phone.ts';
+import type { GoToOAuthSettings } from './oauth.ts';
+import type { GoToBaseUrls } from './rest-client.ts';
+
+export function baseUrlsFrom(config: Config): GoToBaseUrls {
+  return { api: config.goto.apiUrl, admin: config.goto.adminUrl, realtime: config.goto.realtimeUrl };
+}
+
+/** Throws when GOTO_CLIENT_ID / GOTO_CLIENT_SECRET are unset (demo mode supplies the simulator's client). */
+export function oauthSettingsFrom(config: Config): GoToOAuthSettings {
+  const { clientId, clientSecret, authUrl } = config.goto;
+  if (clientId === null || clientSecret === null) {
+    throw new Error('GOTO_CLIENT_ID and GOTO_CLIENT_SECRET are required to talk to GoTo');
+  }
+  return { authUrl, clientId, clientSecret };
+}
+
+/** config.phone → the options of normalizePhone (the region was validated as two capital letters). */
+export function phoneOptionsFrom(config: Config): PhoneOptions {
+  return Object.freeze({
+    defaultRegion: config.phone.defaultRegion as CountryCode,
+    suffixDigits: config.phone.suffixDigits,
+  });
+}

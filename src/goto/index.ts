@@ -1,0 +1,25 @@
+// The GoTo client's public surface, for the composition root and the server. Everything else is internal.
+export { createGoToOAuth, OAuthError } from './oauth.ts';
+export type { GoToOAuth, GoToOAuthSettings, PendingAuthorization } from './oauth.ts';
+export { createTokenVault, VaultError } from './token-vault.ts';
+export type { TokenVault, TokenVaultSettings } from './token-vault.ts';
+export { createTokenManager, SignInRequiredError, TokenManager } from './token-manager.ts';
+export type { AccessTokenSource, TokenManagerSettings, TokenStatus } from './token-manager.ts';
+export { createGoToApi } from './rest-client.ts';
+export type { GoToApi, GoToApiSettings, GoToBaseUrls } from './rest-client.ts';
+export { GoToApiError } from './api-error.ts';
+export { AccountKeyNotFoundError, discoverAccountKey, listLines } from './account.ts';
+export type { GoToLine } from './account.ts';
+export { createCallEventsSource } from './call-events-source.ts';
+export type { CallEventsSource, CallEventsSourceSettings, CallEventsStats } from './call-events-source.ts';
+export { SubscriptionError } from './notification-channel.ts';
+export { createRealtimeSource } from './realtime-source.ts';
+export type { RealtimeSource, RealtimeSourceSettings, RealtimeStats } from './realtime-source.ts';
+export { RealtimeSessionLimitError } from './realtime-session.ts';
+export { normalizeCallEventsFrame, normalizeWebhookBody } from './call-events-frames.ts';
+export type { ChannelControl, FrameResult } from './call-events-frames.ts';
+export { normalizeRealtimeFrame } from './realtime-frames.ts';
+export type { RealtimeFrameContext, RealtimeFrameResult, SubscribedLine } from './realtime-frames.ts';
+export { createAccountTokenManager, GoToPrincipals, SIGN_IN_SCOPES } from './principals.ts';
+export type { GoToPrincipalsSettings, GoToSignedInUser } from './principals.ts';
+export { baseUrlsFrom, oauthSettingsFrom, phoneOptionsFrom } from './config-bridge.ts';
