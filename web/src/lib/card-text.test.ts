@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { answeredByText, lineLabel, phaseLabel, ringingLines } from './card-text.ts';
+import { makeCard } from './test-cards.ts';
+
+const sales = { lineId: 'L1', extension: '101', name: 'Sales', state: 'connected' as const };
+
+test('"you" when one of my lines answered, else the line name', () => {
+  const card = makeCard({ phase: 'connected', answeredBy: sales });
+  assert.equal(answeredByText(card, new Set(['L1'])), 'you');
+  assert.equal(answeredByText(card, new Set(['L2'])), 'Sales (101)');
+  assert.equal(answeredByText(makeCard(), new Set(['L1'])), null);
+});
+
+test('line labels fall back from name to extension to id', () => {
+  assert.equal(lineLabel({ lineId: 'L9', name: null, extension: '204' }), 'ext 204');
+  assert.equal(lineLabel({ lineId: 'L9', name: null, extension: null }), 'L9');
+});
+
+test('phase labels distinguish the ended outcomes', () => {
+  assert.equal(phaseLabel(makeCard()), 'Ringing');
+  assert.equal(phaseLabel(makeCard({ phase: 'connected' })), 'Answered');
+  assert.equal(phaseLabel(makeCard({ phase: 'ended', outcome: 'missed' })), 'Missed');
+  assert.equal(phaseLabel(makeCard({ phase: 'ended', outcome: 'abandoned' })), 'Abandoned');
+  assert.equal(phaseLabel(makeCard({ phase: 'ended', outcome: 'answered' })), 'Ended');
+});
+
+test('only lines still ringing are listed', () => {
+  const card = makeCard({
+    lines: [
+      { ...sales, state: 'ringing' },
+      { lineId: 'L2', extension: '102', name: null, state: 'gone' },
+    ],
+  });
+  assert.equal(ringingLines(card), 'Sales (101)');
+});

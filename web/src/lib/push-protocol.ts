@@ -1,0 +1,113 @@
+// Pure bookkeeping of the push protocol: parse server frames, track the resume cursor, pick the back-off.
+import type { Card, ClientMessage, ServerMessage } from '../../../src/shared/messages.ts';
+
+/** What the client must do after a server frame. */
+export type PushAction =
+  | { readonly kind: 'send'; readonly message: ClientMessage }
+  /** Fetch the full card list (first connect, or the server lost our place). */
+  | { readonly kind: 'resync' }
+  | { readonly kind: 'card'; readonly card: Card }
+  | { readonly kind: 'error'; readonly code: string; readonly message: string };
+
+export interface PushStep {
+  /** The last cursor seen; null before the first hello. */
+  readonly cursor: number | null;
+  readonly actions: readonly PushAction[];
+}
+
+/**
+ * hello → always answer with resume. The first time (cursor null) we also resync from GET /api/cards;
+ * a hello cursor below ours means the server restarted its sequence, so our cursor is meaningless: resync.
+ */
+export function stepPush(cursor: number | null, msg: ServerMessage): PushStep {
+  switch (msg.type) {
+    case 'hello': {
+      if (cursor === null || msg.cursor < cursor) {
+        return {
+          cursor: msg.cursor,
+          actions: [{ kind: 'send', message: { type: 'resume', cursor: msg.cursor } }, { kind: 'resync' }],
+        };
+      }
+      return { cursor, actions: [{ kind: 'send', message: { type: 'resume', cursor } }] };
+    }
+    case 'card':
+      // Cards apply by version, so a replayed duplicate is harmless; the cursor only moves forward.
+      return { cursor: Math.max(cursor ?? 0, msg.cursor), actions: [{ kind: 'card', card: msg.card }] };
+    case 'resumed':
+      return { cursor: Math.max(cursor ?? 0, msg.cursor), actions: [] };
+    case 'error':
+      // e.g. the cursor fell out of the replay window: whatever it was, a full resync is the safe answer.
+      return {
+        cursor,
+        actions: [{ kind: 'error', code: msg.code, message: msg.message }, { kind: 'resync' }],
+      };
+    default: {
+      const never: never = msg;
+      return { cursor, actions: never };
+    }
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+function isCard(v: unknown): v is Card {
+  return (
+    isObject(v) &&
+    typeof v.callId === 'string' &&
+    typeof v.version === 'number' &&
+    typeof v.phase === 'string' &&
+    isObject(v.caller) &&
+    isObject(v.lookup) &&
+    Array.isArray(v.lookup.matches) &&
+    isObject(v.history) &&
+    isObject(v.urgency) &&
+    Array.isArray(v.links) &&
+    Array.isArray(v.lines)
+  );
+}
+
+/** A server frame, or null when it is not one we understand (ignored, never trusted). */
+export function parseServerMessage(data: string): ServerMessage | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (!isObject(v)) {
+    return null;
+  }
+  switch (v.type) {
+    case 'hello':
+      return typeof v.principal === 'string' && isCount(v.cursor)
+        ? { type: 'hello', principal: v.principal, cursor: v.cursor }
+        : null;
+    case 'card':
+      return isCount(v.cursor) && isCard(v.card) ? { type: 'card', cursor: v.cursor, card: v.card } : null;
+    case 'resumed':
+      return isCount(v.cursor) && isCount(v.replayed)
+        ? { type: 'resumed', cursor: v.cursor, replayed: v.replayed }
+        : null;
+    case 'error':
+      return typeof v.code === 'string' && typeof v.message === 'string'
+        ? { type: 'error', code: v.code, message: v.message }
+        : null;
+    default:
+      return null;
+  }
+}
+
+export const BACKOFF_BASE_MS = 500;
+export const BACKOFF_MAX_MS = 30_000;
+
+/** Exponential back-off with jitter (50–100% of the step) so many tabs do not reconnect in lockstep. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const step = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16));
+  return Math.round(step * (0.5 + random() * 0.5));
+}
+
+/** ws:// or wss:// URL of the push socket on the page's own origin (the session cookie rides along). */
+export function pushUrl(location: { readonly protocol: string; readonly host: string }): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/api/push`;
+}

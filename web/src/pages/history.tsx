@@ -1,0 +1,190 @@
+// Call history: search, "missed only", and a detail panel where notes can be read and edited.
+import { useEffect, useState } from 'preact/hooks';
+import type { CallLogEntry } from '../../../src/shared/api.ts';
+import { api, errorText } from '../api.ts';
+import { NotesEditor } from '../components/notes-form.tsx';
+import { outcomeText } from '../lib/card-text.ts';
+import { dispositionLabel } from '../lib/dispositions.ts';
+import { formatDuration, formatWhen } from '../lib/format.ts';
+import { routeHash } from '../lib/route.ts';
+import { callsUrl, callUrl } from '../lib/urls.ts';
+import { useDebounced } from '../use-debounced.ts';
+
+const PAGE = 50;
+
+const callerLabel = (e: CallLogEntry): string => e.callerName ?? (e.withheld ? 'Withheld' : e.callerRaw);
+
+export function HistoryPage(props: { callId: string | null }) {
+  const [q, setQ] = useState('');
+  const [missedOnly, setMissedOnly] = useState(false);
+  const query = useDebounced(q, 250);
+  const [items, setItems] = useState<readonly CallLogEntry[]>([]);
+  const [more, setMore] = useState(false);
+  const [state, setState] = useState<{ kind: 'loading' | 'ready' } | { kind: 'error'; text: string }>({
+    kind: 'loading',
+  });
+
+  const load = (before: number | null): void => {
+    setState({ kind: 'loading' });
+    api<{ items: CallLogEntry[] }>('GET', callsUrl({ q: query, missedOnly, before, limit: PAGE }))
+      .then((r) => {
+        setItems((old) => (before === null ? r.items : [...old, ...r.items]));
+        setMore(r.items.length === PAGE);
+        setState({ kind: 'ready' });
+      })
+      .catch((e: unknown) => setState({ kind: 'error', text: errorText(e) }));
+  };
+  useEffect(() => load(null), [query, missedOnly]);
+
+  const replace = (entry: CallLogEntry): void =>
+    setItems((old) => old.map((e) => (e.callId === entry.callId ? entry : e)));
+  const now = Date.now();
+
+  return (
+    <div class="split">
+      <section class="list-pane" aria-label="Call history">
+        <div class="toolbar">
+          <input
+            type="search"
+            data-search
+            data-testid="history-search"
+            placeholder="Search name, number, notes…"
+            aria-label="Search calls"
+            value={q}
+            onInput={(e) => setQ(e.currentTarget.value)}
+          />
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="history-missed-only"
+              checked={missedOnly}
+              onChange={(e) => setMissedOnly(e.currentTarget.checked)}
+            />
+            Missed only
+          </label>
+        </div>
+        {state.kind === 'error' && (
+          <p class="error" role="alert">
+            {state.text}
+          </p>
+        )}
+        <ul class="rows">
+          {items.map((e) => (
+            <li key={e.callId}>
+              <a
+                class={`row-link ${props.callId === e.callId ? 'selected' : ''}`}
+                href={routeHash({ page: 'history', callId: e.callId })}
+                data-testid="history-row"
+                data-call-id={e.callId}
+                data-outcome={e.outcome}
+              >
+                <span class="row-main">
+                  <strong>{callerLabel(e)}</strong>
+                  <span class={`badge small outcome ${e.outcome}`}>{outcomeText(e.outcome)}</span>
+                  {e.disposition && <span class="badge small">{dispositionLabel(e.disposition)}</span>}
+                </span>
+                <span class="row-sub muted">
+                  {formatWhen(e.startedAt, now)}
+                  {e.answeredByName ? ` · ${e.answeredByName}` : ''}
+                  {e.notes ? ` · ${e.notes.slice(0, 80)}` : ''}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+        {state.kind === 'ready' && items.length === 0 && (
+          <p class="muted" data-testid="history-empty">
+            No calls {missedOnly ? 'missed ' : ''}
+            {query ? 'match your search' : 'yet'}.
+          </p>
+        )}
+        {state.kind === 'loading' && <p class="muted">Loading…</p>}
+        {more && state.kind === 'ready' && (
+          <button
+            type="button"
+            class="button secondary"
+            data-testid="history-more"
+            onClick={() => load(items.at(-1)?.startedAt ?? null)}
+          >
+            Load older calls
+          </button>
+        )}
+      </section>
+      {props.callId && (
+        <CallDetail
+          key={props.callId}
+          callId={props.callId}
+          known={items.find((e) => e.callId === props.callId)}
+          onSaved={replace}
+        />
+      )}
+    </div>
+  );
+}
+
+function CallDetail(props: {
+  callId: string;
+  known: CallLogEntry | undefined;
+  onSaved: (e: CallLogEntry) => void;
+}) {
+  const [entry, setEntry] = useState<CallLogEntry | null>(props.known ?? null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<CallLogEntry>('GET', callUrl(props.callId))
+      .then(setEntry)
+      .catch((e: unknown) => setError(errorText(e)));
+  }, [props.callId]);
+
+  if (!entry) {
+    return (
+      <section class="detail-pane">
+        {error ? <p class="error">{error}</p> : <p class="muted">Loading…</p>}
+      </section>
+    );
+  }
+  const talk = entry.answeredAt !== null ? formatDuration(entry.endedAt - entry.answeredAt) : null;
+  return (
+    <section class="detail-pane" data-testid="history-detail" aria-label="Call details">
+      <a class="close-link" href={routeHash({ page: 'history', callId: null })} aria-label="Close details">
+        ×
+      </a>
+      <h2 data-testid="history-detail-caller">{callerLabel(entry)}</h2>
+      {entry.callerName && <p class="mono">{entry.callerE164 ?? entry.callerRaw}</p>}
+      <dl class="facts">
+        <dt>When</dt>
+        <dd>{formatWhen(entry.startedAt, Date.now())}</dd>
+        <dt>Outcome</dt>
+        <dd>
+          {outcomeText(entry.outcome)}
+          {entry.answeredByName ? ` by ${entry.answeredByName}` : ''}
+          {talk ? ` · talked ${talk}` : ''}
+        </dd>
+        {entry.dialed && (
+          <>
+            <dt>Dialed</dt>
+            <dd class="mono">{entry.dialed}</dd>
+          </>
+        )}
+        {entry.notesBy && (
+          <>
+            <dt>Notes by</dt>
+            <dd>
+              {entry.notesBy}
+              {entry.notesAt ? `, ${formatWhen(entry.notesAt, Date.now())}` : ''}
+            </dd>
+          </>
+        )}
+      </dl>
+      <NotesEditor
+        callId={entry.callId}
+        notes={entry.notes}
+        disposition={entry.disposition}
+        canSave
+        onSaved={(saved) => {
+          setEntry(saved);
+          props.onSaved(saved);
+        }}
+      />
+    </section>
+  );
+}

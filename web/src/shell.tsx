@@ -1,0 +1,187 @@
+// The signed-in app: header with navigation and connection state, the routed page, keyboard shortcuts.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Me } from '../../src/shared/api.ts';
+import { ConnectionIndicator, HelpOverlay } from './components/chrome.tsx';
+import { newestNotesCard, orderCards } from './lib/cards.ts';
+import { parseRoute, pageHash } from './lib/route.ts';
+import type { Page } from './lib/route.ts';
+import { shortcutFor } from './lib/shortcuts.ts';
+import type { ShortcutAction } from './lib/shortcuts.ts';
+import { ContactsPage } from './pages/contacts.tsx';
+import { HistoryPage } from './pages/history.tsx';
+import { LivePage } from './pages/live.tsx';
+import { SettingsPage } from './pages/settings.tsx';
+import { useLiveCards } from './use-live-cards.ts';
+
+const NAV: readonly { page: Page; label: string; key: string }[] = [
+  { page: 'live', label: 'Live', key: 'l' },
+  { page: 'history', label: 'History', key: 'h' },
+  { page: 'contacts', label: 'Contacts', key: 'c' },
+  { page: 'settings', label: 'Settings', key: 's' },
+];
+
+/** Focuses a card (after the live page rendered it) and brings it into view. */
+function focusSoon(selector: string): void {
+  requestAnimationFrame(() => {
+    const el = document.querySelector<HTMLElement>(selector);
+    el?.focus();
+    el?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  });
+}
+
+export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCheck: () => void }) {
+  const { me } = props;
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  const [help, setHelp] = useState(false);
+  const myLineIds = useMemo(() => new Set(me.lines.map((l) => l.id)), [me]);
+  const go = (page: Page): void => {
+    location.hash = pageHash(page);
+  };
+  const { cards, status } = useLiveCards({
+    notify: me.desktopNotifications,
+    onNotificationClick: (callId) => {
+      go('live');
+      focusSoon(`[data-testid="card-${CSS.escape(callId)}"]`);
+    },
+    onDisconnect: props.onSessionCheck,
+  });
+  const ordered = orderCards(cards.values());
+  const ringing = ordered.filter((c) => c.phase === 'ringing');
+
+  useEffect(() => {
+    const onHash = (): void => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    document.title = ringing.length > 0 ? `(${ringing.length}) Ringing — screenpop` : 'screenpop';
+  }, [ringing.length]);
+
+  const act = (action: ShortcutAction): void => {
+    switch (action.kind) {
+      case 'go':
+        go(action.page);
+        return;
+      case 'help':
+        setHelp((h) => !h);
+        return;
+      case 'close':
+        if (help) {
+          setHelp(false);
+        } else {
+          (document.activeElement as HTMLElement | null)?.blur();
+        }
+        return;
+      case 'notes': {
+        const card = newestNotesCard(ordered);
+        if (card) {
+          go('live');
+          focusSoon(`#notes-${CSS.escape(card.callId)}`);
+        }
+        return;
+      }
+      case 'search':
+        focusSoon('[data-search]');
+        return;
+      case 'next-card':
+      case 'prev-card':
+        moveCardFocus(action.kind === 'next-card' ? 1 : -1);
+        return;
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const t = e.target as HTMLElement | null;
+      const inField = !!t && (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable);
+      const action = shortcutFor({
+        key: e.key,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        inField,
+      });
+      if (action) {
+        e.preventDefault();
+        act(action);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <div class="app">
+      <header class="top">
+        <a class="brand" href="#/live">
+          screenpop
+        </a>
+        <nav class="nav" aria-label="Main">
+          {NAV.map((n) => (
+            <a
+              key={n.page}
+              href={pageHash(n.page)}
+              data-testid={`nav-${n.page}`}
+              aria-current={route.page === n.page ? 'page' : undefined}
+              title={`${n.label} (${n.key})`}
+            >
+              {n.label}
+              {n.page === 'live' && ringing.length > 0 && <span class="count">{ringing.length}</span>}
+            </a>
+          ))}
+        </nav>
+        <div class="top-right">
+          <ConnectionIndicator status={status} />
+          <span class="who muted" data-testid="me-name">
+            {me.displayName ?? me.principal}
+          </span>
+          <button
+            type="button"
+            class="icon-button"
+            data-testid="help-toggle"
+            aria-label="Keyboard shortcuts"
+            onClick={() => setHelp(true)}
+          >
+            ?
+          </button>
+          <button type="button" class="link-button" data-testid="sign-out" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div class="sr-only" aria-live="assertive" data-testid="announcer">
+        {ringing[0]
+          ? `Incoming call: ${ringing[0].lookup.matches[0]?.contact.name ?? ringing[0].caller.name ?? ringing[0].caller.display}`
+          : ''}
+      </div>
+      <main class="page">
+        {route.page === 'live' && <LivePage cards={cards} me={me} myLineIds={myLineIds} />}
+        {route.page === 'history' && <HistoryPage callId={route.callId} />}
+        {route.page === 'contacts' && <ContactsPage contactId={route.contactId} creating={route.creating} />}
+        {route.page === 'settings' && <SettingsPage me={me} onMeChange={props.onMeChange} />}
+      </main>
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function signOut(): void {
+  void fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' })
+    .catch(() => undefined)
+    .then(() => {
+      location.hash = '';
+      location.reload();
+    });
+}
+
+function moveCardFocus(step: 1 | -1): void {
+  const cards = [...document.querySelectorAll<HTMLElement>('article.card')];
+  if (cards.length === 0) {
+    return;
+  }
+  const at = cards.findIndex((c) => c.contains(document.activeElement));
+  const next = cards[at === -1 ? 0 : Math.min(cards.length - 1, Math.max(0, at + step))];
+  next?.focus();
+  next?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+}

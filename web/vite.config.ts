@@ -1,0 +1,23 @@
+// Vite build of the agent app: web/ → dist/web (served by the screenpop server); dev proxies the API.
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+import { resolve } from 'node:path';
+
+const backend = process.env.SCREENPOP_DEV_BACKEND ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [preact()],
+  build: {
+    outDir: resolve(import.meta.dirname, '../dist/web'),
+    emptyOutDir: true,
+    target: 'es2023',
+  },
+  server: {
+    host: '127.0.0.1',
+    proxy: {
+      '/api': { target: backend, ws: true, changeOrigin: false },
+      '/auth': { target: backend, changeOrigin: false },
+    },
+  },
+});
