@@ -7,6 +7,7 @@ import { ChannelStore } from './channels.ts';
 import { Timers } from './flow-context.ts';
 import { optionsOf } from './options.ts';
 import { registerReportRoutes, ReportService } from './reports.ts';
+import { RealtimeService, registerRealtimeRoutes } from './realtime.ts';
 
 export { SimInputError } from './place-call.ts';
 
@@ -19,6 +20,9 @@ export const registerTelephony: TelephonyModule = async (app, ctx) => {
   engine.listen(callEvents);
   const reports = new ReportService(ctx, channels, engine.directory, timers);
   engine.listen(reports);
+  const realtime = new RealtimeService(ctx, timers);
+  engine.listen(realtime);
+  registerRealtimeRoutes(app, ctx, realtime);
   registerChannelRoutes(app, ctx, channels);
   registerReportRoutes(app, ctx, channels, reports);
   registerCallEventsRoutes(app, ctx, channels, callEvents, engine);
@@ -28,11 +32,12 @@ export const registerTelephony: TelephonyModule = async (app, ctx) => {
       return engine.place(request);
     },
     listCalls: () => engine.summaries(),
-    closeSockets: () => channels.closeSockets(),
+    closeSockets: () => channels.closeSockets() + realtime.closeSockets(),
     traffic: () => undefined,
     async close() {
       timers.stop();
       channels.close();
+      realtime.close();
     },
   };
   return handle;
