@@ -100,3 +100,12 @@ test('the login page without a service parameter explains where to start', async
   assert.equal(response.status, 400);
   assert.match(await response.text(), /\/oauth\/authorize/);
 });
+
+test('the service URL itself (/oauth/approve) leads back to the login form', async () => {
+  const { service } = await openLoginPage({ response_type: 'code' });
+  const approve = await fetch(service, { redirect: 'manual' });
+  assert.equal(approve.status, 302);
+  const page = await fetch(new URL(approve.headers.get('location') ?? '', sim.url));
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<form method="post" action="\/login">/);
+});

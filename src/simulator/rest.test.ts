@@ -142,6 +142,10 @@ test('admin users are refused to a user who is not a super admin', async () => {
 test('no token, a malformed header and an unknown token are 401; the body has the fixture shape', async () => {
   const none = await getJson(sim, '/users/v1/lines', null);
   assert.equal(none.status, 401);
+  assert.equal((none.body as { errorCode: string }).errorCode, 'AUTHN_INVALID_TOKEN');
+  const basic = await fetch(`${sim.url}/users/v1/lines`, { headers: { authorization: 'Basic eDp5' } });
+  assert.equal(basic.status, 401);
+  assert.equal(((await basic.json()) as { errorCode: string }).errorCode, 'AUTHN_MALFORMED_TOKEN');
   const unknown = await getJson(sim, '/users/v1/lines', 'sim-at.unknown');
   assert.equal(unknown.status, 401);
   assert.equal((unknown.body as { errorCode: string }).errorCode, 'AUTHN_INVALID_TOKEN');

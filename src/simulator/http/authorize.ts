@@ -34,7 +34,12 @@ export function createAuthorize(
       );
       return null;
     }
-    const token = bearerToken(request.headers.authorization);
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') {
+      sendGoToError(reply, 401, 'AUTHN_INVALID_TOKEN', 'No access token was provided');
+      return null;
+    }
+    const token = bearerToken(header);
     if (token === null) {
       sendGoToError(reply, 401, 'AUTHN_MALFORMED_TOKEN', 'The Authorization header must be "Bearer <token>"');
       return null;
@@ -61,7 +66,7 @@ export function createAuthorize(
   };
 }
 
-function bearerToken(header: string | undefined): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+function bearerToken(header: string): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? null;
 }

@@ -76,6 +76,12 @@ export function registerAuthorizeRoutes(
     return reply.redirect(`/login?service=${encodeURIComponent(service)}`, 302);
   });
 
+  // GoTo's login page returns the browser to this "service" URL; here the login form finishes the flow itself.
+  app.get('/oauth/approve', async (request, reply) => {
+    const service = `${ctx.baseUrl()}${request.url}`;
+    return reply.redirect(`/login?service=${encodeURIComponent(service)}`, 302);
+  });
+
   app.get('/login', async (request, reply) => {
     const { service } = request.query as { service?: string };
     const params = serviceParams(service);

@@ -25,6 +25,8 @@ const CODE_TTL_MS = 10 * 60 * 1000;
 /** Expired access tokens are kept this long, so that they answer AUTHN_EXPIRED_TOKEN rather than "invalid". */
 const EXPIRED_RETENTION_MS = 24 * 60 * 60 * 1000;
 
+const PRUNE_EVERY = 256;
+
 function opaque(prefix: string): string {
   return `${prefix}${randomBytes(32).toString('base64url')}`;
 }
@@ -33,6 +35,7 @@ export class TokenStore {
   readonly #access = new Map<string, TokenInfo>();
   readonly #refresh = new Map<string, RefreshGrant>();
   readonly #codes = new Map<string, CodeGrant>();
+  #issuedSincePrune = 0;
 
   constructor(
     private readonly clock: SimClock,
@@ -103,7 +106,13 @@ export class TokenStore {
     return live;
   }
 
+  /** Drops long-expired tokens every PRUNE_EVERY issues, so a long traffic run does not grow without bound. */
   #prune(): void {
+    this.#issuedSincePrune += 1;
+    if (this.#issuedSincePrune < PRUNE_EVERY) {
+      return;
+    }
+    this.#issuedSincePrune = 0;
     const horizon = this.clock.now() - EXPIRED_RETENTION_MS;
     for (const [token, info] of this.#access) {
       if (info.expiresAt < horizon) {
