@@ -1,0 +1,70 @@
+// Streaming CSV contact import: csv-parse reads record by record (the file is never held whole),
+// headers are mapped (column-map.ts), good rows are upserted in batches, bad rows are reported by line.
+import { pipeline } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { ContactStore } from '../../lookup/ports.ts';
+import { parseMapOption, planColumns } from './column-map.ts';
+import type { Column } from './column-map.ts';
+import { recordToContact } from './row-contact.ts';
+import { ImportSink } from './import-report.ts';
+import type { ImportOptions, ImportReport } from './import-report.ts';
+
+export interface CsvImportOptions extends ImportOptions {
+  /** Header → field overrides, as on the command line: "Phone=phone,Org=company". */
+  readonly map?: string;
+  readonly delimiter?: string;
+}
+
+interface ParsedRecord {
+  readonly record: string[];
+  readonly info: { readonly lines: number };
+}
+
+/** Imports contacts from a CSV byte or text stream (first row: headers). */
+export async function importContactsCsv(
+  input: AsyncIterable<string | Uint8Array> | NodeJS.ReadableStream,
+  contacts: Pick<ContactStore, 'upsertMany'>,
+  options: CsvImportOptions = {},
+): Promise<ImportReport> {
+  const overrides = parseMapOption(options.map ?? '');
+  const parser = parse({
+    bom: true,
+    delimiter: options.delimiter ?? ',',
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: false,
+    info: true,
+  });
+  // pipeline() pumps the source with back-pressure and destroys the parser if the source fails.
+  pipeline(input as AsyncIterable<string | Uint8Array>, parser, () => undefined);
+  const sink = new ImportSink(contacts, options);
+  let columns: Column[] | null = null;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<ParsedRecord>) {
+      if (columns === null) {
+        columns = planColumns(record, overrides);
+        continue;
+      }
+      const result = recordToContact(record, columns);
+      if (result.ok) {
+        await sink.accept(info.lines, result.contact);
+      } else if (result.reason !== null) {
+        sink.reject(info.lines, result.reason);
+      }
+    }
+  } catch (error) {
+    parser.destroy();
+    throw csvError(error);
+  }
+  if (columns === null) {
+    throw new Error('the file is empty: expected a header row');
+  }
+  return sink.finish();
+}
+
+function csvError(error: unknown): Error {
+  if (error instanceof Error && 'lines' in error) {
+    return new Error(`CSV error near line ${String(error.lines)}: ${error.message}`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

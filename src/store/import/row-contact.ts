@@ -1,0 +1,108 @@
+// One CSV record (already split into cells) → a ContactInput, or the reason it is rejected.
+import { z } from 'zod';
+import type { ContactInput } from '../../lookup/types.ts';
+import type { Column } from './column-map.ts';
+
+export type RowResult =
+  | { readonly ok: true; readonly contact: ContactInput }
+  | { readonly ok: false; readonly reason: string }
+  | { readonly ok: false; readonly reason: null }; // a blank row: skipped, not reported
+
+const rowSchema = z.object({
+  name: z.string().min(1, 'no name'),
+  email: z.email('bad email').nullable(),
+  recordUrl: z.url({ protocol: /^https?$/, error: 'bad url' }).nullable(),
+  phones: z.array(
+    z.object({
+      raw: z.string().regex(/\d.*\d.*\d/, 'bad phone number'),
+      label: z.string().nullable(),
+    }),
+  ),
+});
+
+function blank(value: string | undefined): string | null {
+  const trimmed = value?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+}
+
+export function recordToContact(cells: readonly string[], columns: readonly Column[]): RowResult {
+  let name: string | null = null;
+  let first: string | null = null;
+  let last: string | null = null;
+  const scalar: Record<'company' | 'email' | 'tier' | 'notes' | 'externalId' | 'recordUrl', string | null> = {
+    company: null,
+    email: null,
+    tier: null,
+    notes: null,
+    externalId: null,
+    recordUrl: null,
+  };
+  const phones: { raw: string; label: string | null }[] = [];
+  const tags: string[] = [];
+  const custom: Record<string, string> = {};
+  let any = false;
+  for (const column of columns) {
+    const value = blank(cells[column.index]);
+    if (value === null) {
+      continue;
+    }
+    any = true;
+    switch (column.field) {
+      case 'name':
+        name = value;
+        break;
+      case 'firstName':
+        first = value;
+        break;
+      case 'lastName':
+        last = value;
+        break;
+      case 'phone':
+        // One cell may hold several numbers: "312 555 0140; 312 555 0141".
+        for (const raw of value.split(/[;\n]/)) {
+          if (raw.trim() !== '') {
+            phones.push({ raw: raw.trim(), label: column.label });
+          }
+        }
+        break;
+      case 'tags':
+        tags.push(...value.split(/[;,|]/).flatMap((t) => (t.trim() === '' ? [] : [t.trim()])));
+        break;
+      case 'custom':
+        custom[column.header] = value;
+        break;
+      case 'ignore':
+        break;
+      default:
+        scalar[column.field] = value;
+    }
+  }
+  if (!any) {
+    return { ok: false, reason: null };
+  }
+  const fullName = name ?? ([first, last].filter((p) => p !== null).join(' ') || '');
+  const parsed = rowSchema.safeParse({
+    name: fullName,
+    email: scalar.email,
+    recordUrl: scalar.recordUrl,
+    phones,
+  });
+  if (!parsed.success) {
+    return { ok: false, reason: [...new Set(parsed.error.issues.map((i) => i.message))].join(', ') };
+  }
+  return {
+    ok: true,
+    contact: {
+      name: fullName,
+      company: scalar.company,
+      email: scalar.email,
+      tier: scalar.tier,
+      tags,
+      notes: scalar.notes,
+      custom,
+      phones,
+      externalId: scalar.externalId,
+      recordUrl: scalar.recordUrl,
+    },
+  };
+}
