@@ -5,6 +5,7 @@ import type { Call, Party } from '../calls/types.ts';
 import { normalizePhone } from '../phone/phone.ts';
 import type { NormalizedNumber, PhoneOptions } from '../phone/phone.ts';
 import { DAY_MS, EMPTY_HISTORY, HISTORY_DAYS, previousCalls, summarizeHistory } from './history.ts';
+import { fromE164 } from './e164-keys.ts';
 import { fillLinks } from './links.ts';
 import type { LinkTemplate } from './links.ts';
 import { compareMatches, createStoreMatcher, unusableReason } from './matcher.ts';
@@ -86,7 +87,9 @@ export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
         raw: party.raw,
       };
     }
-    return { ...normalizePhone(party.e164 ?? party.raw, options.phone), raw: party.raw };
+    // goto/ already validated party.e164: splitting it is ~100× cheaper than parsing it again.
+    const fast = party.e164 === null ? null : fromE164(party.e164, party.raw, options.phone.suffixDigits);
+    return fast ?? { ...normalizePhone(party.e164 ?? party.raw, options.phone), raw: party.raw };
   }
 
   function build(g: Gathered): LookupResult {

@@ -1,0 +1,215 @@
+// Bench cases "lookup": 1,000,000 contacts in a fresh SQLite file, then caller lookups of random known and
+// unknown numbers, split into the parts of the hot path so the table shows where the time goes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { systemClock } from '../src/calls/ports.ts';
+import { createCallerLookup } from '../src/lookup/caller-lookup.ts';
+import { createStoreMatcher, phoneKeys } from '../src/lookup/matcher.ts';
+import { fromE164 } from '../src/lookup/e164-keys.ts';
+import type { Call } from '../src/calls/types.ts';
+import type { ContactInput } from '../src/lookup/types.ts';
+import { normalizePhone } from '../src/phone/phone.ts';
+import { openStore } from '../src/store/store.ts';
+import type { Store } from '../src/store/store.ts';
+import type { BenchCase, BenchRun } from './harness.ts';
+
+const CONTACTS = Number(process.env.BENCH_LOOKUP_CONTACTS ?? 1_000_000);
+const BATCH = 10_000;
+const OPS = 200_000;
+const WARMUP = 20_000;
+const phone = { defaultRegion: 'US' as const, suffixDigits: 7 };
+
+// Area codes for the stored contacts, and others (never stored) for unknown callers.
+const KNOWN_AREAS = [212, 312, 415, 617, 708, 773, 202, 305, 404, 512, 646, 718, 917, 213, 310, 206];
+const UNKNOWN_AREAS = [503, 614, 702, 801];
+
+/** Deterministic PRNG (mulberry32) so every run stores and asks the same numbers. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The i-th stored number: the 7-digit local part is i itself, so no two contacts share a "last 7 digits" key. */
+function knownNumber(i: number): string {
+  const area = KNOWN_AREAS[(i * 7919) % KNOWN_AREAS.length]!;
+  const exchange = 200 + Math.floor(i / 10_000); // 200..299 for 1M contacts: never 0xx/1xx
+  return `+1${area}${exchange}${String(i % 10_000).padStart(4, '0')}`;
+}
+
+/** Never stored: another area code and an exchange above the stored ones, so not even the last digits match. */
+function unknownNumber(next: () => number): string {
+  const area = UNKNOWN_AREAS[Math.floor(next() * UNKNOWN_AREAS.length)]!;
+  const exchange = 400 + Math.floor(next() * 500);
+  const line = String(Math.floor(next() * 10_000)).padStart(4, '0');
+  return `+1${area}${exchange === 411 || exchange === 611 || exchange === 811 ? 412 : exchange}${line}`;
+}
+
+/** "(312) 555-0140" style, the way numbers arrive from GoTo and imports. */
+function spoken(e164: string): string {
+  const d = e164.slice(2);
+  return `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`;
+}
+
+function contactInput(i: number): ContactInput {
+  return {
+    name: `Contact ${i}`,
+    company: `Company ${i % 5000}`,
+    email: `c${i}@example.com`,
+    tier: i % 50 === 0 ? 'VIP' : null,
+    externalId: `ext-${i}`,
+    phones: [{ raw: spoken(knownNumber(i)), label: 'work' }],
+  };
+}
+
+let built: { dir: string; file: string; seconds: number } | null = null;
+
+/** Generates the file once per process, through the store's bulk upsert (the same path as an import). */
+async function database(): Promise<{ file: string; seconds: number }> {
+  if (built !== null) {
+    return built;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'screenpop-bench-lookup-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'lookup.db');
+  const store = await openStore({ databaseUrl: file, dataDir: dir, phone });
+  const started = performance.now();
+  for (let from = 0; from < CONTACTS; from += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, CONTACTS - from) }, (_, k) => contactInput(from + k));
+    await store.contacts.upsertMany(batch);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  console.error(
+    `bench: ${CONTACTS} contacts upserted in ${seconds.toFixed(1)} s (${Math.round(CONTACTS / seconds)}/s)`,
+  );
+  built = { dir, file, seconds };
+  return built;
+}
+
+/** E.164 numbers for every operation, `knownShare` of them stored. */
+function numbers(count: number, knownShare: number, seed: number): string[] {
+  const next = random(seed);
+  return Array.from({ length: count }, () =>
+    next() < knownShare ? knownNumber(Math.floor(next() * CONTACTS)) : unknownNumber(next),
+  );
+}
+
+async function opened(): Promise<{ store: Store; note: string }> {
+  const { file, seconds } = await database();
+  const store = await openStore({ databaseUrl: file, dataDir: '.', phone });
+  return { store, note: `${CONTACTS.toLocaleString('en-US')} contacts (built in ${seconds.toFixed(0)} s)` };
+}
+
+type Op = (e164: string) => Promise<unknown>;
+
+function lookupCase(name: string, knownShare: number, make: (store: Store) => Op, ops = OPS): BenchCase {
+  return {
+    name,
+    async setup(): Promise<BenchRun> {
+      const { store, note } = await opened();
+      const inputs = numbers(WARMUP + ops, knownShare, name.length);
+      const op = make(store);
+      return {
+        ops,
+        warmup: WARMUP,
+        run: (i) => op(inputs[i]!) as Promise<void>,
+        notes: `${note}; ${Math.round(knownShare * 100)}% known`,
+        teardown: () => store.close(),
+      };
+    },
+  };
+}
+
+/** The matcher as the service runs it for a call: keys split off GoTo's E.164, store, pin. */
+function matchFromE164(store: Store): Op {
+  const matcher = createStoreMatcher(store.contacts, store.pins, phone.suffixDigits);
+  return (e164) => matcher.match(fromE164(e164, e164, phone.suffixDigits)!);
+}
+
+export const cases: BenchCase[] = [
+  {
+    name: 'lookup: normalizePhone (libphonenumber)',
+    setup(): BenchRun {
+      const inputs = numbers(WARMUP + OPS, 0.5, 1).map(spoken);
+      return {
+        ops: OPS,
+        warmup: WARMUP,
+        run: (i) => void normalizePhone(inputs[i], phone),
+        notes: '"(312) 555-0140" → e164, national, suffix',
+      };
+    },
+  },
+  {
+    name: 'lookup: keys from E.164 (fromE164)',
+    setup(): BenchRun {
+      const inputs = numbers(WARMUP + OPS, 0.5, 2);
+      return {
+        ops: OPS,
+        warmup: WARMUP,
+        run: (i) => void fromE164(inputs[i]!, inputs[i]!, phone.suffixDigits),
+        notes: 'what the service does when goto/ gave an E.164',
+      };
+    },
+  },
+  lookupCase('lookup: store findPhones + getMany', 0.5, (store) => async (e164) => {
+    const hits = await store.contacts.findPhones(phoneKeys(fromE164(e164, e164, phone.suffixDigits)!));
+    return hits.length === 0 ? [] : store.contacts.getMany([...new Set(hits.map((h) => h.contactId))]);
+  }),
+  lookupCase(
+    'lookup: store findPhones only',
+    0.5,
+    (store) => (e164) => store.contacts.findPhones(phoneKeys(fromE164(e164, e164, phone.suffixDigits)!)),
+  ),
+  lookupCase('lookup: match a call (keys, phones, pin, contacts)', 0.5, matchFromE164),
+  lookupCase('lookup: match a call, known numbers', 1, matchFromE164),
+  lookupCase('lookup: match a call, unknown numbers', 0, matchFromE164),
+  lookupCase('lookup: match a raw number (normalizePhone + match)', 0.5, (store) => {
+    const matcher = createStoreMatcher(store.contacts, store.pins, phone.suffixDigits);
+    return (e164) => matcher.match(normalizePhone(spoken(e164), phone));
+  }),
+  lookupCase(
+    'lookup: full service lookup(call) (+history, urgency)',
+    0.5,
+    (store) => {
+      const service = createCallerLookup({
+        contacts: store.contacts,
+        pins: store.pins,
+        callLog: store.callLog,
+        budgetMs: 300,
+        phone,
+        clock: systemClock,
+      });
+      return (e164) => service.lookup(call(e164));
+    },
+    20_000,
+  ),
+];
+
+function call(e164: string): Call {
+  return {
+    id: 'bench',
+    source: 'call-events',
+    accountKey: null,
+    direction: 'inbound',
+    caller: { e164, raw: e164, name: null, withheld: false, extension: null },
+    callee: null,
+    dialed: null,
+    queue: null,
+    legs: [],
+    answeredBy: null,
+    phase: 'ringing',
+    outcome: null,
+    startedAt: 0,
+    answeredAt: null,
+    endedAt: null,
+    associated: [],
+    version: 1,
+  };
+}
