@@ -8,6 +8,7 @@ import { Timers } from './flow-context.ts';
 import { optionsOf } from './options.ts';
 import { registerReportRoutes, ReportService } from './reports.ts';
 import { RealtimeService, registerRealtimeRoutes } from './realtime.ts';
+import { CallMix, TrafficGenerator } from './traffic.ts';
 
 export { SimInputError } from './place-call.ts';
 
@@ -27,14 +28,29 @@ export const registerTelephony: TelephonyModule = async (app, ctx) => {
   registerReportRoutes(app, ctx, channels, reports);
   registerCallEventsRoutes(app, ctx, channels, callEvents, engine);
 
+  const traffic = new TrafficGenerator(timers, ctx.clock.scale, new CallMix(ctx.directory), (body) => {
+    try {
+      engine.place(body);
+    } catch (error) {
+      console.error('telephony: generated call rejected', error);
+    }
+  });
+
   const handle: TelephonyHandle = {
     async placeCall(request) {
       return engine.place(request);
     },
     listCalls: () => engine.summaries(),
     closeSockets: () => channels.closeSockets() + realtime.closeSockets(),
-    traffic: () => undefined,
+    traffic(options) {
+      if (options === null) {
+        traffic.stop();
+        return;
+      }
+      traffic.start(options);
+    },
     async close() {
+      traffic.stop();
       timers.stop();
       channels.close();
       realtime.close();

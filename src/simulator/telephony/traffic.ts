@@ -1,0 +1,171 @@
+// Traffic generator (POST /_sim/traffic): a steady stream of realistic calls — mostly queue and direct answered
+// calls, some missed and abandoned, a few transfers, outbound and internal calls; withheld, new and repeat callers.
+import type { SimDirectory } from '../context.ts';
+import type { Timers } from './flow-context.ts';
+import type { PlaceCall } from './place-call.ts';
+
+const NAMES = [
+  'WIRELESS CALLER',
+  'CHICAGO      IL',
+  'FENN MARLOWE',
+  'OAK PARK     IL',
+  'TOLLIVER JUNE',
+  'NAPERVILLE   IL',
+];
+
+/** Weighted scenario mix: [scenario, weight]. */
+const MIX: readonly [PlaceCall['scenario'], number][] = [
+  ['queue', 45],
+  ['answered', 20],
+  ['missed', 10],
+  ['abandoned', 5],
+  ['transfer', 5],
+  ['outbound', 10],
+  ['internal', 5],
+];
+
+export type Random = () => number;
+
+function pick<T>(items: readonly T[], random: Random): T {
+  return items[Math.floor(random() * items.length) % items.length] as T;
+}
+
+function weighted(random: Random): PlaceCall['scenario'] {
+  const total = MIX.reduce((sum, [, w]) => sum + w, 0);
+  let roll = random() * total;
+  for (const [scenario, weight] of MIX) {
+    roll -= weight;
+    if (roll < 0) {
+      return scenario;
+    }
+  }
+  return 'queue';
+}
+
+/** Builds call bodies from the directory; keeps a pool of earlier callers so that some call again. */
+export class CallMix {
+  private readonly repeatCallers: string[] = [];
+
+  constructor(
+    private readonly directory: SimDirectory,
+    private readonly random: Random = Math.random,
+  ) {}
+
+  private externalNumber(): string {
+    const r = this.random();
+    if (r < 0.08) {
+      return 'Anonymous';
+    }
+    if (r < 0.38 && this.repeatCallers.length > 0) {
+      return pick(this.repeatCallers, this.random);
+    }
+    const area = pick(['312', '773', '708', '630', '815', '224'], this.random);
+    const number = `+1${area}55501${String(Math.floor(this.random() * 100)).padStart(2, '0')}`;
+    this.repeatCallers.push(number);
+    if (this.repeatCallers.length > 25) {
+      this.repeatCallers.shift();
+    }
+    return number;
+  }
+
+  next(): PlaceCall | null {
+    const account = this.directory.accounts[0];
+    if (account === undefined) {
+      return null;
+    }
+    const lines = this.directory.lines.filter((l) => l.accountKey === account.key);
+    const queue = this.directory.queues.find((q) => q.accountKey === account.key);
+    const queueDid = this.directory.phoneNumbers.find(
+      (p) => p.accountKey === account.key && p.routesTo.kind === 'queue',
+    );
+    if (lines.length < 2) {
+      return null;
+    }
+    const scenario = weighted(this.random);
+    const line = pick(lines, this.random);
+    const other = pick(
+      lines.filter((l) => l !== line),
+      this.random,
+    );
+    const times = {
+      answerAfterMs: 3_000 + Math.floor(this.random() * 12_000),
+      talkMs: 20_000 + Math.floor(this.random() * 220_000),
+    };
+    if (scenario === 'outbound') {
+      return {
+        scenario,
+        from: line.extension,
+        to: this.externalNumber().replace('Anonymous', '+16305550188'),
+        ...times,
+      };
+    }
+    if (scenario === 'internal') {
+      return { scenario, from: line.extension, to: other.extension, ...times };
+    }
+    const from = this.externalNumber();
+    const callerName = pick(NAMES, this.random);
+    if ((scenario === 'queue' || scenario === 'abandoned') && queue !== undefined) {
+      const to = queueDid?.number ?? queue.extension;
+      const agents = lines.filter((l) => queue.lineIds.includes(l.id));
+      const answeredBy = agents.length > 0 ? pick(agents, this.random).extension : undefined;
+      return {
+        scenario: scenario === 'queue' ? 'queue' : 'abandoned',
+        from,
+        callerName,
+        to,
+        answeredBy,
+        ...times,
+      };
+    }
+    if (scenario === 'transfer') {
+      return { scenario, from, callerName, to: line.extension, transferTo: other.extension, ...times };
+    }
+    return {
+      scenario: scenario === 'queue' || scenario === 'abandoned' ? 'answered' : scenario,
+      from,
+      callerName,
+      to: line.extension,
+      ...times,
+    };
+  }
+}
+
+/** Starts calls at `callsPerSecond` of wall-clock time until stopped or `maxCalls` were placed. */
+export class TrafficGenerator {
+  private cancel: (() => void) | null = null;
+  placed = 0;
+
+  constructor(
+    private readonly timers: Timers,
+    private readonly scale: number,
+    private readonly mix: CallMix,
+    private readonly place: (body: PlaceCall) => void,
+  ) {}
+
+  start(options: { callsPerSecond: number; maxCalls?: number }): void {
+    this.stop();
+    this.placed = 0;
+    if (!(options.callsPerSecond > 0)) {
+      return;
+    }
+    const simulatedGap = (1000 / options.callsPerSecond) * this.scale;
+    const tick = () => {
+      if (options.maxCalls !== undefined && this.placed >= options.maxCalls) {
+        this.cancel = null;
+        return;
+      }
+      const body = this.mix.next();
+      if (body !== null) {
+        this.placed += 1;
+        this.place(body);
+      }
+      this.cancel = this.timers.after(simulatedGap, tick);
+    };
+    tick();
+  }
+
+  stop(): void {
+    this.cancel?.();
+    this.cancel = null;
+  }
+}
