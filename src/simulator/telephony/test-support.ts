@@ -160,3 +160,33 @@ export async function placeCall(sim: RunningSimulator, body: unknown): Promise<R
   }
   return json;
 }
+
+/** GoTo's current demo sign-in: authorization code (auto-approved), then the code for a token at /oauth/token. */
+export async function codeGrantToken(sim: RunningSimulator, loginHint?: string): Promise<string> {
+  const redirectUri = 'http://127.0.0.1:5000/auth/callback';
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'screenpop-demo',
+    redirect_uri: redirectUri,
+    scope: 'call-events.v1.notifications.manage call-events.v1.events.read cr.v1.read users.v1.lines.read',
+    state: 'demo',
+  });
+  if (loginHint !== undefined) {
+    query.set('login_hint', loginHint);
+  }
+  const response = await fetch(`${sim.url}/oauth/authorize?${query.toString()}`, { redirect: 'manual' });
+  const code = new URL(response.headers.get('location') ?? '').searchParams.get('code');
+  if (code === null) {
+    throw new Error(`no code in redirect ${response.headers.get('location') ?? ''}`);
+  }
+  const { postToken } = await import('../testing/sim-client.ts');
+  const { status, body } = await postToken(sim, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: redirectUri,
+  });
+  if (status !== 200 || typeof body['access_token'] !== 'string') {
+    throw new Error(`code exchange failed: ${status} ${JSON.stringify(body)}`);
+  }
+  return body['access_token'];
+}
