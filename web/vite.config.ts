@@ -15,9 +15,20 @@ export default defineConfig({
   },
   server: {
     host: '127.0.0.1',
+    // The server refuses sockets and writes whose Origin is not its own: present the backend's origin.
     proxy: {
-      '/api': { target: backend, ws: true, changeOrigin: false },
-      '/auth': { target: backend, changeOrigin: false },
+      '/api': {
+        target: backend,
+        ws: true,
+        configure: (proxy) => {
+          proxy.on('proxyReq', (req) => req.setHeader('origin', backend));
+          proxy.on('proxyReqWs', (req) => req.setHeader('origin', backend));
+        },
+      },
+      '/auth': {
+        target: backend,
+        configure: (proxy) => proxy.on('proxyReq', (req) => req.setHeader('origin', backend)),
+      },
     },
   },
 });

@@ -1,6 +1,6 @@
 // Dev harness (a tool, not product code): serves dist/web with sample /api responses and a push socket.
 // Run: npm run build:web && node --import tsx web/dev/harness.ts [--port 5180] [--signed-out]
-// Drive it: curl -X POST 127.0.0.1:5180/dev/ring | /dev/advance/<callId> | /dev/reset
+// Drive it: curl -X POST 127.0.0.1:5180/dev/ring | /dev/advance/<callId> | /dev/drop | /dev/reset
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -228,6 +228,15 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       makeCard({ callId, startedAt: at, caller: { display: `+1 415-555-01${10 + ringCount}`, e164: null } }),
     );
     return send(res, 200, { callId });
+  }
+  if (url.pathname === '/dev/drop') {
+    // Drop every socket, then change a card while nobody listens: a resuming client must still get it.
+    sockets.forEach((s) => s.terminate());
+    const c = cards.get('call-unknown');
+    if (c) {
+      emit({ ...c, version: c.version + 1, urgency: { level: 'elevated', reason: 'changed while offline' } });
+    }
+    return send(res, 204);
   }
   if (url.pathname.startsWith('/dev/advance/')) {
     return send(res, 200, advance(decodeURIComponent(url.pathname.slice('/dev/advance/'.length))));

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Me } from '../../src/shared/api.ts';
 import { api, ApiFailure, errorText, onUnauthorized } from './api.ts';
 import { SignIn } from './components/chrome.tsx';
+import { loginErrorMessage } from './lib/login-error.ts';
 import { Shell } from './shell.tsx';
 
 type Session =
@@ -11,8 +12,18 @@ type Session =
   | { readonly kind: 'error'; readonly text: string }
   | { readonly kind: 'ready'; readonly me: Me };
 
+/** Read once: the server's redirect after a failed sign-in; the address bar is cleaned right away. */
+function takeLoginError(): string | null {
+  const message = loginErrorMessage(location.search);
+  if (message !== null) {
+    history.replaceState(null, '', location.pathname + location.hash);
+  }
+  return message;
+}
+
 export function App() {
   const [session, setSession] = useState<Session>({ kind: 'loading' });
+  const [loginError] = useState(takeLoginError);
 
   const check = useCallback((): void => {
     api<Me>('GET', '/api/me')
@@ -40,7 +51,7 @@ export function App() {
     case 'loading':
       return <p class="loading muted">Loading…</p>;
     case 'signed-out':
-      return <SignIn expired={session.expired} />;
+      return <SignIn expired={session.expired} error={loginError} />;
     case 'error':
       return (
         <main class="sign-in">

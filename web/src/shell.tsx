@@ -1,5 +1,5 @@
 // The signed-in app: header with navigation and connection state, the routed page, keyboard shortcuts.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Me } from '../../src/shared/api.ts';
 import { ConnectionIndicator, HelpOverlay } from './components/chrome.tsx';
 import { newestNotesCard, orderCards } from './lib/cards.ts';
@@ -91,6 +91,10 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
     }
   };
 
+  // One listener for the app's life, calling the latest `act`: re-subscribing after each render would leave
+  // a gap where a key (e.g. Escape right after ?) reaches a handler that still sees the old state.
+  const actRef = useRef(act);
+  actRef.current = act;
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const t = e.target as HTMLElement | null;
@@ -104,12 +108,12 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
       });
       if (action) {
         e.preventDefault();
-        act(action);
+        actRef.current(action);
       }
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   return (
     <div class="app">

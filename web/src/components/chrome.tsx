@@ -2,7 +2,7 @@
 import type { ConnectionStatus } from '../lib/push-client.ts';
 import { SHORTCUTS } from '../lib/shortcuts.ts';
 
-export function SignIn(props: { expired: boolean }) {
+export function SignIn(props: { expired: boolean; error: string | null }) {
   return (
     <main class="sign-in">
       <div class="sign-in-box">
@@ -11,6 +11,11 @@ export function SignIn(props: { expired: boolean }) {
         {props.expired && (
           <p class="muted" role="status">
             Your session ended. Sign in again to keep receiving calls.
+          </p>
+        )}
+        {props.error && (
+          <p class="error" role="alert" data-testid="sign-in-error">
+            {props.error}
           </p>
         )}
         <a class="button big" href="/auth/login" data-testid="sign-in">
