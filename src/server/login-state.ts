@@ -1,14 +1,13 @@
-// Pending sign-ins: the OAuth `state` and PKCE verifier, kept server-side for a few minutes and usable once.
-import { createHash, randomBytes } from 'node:crypto';
+// Pending sign-ins: the OAuth `state` and PKCE verifier, kept server-side for ten minutes and usable once.
+import { createHash } from 'node:crypto';
+import type { PendingSignIn } from './ports.ts';
 
 export const LOGIN_COOKIE = 'screenpop_login';
 const TTL_MS = 10 * 60_000;
 const MAX_PENDING = 10_000;
 
 export interface PendingLogin {
-  readonly state: string;
-  readonly codeVerifier: string;
-  readonly codeChallenge: string;
+  readonly signIn: PendingSignIn;
   readonly createdAt: number;
 }
 
@@ -22,17 +21,10 @@ export class LoginStates {
 
   constructor(private readonly now: () => number) {}
 
-  begin(): PendingLogin {
+  /** Keeps a started sign-in under its state. */
+  keep(signIn: PendingSignIn): void {
     this.sweep();
-    const codeVerifier = randomBytes(32).toString('base64url');
-    const login = {
-      state: randomBytes(24).toString('base64url'),
-      codeVerifier,
-      codeChallenge: pkceChallenge(codeVerifier),
-      createdAt: this.now(),
-    };
-    this.pending.set(login.state, login);
-    return login;
+    this.pending.set(signIn.state, { signIn, createdAt: this.now() });
   }
 
   /** Removes and returns the pending login for `state` if it exists and is fresh. */

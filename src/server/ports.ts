@@ -11,12 +11,21 @@ export interface SignedInUser {
   readonly lines: AgentSettings['lines'];
 }
 
-/** The OAuth authorization-code flow, as the GoTo client offers it. */
+/** A started sign-in: where to send the browser, and the secrets the callback needs (kept server-side). */
+export interface PendingSignIn {
+  readonly url: string;
+  readonly state: string;
+  readonly codeVerifier: string;
+  readonly redirectUri: string;
+}
+
+/** The OAuth authorization-code flow with state + PKCE, as the GoTo client offers it. */
 export interface SignInGateway {
-  /** The GoTo authorize URL to send the browser to. */
-  authorizeUrl(request: { state: string; codeChallenge: string; redirectUri: string }): string;
-  /** Exchanges the code (the GoTo client keeps the tokens) and reads the user's principal and lines. */
-  complete(request: { code: string; codeVerifier: string; redirectUri: string }): Promise<SignedInUser>;
+  /** Creates state and PKCE verifier and the GoTo authorize URL carrying state and the S256 challenge. */
+  begin(redirectUri: string): Promise<PendingSignIn>;
+  /** Checks the callback against the pending sign-in, exchanges the code (the GoTo client keeps the tokens)
+   * and reads the user's principal and lines. */
+  complete(callback: URL, pending: PendingSignIn): Promise<SignedInUser>;
 }
 
 export interface ServerDeps {

@@ -1,4 +1,5 @@
 // Test wiring for server/: in-memory stores, a fake GoTo sign-in that checks PKCE, and a signed-in cookie helper.
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type ServerApp } from './app.ts';
@@ -7,7 +8,7 @@ import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';
 import { PopService } from '../pops/pop-service.ts';
 import type { AgentSettings, AgentStore, SessionStore, WebSession } from '../pops/ports.ts';
-import type { ServerDeps, SignInGateway, SignedInUser } from './ports.ts';
+import type { PendingSignIn, ServerDeps, SignInGateway, SignedInUser } from './ports.ts';
 
 export class MemoryAgents implements AgentStore {
   readonly rows = new Map<string, AgentSettings>();
@@ -35,20 +36,15 @@ export class MemorySessions implements SessionStore {
   }
 }
 
-/** Issues code "code-for:<principal>" and only accepts it with the verifier matching the challenge it saw. */
+/** Issues code "code-for:<principal>"; accepts it only with the state and the verifier matching its challenge. */
 export class FakeSignIn implements SignInGateway {
   readonly challenges = new Map<string, string>();
   users = new Map<string, SignedInUser>();
 
-  authorizeUrl({
-    state,
-    codeChallenge,
-    redirectUri,
-  }: {
-    state: string;
-    codeChallenge: string;
-    redirectUri: string;
-  }) {
+  async begin(redirectUri: string): Promise<PendingSignIn> {
+    const state = randomBytes(24).toString('base64url');
+    const codeVerifier = randomBytes(32).toString('base64url');
+    const codeChallenge = pkceChallenge(codeVerifier);
     this.challenges.set(state, codeChallenge);
     const url = new URL('http://goto.invalid/oauth/authorize');
     url.search = new URLSearchParams({
@@ -56,13 +52,15 @@ export class FakeSignIn implements SignInGateway {
       code_challenge: codeChallenge,
       redirect_uri: redirectUri,
     }).toString();
-    return url.toString();
+    return { url: url.toString(), state, codeVerifier, redirectUri };
   }
 
-  async complete({ code, codeVerifier }: { code: string; codeVerifier: string; redirectUri: string }) {
-    const principal = code.replace(/^code-for:/, '');
+  async complete(callback: URL, pending: PendingSignIn): Promise<SignedInUser> {
+    const principal = (callback.searchParams.get('code') ?? '').replace(/^code-for:/, '');
     const user = this.users.get(principal);
-    if (user === undefined || ![...this.challenges.values()].includes(pkceChallenge(codeVerifier))) {
+    const state = callback.searchParams.get('state') ?? '';
+    const verified = this.challenges.get(state) === pkceChallenge(pending.codeVerifier);
+    if (user === undefined || state !== pending.state || !verified) {
       throw new Error('invalid_grant');
     }
     return user;

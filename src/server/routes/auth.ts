@@ -51,7 +51,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
   const redirectUri = () => `${deps.publicUrl()}/auth/callback`;
 
   app.get('/auth/login', async (_request, reply) => {
-    const login = logins.begin();
+    const login = await deps.signIn.begin(redirectUri());
+    logins.keep(login);
     reply.setCookie(LOGIN_COOKIE, login.state, {
       httpOnly: true,
       sameSite: 'lax',
@@ -59,12 +60,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
       path: '/auth',
       maxAge: 600,
     });
-    const url = deps.signIn.authorizeUrl({
-      state: login.state,
-      codeChallenge: login.codeChallenge,
-      redirectUri: redirectUri(),
-    });
-    return reply.redirect(url, 302);
+    return reply.redirect(login.url, 302);
   });
 
   app.get('/auth/callback', async (request, reply) => {
@@ -84,11 +80,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
     }
     let user: SignedInUser;
     try {
-      user = await deps.signIn.complete({
-        code: query.data.code,
-        codeVerifier: pending.codeVerifier,
-        redirectUri: redirectUri(),
-      });
+      user = await deps.signIn.complete(new URL(request.url, deps.publicUrl()), pending.signIn);
     } catch (error) {
       request.log.warn({ reqId: request.id, reason: (error as Error).message }, 'sign-in exchange failed');
       return backToApp(reply, 'login_failed');
