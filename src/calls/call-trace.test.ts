@@ -15,7 +15,7 @@ test('a call trace holds each event with its verdict and summary, transitions, r
   tracker.event(first);
   tracker.event(first);
   tracker.note('channel refreshed', 'c1');
-  tracker.recovered([], 'socket reopened');
+  tracker.recovered([], 'socket reopened', 5_001);
   const trace = tracker.trace('c1')!;
   assert.deepEqual(
     trace.entries.map((e) => e.kind),

@@ -195,9 +195,10 @@ test('realtime: a ringing frame arriving after the answer is out of order and ig
 });
 
 test('recovery applies the listed states and ends live calls GoTo no longer lists', () => {
-  const { tracker, changes } = setup();
+  const { tracker, changes, clock } = setup();
   tracker.event(snapshot('c1', 1, [leg('2101', 'ringing')]));
   tracker.event(snapshot('c2', 1, [leg('2102', 'ringing')]));
+  clock.ms += 2_000;
   tracker.recovered(
     [{ ...snapshot('c1', 4, [leg('2101', 'connected')]), notificationId: null }],
     'socket reopened',
@@ -222,6 +223,17 @@ test('recovery keeps a call heard from after the list was requested', () => {
   assert.equal(tracker.get('new')!.phase, 'ended');
 });
 
+test('without requestedAt, recovery spares calls heard from within the recovery grace', () => {
+  const { tracker, clock } = setup({ recoveryGraceMs: 500 });
+  tracker.event(snapshot('c1', 1, []));
+  clock.ms += 499;
+  tracker.recovered([], 'reconnected');
+  assert.equal(tracker.get('c1')!.phase, 'ringing');
+  clock.ms += 1;
+  tracker.recovered([], 'reconnected');
+  assert.equal(tracker.get('c1')!.phase, 'ended');
+});
+
 test('recovery states the tracker already applied are neither changes nor counted duplicates', async () => {
   const { tracker, changes } = setup();
   const state = snapshot('c1', 3, [leg('2101', 'ringing')]);
@@ -236,7 +248,7 @@ test('an ended call is written to the call log once, even when ENDING comes twic
   tracker.event(snapshot('c1', 1, [leg('2101', 'connected')]));
   tracker.event(ending('c1', 2));
   tracker.event(ending('c1', 2));
-  tracker.recovered([], 'gap');
+  tracker.recovered([], 'gap', Number.MAX_SAFE_INTEGER);
   await tracker.flush();
   assert.equal(log.written.length, 1);
   assert.equal(log.written[0]!.outcome, 'answered');

@@ -32,6 +32,11 @@ export interface CallTrackerOptions {
    * and so how long the call-log write waits. Default 1,000 ms.
    */
   readonly settleMs?: number;
+  /**
+   * When a source gives no `requestedAt` with a recovery, calls heard from this recently are not ended for
+   * missing from the list (they may have started while it was fetched). Default 2,000 ms.
+   */
+  readonly recoveryGraceMs?: number;
   /** Attempts to write one ended call (first try included). Default 5. */
   readonly logWriteAttempts?: number;
   /** First retry delay, doubled per attempt. Default 200 ms. */
@@ -66,6 +71,7 @@ export class CallTracker implements CallEventSink {
   readonly #logger: TrackerLogger;
   readonly #graceMs: number;
   readonly #settleMs: number;
+  readonly #recoveryGraceMs: number;
   readonly #attempts: number;
   readonly #retryBaseMs: number;
   readonly #live = new Map<string, Entry>();
@@ -86,6 +92,7 @@ export class CallTracker implements CallEventSink {
     this.#logger = options.logger ?? NOBODY;
     this.#graceMs = options.endedGraceMs ?? 60_000;
     this.#settleMs = options.settleMs ?? 1_000;
+    this.#recoveryGraceMs = options.recoveryGraceMs ?? 2_000;
     this.#attempts = options.logWriteAttempts ?? 5;
     this.#retryBaseMs = options.logRetryBaseMs ?? 200;
     this.#ended = new BoundedSet(options.endedIdsLimit ?? 50_000);
@@ -137,6 +144,7 @@ export class CallTracker implements CallEventSink {
     this.metrics.recoveries.inc();
     this.#note({ at: now, kind: 'recovery', reason });
     const listed = new Set<string>();
+    const since = requestedAt ?? now - this.#recoveryGraceMs;
     for (const event of active) {
       listed.add(event.callId);
       this.#traces.add(event.callId, { at: now, kind: 'recovery', reason });
@@ -147,7 +155,7 @@ export class CallTracker implements CallEventSink {
       if (call === null || listed.has(call.id) || call.phase === 'ended') {
         continue;
       }
-      if (requestedAt !== undefined && entry.touched >= requestedAt) {
+      if (entry.touched > since) {
         continue; // heard from after the list was asked for: it may be newer than the list
       }
       this.#traces.add(call.id, { at: now, kind: 'recovery', reason });
