@@ -1,0 +1,167 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Call } from '../../../calls/types.ts';
+import { storeTargets } from '../../../store/test-targets.ts';
+import type { Store } from '../../../store/store.ts';
+import { registerDataRoutes } from './data-routes.ts';
+
+async function app(store: Store): Promise<FastifyInstance> {
+  const fastify = Fastify();
+  await registerDataRoutes(fastify, {
+    store,
+    phone: { defaultRegion: 'US', suffixDigits: 7 },
+    principal: (request) => String(request.headers['x-agent'] ?? 'dana@x.example'),
+  });
+  return fastify;
+}
+
+const ended: Call = {
+  id: 'call-1',
+  source: 'call-events',
+  accountKey: null,
+  direction: 'inbound',
+  caller: { e164: '+13125550140', raw: '3125550140', name: 'DANA', withheld: false, extension: null },
+  callee: null,
+  dialed: null,
+  queue: null,
+  legs: [{ lineId: 'line-a', extension: '2101', name: 'Alex', state: 'gone', since: 1 }],
+  answeredBy: 'line-a',
+  phase: 'ended',
+  outcome: 'answered',
+  startedAt: 1_000,
+  answeredAt: 2_000,
+  endedAt: 3_000,
+  associated: [],
+  version: 1,
+};
+
+for (const target of storeTargets()) {
+  describe(`data routes on ${target.name}`, { skip: target.skip }, () => {
+    after(() => target.cleanup());
+
+    test('contacts: create, read, search, replace, delete', async () => {
+      const api = await app(await target.open());
+      const created = await api.inject({
+        method: 'POST',
+        url: '/api/contacts',
+        payload: { name: 'Dana Whitfield', company: 'Acme', phones: [{ raw: '(312) 555-0140', label: 'work' }] },
+      });
+      assert.equal(created.statusCode, 201);
+      const contact = created.json<{ id: string; phones: { e164: string }[] }>();
+      assert.equal(contact.phones[0]?.e164, '+13125550140');
+      const read = await api.inject({ method: 'GET', url: `/api/contacts/${contact.id}` });
+      assert.deepEqual(read.json(), contact);
+      const found = await api.inject({ method: 'GET', url: '/api/contacts?q=acme&limit=5' });
+      assert.equal(found.json<{ total: number }>().total, 1);
+      const replaced = await api.inject({ method: 'PUT', url: `/api/contacts/${contact.id}`, payload: { name: 'D. W.' } });
+      assert.equal(replaced.json<{ name: string }>().name, 'D. W.');
+      assert.equal((await api.inject({ method: 'DELETE', url: `/api/contacts/${contact.id}` })).statusCode, 204);
+      const gone = await api.inject({ method: 'GET', url: `/api/contacts/${contact.id}` });
+      assert.equal(gone.statusCode, 404);
+      assert.equal(gone.json<{ error: string }>().error, 'not_found');
+      assert.equal((await api.inject({ method: 'DELETE', url: `/api/contacts/${contact.id}` })).statusCode, 404);
+      const put = await api.inject({ method: 'PUT', url: '/api/contacts/12345', payload: { name: 'x' } });
+      assert.equal(put.statusCode, 404);
+      await api.close();
+    });
+
+    test('a bad body is a 400 naming every bad field', async () => {
+      const api = await app(await target.open());
+      const response = await api.inject({
+        method: 'POST',
+        url: '/api/contacts',
+        payload: { name: '', email: 'nope', shoe: 42 },
+      });
+      assert.equal(response.statusCode, 400);
+      const body = response.json<{ error: string; message: string; details: { path: string }[] }>();
+      assert.equal(body.error, 'invalid_body');
+      assert.ok(body.message.length > 0);
+      assert.deepEqual(body.details.map((d) => d.path).sort(), ['', 'email', 'name']);
+      const query = await api.inject({ method: 'GET', url: '/api/contacts?limit=0' });
+      assert.equal(query.json<{ error: string }>().error, 'invalid_query');
+      await api.close();
+    });
+
+    test('calls: list with filters, read one, write notes as the signed-in agent', async () => {
+      const store = await target.open();
+      await store.callLog.writeEndedCall(ended);
+      await store.callLog.writeEndedCall({ ...ended, id: 'call-2', outcome: 'missed', answeredBy: null, startedAt: 5_000 });
+      const api = await app(store);
+      const ids = async (query: string) =>
+        (await api.inject({ method: 'GET', url: `/api/calls${query}` })).json<{ items: { callId: string }[] }>().items.map(
+          (e) => e.callId,
+        );
+      assert.deepEqual(await ids(''), ['call-2', 'call-1']);
+      assert.deepEqual(await ids('?number=(312)%20555-0140&outcome=answered'), ['call-1']);
+      assert.deepEqual(await ids('?line=line-a&before=5000'), ['call-1']);
+      assert.deepEqual(await ids('?q=dana&limit=1'), ['call-2']);
+      const bad = await api.inject({ method: 'GET', url: '/api/calls?number=hello' });
+      assert.equal(bad.statusCode, 400);
+      assert.equal((await api.inject({ method: 'GET', url: '/api/calls/call-1' })).json<{ callId: string }>().callId, 'call-1');
+      assert.equal((await api.inject({ method: 'GET', url: '/api/calls/nope' })).statusCode, 404);
+      const noted = await api.inject({
+        method: 'PUT',
+        url: '/api/calls/call-1/notes',
+        headers: { 'x-agent': 'eli@x.example' },
+        payload: { notes: 'call back Monday', disposition: 'follow-up' },
+      });
+      assert.equal(noted.statusCode, 200);
+      assert.equal(noted.json<{ notesBy: string }>().notesBy, 'eli@x.example');
+      const missing = await api.inject({
+        method: 'PUT',
+        url: '/api/calls/nope/notes',
+        payload: { notes: null, disposition: null },
+      });
+      assert.equal(missing.statusCode, 404);
+      await api.close();
+    });
+
+    test('pins: pin a number to an existing contact, then remove it', async () => {
+      const store = await target.open();
+      const contact = await store.contacts.create({ name: 'Dana' });
+      const api = await app(store);
+      const pinned = await api.inject({
+        method: 'POST',
+        url: '/api/pins',
+        payload: { e164: '+13125550140', contactId: contact.id },
+      });
+      assert.equal(pinned.statusCode, 204);
+      assert.deepEqual(
+        { ...(await store.pins.getPin('+13125550140')), at: 0 },
+        { contactId: contact.id, by: 'dana@x.example', at: 0 },
+      );
+      const unknown = await api.inject({ method: 'POST', url: '/api/pins', payload: { e164: '+13125550140', contactId: '999' } });
+      assert.equal(unknown.statusCode, 404);
+      const invalid = await api.inject({ method: 'POST', url: '/api/pins', payload: { e164: '312', contactId: contact.id } });
+      assert.equal(invalid.statusCode, 400);
+      assert.equal((await api.inject({ method: 'DELETE', url: '/api/pins/+13125550140' })).statusCode, 204);
+      assert.equal(await store.pins.getPin('+13125550140'), null);
+      await api.close();
+    });
+
+    test('openapi.json documents every data route with the zod schemas', async () => {
+      const api = await app(await target.open());
+      const doc = (await api.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+        openapi: string;
+        paths: Record<string, unknown>;
+        components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      }>();
+      assert.equal(doc.openapi, '3.1.0');
+      assert.deepEqual(Object.keys(doc.paths).sort(), [
+        '/api/calls',
+        '/api/calls/{id}',
+        '/api/calls/{id}/notes',
+        '/api/contacts',
+        '/api/contacts/{id}',
+        '/api/pins',
+        '/api/pins/{e164}',
+      ]);
+      assert.ok(doc.components.schemas.ContactInput?.properties?.phones !== undefined);
+      assert.ok(doc.components.schemas.CallLogEntry?.properties?.answeredByName !== undefined);
+      assert.ok(!JSON.stringify(doc).includes('"$ref":"Contact"'));
+      await api.close();
+    });
+  });
+}

@@ -1,0 +1,37 @@
+// The data REST API as one Fastify plugin: contacts, the call log and pins, plus its OpenAPI document.
+// Authentication is the caller's job: server/ registers this inside its session scope (openapi.json public).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { PhoneOptions } from '../../../phone/phone.ts';
+import type { Store } from '../../../store/store.ts';
+import { callRoutes } from './call-routes.ts';
+import { contactRoutes } from './contact-routes.ts';
+import { openApiDocument } from './openapi.ts';
+import { pinRoutes } from './pin-routes.ts';
+import { RequestError, sendRequestError } from './validate.ts';
+
+export interface DataRoutesDeps {
+  readonly store: Pick<Store, 'contacts' | 'callLog' | 'pins'>;
+  /** Region and suffix digits for ?number= on the call log. */
+  readonly phone: PhoneOptions;
+  /** The signed-in agent (principal / email) behind a request: the author of notes and pins. */
+  readonly principal: (request: FastifyRequest) => string;
+}
+
+export const OPENAPI_PATH = '/api/openapi.json';
+
+export async function registerDataRoutes(app: FastifyInstance, deps: DataRoutesDeps): Promise<void> {
+  await app.register(async (scope) => {
+    // Only this plugin's own errors; anything else goes on to the server's error handler.
+    scope.setErrorHandler((error, _request, reply) => {
+      if (error instanceof RequestError) {
+        return sendRequestError(reply, error);
+      }
+      throw error;
+    });
+    contactRoutes(scope, deps);
+    callRoutes(scope, deps);
+    pinRoutes(scope, deps);
+    const document = openApiDocument();
+    scope.get(OPENAPI_PATH, async () => document);
+  });
+}

@@ -1,0 +1,24 @@
+// /api/pins: an agent's choice of contact for a number, shared by everyone.
+import type { FastifyInstance } from 'fastify';
+import type { DataRoutesDeps } from './data-routes.ts';
+import { pinBodySchema, pinParamsSchema } from './schemas.ts';
+import { notFound, parse } from './validate.ts';
+
+export function pinRoutes(app: FastifyInstance, deps: DataRoutesDeps): void {
+  const { contacts, pins } = deps.store;
+
+  app.post('/api/pins', async (request, reply) => {
+    const body = parse(pinBodySchema, request.body, 'invalid_body');
+    if ((await contacts.get(body.contactId)) === null) {
+      throw notFound('contact');
+    }
+    await pins.setPin(body.e164, body.contactId, deps.principal(request));
+    return reply.status(204).send();
+  });
+
+  app.delete('/api/pins/:e164', async (request, reply) => {
+    const { e164 } = parse(pinParamsSchema, request.params, 'invalid_path');
+    await pins.clearPin(e164);
+    return reply.status(204).send();
+  });
+}

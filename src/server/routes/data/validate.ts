@@ -1,0 +1,42 @@
+// Request parsing for the data routes: a zod failure becomes one 400 ApiError naming every bad field.
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import type { ApiError } from '../../../shared/api.ts';
+
+/** Thrown by parse(); data-routes.ts turns it into the response. */
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiError,
+  ) {
+    super(body.message);
+  }
+}
+
+const MESSAGES = {
+  invalid_body: 'The request body is not valid; see details.',
+  invalid_query: 'The query string is not valid; see details.',
+  invalid_path: 'The address is not valid; see details.',
+} as const;
+
+export type InvalidPart = keyof typeof MESSAGES;
+
+export function parse<S extends z.ZodType>(schema: S, value: unknown, part: InvalidPart): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new RequestError(400, {
+      error: part,
+      message: MESSAGES[part],
+      details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  return parsed.data;
+}
+
+export function notFound(what: string): RequestError {
+  return new RequestError(404, { error: 'not_found', message: `No such ${what}.` });
+}
+
+export function sendRequestError(reply: FastifyReply, error: RequestError): FastifyReply {
+  return reply.status(error.status).send(error.body);
+}
