@@ -1,5 +1,6 @@
 // Reads the environment once into a frozen, typed config; lists every bad variable at once.
 import { z } from 'zod';
+import { lookupConfigProblems } from '../lookup/settings.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = z.string().transform((v) =>
@@ -37,6 +38,8 @@ const envSchema = z.object({
   SCREENPOP_LOOKUP_PROVIDERS: z.string().default('[]'),
   /** JSON array of card buttons: [{"label":"Open in CRM","url":"https://crm.example/search?q={e164}"}]. */
   SCREENPOP_LINK_TEMPLATES: z.string().default('[]'),
+  /** JSON array of urgency rules (repeat-calls, callback-after-missed, tier, tag); empty: the built-in defaults. */
+  SCREENPOP_URGENCY_RULES: z.string().default(''),
   /** Comma-separated GoTo principals (emails) who see every call. */
   SCREENPOP_SUPERVISORS: list.default([]),
   /** Demo mode: built-in simulator, generated contacts and calls. Default: on when GOTO_CLIENT_ID is unset. */
@@ -82,6 +85,8 @@ export interface Config {
     readonly budgetMs: number;
     readonly providersJson: string;
     readonly linkTemplatesJson: string;
+    /** '' means the default rules (src/lookup/urgency.ts). */
+    readonly urgencyRulesJson: string;
   };
   readonly supervisors: readonly string[];
   readonly demo: {
@@ -123,15 +128,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if ((e.GOTO_CLIENT_ID === undefined) !== (e.GOTO_CLIENT_SECRET === undefined)) {
     problems.push('GOTO_CLIENT_ID and GOTO_CLIENT_SECRET: set both or neither');
   }
-  for (const key of ['SCREENPOP_LOOKUP_PROVIDERS', 'SCREENPOP_LINK_TEMPLATES'] as const) {
-    try {
-      if (!Array.isArray(JSON.parse(e[key]))) {
-        problems.push(`${key}: must be a JSON array`);
-      }
-    } catch {
-      problems.push(`${key}: not valid JSON`);
-    }
-  }
+  // Providers, link templates and urgency rules: every bad entry and field, env references resolved.
+  problems.push(
+    ...lookupConfigProblems(
+      {
+        providersJson: e.SCREENPOP_LOOKUP_PROVIDERS,
+        linkTemplatesJson: e.SCREENPOP_LINK_TEMPLATES,
+        urgencyRulesJson: e.SCREENPOP_URGENCY_RULES,
+      },
+      env,
+    ),
+  );
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -145,6 +152,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       budgetMs: e.SCREENPOP_LOOKUP_BUDGET_MS,
       providersJson: e.SCREENPOP_LOOKUP_PROVIDERS,
       linkTemplatesJson: e.SCREENPOP_LINK_TEMPLATES,
+      urgencyRulesJson: e.SCREENPOP_URGENCY_RULES,
     },
     supervisors: e.SCREENPOP_SUPERVISORS,
     demo: {

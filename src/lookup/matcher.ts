@@ -148,7 +148,9 @@ export function createStoreMatcher(
         return { matches: [], pin: null };
       }
       const keys = phoneKeys(n);
-      const [hits, pin] = await Promise.all([contacts.findPhones(keys), pins.getPin(n.e164 ?? '')]);
+      // Two awaits, not Promise.all: both answer from SQLite synchronously, and the array costs more than it saves.
+      const hits = await contacts.findPhones(keys);
+      const pin = await pins.getPin(n.e164 ?? '');
       const ids = new Set(hits.map((h) => h.contactId));
       if (pin !== null) {
         ids.add(pin.contactId);

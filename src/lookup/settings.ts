@@ -1,0 +1,87 @@
+// Lookup settings from the config: providers, link templates and urgency rules parsed together, every problem listed.
+import { isSupportedCountry } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import type { Clock } from '../calls/ports.ts';
+import type { Config } from '../config/config.ts';
+import { createCallerLookup } from './caller-lookup.ts';
+import type { CallerLookup } from './caller-lookup.ts';
+import { createHttpProvider } from './http-provider.ts';
+import { parseLinkTemplates } from './links.ts';
+import type { LinkTemplate } from './links.ts';
+import type { CallLogStore, ContactStore, PinStore } from './ports.ts';
+import { LookupConfigError, parseProviders } from './provider-config.ts';
+import type { ProviderConfig } from './provider-config.ts';
+import type { LookupLog } from './provider-runner.ts';
+import { parseUrgencyRules } from './urgency.ts';
+import type { UrgencyRule } from './urgency.ts';
+
+export interface LookupSettingsText {
+  readonly providersJson: string;
+  readonly linkTemplatesJson: string;
+  readonly urgencyRulesJson?: string;
+}
+
+export interface LookupSettings {
+  readonly providers: readonly ProviderConfig[];
+  readonly linkTemplates: readonly LinkTemplate[];
+  readonly urgencyRules: readonly UrgencyRule[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Every problem of the three JSON variables (empty when all are valid); for the config loader's list. */
+export function lookupConfigProblems(text: LookupSettingsText, env: Env): string[] {
+  try {
+    parseLookupSettings(text, env);
+    return [];
+  } catch (error) {
+    return error instanceof LookupConfigError ? [...error.problems] : [String(error)];
+  }
+}
+
+/** Parses the three JSON variables; throws LookupConfigError listing every problem of all of them. */
+export function parseLookupSettings(text: LookupSettingsText, env: Env): LookupSettings {
+  const problems: string[] = [];
+  let providers: ProviderConfig[] = [];
+  try {
+    providers = parseProviders(text.providersJson, env);
+  } catch (error) {
+    problems.push(...(error instanceof LookupConfigError ? error.problems : [String(error)]));
+  }
+  const links = parseLinkTemplates(text.linkTemplatesJson);
+  const urgency = parseUrgencyRules(text.urgencyRulesJson ?? '');
+  problems.push(...links.problems, ...urgency.problems);
+  if (problems.length > 0) {
+    throw new LookupConfigError(problems);
+  }
+  return { providers, linkTemplates: links.templates, urgencyRules: urgency.rules };
+}
+
+export interface LookupDeps {
+  readonly contacts: Pick<ContactStore, 'findPhones' | 'getMany'>;
+  readonly pins: Pick<PinStore, 'getPin'>;
+  readonly callLog: Pick<CallLogStore, 'history'>;
+  readonly clock: Clock;
+  readonly log?: LookupLog;
+}
+
+/** The composition root's one call: config + stores → the caller-lookup service. */
+export function createCallerLookupFromConfig(
+  config: Pick<Config, 'lookup' | 'phone'>,
+  deps: LookupDeps,
+  env: Env = process.env,
+): CallerLookup {
+  const settings = parseLookupSettings(config.lookup, env);
+  const region = config.phone.defaultRegion;
+  if (!isSupportedCountry(region)) {
+    throw new LookupConfigError([`SCREENPOP_DEFAULT_REGION: unsupported region ${region}`]);
+  }
+  return createCallerLookup({
+    ...deps,
+    providers: settings.providers.map((p) => createHttpProvider(p, deps.clock)),
+    budgetMs: config.lookup.budgetMs,
+    phone: { defaultRegion: region as CountryCode, suffixDigits: config.phone.suffixDigits },
+    urgencyRules: settings.urgencyRules,
+    linkTemplates: settings.linkTemplates,
+  });
+}
