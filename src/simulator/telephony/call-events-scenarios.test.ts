@@ -145,3 +145,87 @@ test(
     );
   },
 );
+
+/** Every frame of `actual` must structurally match some frame of `expected` (eventId aside). */
+function diffAgainstAny(actual: readonly Frame[], expected: readonly Frame[]): string[] {
+  const strip = (list: readonly Frame[]) => list.map(({ eventId: _e, ...rest }) => rest);
+  return shapeDiff(strip(actual), strip(expected));
+}
+
+test(
+  'a direct call answered on the desk phone has the states of ws-call-d before the hold',
+  { skip: !haveFixtures && FIXTURES_MISSING },
+  async () => {
+    const { frames, placed } = await runCall({
+      scenario: 'answered',
+      from: '2245550119',
+      to: '+13125550177',
+    });
+    assert.deepEqual(types(frames), [
+      'STARTING',
+      'STARTING',
+      'STARTING',
+      'STARTING',
+      'ACTIVE',
+      'ACTIVE',
+      'ACTIVE',
+      'ACTIVE',
+      'ENDING',
+    ]);
+    const expected = [
+      ...(await fixtureFrames('ws-call-d-warm-transfer.json')),
+      ...(await fixtureFrames('ws-call-a-queue-answered.json')),
+    ]; // the answered part of (d), the ENDING of (a)
+    assert.deepEqual(diffAgainstAny(frames, expected), []);
+    assert.deepEqual(placed['expected'], { outcome: 'answered', answeredBy: '2105' });
+  },
+);
+
+test(
+  'a caller who gives up in the queue never connects and ENDING has no hangupOriginatorId',
+  { skip: !haveFixtures && FIXTURES_MISSING },
+  async () => {
+    const { frames, placed } = await runCall({
+      scenario: 'abandoned',
+      from: 'Anonymous',
+      to: '+13125550140',
+    });
+    const statuses = frames.flatMap((f) =>
+      (stateOf(f).state['participants'] as { status: { value: string } }[]).map((p) => p.status.value),
+    );
+    assert.ok(!statuses.includes('CONNECTED'));
+    const ending = stateOf(frames[frames.length - 1] as Frame);
+    assert.equal(ending.state['type'], 'ENDING');
+    assert.equal(Object.hasOwn(ending.metadata, 'hangupOriginatorId'), false);
+    assert.deepEqual(diffAgainstAny(frames, await fixtureFrames('ws-call-a-queue-answered.json')), []);
+    const caller = (stateOf(frames[0] as Frame).state['participants'] as { type: { caller: unknown } }[])[0];
+    assert.deepEqual(caller?.type.caller, { name: 'Anonymous', number: 'Anonymous' });
+    assert.deepEqual(placed['expected'], { outcome: 'abandoned', answeredBy: null });
+  },
+);
+
+test('ids carry the fixtures UUID versions and live timestamps trim trailing zeros', async () => {
+  const { frames } = await runCall({
+    scenario: 'missed',
+    from: '8155550162',
+    to: '+13125550177',
+    answerAfterMs: 1000,
+  });
+  const version = (uuid: unknown) => String(uuid).charAt(14);
+  for (const frame of frames) {
+    const { metadata, state } = stateOf(frame);
+    assert.equal(version(metadata['conversationSpaceId']), '3');
+    assert.equal(version(state['id']), '5');
+    assert.equal(version(frame.data?.['id']), '4');
+    for (const p of state['participants'] as { id: string; legId: string }[]) {
+      assert.equal(version(p.id), '5');
+      assert.equal(version(p.legId), '4');
+    }
+    assert.match(String(state['timestamp']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,2}[1-9])?Z$/);
+    assert.match(String(frame['timestamp']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,8}[1-9])?Z$/);
+  }
+  assert.equal(
+    stateOf(frames[0] as Frame).state['timestamp'],
+    stateOf(frames[0] as Frame).metadata['callCreated'],
+  );
+});
