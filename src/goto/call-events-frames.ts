@@ -72,10 +72,11 @@ function fromNotification(data: z.infer<typeof notificationSchema>, phone: Phone
  * ("WEBSOCKET_REFRESH_REQUIRED", possibly quoted) instead of JSON envelopes [3P]; both are accepted.
  */
 export function normalizeCallEventsFrame(text: string, phone: PhoneOptions): FrameResult {
-  const bare = text.trim().replace(/^"(.*)"$/, '$1');
-  const control = CONTROL[bare];
-  if (control !== undefined) {
-    return { kind: 'control', control };
+  if (text.charCodeAt(0) !== 123 /* "{" */) {
+    const control = CONTROL[text.trim().replace(/^"(.*)"$/, '$1')];
+    if (control !== undefined) {
+      return { kind: 'control', control };
+    }
   }
   let json: unknown;
   try {

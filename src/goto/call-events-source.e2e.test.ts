@@ -9,7 +9,8 @@ import { SubscriptionError } from './notification-channel.ts';
 import type { TokenManager } from './token-manager.ts';
 import { approve, harness, silent, simFaults, simPat } from './testing/harness.ts';
 import type { Harness } from './testing/harness.ts';
-import { usPhone } from './testing/fixtures.ts';
+import { z } from 'zod';
+import { fixtureList, usPhone } from './testing/fixtures.ts';
 import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
 
 let sim: RunningSimulator;
@@ -168,4 +169,33 @@ test('a 207 whose entry failed is a clear error (the user is not an admin)', asy
     return true;
   });
   await source.stop();
+});
+
+test('stop() deletes the channel (and with it the subscription)', async () => {
+  const api = h.api(admin);
+  const list = z.object({ items: z.array(z.object({ channelId: z.string() })).nullish() });
+  const count = async (): Promise<number> =>
+    (
+      await api.request('GET', api.url('api', '/notification-channel/v1/channels', { pageSize: '100' }), {
+        schema: list,
+      })
+    ).body.items?.length ?? 0;
+  const before = await count();
+  const source = createCallEventsSource({ api, accountKey: null, phone: usPhone, logger: silent });
+  await source.start(new RecordingSink());
+  assert.equal(await count(), before + 1);
+  await source.stop();
+  assert.equal(await count(), before);
+  assert.equal(source.connected, false);
+});
+
+test('webhook bodies go through the same pipeline as socket frames', async (t) => {
+  const { source, sink } = await started(t);
+  const bodies = fixtureList('call-events/webhook-call-a-queue-answered.json');
+  for (const body of bodies) {
+    assert.equal(source.acceptWebhook(body).kind, 'event');
+  }
+  const states = sink.snapshots('88596f59-2c00-3727-857d-99ebcba25a93');
+  assert.equal(states.length, bodies.length);
+  assert.equal(states.at(-1)!.stateType, 'ENDING');
 });

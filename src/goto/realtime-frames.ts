@@ -119,6 +119,7 @@ export function normalizeRealtimeFrame(text: string, ctx: RealtimeFrameContext):
       source: 'realtime',
       callId,
       entityId: frame.entityId ?? frame.newId ?? '',
+      legId: data.legId ?? null,
       accountKey: ctx.accountKey,
       createdAt: data.created ?? at,
       at,

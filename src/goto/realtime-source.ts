@@ -99,8 +99,13 @@ class RealtimeSessionSource implements RealtimeSource {
     for (const line of this.lines) {
       this.#bySubId.set(subIdOf(line.id), { lineId: line.id, extension: line.extension, name: line.name });
     }
-    await this.#newSession();
-    await this.#openSocket();
+    try {
+      await this.#newSession();
+      await this.#openSocket();
+    } catch (error) {
+      await this.stop(); // no half-made session left behind
+      throw error;
+    }
     this.#startWatchdog();
   }
 

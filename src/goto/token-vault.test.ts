@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTokenVault, VaultError } from './token-vault.ts';
 import { FileSecretStore } from './testing/file-secret-store.ts';
+import { openStore } from '../store/store.ts';
 import type { StoredTokens } from './ports.ts';
 
 const tokens: StoredTokens = {
@@ -102,4 +103,25 @@ test('a blob moved to another record does not decrypt (the record key is authent
   await vault.save('a', tokens);
   await store.putSecret('goto-tokens:b', (await store.getSecret('goto-tokens:a'))!);
   await assert.rejects(vault.load('b'), VaultError);
+});
+
+test('over the real SQLite store: tokens survive a restart and the database file holds no token in clear', async (t) => {
+  const dir = await tempDir(t);
+  const secretKey = randomBytes(32).toString('base64');
+  const options = { databaseUrl: null, dataDir: dir, phone: { defaultRegion: 'US', suffixDigits: 7 } };
+  const first = await openStore(options);
+  await (await createTokenVault({ store: first.secrets, secretKey, dataDir: dir })).save('account', tokens);
+  await first.close();
+  const second = await openStore(options);
+  t.after(() => second.close());
+  assert.deepEqual(
+    await (await createTokenVault({ store: second.secrets, secretKey, dataDir: dir })).load('account'),
+    tokens,
+  );
+  const files = (await readdir(dir)).filter((f) => f.startsWith('screenpop.db'));
+  for (const file of files) {
+    const bytes = await readFile(join(dir, file));
+    assert.equal(bytes.includes('access-abc'), false, `${file} holds the access token in clear`);
+    assert.equal(bytes.includes('refresh-def'), false, `${file} holds the refresh token in clear`);
+  }
 });
