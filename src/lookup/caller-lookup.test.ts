@@ -315,3 +315,15 @@ test('an outbound call looks up the number dialled', async () => {
   const r = await lookup().lookup(call);
   assert.equal(r.matches[0]?.contact.name, 'Callee Cleo');
 });
+
+test('a listener that throws on a late update is logged, not fatal', async () => {
+  crm.route('/late', json({ results: [{ name: 'Late Lou' }] }, BUDGET + 30));
+  const warnings: string[] = [];
+  const log = { warn: (_fields: Record<string, unknown>, message: string) => warnings.push(message) };
+  const l = lookup({ providers: [provider('crm', '/late')], log });
+  await l.lookup(ringingCall('c1', caller), () => {
+    throw new Error('listener bug');
+  });
+  await new Promise((resolve) => setTimeout(resolve, BUDGET + 100));
+  assert.deepEqual(warnings, ['lookup update listener failed']);
+});

@@ -166,7 +166,14 @@ export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
     );
     const late = runs.filter((r) => r.status.state === 'pending');
     for (const r of late) {
-      void r.settled.then(() => onUpdate?.(build(gathered)));
+      void r.settled.then(() => {
+        try {
+          onUpdate?.(build(gathered));
+        } catch (error) {
+          // A throwing listener must not become an unhandled rejection that takes the process down.
+          options.log?.warn({ callId, error: String(error) }, 'lookup update listener failed');
+        }
+      });
     }
     return build(gathered);
   }
