@@ -126,6 +126,10 @@ try {
       throw new Error(String(first));
     }
   });
+  await check('an ended card can be dismissed from the live page', async () => {
+    await card(page, 'call-missed').getByTestId('card-dismiss').click();
+    await card(page, 'call-missed').waitFor({ state: 'detached', timeout: 2000 });
+  });
   await check('history: missed-only filter and detail with notes', async () => {
     await page.keyboard.press('h');
     await page.getByTestId('history-row').first().waitFor();

@@ -33,6 +33,8 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
   const { me } = props;
   const [route, setRoute] = useState(() => parseRoute(location.hash));
   const [help, setHelp] = useState(false);
+  // Ended cards the agent cleared from the live page in this tab (they stay in the call history).
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => new Set());
   const myLineIds = useMemo(() => new Set(me.lines.map((l) => l.id)), [me]);
   const go = (page: Page): void => {
     location.hash = pageHash(page);
@@ -74,7 +76,7 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
         }
         return;
       case 'notes': {
-        const card = newestNotesCard(ordered);
+        const card = newestNotesCard(ordered.filter((c) => !dismissed.has(c.callId)));
         if (card) {
           go('live');
           focusSoon(`#notes-${CSS.escape(card.callId)}`);
@@ -160,7 +162,15 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
           : ''}
       </div>
       <main class="page">
-        {route.page === 'live' && <LivePage cards={cards} me={me} myLineIds={myLineIds} />}
+        {route.page === 'live' && (
+          <LivePage
+            cards={cards}
+            me={me}
+            myLineIds={myLineIds}
+            dismissed={dismissed}
+            onDismiss={(ids) => setDismissed((d) => new Set([...d, ...ids]))}
+          />
+        )}
         {route.page === 'history' && <HistoryPage callId={route.callId} />}
         {route.page === 'contacts' && <ContactsPage contactId={route.contactId} creating={route.creating} />}
         {route.page === 'settings' && <SettingsPage me={me} onMeChange={props.onMeChange} />}

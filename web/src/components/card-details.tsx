@@ -53,7 +53,7 @@ export function CardDetails(props: { card: Card; now: number }) {
           <ul>
             {appointments.map((a) => (
               <li key={`${a.at}-${a.title}`} data-testid="card-appointment">
-                <span class="mono">{formatUpcoming(a.at, now)}</span> {a.title}
+                <span class="when">{formatUpcoming(a.at, now)}</span> {a.title}
               </li>
             ))}
           </ul>

@@ -10,7 +10,12 @@ import { MatchPicker } from './match-picker.tsx';
 import { NotesForm } from './notes-form.tsx';
 import { useState } from 'preact/hooks';
 
-export function CardView(props: { card: Card; now: number; myLineIds: ReadonlySet<string> }) {
+export function CardView(props: {
+  card: Card;
+  now: number;
+  myLineIds: ReadonlySet<string>;
+  onDismiss: () => void;
+}) {
   const { card, now, myLineIds } = props;
   const match = primaryMatch(card);
   const [picking, setPicking] = useState(false);
@@ -42,9 +47,22 @@ export function CardView(props: { card: Card; now: number; myLineIds: ReadonlySe
             )}
             {callerIdDiffers && <span class="muted">Caller ID: {card.caller.name}</span>}
             {card.queue && <span class="muted">via {card.queue}</span>}
+            {card.direction !== 'inbound' && <span class="badge small">{card.direction}</span>}
           </div>
         </div>
         <PhaseBadge card={card} now={now} myLineIds={myLineIds} />
+        {card.phase === 'ended' && (
+          <button
+            type="button"
+            class="icon-button dismiss"
+            data-testid="card-dismiss"
+            aria-label="Dismiss this card"
+            title="Dismiss (stays in History)"
+            onClick={props.onDismiss}
+          >
+            ×
+          </button>
+        )}
       </header>
 
       <div class="card-facts">

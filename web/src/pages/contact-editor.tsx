@@ -143,7 +143,7 @@ export function ContactEditor(props: { contact: Contact | null; onSaved: (c: Con
           <ul>
             {contact.appointments.map((a) => (
               <li key={`${a.at}-${a.title}`}>
-                <span class="mono">{formatUpcoming(a.at, now)}</span> {a.title}
+                <span class="when">{formatUpcoming(a.at, now)}</span> {a.title}
               </li>
             ))}
           </ul>

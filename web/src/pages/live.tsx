@@ -19,8 +19,15 @@ function useNow(active: boolean): number {
   return now;
 }
 
-export function LivePage(props: { cards: CardMap; me: Me; myLineIds: ReadonlySet<string> }) {
-  const ordered = orderCards(props.cards.values());
+export function LivePage(props: {
+  cards: CardMap;
+  me: Me;
+  myLineIds: ReadonlySet<string>;
+  dismissed: ReadonlySet<string>;
+  onDismiss: (callIds: readonly string[]) => void;
+}) {
+  const ordered = orderCards(props.cards.values()).filter((c) => !props.dismissed.has(c.callId));
+  const ended = ordered.filter((c) => c.phase === 'ended').map((c) => c.callId);
   const now = useNow(ordered.some((c) => c.phase !== 'ended'));
   if (ordered.length === 0) {
     const lines = props.me.popLines;
@@ -40,8 +47,24 @@ export function LivePage(props: { cards: CardMap; me: Me; myLineIds: ReadonlySet
   return (
     <section class="cards" aria-label="Calls">
       {ordered.map((card) => (
-        <CardView key={card.callId} card={card} now={now} myLineIds={props.myLineIds} />
+        <CardView
+          key={card.callId}
+          card={card}
+          now={now}
+          myLineIds={props.myLineIds}
+          onDismiss={() => props.onDismiss([card.callId])}
+        />
       ))}
+      {ended.length > 1 && (
+        <button
+          type="button"
+          class="link-button clear-ended"
+          data-testid="live-clear-ended"
+          onClick={() => props.onDismiss(ended)}
+        >
+          Clear {ended.length} ended calls (they stay in History)
+        </button>
+      )}
     </section>
   );
 }
