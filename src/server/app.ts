@@ -1,6 +1,6 @@
 // The Fastify app factory: every route of the edge, testable in-process with app.inject().
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import { AppError, registerErrorHandler } from './errors.ts';
@@ -41,7 +41,8 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
   const now = deps.now ?? Date.now;
   const app = Fastify({
     loggerInstance: deps.log,
-    disableRequestLogging: true,
+    // One line per request from our onResponse hook instead (it strips the OAuth code from the URL).
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     trustProxy: false,
     bodyLimit: 1024 * 1024,
@@ -51,7 +52,7 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
   const secure = () => deps.publicUrl().startsWith('https:');
   const sessions = new Sessions({ sessions: deps.sessions, secure, ttlMs: deps.sessionTtlMs, now });
   const sockets = new SocketRegistry();
-  const metrics = new ServerMetrics(() => deps.hub.socketCount(), now);
+  const metrics = new ServerMetrics(() => deps.hub.socketCount(), now, deps.registry);
 
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

@@ -3,13 +3,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Card } from '../shared/messages.ts';
 
 export class ServerMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly cards: Counter<'phase'>;
   private readonly firstPop: Histogram;
   private readonly seenCalls = new Set<string>();
 
-  constructor(socketCount: () => number, now: () => number = Date.now) {
+  constructor(socketCount: () => number, now: () => number = Date.now, registry = new Registry()) {
+    this.registry = registry;
     collectDefaultMetrics({ register: this.registry, prefix: 'screenpop_' });
     this.requests = new Counter({
       name: 'screenpop_http_requests_total',

@@ -1,5 +1,6 @@
 // What the HTTP edge needs from the rest of screenpop; the composition root (src/app) supplies each piece.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { AgentSettings, AgentStore, SessionStore } from '../pops/ports.ts';
 import type { MemoryPushHub } from '../pops/memory-push-hub.ts';
 import type { PopService } from '../pops/pop-service.ts';
@@ -47,6 +48,10 @@ export interface ServerDeps {
   readonly publicPaths?: readonly string[];
   /** Folder of the built web app (dist/web); null to serve none. */
   readonly webRoot: string | null;
+  /** Called after each sign-in (Realtime mode starts the agent's own GoTo session). */
+  readonly onSignedIn?: (principal: string) => void;
+  /** Prometheus registry to add the edge's metrics to (default: a new one). */
+  readonly registry?: Registry;
   /** Session lifetime, ms (default 12 h). */
   readonly sessionTtlMs?: number;
   readonly now?: () => number;

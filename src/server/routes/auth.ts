@@ -88,6 +88,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
     const agent = mergeAgent(user, await deps.agents.getAgent(user.principal), deps.supervisors);
     await deps.agents.saveAgent(agent);
     deps.pops.agentChanged(agent);
+    deps.onSignedIn?.(agent.principal);
     await sessions.start(reply, user.principal);
     request.log.info(
       { reqId: request.id, principal: user.principal, lines: user.lines.length, role: agent.role },

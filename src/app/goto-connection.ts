@@ -1,0 +1,157 @@
+// Wires the GoTo client: sign-in gateway, the account's Call Events connection or each agent's Realtime session.
+import type { Logger } from 'pino';
+import {
+  GoToPrincipals,
+  baseUrlsFrom,
+  createAccountTokenManager,
+  createCallEventsSource,
+  createGoToOAuth,
+  createRealtimeSource,
+  createTokenVault,
+  oauthSettingsFrom,
+  phoneOptionsFrom,
+} from '../goto/index.ts';
+import type { TokenManager } from '../goto/index.ts';
+import type { CallEventSink, CallEventSource } from '../calls/ports.ts';
+import type { Config } from '../config/config.ts';
+import type { SecretStore } from '../goto/ports.ts';
+import type { SignInGateway, SignedInUser } from '../server/ports.ts';
+
+export interface GoToConnection {
+  readonly signIn: SignInGateway;
+  /** Starts what the configured event source needs; resolves without waiting for a first admin. */
+  start(): Promise<void>;
+  /** Realtime mode: starts (once) the signed-in agent's own Realtime session. */
+  agentSignedIn(principal: string): void;
+  /** Stops every source (deletes the notification channel / Realtime sessions). */
+  stop(): Promise<void>;
+}
+
+export interface GoToConnectionDeps {
+  readonly config: Config;
+  readonly secrets: SecretStore;
+  readonly sink: CallEventSink;
+  readonly log: Logger;
+  /** Principals already known (agents in the store): Realtime resumes their sessions from the vault. */
+  readonly knownPrincipals: () => Promise<readonly string[]>;
+}
+
+export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnection> {
+  const { config, log } = deps;
+  const oauth = createGoToOAuth(oauthSettingsFrom(config));
+  const vault = await createTokenVault({
+    store: deps.secrets,
+    secretKey: config.secretKey,
+    dataDir: config.dataDir,
+  });
+  const callEvents = config.goto.eventSource === 'call-events';
+  const account = callEvents
+    ? await createAccountTokenManager({
+        oauth,
+        vault,
+        logger: log,
+        personalAccessToken: config.goto.personalAccessToken,
+      })
+    : undefined;
+  const principals = new GoToPrincipals({
+    oauth,
+    vault,
+    urls: baseUrlsFrom(config),
+    logger: log,
+    ...(account === undefined ? {} : { account }),
+  });
+  const sources = new Map<string, CallEventSource>();
+
+  const run = (key: string, make: () => CallEventSource): void => {
+    if (sources.has(key)) {
+      return;
+    }
+    const source = make();
+    sources.set(key, source);
+    source.start(deps.sink).then(
+      () => log.info({ source: config.goto.eventSource, key }, 'GoTo event source connected'),
+      (error: unknown) => {
+        sources.delete(key);
+        log.error(
+          { source: config.goto.eventSource, key, reason: String(error) },
+          'GoTo event source failed',
+        );
+      },
+    );
+  };
+
+  const startAccount = (manager: TokenManager): void =>
+    run('account', () =>
+      createCallEventsSource({
+        api: principals.api(manager),
+        accountKey: config.goto.accountKey,
+        phone: phoneOptionsFrom(config),
+        logger: log,
+      }),
+    );
+
+  const startAgent = (principal: string): void => {
+    void principals.manager(principal).then((manager) => {
+      if (manager.status !== 'ready') {
+        return;
+      }
+      run(principal, () =>
+        createRealtimeSource({
+          api: principals.api(manager),
+          lineIds: null,
+          accountKey: config.goto.accountKey,
+          phone: phoneOptionsFrom(config),
+          logger: log,
+        }),
+      );
+    });
+  };
+
+  const signIn: SignInGateway = {
+    begin: (redirectUri) => principals.begin(redirectUri),
+    complete: async (callback, pending): Promise<SignedInUser> => {
+      const user = await principals.complete(callback, pending);
+      return {
+        principal: user.principal,
+        displayName: user.displayName,
+        lines: user.lines.map((line) => ({ id: line.id, extension: line.extension, name: line.name })),
+      };
+    },
+  };
+
+  return {
+    signIn,
+    async start() {
+      if (account !== undefined) {
+        if (account.status === 'ready') {
+          startAccount(account);
+        } else {
+          log.warn(
+            {},
+            'no GoTo account connection yet: set GOTO_PERSONAL_ACCESS_TOKEN or sign in as an admin',
+          );
+        }
+        account.onStatus((status, reason) => {
+          log.info({ status, reason }, 'GoTo account connection status');
+          if (status === 'ready') {
+            startAccount(account);
+          }
+        });
+        return;
+      }
+      for (const principal of await deps.knownPrincipals()) {
+        startAgent(principal);
+      }
+    },
+    agentSignedIn(principal) {
+      if (!callEvents) {
+        startAgent(principal);
+      }
+    },
+    async stop() {
+      const all = [...sources.values()];
+      sources.clear();
+      await Promise.allSettled(all.map((source) => source.stop()));
+    },
+  };
+}

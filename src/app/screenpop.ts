@@ -1,0 +1,152 @@
+// The composition root: config → store → GoTo client → tracker → lookup → pops → HTTP edge; and a clean shutdown.
+import { resolve } from 'node:path';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { CallTracker } from '../calls/index.ts';
+import { systemClock } from '../calls/ports.ts';
+import type { Config } from '../config/config.ts';
+import { phoneOptionsFrom } from '../goto/index.ts';
+import { cardLookup } from '../lookup/card-view.ts';
+import { createCallerLookupFromConfig } from '../lookup/settings.ts';
+import { AgentDirectory } from '../pops/audience.ts';
+import { MemoryPushHub } from '../pops/memory-push-hub.ts';
+import { PopService } from '../pops/pop-service.ts';
+import { buildServer } from '../server/app.ts';
+import type { ServerMetrics } from '../server/metrics.ts';
+import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-routes.ts';
+import { openStore } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import type { RunningSimulator } from '../simulator/index.ts';
+import { seedDemoContacts, startDemo } from './demo.ts';
+import type { DemoTraffic } from './demo-traffic.ts';
+import { connectGoTo } from './goto-connection.ts';
+import { notesHook } from './notes-hook.ts';
+
+export interface StartOptions {
+  /** Folder of the built web app; default dist/web. null = serve no web app. */
+  readonly webRoot?: string | null;
+  readonly logger?: Logger;
+  /** Demo only: skip the simulator's login form (tests of flows other than sign-in). */
+  readonly autoApprove?: boolean;
+  /** Demo only: override the traffic generator (tests place their own calls). */
+  readonly demoTraffic?: boolean;
+}
+
+export interface RunningScreenpop {
+  /** http://127.0.0.1:PORT, or the configured public URL. */
+  readonly url: string;
+  readonly simulator: RunningSimulator | null;
+  readonly store: Store;
+  readonly tracker: CallTracker;
+  readonly hub: MemoryPushHub;
+  close(): Promise<void>;
+}
+
+export async function startScreenpop(
+  baseConfig: Config,
+  options: StartOptions = {},
+): Promise<RunningScreenpop> {
+  const log = options.logger ?? pino({ level: baseConfig.logLevel });
+  const demo = baseConfig.demo.enabled
+    ? await startDemo(
+        baseConfig,
+        options.autoApprove === undefined ? {} : { autoApprove: options.autoApprove },
+      )
+    : null;
+  const config = demo?.config ?? baseConfig;
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    phone: config.phone,
+  });
+  if (demo !== null) {
+    const seeded = await seedDemoContacts(store.contacts, Date.now());
+    log.info({ seeded }, 'demo contacts');
+  }
+  const registry = new Registry();
+  const tracker = new CallTracker({ callLog: store.callLog, registry, logger: log.child({ part: 'calls' }) });
+  const lookupService = createCallerLookupFromConfig(config, {
+    contacts: store.contacts,
+    pins: store.pins,
+    callLog: store.callLog,
+    clock: systemClock,
+    log: log.child({ part: 'lookup' }),
+  });
+  const directory = new AgentDirectory(config.supervisors);
+  for (const agent of await store.agents.listAgents()) {
+    directory.put(agent);
+  }
+  const hub = new MemoryPushHub();
+  let metrics: ServerMetrics | null = null;
+  const pops = new PopService({
+    directory,
+    hub,
+    lookup: cardLookup(lookupService, log.child({ part: 'lookup' })),
+    log: log.child({ part: 'pops' }),
+    published: (card) => metrics?.cardPublished(card),
+  });
+  const stopTracking = tracker.onChange((change) => pops.onCallChange(change));
+  const goto = await connectGoTo({
+    config,
+    secrets: store.secrets,
+    sink: tracker,
+    log: log.child({ part: 'goto' }),
+    knownPrincipals: async () => (await store.agents.listAgents()).map((a) => a.principal),
+  });
+
+  let publicUrl = config.server.publicUrl?.replace(/\/+$/, '') ?? '';
+  const server = await buildServer({
+    log,
+    publicUrl: () => publicUrl,
+    supervisors: config.supervisors,
+    agents: store.agents,
+    sessions: store.sessions,
+    signIn: goto.signIn,
+    pops,
+    hub,
+    trace: (callId) => tracker.trace(callId),
+    registry,
+    onSignedIn: (principal) => goto.agentSignedIn(principal),
+    publicPaths: [OPENAPI_PATH],
+    extraRoutes: async (scope) => {
+      notesHook(scope, pops);
+      await registerDataRoutes(scope, {
+        store,
+        phone: phoneOptionsFrom(config),
+        principal: (request) => request.principal ?? '',
+      });
+    },
+    webRoot: options.webRoot === undefined ? resolve('dist/web') : options.webRoot,
+  });
+  metrics = server.metrics;
+  const address = await server.app.listen({ port: config.server.port, host: config.server.host });
+  if (publicUrl === '') {
+    publicUrl = address.replace('://localhost', '://127.0.0.1');
+  }
+  await goto.start();
+  const traffic: DemoTraffic | null =
+    demo !== null && options.demoTraffic !== false ? demo.startTraffic(log.child({ part: 'demo' })) : null;
+  log.info(
+    { url: publicUrl, demo: demo !== null, eventSource: config.goto.eventSource },
+    'screenpop listening',
+  );
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      traffic?.stop();
+      server.closeSockets();
+      await server.app.close();
+      await goto.stop();
+      stopTracking();
+      lookupService.close();
+      pops.close();
+      await store.close();
+      await demo?.close();
+      log.info({}, 'screenpop stopped');
+    })();
+    return closing;
+  };
+  return { url: publicUrl, simulator: demo?.simulator ?? null, store, tracker, hub, close };
+}
