@@ -4,7 +4,8 @@ import type { SimLine } from '../context.ts';
 import type { DirectoryView } from './directory.ts';
 import type { FlowContext } from './flow-context.ts';
 import { toE164 } from './format.ts';
-import { directFlow, queueFlow } from './flows-inbound.ts';
+import { directFlow } from './flows-inbound.ts';
+import { queueFlow } from './flows-queue.ts';
 import { internalFlow, outboundFlow } from './flows-outbound.ts';
 
 export const SCENARIOS = [

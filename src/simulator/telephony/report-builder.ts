@@ -31,8 +31,13 @@ function lineReportType(party: LineParty): Record<string, Json> {
 
 /** Distinct parties (an adopted transfer destination appears once). */
 function distinct(conversation: Conversation): Participant[] {
-  const seen = new Set<string>();
-  return conversation.everyone.filter((p) => !seen.has(p.id) && seen.add(p.id) !== undefined);
+  const byId = new Map<string, Participant>();
+  for (const participant of conversation.everyone) {
+    if (!byId.has(participant.id)) {
+      byId.set(participant.id, participant);
+    }
+  }
+  return [...byId.values()];
 }
 
 export function buildReport(conversation: Conversation): JsonObject {
