@@ -174,7 +174,7 @@ try {
       content: `
         Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
         window.__shown = [];
-        function FakeNotification(title) { window.__shown.push(title); this.onclick = null; }
+        function FakeNotification(title) { window.__shown.push(title); this.onclick = null; window.__last = this; }
         FakeNotification.permission = 'granted';
         FakeNotification.prototype.close = function () {};
         Object.defineProperty(window, 'Notification', { value: FakeNotification });
@@ -185,14 +185,24 @@ try {
       await tab.goto(`${base}/#/live`);
       await tab.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
     }
-    await fetch(`${base}/dev/ring`, { method: 'POST' });
+    const rung = (await (await fetch(`${base}/dev/ring`, { method: 'POST' })).json()) as { callId: string };
     await tabs[0]!.waitForTimeout(1500);
     const counts = await Promise.all(
       tabs.map((t) => t.evaluate(() => (window as unknown as { __shown: string[] }).__shown.length)),
     );
-    await ctx.close();
     if (counts[0]! + counts[1]! !== 1) {
+      await ctx.close();
       throw new Error(`notifications per tab: ${counts.join(', ')}`);
+    }
+    // Clicking it focuses that call's card.
+    const tab = counts[0] === 1 ? tabs[0]! : tabs[1]!;
+    await tab.keyboard.press('h');
+    await tab.evaluate(() => (window as unknown as { __last: { onclick: () => void } }).__last.onclick());
+    await tab.waitForTimeout(300);
+    const focused = await tab.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    await ctx.close();
+    if (focused !== `card-${rung.callId}`) {
+      throw new Error(`notification click focused ${focused}`);
     }
   });
 } finally {

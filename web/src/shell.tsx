@@ -20,13 +20,20 @@ const NAV: readonly { page: Page; label: string; key: string }[] = [
   { page: 'settings', label: 'Settings', key: 's' },
 ];
 
-/** Focuses a card (after the live page rendered it) and brings it into view. */
-function focusSoon(selector: string): void {
-  requestAnimationFrame(() => {
-    const el = document.querySelector<HTMLElement>(selector);
-    el?.focus();
-    el?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-  });
+/**
+ * Focuses an element once the page that holds it has rendered (after a route change), and brings it
+ * into view. Polls with timers rather than animation frames: a background tab gets no frames.
+ */
+function focusSoon(selector: string, tries = 20): void {
+  const el = document.querySelector<HTMLElement>(selector);
+  if (el) {
+    el.focus();
+    el.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    return;
+  }
+  if (tries > 0) {
+    setTimeout(() => focusSoon(selector, tries - 1), 50);
+  }
 }
 
 export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCheck: () => void }) {
@@ -38,6 +45,7 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
   const myLineIds = useMemo(() => new Set(me.lines.map((l) => l.id)), [me]);
   const go = (page: Page): void => {
     location.hash = pageHash(page);
+    setRoute(parseRoute(location.hash));
   };
   const { cards, status } = useLiveCards({
     notify: me.desktopNotifications,
@@ -76,6 +84,12 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
         }
         return;
       case 'notes': {
+        // The focused card's notes (after j/k), else the newest answered or ended call's.
+        const focused = document.activeElement?.closest('article.card')?.querySelector('textarea');
+        if (focused) {
+          focused.focus();
+          return;
+        }
         const card = newestNotesCard(ordered.filter((c) => !dismissed.has(c.callId)));
         if (card) {
           go('live');

@@ -27,9 +27,9 @@ export function useLiveCards(opts: {
   optsRef.current = opts;
 
   useEffect(() => {
-    const update = (incoming: readonly Card[], fromPush: boolean): void => {
+    const update = (incoming: readonly Card[], fromPush: boolean, reset = false): void => {
       const before = cardsRef.current;
-      const after = applyCards(before, incoming);
+      const after = applyCards(reset ? new Map() : before, incoming);
       if (after === before) {
         return;
       }
@@ -44,9 +44,9 @@ export function useLiveCards(opts: {
         }
       }
     };
-    const resync = (): void => {
+    const resync = (reset: boolean): void => {
       api<{ items: Card[] }>('GET', '/api/cards')
-        .then((r) => update(r.items, false))
+        .then((r) => update(r.items, false, reset))
         .catch((e: unknown) => console.warn('card snapshot failed', e));
     };
     const client = new PushClient({

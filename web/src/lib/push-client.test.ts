@@ -54,6 +54,7 @@ function setup() {
   const cards: Card[] = [];
   const statuses: ConnectionStatus[] = [];
   let resyncs = 0;
+  const resets: boolean[] = [];
   const timers = new FakeTimers();
   const client = new PushClient({
     url: 'ws://127.0.0.1/api/push',
@@ -63,12 +64,15 @@ function setup() {
       return s;
     },
     onCard: (c) => cards.push(c),
-    onResync: () => resyncs++,
+    onResync: (reset) => {
+      resyncs++;
+      resets.push(reset);
+    },
     onStatus: (s) => statuses.push(s),
     timers,
     random: () => 1,
   });
-  return { client, sockets, cards, statuses, timers, resyncs: () => resyncs };
+  return { client, sockets, cards, statuses, timers, resets, resyncs: () => resyncs };
 }
 
 test('first connect: hello → resume from the hello cursor, resync, status live', () => {
@@ -96,6 +100,19 @@ test('after a drop it reconnects with back-off and resumes from the last card cu
   assert.deepEqual(t.sockets[1]!.sent, [{ type: 'resume', cursor: 5 }]);
   assert.equal(t.resyncs(), 1, 'no second resync when resuming');
   assert.equal(t.cards.length, 1);
+});
+
+test('a restarted server (hello cursor behind ours) triggers a replacing resync', () => {
+  const t = setup();
+  t.client.start();
+  t.sockets[0]!.receive({ type: 'hello', principal: 'a', cursor: 4 });
+  t.sockets[0]!.receive({ type: 'card', cursor: 30, card: makeCard() });
+  t.sockets[0]!.on.close();
+  t.timers.advance(500);
+  t.sockets[1]!.receive({ type: 'hello', principal: 'a', cursor: 1 });
+  assert.deepEqual(t.resets, [false, true]);
+  assert.deepEqual(t.sockets[1]!.sent, [{ type: 'resume', cursor: 1 }]);
+  assert.equal(t.client.cursor, 1);
 });
 
 test('back-off grows with each failed attempt and resets after a hello', () => {

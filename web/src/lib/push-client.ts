@@ -26,8 +26,8 @@ export interface PushClientOptions {
   readonly url: string;
   readonly createSocket: SocketFactory;
   readonly onCard: (card: Card) => void;
-  /** Load the full card list (GET /api/cards); cards then merge by version. */
-  readonly onResync: () => void;
+  /** Load the full card list (GET /api/cards): merge by version, or replace when `reset` (server restarted). */
+  readonly onResync: (reset: boolean) => void;
   readonly onStatus: (status: ConnectionStatus) => void;
   /** Called after each failed connection, e.g. to check whether the session expired. */
   readonly onDisconnect?: (attempt: number) => void;
@@ -128,7 +128,7 @@ export class PushClient {
           this.#socket?.send(JSON.stringify(action.message));
           break;
         case 'resync':
-          this.#o.onResync();
+          this.#o.onResync(action.reset);
           break;
         case 'card':
           this.#o.onCard(action.card);

@@ -8,7 +8,7 @@ test('the first hello resumes from its own cursor and asks for a full resync', (
   assert.equal(step.cursor, 7);
   assert.deepEqual(step.actions, [
     { kind: 'send', message: { type: 'resume', cursor: 7 } },
-    { kind: 'resync' },
+    { kind: 'resync', reset: false },
   ]);
 });
 
@@ -18,10 +18,13 @@ test('a hello after a reconnect resumes from the last cursor seen, without a res
   assert.deepEqual(step.actions, [{ kind: 'send', message: { type: 'resume', cursor: 12 } }]);
 });
 
-test('a hello behind our cursor means the server restarted: adopt its cursor and resync', () => {
+test('a hello behind our cursor means the server restarted: adopt its cursor and replace the cards', () => {
   const step = stepPush(40, { type: 'hello', principal: 'a@x', cursor: 2 });
   assert.equal(step.cursor, 2);
-  assert.deepEqual(step.actions.at(-1), { kind: 'resync' });
+  assert.deepEqual(step.actions, [
+    { kind: 'send', message: { type: 'resume', cursor: 2 } },
+    { kind: 'resync', reset: true },
+  ]);
 });
 
 test('cards move the cursor forward only', () => {
@@ -39,7 +42,7 @@ test('a server error is reported and triggers a resync', () => {
   const step = stepPush(3, { type: 'error', code: 'cursor_expired', message: 'gone' });
   assert.deepEqual(step.actions, [
     { kind: 'error', code: 'cursor_expired', message: 'gone' },
-    { kind: 'resync' },
+    { kind: 'resync', reset: false },
   ]);
   assert.equal(step.cursor, 3);
 });

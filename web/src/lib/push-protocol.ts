@@ -4,8 +4,11 @@ import type { Card, ClientMessage, ServerMessage } from '../../../src/shared/mes
 /** What the client must do after a server frame. */
 export type PushAction =
   | { readonly kind: 'send'; readonly message: ClientMessage }
-  /** Fetch the full card list (first connect, or the server lost our place). */
-  | { readonly kind: 'resync' }
+  /**
+   * Fetch the full card list. `reset`: the server restarted its sequence, so what we hold may be stale
+   * in ways versions cannot tell (a restarted server counts versions again): replace, do not merge.
+   */
+  | { readonly kind: 'resync'; readonly reset: boolean }
   | { readonly kind: 'card'; readonly card: Card }
   | { readonly kind: 'error'; readonly code: string; readonly message: string };
 
@@ -25,7 +28,10 @@ export function stepPush(cursor: number | null, msg: ServerMessage): PushStep {
       if (cursor === null || msg.cursor < cursor) {
         return {
           cursor: msg.cursor,
-          actions: [{ kind: 'send', message: { type: 'resume', cursor: msg.cursor } }, { kind: 'resync' }],
+          actions: [
+            { kind: 'send', message: { type: 'resume', cursor: msg.cursor } },
+            { kind: 'resync', reset: cursor !== null },
+          ],
         };
       }
       return { cursor, actions: [{ kind: 'send', message: { type: 'resume', cursor } }] };
@@ -39,7 +45,10 @@ export function stepPush(cursor: number | null, msg: ServerMessage): PushStep {
       // e.g. the cursor fell out of the replay window: whatever it was, a full resync is the safe answer.
       return {
         cursor,
-        actions: [{ kind: 'error', code: msg.code, message: msg.message }, { kind: 'resync' }],
+        actions: [
+          { kind: 'error', code: msg.code, message: msg.message },
+          { kind: 'resync', reset: false },
+        ],
       };
     default: {
       const never: never = msg;

@@ -19,7 +19,11 @@ export const SHORTCUTS: readonly {
   { key: 'h', label: 'Call history', action: { kind: 'go', page: 'history' } },
   { key: 'c', label: 'Contacts', action: { kind: 'go', page: 'contacts' } },
   { key: 's', label: 'Settings', action: { kind: 'go', page: 'settings' } },
-  { key: 'n', label: 'Notes of the newest answered or ended call', action: { kind: 'notes' } },
+  {
+    key: 'n',
+    label: 'Notes: of the focused card, else of the newest answered or ended call',
+    action: { kind: 'notes' },
+  },
   { key: 'j', label: 'Next card', action: { kind: 'next-card' } },
   { key: 'k', label: 'Previous card', action: { kind: 'prev-card' } },
   { key: '/', label: 'Search (history, contacts)', action: { kind: 'search' } },
