@@ -83,3 +83,11 @@ export function parseApiError(method: string, path: string, status: number, text
     detail,
   );
 }
+
+/** Failures that may pass by themselves: GoTo 429 / 5xx / unreachable, or a socket that would not open. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof GoToApiError) {
+    return error.retryable;
+  }
+  return error instanceof Error && (error.name === 'SocketOpenError' || error instanceof TypeError);
+}

@@ -28,3 +28,31 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/**
+ * Runs `attempt` until it succeeds, retrying with back-off while `transient(error)` says the failure may pass
+ * (GoTo down or rate limiting at boot); a permanent error, or an abort, ends it with that error.
+ */
+export async function retryTransient<T>(
+  attempt: () => Promise<T>,
+  transient: (error: unknown) => boolean,
+  options: BackoffOptions & {
+    readonly signal: AbortSignal;
+    readonly onRetry?: (error: unknown, n: number) => void;
+  },
+): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (options.signal.aborted || !transient(error)) {
+        throw error;
+      }
+      options.onRetry?.(error, n + 1);
+      await sleep(backoffDelay(n, options), options.signal);
+      if (options.signal.aborted) {
+        throw error;
+      }
+    }
+  }
+}

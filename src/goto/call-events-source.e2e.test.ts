@@ -199,3 +199,21 @@ test('webhook bodies go through the same pipeline as socket frames', async (t) =
   assert.equal(states.length, bodies.length);
   assert.equal(states.at(-1)!.stateType, 'ENDING');
 });
+
+test('start() rides out GoTo failing at boot (5xx), and connects once it recovers', async (t) => {
+  await simFaults(sim.url, { http5xx: 1 });
+  const source = createCallEventsSource({
+    api: h.api(admin),
+    accountKey: null,
+    phone: usPhone,
+    logger: silent,
+    reconnect: { baseMs: 20, maxMs: 100 },
+  });
+  t.after(() => source.stop());
+  const starting = source.start(new RecordingSink());
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  assert.equal(source.connected, false);
+  await simFaults(sim.url, { reset: true });
+  await starting;
+  assert.equal(source.connected, true);
+});

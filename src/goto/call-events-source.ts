@@ -6,7 +6,8 @@ import type { CallEventSink, CallEventSource } from '../calls/ports.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { GoToApi } from './rest-client.ts';
 import { discoverAccountKey } from './account.ts';
-import { backoffDelay, sleep } from './backoff.ts';
+import { backoffDelay, retryTransient, sleep } from './backoff.ts';
+import { isTransient } from './api-error.ts';
 import { normalizeCallEventsFrame, normalizeWebhookBody, phoneCacheFor } from './call-events-frames.ts';
 import type { FrameResult } from './call-events-frames.ts';
 import { CallStateError, normalizeCallState } from './call-state-normalizer.ts';
@@ -87,18 +88,45 @@ class CallEventsChannelSource implements CallEventsSource {
     return this.#socket !== null && !this.#rebuilding;
   }
 
+  /**
+   * Resolves once connected and subscribed. Transient failures (GoTo unreachable, 429, 5xx) are retried with
+   * back-off until stop(); a permanent one (refused subscription, sign-in required) rejects.
+   */
   async start(sink: CallEventSink): Promise<void> {
     this.#sink = sink;
     this.#abort = new AbortController();
-    this.#accountKey = await discoverAccountKey(this.settings.api, this.settings.accountKey);
+    const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
     try {
-      await this.#connect();
+      await retryTransient(
+        async () => {
+          this.#accountKey ??= await discoverAccountKey(this.settings.api, this.settings.accountKey);
+          await this.#connect();
+        },
+        isTransient,
+        {
+          ...backoff,
+          signal: this.#abort.signal,
+          onRetry: (error, n) => {
+            this.#log.warn({ err: describe(error), attempt: n }, 'Call Events start failed; retrying');
+            this.#discardChannel();
+          },
+        },
+      );
     } catch (error) {
       await this.stop(); // no half-built channel left behind
       throw error;
     }
     // Calls already in progress: their latest states, so pops can show them.
     void this.#recoverAll('started');
+  }
+
+  /** Forgets the current channel and deletes it in the background (its subscriptions go with it). */
+  #discardChannel(): void {
+    const channel = this.#channel;
+    this.#channel = null;
+    if (channel !== null) {
+      void deleteChannel(this.settings.api, channel).catch(() => undefined);
+    }
   }
 
   async stop(): Promise<void> {
@@ -240,11 +268,7 @@ class CallEventsChannelSource implements CallEventsSource {
   }
 
   async #rebuild(reason: string): Promise<void> {
-    const old = this.#channel;
-    this.#channel = null;
-    if (old !== null) {
-      void deleteChannel(this.settings.api, old).catch(() => undefined); // its subscriptions go with it
-    }
+    this.#discardChannel();
     const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
     for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
       await sleep(backoffDelay(attempt, backoff), this.#abort.signal);
@@ -257,11 +281,7 @@ class CallEventsChannelSource implements CallEventsSource {
         break;
       } catch (error) {
         this.#log.warn({ err: describe(error), attempt: attempt + 1 }, 'Call Events reconnect failed');
-        const failed = this.#channel;
-        this.#channel = null;
-        if (failed !== null) {
-          void deleteChannel(this.settings.api, failed).catch(() => undefined);
-        }
+        this.#discardChannel();
       }
     }
     this.#rebuilding = false;

@@ -6,7 +6,8 @@ import type { LegEvent } from '../calls/types.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import { listLines } from './account.ts';
 import type { GoToLine } from './account.ts';
-import { backoffDelay, sleep } from './backoff.ts';
+import { backoffDelay, retryTransient, sleep } from './backoff.ts';
+import { isTransient } from './api-error.ts';
 import { normalizeRealtimeFrame } from './realtime-frames.ts';
 import type { SubscribedLine } from './realtime-frames.ts';
 import { createSession, deleteSession, sessionAlive, subIdOf, subscribeDialogs } from './realtime-session.ts';
@@ -90,23 +91,39 @@ class RealtimeSessionSource implements RealtimeSource {
   async start(sink: CallEventSink): Promise<void> {
     this.#sink = sink;
     this.#abort = new AbortController();
-    const all = await listLines(this.settings.api);
-    const wanted = this.settings.lineIds;
-    this.lines = wanted === null ? all : all.filter((l) => wanted.includes(l.id));
-    if (this.lines.length === 0) {
-      throw new Error('Realtime source: the user has none of the requested lines');
-    }
-    for (const line of this.lines) {
-      this.#bySubId.set(subIdOf(line.id), { lineId: line.id, extension: line.extension, name: line.name });
-    }
+    const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
     try {
-      await this.#newSession();
-      await this.#openSocket();
+      // Transient failures (GoTo unreachable, 429, 5xx) are retried until stop(); a 400 on create (the
+      // 30-session limit) or sign-in required is permanent and rejects.
+      await retryTransient(() => this.#startOnce(), isTransient, {
+        ...backoff,
+        signal: this.#abort.signal,
+        onRetry: (error, n) =>
+          this.#log.warn({ err: describe(error), attempt: n }, 'Realtime start failed; retrying'),
+      });
     } catch (error) {
       await this.stop(); // no half-made session left behind
       throw error;
     }
     this.#startWatchdog();
+  }
+
+  async #startOnce(): Promise<void> {
+    if (this.lines.length === 0) {
+      const all = await listLines(this.settings.api);
+      const wanted = this.settings.lineIds;
+      this.lines = wanted === null ? all : all.filter((l) => wanted.includes(l.id));
+      if (this.lines.length === 0) {
+        throw new Error('Realtime source: the user has none of the requested lines');
+      }
+      for (const line of this.lines) {
+        this.#bySubId.set(subIdOf(line.id), { lineId: line.id, extension: line.extension, name: line.name });
+      }
+    }
+    if (this.#session === null) {
+      await this.#newSession();
+    }
+    await this.#openSocket();
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,13 @@
 // Opening a WebSocket with a deadline, and a ping/pong liveness check (goto-api.md §5.5: the server answers pings).
 import WebSocket from 'ws';
 
+export class SocketOpenError extends Error {
+  constructor(why: string) {
+    super(`WebSocket connection failed: ${why}`);
+    this.name = 'SocketOpenError';
+  }
+}
+
 /** Connects; rejects on error, a non-101 answer or the deadline. The URL is a capability and is not in the error. */
 export function openSocket(url: string, timeoutMs = 10_000): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -9,7 +16,7 @@ export function openSocket(url: string, timeoutMs = 10_000): Promise<WebSocket> 
       socket.removeAllListeners();
       socket.on('error', () => undefined);
       socket.terminate();
-      reject(new Error(`WebSocket connection failed: ${why}`));
+      reject(new SocketOpenError(why));
     };
     socket.once('open', () => {
       socket.removeAllListeners();
