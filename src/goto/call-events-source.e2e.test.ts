@@ -217,3 +217,13 @@ test('start() rides out GoTo failing at boot (5xx), and connects once it recover
   await starting;
   assert.equal(source.connected, true);
 });
+
+test('a failed channel refresh rebuilds the channel with back-off', async (t) => {
+  const { source, sink } = await started(t);
+  await simFaults(sim.url, { http5xx: 1 }); // the PUT refresh (due after 0.5 s) and the first rebuilds fail
+  await waitFor('the channel to be given up', () => !source.connected, 4_000);
+  assert.equal(source.stats.channelRefreshes, 0);
+  await simFaults(sim.url, { reset: true });
+  await waitFor('a rebuilt channel', () => source.connected && source.stats.reconnects >= 1, 4_000);
+  assert.ok(sink.notes.some((n) => n.includes('channel refresh failed')));
+});
