@@ -28,13 +28,19 @@ export const registerTelephony: TelephonyModule = async (app, ctx) => {
   registerReportRoutes(app, ctx, channels, reports);
   registerCallEventsRoutes(app, ctx, channels, callEvents, engine);
 
-  const traffic = new TrafficGenerator(timers, ctx.clock.scale, new CallMix(ctx.directory), (body) => {
-    try {
-      engine.place(body);
-    } catch (error) {
-      console.error('telephony: generated call rejected', error);
-    }
-  });
+  const traffic = new TrafficGenerator(
+    timers,
+    ctx.clock.scale,
+    () => ctx.clock.now(),
+    new CallMix(ctx.directory),
+    (body) => {
+      try {
+        engine.place(body);
+      } catch (error) {
+        console.error('telephony: generated call rejected', error);
+      }
+    },
+  );
 
   const handle: TelephonyHandle = {
     async placeCall(request) {

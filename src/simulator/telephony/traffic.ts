@@ -130,7 +130,7 @@ export class CallMix {
   }
 }
 
-/** Starts calls at `callsPerSecond` of wall-clock time until stopped or `maxCalls` were placed. */
+/** Starts calls at `callsPerSecond` of wall-clock time (not simulated time) until stopped or `maxCalls` were placed. */
 export class TrafficGenerator {
   private cancel: (() => void) | null = null;
   placed = 0;
@@ -138,6 +138,7 @@ export class TrafficGenerator {
   constructor(
     private readonly timers: Timers,
     private readonly scale: number,
+    private readonly now: () => number,
     private readonly mix: CallMix,
     private readonly place: (body: PlaceCall) => void,
   ) {}
@@ -148,18 +149,27 @@ export class TrafficGenerator {
     if (!(options.callsPerSecond > 0)) {
       return;
     }
-    const simulatedGap = (1000 / options.callsPerSecond) * this.scale;
+    const limit = options.maxCalls ?? Number.POSITIVE_INFINITY;
+    const startedAt = this.now();
+    // Timers fire at best every millisecond or so: each tick places every call that is due by now, so high
+    // rates are met on average instead of being capped by timer granularity.
+    const tickMs = Math.max((1000 / options.callsPerSecond) * this.scale, 4 * this.scale);
     const tick = () => {
-      if (options.maxCalls !== undefined && this.placed >= options.maxCalls) {
-        this.cancel = null;
-        return;
-      }
-      const body = this.mix.next();
-      if (body !== null) {
+      const elapsedRealSeconds = (this.now() - startedAt) / this.scale / 1000;
+      const due = Math.min(limit, Math.floor(elapsedRealSeconds * options.callsPerSecond) + 1);
+      for (let burst = 0; this.placed < due && burst < 1000; burst += 1) {
+        const body = this.mix.next();
+        if (body === null) {
+          break;
+        }
         this.placed += 1;
         this.place(body);
       }
-      this.cancel = this.timers.after(simulatedGap, tick);
+      if (this.placed >= limit) {
+        this.cancel = null;
+        return;
+      }
+      this.cancel = this.timers.after(tickMs, tick);
     };
     tick();
   }
