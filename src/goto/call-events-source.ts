@@ -156,7 +156,8 @@ class CallEventsChannelSource implements CallEventsSource {
     await subscribeCallEvents(api, channel, [this.#accountKey!]);
     const socket = await openSocket(channel.url);
     if (this.#abort.signal.aborted) {
-      socket.terminate();
+      socket.terminate(); // stop() ran meanwhile: leave nothing behind
+      this.#discardChannel();
       return;
     }
     this.#socket = socket;

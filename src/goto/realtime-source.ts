@@ -145,6 +145,10 @@ class RealtimeSessionSource implements RealtimeSource {
 
   async #newSession(): Promise<void> {
     const session = await createSession(this.settings.api);
+    if (this.#abort.signal.aborted) {
+      void deleteSession(this.settings.api, session).catch(() => undefined); // stop() ran meanwhile
+      return;
+    }
     this.#session = session;
     this.stats.sessions++;
     await subscribeDialogs(this.settings.api, session, this.lines);
@@ -152,7 +156,11 @@ class RealtimeSessionSource implements RealtimeSource {
   }
 
   async #openSocket(): Promise<void> {
-    const socket = await openSocket(this.#session!.ws);
+    const session = this.#session;
+    if (session === null) {
+      return; // stopped
+    }
+    const socket = await openSocket(session.ws);
     if (this.#abort.signal.aborted) {
       socket.terminate();
       return;
