@@ -149,6 +149,50 @@ export function rowToContact(row: ContactRow): Contact {
   };
 }
 
+/** A row of `contactColumns` in order, as better-sqlite3's raw mode returns it (no per-row object of names). */
+export type RawContactRow = readonly [
+  id: number,
+  name: string,
+  company: string | null,
+  email: string | null,
+  tier: string | null,
+  tags: string,
+  notes: string | null,
+  custom: string,
+  phones: string,
+  tickets: string,
+  appointments: string,
+  external_id: string | null,
+  record_url: string | null,
+  created_at: number,
+  updated_at: number,
+];
+
+// Most imported contacts have no tags, custom fields, tickets or appointments: skip JSON.parse for those.
+function parseList<T>(json: string): T[] {
+  return json === '[]' ? [] : (JSON.parse(json) as T[]);
+}
+
+export function rawToContact(r: RawContactRow): Contact {
+  return {
+    id: String(r[0]),
+    name: r[1],
+    company: r[2],
+    email: r[3],
+    tier: r[4],
+    tags: parseList<string>(r[5]),
+    notes: r[6],
+    custom: r[7] === '{}' ? {} : (JSON.parse(r[7]) as Record<string, string>),
+    phones: parseList<ContactPhone>(r[8]),
+    tickets: parseList<Contact['tickets'][number]>(r[9]),
+    appointments: parseList<Contact['appointments'][number]>(r[10]),
+    externalId: r[11],
+    recordUrl: r[12],
+    createdAt: r[13],
+    updatedAt: r[14],
+  };
+}
+
 /** Contact ids are integers in both databases; anything else names no contact. */
 export function parseContactId(id: string): number | null {
   return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;

@@ -20,6 +20,7 @@ import { KyselySessionStore } from './session-store.ts';
 import { openSqlite } from './sqlite/open-sqlite.ts';
 import { SqliteContactStore } from './sqlite/contact-store.ts';
 import { SqlitePinStore } from './sqlite/pin-store.ts';
+import { SqliteCallLogStore } from './sqlite/call-log-store.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 
 export interface StoreOptions {
@@ -90,12 +91,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return assemble(db, 'postgres', clock, options.pgSchema, () => ({
       contacts: new KyselyContactStore({ db, dialect: 'postgres', phone, clock }),
       pins: new KyselyPinStore(db, clock),
+      callLog: new KyselyCallLogStore(db, 'postgres', clock),
     }));
   }
   const { sqlite, db } = openSqlite(sqliteFile(options.databaseUrl, options.dataDir));
   return assemble(db, 'sqlite', clock, undefined, () => ({
     contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite),
     pins: new SqlitePinStore(db, clock, sqlite),
+    callLog: new SqliteCallLogStore(db, clock, sqlite),
   }));
 }
 
@@ -105,7 +108,7 @@ async function assemble(
   clock: Clock,
   schema: string | undefined,
   // A factory: the SQLite stores prepare their statements, so the tables must exist first.
-  hotStores: () => { contacts: ContactStore; pins: PinStore },
+  hotStores: () => { contacts: ContactStore; pins: PinStore; callLog: CallLogStore },
 ): Promise<Store> {
   try {
     await migrate(db, dialect, schema);
@@ -116,7 +119,6 @@ async function assemble(
   return {
     dialect,
     ...hotStores(),
-    callLog: new KyselyCallLogStore(db, dialect, clock),
     secrets: new KyselySecretStore(db, clock),
     agents: new KyselyAgentStore(db, clock),
     sessions: new KyselySessionStore(db),

@@ -7,8 +7,8 @@ import type { PhoneHit, PhoneKeys, UpsertResult } from '../../lookup/ports.ts';
 import type { Contact, ContactInput } from '../../lookup/types.ts';
 import { KyselyContactStore } from '../contact-store.ts';
 import type { ContactStoreOptions, ExistingContact } from '../contact-store.ts';
-import { contactColumns, parseContactId, prepareContact, rowToContact } from '../contact-rows.ts';
-import type { ContactFields, ContactRow, PreparedContact } from '../contact-rows.ts';
+import { contactColumns, parseContactId, prepareContact, rawToContact } from '../contact-rows.ts';
+import type { ContactFields, PreparedContact, RawContactRow } from '../contact-rows.ts';
 
 function prepareAll(sqlite: BetterSqlite3.Database) {
   const columns = contactColumns.join(', ');
@@ -31,7 +31,7 @@ function prepareAll(sqlite: BetterSqlite3.Database) {
     'content_hash',
   ];
   return {
-    getOne: sqlite.prepare(`SELECT ${columns} FROM contacts WHERE id = ?`),
+    getOne: sqlite.prepare(`SELECT ${columns} FROM contacts WHERE id = ?`).raw(),
     // One statement for the three keys: SQLite answers an OR of indexed equalities with a multi-index OR.
     findPhones: sqlite.prepare<[string | null, string | null, string | null]>(
       `SELECT contact_id, e164, national, suffix FROM contact_phones
@@ -99,27 +99,27 @@ export class SqliteContactStore extends KyselyContactStore {
 
   override async get(id: string): Promise<Contact | null> {
     const key = parseContactId(id);
-    const row = key === null ? undefined : (this.statements.getOne.get(key) as ContactRow | undefined);
-    return row === undefined ? null : rowToContact(row);
+    const row = key === null ? undefined : (this.statements.getOne.get(key) as RawContactRow | undefined);
+    return row === undefined ? null : rawToContact(row);
   }
 
   override async getMany(ids: readonly string[]): Promise<Contact[]> {
     const keys = ids.map(parseContactId).filter((k): k is number => k !== null);
     if (keys.length <= 1) {
       const row =
-        keys.length === 0 ? undefined : (this.statements.getOne.get(keys[0]) as ContactRow | undefined);
-      return row === undefined ? [] : [rowToContact(row)];
+        keys.length === 0 ? undefined : (this.statements.getOne.get(keys[0]) as RawContactRow | undefined);
+      return row === undefined ? [] : [rawToContact(row)];
     }
-    const byId = new Map<number, ContactRow>();
+    const byId = new Map<number, RawContactRow>();
     for (let from = 0; from < keys.length; from += MAX_IN) {
       const chunk = keys.slice(from, from + MAX_IN);
-      for (const row of this.manyStatement(chunk.length).all(...chunk) as ContactRow[]) {
-        byId.set(row.id, row);
+      for (const row of this.manyStatement(chunk.length).all(...chunk) as RawContactRow[]) {
+        byId.set(row[0], row);
       }
     }
     return keys.flatMap((k) => {
       const row = byId.get(k);
-      return row === undefined ? [] : [rowToContact(row)];
+      return row === undefined ? [] : [rawToContact(row)];
     });
   }
 
@@ -128,9 +128,9 @@ export class SqliteContactStore extends KyselyContactStore {
     let statement = this.manyStatements[n];
     if (statement === undefined) {
       const marks = Array.from({ length: n }, () => '?').join(', ');
-      statement = this.sqlite.prepare<number[]>(
-        `SELECT ${contactColumns.join(', ')} FROM contacts WHERE id IN (${marks})`,
-      );
+      statement = this.sqlite
+        .prepare<number[]>(`SELECT ${contactColumns.join(', ')} FROM contacts WHERE id IN (${marks})`)
+        .raw();
       this.manyStatements[n] = statement;
     }
     return statement;
