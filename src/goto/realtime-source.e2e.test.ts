@@ -122,3 +122,30 @@ test('the 31st session of a user is a clear error', async () => {
   await assert.rejects(source.start(new RecordingSink()), RealtimeSessionLimitError);
   await source.stop();
 });
+
+test('a session that idled out while disconnected (404) is replaced by a new one', async (t) => {
+  // Idle expiry after 1 simulated second (10 ms here); the reconnect waits 100..200 ms, so it finds a 404.
+  const idle = await startSimulator({ autoApprove: true, timeScale: SCALE, realtimeIdleSeconds: 1 });
+  const hi = await harness(idle.url);
+  t.after(async () => {
+    await idle.close();
+    await hi.cleanup();
+  });
+  const tokens = await hi.manager('priya');
+  await tokens.setTokens(await hi.oauth.exchangePersonalAccessToken(simPat));
+  const source = createRealtimeSource({
+    api: hi.api(tokens),
+    lineIds: null,
+    accountKey: null,
+    phone: usPhone,
+    logger: silent,
+    reconnect: { baseMs: 200, maxMs: 400 },
+  });
+  const sink = new RecordingSink();
+  await source.start(sink);
+  t.after(() => source.stop());
+  await simFaults(idle.url, { closeSockets: true });
+  await waitFor('a new session', () => source.stats.sessions === 2 && source.connected);
+  await placeCall(idle.url, { scenario: 'answered', from: '+13125550199', to: '2101', talkMs: 500 });
+  await waitFor('a call on the new session', gone(sink, '+13125550199'));
+});

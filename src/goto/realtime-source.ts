@@ -262,10 +262,8 @@ class RealtimeSessionSource implements RealtimeSource {
     const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
     let fresh = freshSession;
     for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
-      const step = attempt + this.#failures - 1;
-      if (step > 0 || fresh) {
-        await sleep(backoffDelay(step, backoff), this.#abort.signal);
-      }
+      // Even the first retry waits a little (base/2..base): a server that drops every socket must not be hammered.
+      await sleep(backoffDelay(attempt + this.#failures - 1, backoff), this.#abort.signal);
       if (this.#abort.signal.aborted) {
         break;
       }
