@@ -126,6 +126,16 @@ try {
       throw new Error(String(first));
     }
   });
+  await check('a notes draft written during the call survives a reload', async () => {
+    const r = (await (await fetch(`${base}/dev/ring`, { method: 'POST' })).json()) as { callId: string };
+    await fetch(`${base}/dev/advance/${r.callId}`, { method: 'POST' });
+    await card(page, r.callId).getByTestId('notes-input').fill('draft while talking');
+    await page.reload();
+    const value = await card(page, r.callId).getByTestId('notes-input').inputValue({ timeout: 5000 });
+    if (value !== 'draft while talking') {
+      throw new Error(`after reload: ${JSON.stringify(value)}`);
+    }
+  });
   await check('an ended card can be dismissed from the live page', async () => {
     await card(page, 'call-missed').getByTestId('card-dismiss').click();
     await card(page, 'call-missed').waitFor({ state: 'detached', timeout: 2000 });

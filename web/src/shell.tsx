@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Me } from '../../src/shared/api.ts';
 import { ConnectionIndicator, HelpOverlay } from './components/chrome.tsx';
 import { newestNotesCard, orderCards } from './lib/cards.ts';
+import { notificationTitle } from './lib/notify-claim.ts';
 import { parseRoute, pageHash } from './lib/route.ts';
 import type { Page } from './lib/route.ts';
 import { shortcutFor } from './lib/shortcuts.ts';
@@ -171,9 +172,7 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
         </div>
       </header>
       <div class="sr-only" aria-live="assertive" data-testid="announcer">
-        {ringing[0]
-          ? `Incoming call: ${ringing[0].lookup.matches[0]?.contact.name ?? ringing[0].caller.name ?? ringing[0].caller.display}`
-          : ''}
+        {ringing[0] ? `Incoming call: ${notificationTitle(ringing[0])}` : ''}
       </div>
       <main class="page">
         {route.page === 'live' && (

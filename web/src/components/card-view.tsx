@@ -1,4 +1,5 @@
 // One live call card: who is calling, what we know about them, the call's phase, and what to do next.
+import { useState } from 'preact/hooks';
 import type { Card } from '../../../src/shared/messages.ts';
 import { canCreateContact, needsPicker, primaryMatch } from '../lib/cards.ts';
 import { answeredByText, phaseLabel, ringingLines } from '../lib/card-text.ts';
@@ -8,7 +9,6 @@ import { CardDetails } from './card-details.tsx';
 import { CreateContactForm } from './create-contact-form.tsx';
 import { MatchPicker } from './match-picker.tsx';
 import { NotesForm } from './notes-form.tsx';
-import { useState } from 'preact/hooks';
 
 export function CardView(props: {
   card: Card;
@@ -46,7 +46,11 @@ export function CardView(props: {
               </span>
             )}
             {callerIdDiffers && <span class="muted">Caller ID: {card.caller.name}</span>}
-            {card.queue && <span class="muted">via {card.queue}</span>}
+            {card.queue ? (
+              <span class="muted">via {card.queue}</span>
+            ) : (
+              card.dialed && <span class="muted">to {card.dialed}</span>
+            )}
             {card.direction !== 'inbound' && <span class="badge small">{card.direction}</span>}
           </div>
         </div>

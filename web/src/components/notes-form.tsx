@@ -4,6 +4,7 @@ import type { CallLogEntry, NotesBody } from '../../../src/shared/api.ts';
 import type { Card } from '../../../src/shared/messages.ts';
 import { api, errorText } from '../api.ts';
 import { DISPOSITIONS } from '../lib/dispositions.ts';
+import { clearDraft, loadDraft, saveDraft, sessionDrafts } from '../lib/drafts.ts';
 import { formatWhen } from '../lib/format.ts';
 import { callNotesUrl } from '../lib/urls.ts';
 
@@ -34,9 +35,10 @@ export function NotesEditor(props: {
   canSave: boolean;
   onSaved?: (entry: CallLogEntry) => void;
 }) {
-  const [text, setText] = useState(props.notes ?? '');
-  const [disposition, setDisposition] = useState(props.disposition ?? '');
-  const [state, setState] = useState<SaveState>({ kind: 'clean' });
+  const [draft] = useState(() => loadDraft(sessionDrafts(), props.callId));
+  const [text, setText] = useState(draft?.text ?? props.notes ?? '');
+  const [disposition, setDisposition] = useState(draft?.disposition ?? props.disposition ?? '');
+  const [state, setState] = useState<SaveState>(draft ? { kind: 'dirty' } : { kind: 'clean' });
 
   // Someone saved from another tab or the history page: follow unless we are mid-edit.
   useEffect(() => {
@@ -55,12 +57,16 @@ export function NotesEditor(props: {
       const body: NotesBody = { notes: text.trim() || null, disposition: disposition || null };
       const entry = await api<CallLogEntry>('PUT', callNotesUrl(props.callId), body);
       setState({ kind: 'saved', at: Date.now() });
+      clearDraft(sessionDrafts(), props.callId);
       props.onSaved?.(entry);
     } catch (e) {
       setState({ kind: 'error', text: errorText(e) });
     }
   };
-  const edited = (): void => setState({ kind: 'dirty' });
+  const edited = (next: { text?: string; disposition?: string }): void => {
+    setState({ kind: 'dirty' });
+    saveDraft(sessionDrafts(), props.callId, { text, disposition, ...next });
+  };
 
   return (
     <form
@@ -82,7 +88,7 @@ export function NotesEditor(props: {
         placeholder="What was it about? What happens next?"
         onInput={(e) => {
           setText(e.currentTarget.value);
-          edited();
+          edited({ text: e.currentTarget.value });
         }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -98,7 +104,7 @@ export function NotesEditor(props: {
           value={disposition}
           onChange={(e) => {
             setDisposition(e.currentTarget.value);
-            edited();
+            edited({ disposition: e.currentTarget.value });
           }}
         >
           <option value="">Disposition…</option>
