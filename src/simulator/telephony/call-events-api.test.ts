@@ -269,3 +269,24 @@ test('closeSockets drops every channel socket', async () => {
   assert.ok(body.closedSockets >= 1);
   await collector.waitClose();
 });
+
+test('Call Events endpoints answer 401 without a token and 403 for a user who does not administer the account', async () => {
+  assert.equal((await api(sim, 'POST', SUBS, null, {})).status, 401);
+  assert.equal(
+    (await api(sim, 'GET', `/call-events/v1/conversation-spaces?accountKey=${ACCOUNT}`, null)).status,
+    401,
+  );
+  const marcus = await codeGrantToken(sim, 'marcus.oyelaran@northgate-appliance.example');
+  const forbidden = await api(
+    sim,
+    'GET',
+    `/call-events/v1/conversation-spaces?accountKey=${ACCOUNT}`,
+    marcus,
+  );
+  assert.equal(forbidden.status, 403);
+  const ownLine = 'f5d71d1e-82f3-4f4c-94c6-94066d3d3fc8';
+  assert.equal(
+    (await api(sim, 'GET', `/call-events/v1/conversation-spaces?lineId=${ownLine}`, marcus)).status,
+    200,
+  );
+});

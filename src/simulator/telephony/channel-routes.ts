@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SimContext } from '../context.ts';
 import type { Channel, ChannelStore } from './channels.ts';
 import type { JsonObject } from './conversation.ts';
+import { liveTimestamp } from './format.ts';
 import { pageOf } from './paging.ts';
 
 const BASE = '/notification-channel/v1/channels';
@@ -55,7 +56,14 @@ export function channelJson(ctx: SimContext, channel: Channel): JsonObject {
   return {
     channelId: channel.id,
     channelNickname: channel.nickname,
-    webhookChannelData: { webhook: { url: channel.webhookUrl ?? '' }, channelType: 'Webhook' },
+    webhookChannelData:
+      channel.unreachableSince === null
+        ? { webhook: { url: channel.webhookUrl ?? '' }, channelType: 'Webhook' }
+        : {
+            webhook: { url: channel.webhookUrl ?? '' },
+            channelType: 'Webhook',
+            unreachableTimestamp: liveTimestamp(channel.unreachableSince),
+          },
     channelLifetime: channel.lifetimeSeconds,
     resourceURL: `${ctx.baseUrl()}${BASE}/${channel.nickname}/${channel.id}`,
     doNotDisturbAware: false,

@@ -341,3 +341,53 @@ test('a webhook URL that is not loopback or refuses OPTIONS is a 400', async () 
   });
   assert.equal(closed.status, 400);
 });
+
+test('a webhook that answers 410 is marked unreachable until a delivery succeeds', async () => {
+  let status = 410;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(req.method === 'OPTIONS' ? 204 : status).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const created = await api(sim, 'POST', `${CHANNELS}/gone`, token, {
+      channelType: 'Webhook',
+      webhookChannelData: { webhook: { url } },
+    });
+    const channelId = (created.body as { channelId: string }).channelId;
+    await api(sim, 'POST', '/call-events/v1/subscriptions', token, {
+      channelId,
+      accountKeys: [{ id: ACCOUNT, events: ['STARTING'] }],
+    });
+    const read = async () =>
+      (
+        (await api(sim, 'GET', `${CHANNELS}/gone/${channelId}`, token)).body as {
+          webhookChannelData: { unreachableTimestamp?: string };
+        }
+      ).webhookChannelData.unreachableTimestamp;
+    await placeCall(sim, { scenario: 'internal', from: '2103', to: '2104' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(typeof (await read()), 'string');
+    status = 200;
+    await placeCall(sim, { scenario: 'internal', from: '2103', to: '2104' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(await read(), undefined);
+  } finally {
+    server.close();
+  }
+});
+
+test('GET channel-lifetime reads the lifetime without extending it', async () => {
+  const { channelId } = await createWs();
+  const read = await api(sim, 'GET', `${CHANNELS}/screenpop/${channelId}/channel-lifetime`, token);
+  assert.deepEqual(read.body, { channelLifetime: 1200 });
+});
+
+test("another user's channel is a 404 for everyone else", async () => {
+  const { channelId } = await createWs();
+  const { codeGrantToken } = await import('./test-support.ts');
+  const marcus = await codeGrantToken(sim, 'marcus.oyelaran@northgate-appliance.example');
+  assert.equal((await api(sim, 'GET', `${CHANNELS}/screenpop/${channelId}`, marcus)).status, 404);
+  assert.equal((await api(sim, 'DELETE', `${CHANNELS}/screenpop/${channelId}`, marcus)).status, 404);
+});

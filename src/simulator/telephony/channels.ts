@@ -32,6 +32,8 @@ export interface Channel {
   /** Reorder fault: a notification held back until the next one has gone out. */
   held: { data: NotificationData; release: () => void } | null;
   webhookQueue: Promise<void>;
+  /** Set when a delivery got 404/410, cleared by the next 2xx (§5.2); shown as unreachableTimestamp. */
+  unreachableSince: number | null;
 }
 
 export class ChannelStore {
@@ -70,6 +72,7 @@ export class ChannelStore {
       cancelTimers: [],
       held: null,
       webhookQueue: Promise.resolve(),
+      unreachableSince: null,
     };
     this.channels.set(channel.id, channel);
     this.startClock(channel);
@@ -219,6 +222,11 @@ export class ChannelStore {
             signal: AbortSignal.timeout(5000),
           });
           await response.arrayBuffer().catch(() => undefined);
+          if (response.status === 404 || response.status === 410) {
+            channel.unreachableSince ??= this.ctx.clock.now();
+          } else if (response.status < 300) {
+            channel.unreachableSince = null;
+          }
           if (response.status < 500) {
             return;
           }

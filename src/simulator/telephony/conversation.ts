@@ -124,7 +124,6 @@ export class Conversation {
   readonly history: EmittedState[] = [];
   recordings: Recording[] | null = null;
   connected = false;
-  answeredAt: number | null = null;
   endedAt: number | null = null;
   /** Parties that ever took part (for reports), in order of arrival. */
   readonly everyone: Participant[] = [];

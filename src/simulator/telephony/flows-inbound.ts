@@ -80,7 +80,6 @@ export async function directFlow(ctx: FlowContext, o: DirectOptions): Promise<vo
     others.forEach((leg) => conversation.remove(leg));
   }
   conversation.setStatus(caller, 'CONNECTED');
-  conversation.answeredAt = ctx.now();
   ctx.emit(conversation);
   conversation.setStatus(agent, 'CONNECTED');
   ctx.emit(conversation);

@@ -53,7 +53,6 @@ export async function outboundFlow(ctx: FlowContext, o: OutboundOptions): Promis
 
 async function connectBoth(ctx: FlowContext, c: Conversation, first: Participant, second: Participant) {
   c.setStatus(first, 'CONNECTED');
-  c.answeredAt = ctx.now();
   ctx.emit(c);
   c.setStatus(second, 'CONNECTED');
   ctx.emit(c);

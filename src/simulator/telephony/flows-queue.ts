@@ -129,7 +129,6 @@ export async function queueFlow(ctx: FlowContext, o: QueueOptions): Promise<void
     legs.filter((leg) => leg !== agent),
   );
   c.setStatus(caller, 'CONNECTED');
-  c.answeredAt = ctx.now();
   c.callerOutcome = plan === null ? 'NORMAL' : 'LEFT_DIAL_PLAN';
   Object.assign(c.queue, { leftAt: ctx.now(), leftQueueReason: 'ANSWERED', agentId: agent.id });
   ctx.emit(c);

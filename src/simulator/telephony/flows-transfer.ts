@@ -56,7 +56,6 @@ export async function warmTransfer(
   ctx.emit(consult);
   await ctx.wait(4219);
   consult.setStatus(transferrer, 'CONNECTED');
-  consult.answeredAt = ctx.now();
   ctx.emit(consult);
   consult.setStatus(destination, 'CONNECTED');
   ctx.emit(consult);

@@ -228,3 +228,10 @@ test('the 31st session of one user is refused with 400', async () => {
     await other.close();
   }
 });
+
+test('Realtime answers 401 without a token and 404 for an unknown session', async () => {
+  assert.equal((await api(sim, 'POST', '/v2/session', null)).status, 401);
+  const token = await adminToken(sim);
+  assert.equal((await api(sim, 'GET', '/v2/session/nope', token)).status, 404);
+  assert.equal((await api(sim, 'POST', '/v2/session/nope/subscriptions', token, [])).status, 404);
+});
