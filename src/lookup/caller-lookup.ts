@@ -122,59 +122,70 @@ export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
     };
   }
 
+  /** Store matches and history (always awaited: they answer in µs), providers started alongside. */
+  async function gather(base: Gathered, e164: string): Promise<Gathered> {
+    const { n, callId } = base;
+    const runs = runner.start({ e164, national: n.national, raw: n.raw }, callId);
+    const [store, history] = await Promise.all([
+      matcher.match(n).then(
+        (m) => ({ m, error: null }),
+        (error: unknown) => ({ m: base.store, error }),
+      ),
+      options.callLog
+        .history(e164, base.now - HISTORY_DAYS * DAY_MS, historyLimit)
+        .catch((error: unknown) => {
+          options.log?.warn({ callId, error: String(error) }, 'call history lookup failed');
+          return NO_HISTORY;
+        }),
+    ]);
+    if (store.error !== null) {
+      options.log?.warn({ callId, error: String(store.error) }, 'store lookup failed');
+    }
+    const failed: SourceStatus = { name: 'store', state: 'failed', error: 'store error' };
+    return {
+      ...base,
+      store: store.m,
+      storeStatus: store.error === null ? base.storeStatus : failed,
+      history,
+      runs,
+    };
+  }
+
+  /** Each provider that answers after the budget sends the fuller result (all answers so far). */
+  function updateLater(g: Gathered, onUpdate: OnUpdate | undefined): void {
+    for (const r of g.runs.filter((run) => run.status.state === 'pending')) {
+      void r.settled.then(() => {
+        try {
+          onUpdate?.(build(g));
+        } catch (error) {
+          // A throwing listener must not become an unhandled rejection that takes the process down.
+          options.log?.warn({ callId: g.callId, error: String(error) }, 'lookup update listener failed');
+        }
+      });
+    }
+  }
+
   async function run(n: NormalizedNumber, callId: string | null, onUpdate?: OnUpdate): Promise<LookupResult> {
     const started = Date.now();
-    const now = options.clock.now();
-    const empty: Gathered = {
+    const base: Gathered = {
       n,
       callId,
-      now,
+      now: options.clock.now(),
       store: { matches: [], pin: null },
       storeStatus: { name: 'store', state: 'done', error: null },
       history: null,
       runs: [],
     };
     if (unusableReason(n) !== null || n.e164 === null) {
-      return build(empty);
+      return build(base);
     }
-    const e164 = n.e164;
-    const runs = runner.start({ e164, national: n.national, raw: n.raw }, callId);
-    const [store, history] = await Promise.all([
-      matcher.match(n).then(
-        (m) => ({ m, error: null }),
-        (error: unknown) => ({ m: empty.store, error }),
-      ),
-      options.callLog.history(e164, now - HISTORY_DAYS * DAY_MS, historyLimit).catch((error: unknown) => {
-        options.log?.warn({ callId, error: String(error) }, 'call history lookup failed');
-        return NO_HISTORY;
-      }),
-    ]);
-    if (store.error !== null) {
-      options.log?.warn({ callId, error: String(store.error) }, 'store lookup failed');
-    }
-    const gathered: Gathered = {
-      ...empty,
-      store: store.m,
-      storeStatus:
-        store.error === null ? empty.storeStatus : { name: 'store', state: 'failed', error: 'store error' },
-      history,
-      runs,
-    };
+    const gathered = await gather(base, n.e164);
+    const remaining = options.budgetMs - (Date.now() - started);
     await withinBudget(
-      runs.map((r) => r.settled),
-      options.budgetMs - (Date.now() - started),
+      gathered.runs.map((r) => r.settled),
+      remaining,
     );
-    const late = runs.filter((r) => r.status.state === 'pending');
-    for (const r of late) {
-      void r.settled.then(() => {
-        try {
-          onUpdate?.(build(gathered));
-        } catch (error) {
-          // A throwing listener must not become an unhandled rejection that takes the process down.
-          options.log?.warn({ callId, error: String(error) }, 'lookup update listener failed');
-        }
-      });
-    }
+    updateLater(gathered, onUpdate);
     return build(gathered);
   }
 
