@@ -227,3 +227,37 @@ test('a failed channel refresh rebuilds the channel with back-off', async (t) =>
   await waitFor('a rebuilt channel', () => source.connected && source.stats.reconnects >= 1, 4_000);
   assert.ok(sink.notes.some((n) => n.includes('channel refresh failed')));
 });
+
+test('outbound, internal and transferred calls from the simulator normalize like the fixtures', async (t) => {
+  const { sink } = await started(t);
+  const outbound = await placeCall(sim.url, {
+    scenario: 'outbound',
+    from: '2101',
+    to: '6305550188',
+    talkMs: 500,
+  });
+  const internal = await placeCall(sim.url, { scenario: 'internal', from: '2102', to: '2104', talkMs: 500 });
+  const transfer = await placeCall(sim.url, {
+    scenario: 'transfer',
+    from: '+12245550119',
+    to: '+13125550177',
+    transferTo: '2102',
+    talkMs: 500,
+  });
+  for (const id of [outbound, internal, transfer]) {
+    await waitFor(`ENDING of ${id}`, ended(sink, id));
+  }
+  const out = sink.snapshots(outbound);
+  assert.ok(out.every((e) => e.direction === 'outbound'));
+  assert.equal(out[0]!.caller?.extension, '2101');
+  assert.ok(out.every((e) => e.stateType === 'ENDING' || e.callee?.e164 === '+16305550188'));
+  const inside = sink.snapshots(internal);
+  assert.ok(inside.every((e) => e.direction === 'internal'));
+  assert.equal(inside[1]!.callee?.extension, '2104');
+  const moved = sink.snapshots(transfer);
+  assert.ok(
+    moved.some((e) => e.associated.length > 0),
+    'the consult conversation is linked',
+  );
+  assert.ok(moved.some((e) => e.legs.some((l) => l.extension === '2102' && l.state === 'connected')));
+});
