@@ -235,3 +235,14 @@ test('Realtime answers 401 without a token and 404 for an unknown session', asyn
   assert.equal((await api(sim, 'GET', '/v2/session/nope', token)).status, 404);
   assert.equal((await api(sim, 'POST', '/v2/session/nope/subscriptions', token, [])).status, 404);
 });
+
+test('after DELETE {subscriptions} the session socket gets no more dialog frames', async () => {
+  const token = await adminToken(sim);
+  const { urls, collector } = await sessionWithSubscription(token);
+  const removed = await api(sim, 'DELETE', new URL(urls.subscriptions).pathname, token);
+  assert.equal(removed.status, 204);
+  await placeCall(sim, { scenario: 'missed', from: '7085550134', to: '2101', answerAfterMs: 1000 });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(dialogFrames(collector.frames), []);
+  collector.close();
+});
