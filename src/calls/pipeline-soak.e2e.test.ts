@@ -1,0 +1,418 @@
+// Fault soak: simulator with one fault at a time → Call Events source → tracker → SQLite call log. Every call
+// must end in the state the simulator planned, without duplicate transitions, and be in the log once.
+// Default: SOAK_CALLS (100) calls per fault, to stay quick; SCREENPOP_SOAK=1 runs 1,000 per fault.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator } from '../simulator/index.ts';
+import type { RunningSimulator } from '../simulator/index.ts';
+import { createCallEventsSource } from '../goto/index.ts';
+import type { CallEventsSource } from '../goto/index.ts';
+import { harness, silent, simFaults, simPat } from '../goto/testing/harness.ts';
+import type { Harness } from '../goto/testing/harness.ts';
+import { usPhone } from '../goto/testing/fixtures.ts';
+import { waitFor } from '../goto/testing/recording-sink.ts';
+import { openStore } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import { CallTracker } from './call-tracker.ts';
+import type { CallChange, CallOutcome } from './types.ts';
+
+const FULL = process.env['SCREENPOP_SOAK'] === '1';
+const CALLS = Number(process.env['SOAK_CALLS'] ?? (FULL ? 1_000 : 100));
+// 20×: a queue call lasts ~1 s of real time and a socket rebuild (~50 ms) ~1 s of simulated time, about the
+// real ratio of call length to outage. Faster clocks make every outage swallow whole calls.
+const TIME_SCALE = 20;
+const IN_FLIGHT = 150;
+
+interface Fault {
+  readonly name: string;
+  /** POST /_sim/faults body while the calls run. */
+  readonly faults: Record<string, unknown>;
+  /** Real ms between socket kills while the calls run; 0 = none. */
+  readonly killEveryMs?: number;
+  /** Real ms between token expiries (401 on the next REST call); 0 = none. */
+  readonly expireTokensEveryMs?: number;
+  /**
+   * Why some calls cannot end right with this fault, as the GoTo source stands: the final-state check is then
+   * reported as TODO (still run and counted). Duplicate transitions and the call log are always checked.
+   */
+  readonly knownGap?: string;
+}
+
+const OUTAGE_GAP =
+  'a call that starts and ends during an outage is never seen (conversation-spaces lists live calls only), and ' +
+  'a call that ends during one is ended by recovery from what was seen before (the source does not fetch a ' +
+  "no-longer-listed call's missing states); a failed gap fetch is not retried";
+
+// REST faults only bite when REST calls happen: those profiles also kill the socket, forcing rebuild + recovery.
+const FAULTS: readonly Fault[] = [
+  { name: 'no fault', faults: {} },
+  { name: 'drop 5%', faults: { drop: 0.05 } },
+  { name: 'duplicate 30%', faults: { duplicate: 0.3 } },
+  { name: 'reorder 30%', faults: { reorder: 0.3 } },
+  { name: 'socket kills', faults: {}, killEveryMs: 1_500, knownGap: OUTAGE_GAP },
+  // 620 s at 20×: refresh asked after 1 s, expiry 30 s later unless refreshed (the source refreshes).
+  { name: 'channel expiry, refreshed', faults: { channelLifetimeSeconds: 620 } },
+  // 30 s at 20× = 1.5 s: WEBSOCKET_REFRESH_REQUIRED goes out at creation, before the socket is there, so no
+  // refresh happens; each channel expires (WEBSOCKET_TO_BE_CLOSED) and the source rebuilds and recovers.
+  { name: 'channel expiry, not refreshed', faults: { channelLifetimeSeconds: 30 }, knownGap: OUTAGE_GAP },
+  {
+    name: '401 (tokens expired)',
+    faults: {},
+    killEveryMs: 1_500,
+    expireTokensEveryMs: 700,
+    knownGap: OUTAGE_GAP,
+  },
+  { name: '429 20%', faults: { http429: 0.2 }, killEveryMs: 1_500, knownGap: OUTAGE_GAP },
+  { name: '5xx 20%', faults: { http5xx: 0.2 }, killEveryMs: 1_500, knownGap: OUTAGE_GAP },
+];
+
+/** Deterministic PRNG (mulberry32): every run places the same calls. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const LINES = ['2101', '2102', '2103', '2104', '2105'];
+const MIX: readonly [string, number][] = [
+  ['queue', 45],
+  ['answered', 20],
+  ['missed', 10],
+  ['abandoned', 5],
+  ['transfer', 5],
+  ['outbound', 10],
+  ['internal', 5],
+];
+
+function callBody(rand: () => number): Record<string, unknown> {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+  let roll = rand() * 100;
+  const scenario = MIX.find(([, w]) => (roll -= w) < 0)?.[0] ?? 'queue';
+  const caller =
+    rand() < 0.08
+      ? 'Anonymous'
+      : `+1${pick(['312', '773', '708', '630'])}55501${pick(['01', '23', '45', '67', '89'])}`;
+  const talkMs = 1_000 + Math.floor(rand() * 4_000);
+  const line = pick(LINES);
+  switch (scenario) {
+    case 'queue':
+      return {
+        scenario,
+        from: caller,
+        to: '+13125550140',
+        answeredBy: pick(['2102', '2103', '2104']),
+        talkMs,
+      };
+    case 'abandoned':
+      return { scenario, from: caller, to: '+13125550140', answerAfterMs: 3_000 };
+    case 'transfer':
+      return { scenario, from: caller, to: line, transferTo: pick(LINES.filter((l) => l !== line)), talkMs };
+    case 'outbound':
+      return { scenario, from: line, to: '+16305550188', talkMs };
+    case 'internal':
+      return { scenario, from: line, to: pick(LINES.filter((l) => l !== line)), talkMs };
+    default:
+      return { scenario, from: caller, to: line, talkMs, answerAfterMs: 1_500 };
+  }
+}
+
+interface Expected {
+  readonly outcome: CallOutcome;
+  /** Extension of the first line to answer. */
+  readonly answeredBy: string | null;
+}
+
+interface Placed {
+  readonly body: Record<string, unknown>;
+  readonly conversationSpaceId: string;
+  sim: { outcome: string; answeredBy: string | null } | null;
+  /** Conversation ids of this call (the transfer's consult is a second one), from GET /_sim/calls. */
+  conversations: string[];
+  ended: boolean;
+}
+
+/**
+ * Our contract from the simulator's plan: GoTo's queue "abandoned" rang the agents, so it is missed here; a
+ * transfer was answered first by the line it was sent to (the simulator names the final line); the consult
+ * of a transfer is an internal call answered by the transfer target.
+ */
+function expectedOf(p: Placed, conversationSpaceId: string): Expected {
+  const sim = p.sim!;
+  const body = p.body;
+  if (conversationSpaceId !== p.conversationSpaceId) {
+    return { outcome: 'answered', answeredBy: body['transferTo'] as string };
+  }
+  switch (sim.outcome) {
+    case 'abandoned':
+    case 'missed':
+      return { outcome: 'missed', answeredBy: null };
+    case 'transferred':
+      return { outcome: 'answered', answeredBy: body['to'] as string };
+    default:
+      return {
+        outcome: 'answered',
+        answeredBy: body['scenario'] === 'outbound' ? (body['from'] as string) : sim.answeredBy,
+      };
+  }
+}
+
+interface SimListed {
+  readonly ended: boolean;
+  readonly expected: { readonly outcome: string; readonly answeredBy: string | null };
+  readonly conversations: readonly { readonly conversationSpaceId: string }[];
+}
+
+async function simCalls(sim: RunningSimulator): Promise<SimListed[]> {
+  const response = await fetch(`${sim.url}/_sim/calls`);
+  return ((await response.json()) as { items: SimListed[] }).items;
+}
+
+/** Copies the simulator's plan, conversation ids and end into `placed` (its list keeps only recent ended calls). */
+async function absorb(sim: RunningSimulator, byConversation: Map<string, Placed>): Promise<void> {
+  for (const call of await simCalls(sim)) {
+    const first = call.conversations[0]?.conversationSpaceId;
+    const placed = first === undefined ? undefined : byConversation.get(first);
+    if (placed !== undefined) {
+      placed.sim = call.expected;
+      placed.conversations = call.conversations.map((c) => c.conversationSpaceId);
+      placed.ended = call.ended;
+    }
+  }
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface SoakResult {
+  readonly calls: number;
+  readonly conversations: number;
+  readonly seconds: number;
+  readonly stuckBeforeReconcile: number;
+  readonly wrong: string[];
+  readonly duplicates: string[];
+  readonly missingInLog: string[];
+  readonly stats: Readonly<Record<string, number>>;
+}
+
+const dirs: string[] = [];
+after(async () => {
+  for (const dir of dirs) {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function soak(fault: Fault): Promise<SoakResult> {
+  const started = Date.now();
+  const sim = await startSimulator({ autoApprove: true, timeScale: TIME_SCALE });
+  const h: Harness = await harness(sim.url);
+  const dir = await mkdtemp(join(tmpdir(), 'screenpop-soak-'));
+  dirs.push(dir);
+  const store: Store = await openStore({ databaseUrl: join(dir, 'soak.db'), dataDir: dir, phone: usPhone });
+  const tracker = new CallTracker({ callLog: store.callLog, logger: silent, logRetryBaseMs: 20 });
+  const changes = new Map<string, CallChange[]>();
+  tracker.onChange((c) => {
+    const list = changes.get(c.call.id) ?? [];
+    list.push(c);
+    changes.set(c.call.id, list);
+  });
+  let source: CallEventsSource | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    const admin = await h.manager('admin');
+    await admin.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
+    source = createCallEventsSource({
+      api: h.api(admin, 6),
+      accountKey: null,
+      phone: usPhone,
+      logger: silent,
+      pingIntervalMs: 500,
+      reconnect: { baseMs: 20, maxMs: 200 },
+    });
+    // A channel lifetime applies to channels created after it is set.
+    const { channelLifetimeSeconds, ...rest } = fault.faults;
+    if (channelLifetimeSeconds !== undefined) {
+      await simFaults(sim.url, { channelLifetimeSeconds });
+    }
+    await source.start(tracker);
+    await simFaults(sim.url, rest);
+    if ((fault.killEveryMs ?? 0) > 0) {
+      timers.push(setInterval(() => void simFaults(sim.url, { closeSockets: true }), fault.killEveryMs));
+    }
+    if ((fault.expireTokensEveryMs ?? 0) > 0) {
+      timers.push(
+        setInterval(() => void simFaults(sim.url, { expireTokens: true }), fault.expireTokensEveryMs),
+      );
+    }
+    const rand = random(20_260_310);
+    const byConversation = new Map<string, Placed>();
+    let inFlight = 0;
+    let failed = 0;
+    for (let i = 0; i < CALLS; i++) {
+      while (inFlight >= IN_FLIGHT) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        await absorb(sim, byConversation);
+        inFlight = [...byConversation.values()].filter((p) => !p.ended).length;
+      }
+      const body = callBody(rand);
+      const response = await fetch(`${sim.url}/_sim/calls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = (await response.json()) as { conversationSpaceId?: string };
+      if (response.status !== 201 || json.conversationSpaceId === undefined) {
+        failed++;
+        continue;
+      }
+      byConversation.set(json.conversationSpaceId, {
+        body,
+        conversationSpaceId: json.conversationSpaceId,
+        sim: null,
+        conversations: [],
+        ended: false,
+      });
+      inFlight++;
+    }
+    assert.equal(failed, 0, 'every call was placed');
+    // Every call ended in the simulator.
+    await until(
+      'the simulator to finish every call',
+      async () => {
+        await absorb(sim, byConversation);
+        return [...byConversation.values()].every((p) => p.ended);
+      },
+      60_000,
+    );
+    for (const timer of timers.splice(0)) {
+      clearInterval(timer);
+    }
+    await simFaults(sim.url, { reset: true });
+    const ids = [...byConversation.values()].flatMap((p) => p.conversations);
+    // Let in-flight deliveries and gap fetches land, then count calls the tracker still thinks live.
+    await waitFor('the source to settle', () => source!.connected, 10_000);
+    // Past the tracker's recovery grace (2 s): the source gives no requestedAt with its recoveries.
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    const stuck = ids.filter((id) => tracker.get(id)?.phase !== 'ended' && !endedByLog(changes, id));
+    if (stuck.length > 0) {
+      // A lost ENDING is only found by a recovery: one socket kill → rebuild → conversation-spaces.
+      await simFaults(sim.url, { closeSockets: true });
+      await waitFor('the reconciliation', () => ids.every((id) => endedByLog(changes, id)), 10_000).catch(
+        () => {},
+      );
+    }
+    await tracker.flush();
+    const wrong: string[] = [];
+    const duplicates: string[] = [];
+    const missingInLog: string[] = [];
+    for (const placed of byConversation.values()) {
+      for (const id of placed.conversations) {
+        const expected = expectedOf(placed, id);
+        const list = changes.get(id) ?? [];
+        const last = list.at(-1)?.call;
+        const got = {
+          outcome: last?.phase === 'ended' ? last.outcome : `live:${last?.phase ?? 'unknown'}`,
+          answeredBy: last?.answeredBy == null ? null : extension(sim, last.answeredBy),
+        };
+        if (got.outcome !== expected.outcome || got.answeredBy !== expected.answeredBy) {
+          wrong.push(
+            `${String(placed.body['scenario'])} ${id}: ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)}`,
+          );
+        }
+        const problem = duplicateTransition(list);
+        if (problem !== null) {
+          duplicates.push(`${id}: ${problem}`);
+        }
+        // Every call the tracker ended is in the log, as it ended (calls it never ended count as wrong above).
+        const logged = await store.callLog.get(id);
+        if (last?.phase === 'ended' && (logged === null || logged.outcome !== last.outcome)) {
+          missingInLog.push(`${id}: ${logged === null ? 'absent' : logged.outcome}`);
+        }
+      }
+    }
+    return {
+      calls: byConversation.size,
+      conversations: ids.length,
+      seconds: (Date.now() - started) / 1000,
+      stuckBeforeReconcile: stuck.length,
+      wrong,
+      duplicates,
+      missingInLog,
+      stats: { ...source.stats },
+    };
+  } finally {
+    for (const timer of timers) {
+      clearInterval(timer);
+    }
+    await source?.stop();
+    await tracker.flush();
+    await store.close();
+    await sim.close();
+    await h.cleanup();
+  }
+}
+
+function endedByLog(changes: Map<string, CallChange[]>, id: string): boolean {
+  return changes.get(id)?.at(-1)?.call.phase === 'ended';
+}
+
+function extension(sim: RunningSimulator, lineId: string): string {
+  return sim.directory.lines.find((l) => l.id === lineId)?.extension ?? lineId;
+}
+
+/** Versions must count 1, 2, 3…; created, answered and ended once; a line never "changes" to its own state. */
+function duplicateTransition(list: readonly CallChange[]): string | null {
+  const reasons = list.flatMap((c) => c.reasons);
+  for (const once of ['created', 'answered', 'ended']) {
+    if (reasons.filter((r) => r === once).length > 1) {
+      return `${once} twice`;
+    }
+  }
+  for (const [i, change] of list.entries()) {
+    if (change.call.version !== i + 1) {
+      return `version ${change.call.version} at change ${i + 1}`;
+    }
+  }
+  const lineState = new Map<string, string>();
+  for (const reason of reasons) {
+    const leg = /^leg:(.+):(\w+)$/.exec(reason);
+    if (leg !== null) {
+      if (lineState.get(leg[1]!) === leg[2]) {
+        return `${reason} repeated`;
+      }
+      lineState.set(leg[1]!, leg[2]!);
+    }
+  }
+  return null;
+}
+
+for (const fault of FAULTS) {
+  test(`soak, ${fault.name}: every call ends as planned, once, and is in the call log`, async (t) => {
+    const result = await soak(fault);
+    t.diagnostic(
+      `soak ${fault.name}: ${result.calls} calls (${result.conversations} conversations) in ${result.seconds.toFixed(1)} s; ` +
+        `stuck until reconcile ${result.stuckBeforeReconcile}; wrong ${result.wrong.length}; ` +
+        `duplicate transitions ${result.duplicates.length}; not in log ${result.missingInLog.length}; ` +
+        `source ${JSON.stringify(result.stats)}`,
+    );
+    assert.deepEqual(result.duplicates.slice(0, 10), [], 'duplicate transitions');
+    assert.deepEqual(result.missingInLog.slice(0, 10), [], 'ended calls missing from the log');
+    if (fault.knownGap !== undefined && result.wrong.length > 0) {
+      t.todo(`GoTo source: ${fault.knownGap}`);
+    }
+    assert.deepEqual(result.wrong.slice(0, 10), [], 'calls in the wrong final state');
+  });
+}
