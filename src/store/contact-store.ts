@@ -153,6 +153,17 @@ export class KyselyContactStore implements ContactStore {
     });
   }
 
+  /**
+   * Asks for a bulk load: true when the store holds no contact and can load faster without per-row upsert
+   * checks (SQLite). The caller must then give each upsert key once, and call endBulkLoad() when done.
+   * PostgreSQL: always false, nothing changes.
+   */
+  async beginBulkLoad(): Promise<boolean> {
+    return false;
+  }
+
+  async endBulkLoad(): Promise<void> {}
+
   async findPhones(keys: PhoneKeys): Promise<PhoneHit[]> {
     if (keys.e164 === null && keys.national === null && keys.suffix === null) {
       return [];

@@ -160,9 +160,27 @@ const suffixCovering: Migration = {
   },
 };
 
+/** SQLite only: index SQL set aside while a bulk load runs (see sqlite/bulk-load.ts). */
+const pendingIndexes: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('pending_indexes')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('sql', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Db) {
+    await db.schema.dropTable('pending_indexes').execute();
+  },
+};
+
 /** The migrations for one dialect, by name (names sort in the order they run). */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: async () => ({ '0001_initial': initial(dialect), '0002_suffix_covering': suffixCovering }),
+    getMigrations: async () => ({
+      '0001_initial': initial(dialect),
+      '0002_suffix_covering': suffixCovering,
+      ...(dialect === 'sqlite' ? { '0003_pending_indexes': pendingIndexes } : {}),
+    }),
   };
 }

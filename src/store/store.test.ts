@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import type { SecretStore } from '../goto/ports.ts';
 import type { AgentStore, SessionStore } from '../pops/ports.ts';
 import type { CallLogWriter } from '../calls/ports.ts';
@@ -54,6 +55,38 @@ describe('openStore', () => {
       const second = await openStore(options);
       assert.equal(await second.secrets.getSecret('k'), 'v');
       await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('SQLite bulk load: only into an empty store, indexes back at the end or on the next open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'screenpop-bulk-'));
+    const options = { databaseUrl: join(dir, 'bulk.db'), dataDir: dir, phone: testPhone };
+    const indexes = (file: string) =>
+      new BetterSqlite3(file, { readonly: true })
+        .prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact_phones'")
+        .pluck()
+        .get();
+    try {
+      const store = await openStore(options);
+      const before = indexes(options.databaseUrl);
+      assert.equal(await store.contacts.beginBulkLoad(), true);
+      assert.equal(indexes(options.databaseUrl), 0);
+      await store.contacts.upsertMany([{ name: 'A', phones: [{ raw: '312 555 0140' }] }]);
+      await store.contacts.endBulkLoad();
+      assert.equal(indexes(options.databaseUrl), before);
+      assert.equal(
+        (await store.contacts.findPhones({ e164: '+13125550140', national: null, suffix: null })).length,
+        1,
+      );
+      assert.equal(await store.contacts.beginBulkLoad(), false);
+      await store.contacts.delete((await store.contacts.search({ limit: 1, offset: 0 })).items[0]?.id ?? '');
+      assert.equal(await store.contacts.beginBulkLoad(), true);
+      await store.close(); // "crashed" before endBulkLoad
+      const reopened = await openStore(options);
+      assert.equal(indexes(options.databaseUrl), before);
+      await reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -21,6 +21,7 @@ import { openSqlite } from './sqlite/open-sqlite.ts';
 import { SqliteContactStore } from './sqlite/contact-store.ts';
 import { SqlitePinStore } from './sqlite/pin-store.ts';
 import { SqliteCallLogStore } from './sqlite/call-log-store.ts';
+import { restorePendingIndexes } from './sqlite/bulk-load.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 
 export interface StoreOptions {
@@ -33,9 +34,15 @@ export interface StoreOptions {
   readonly pgSchema?: string;
 }
 
+/** Lets an importer load an empty store fast (see KyselyContactStore.beginBulkLoad). */
+export interface BulkLoader {
+  beginBulkLoad(): Promise<boolean>;
+  endBulkLoad(): Promise<void>;
+}
+
 export interface Store {
   readonly dialect: Dialect;
-  readonly contacts: ContactStore;
+  readonly contacts: ContactStore & BulkLoader;
   readonly callLog: CallLogStore;
   readonly pins: PinStore;
   readonly secrets: SecretStore;
@@ -95,11 +102,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     }));
   }
   const { sqlite, db } = openSqlite(sqliteFile(options.databaseUrl, options.dataDir));
-  return assemble(db, 'sqlite', clock, undefined, () => ({
-    contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite),
-    pins: new SqlitePinStore(db, clock, sqlite),
-    callLog: new SqliteCallLogStore(db, clock, sqlite),
-  }));
+  return assemble(db, 'sqlite', clock, undefined, () => {
+    restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here
+    return {
+      contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite),
+      pins: new SqlitePinStore(db, clock, sqlite),
+      callLog: new SqliteCallLogStore(db, clock, sqlite),
+    };
+  });
 }
 
 async function assemble(
@@ -108,7 +118,7 @@ async function assemble(
   clock: Clock,
   schema: string | undefined,
   // A factory: the SQLite stores prepare their statements, so the tables must exist first.
-  hotStores: () => { contacts: ContactStore; pins: PinStore; callLog: CallLogStore },
+  hotStores: () => { contacts: ContactStore & BulkLoader; pins: PinStore; callLog: CallLogStore },
 ): Promise<Store> {
   try {
     await migrate(db, dialect, schema);

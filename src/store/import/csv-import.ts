@@ -2,12 +2,11 @@
 // headers are mapped (column-map.ts), good rows are upserted in batches, bad rows are reported by line.
 import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { ContactStore } from '../../lookup/ports.ts';
 import { parseMapOption, planColumns } from './column-map.ts';
 import type { Column } from './column-map.ts';
 import { recordToContact } from './row-contact.ts';
 import { ImportSink } from './import-report.ts';
-import type { ImportOptions, ImportReport } from './import-report.ts';
+import type { ImportOptions, ImportReport, ImportTarget } from './import-report.ts';
 
 export interface CsvImportOptions extends ImportOptions {
   /** Header → field overrides, as on the command line: "Phone=phone,Org=company". */
@@ -23,7 +22,7 @@ interface ParsedRecord {
 /** Imports contacts from a CSV byte or text stream (first row: headers). */
 export async function importContactsCsv(
   input: AsyncIterable<string | Uint8Array> | NodeJS.ReadableStream,
-  contacts: Pick<ContactStore, 'upsertMany'>,
+  contacts: ImportTarget,
   options: CsvImportOptions = {},
 ): Promise<ImportReport> {
   const overrides = parseMapOption(options.map ?? '');
@@ -39,6 +38,7 @@ export async function importContactsCsv(
   pipeline(input as AsyncIterable<string | Uint8Array>, parser, () => undefined);
   const sink = new ImportSink(contacts, options);
   let columns: Column[] | null = null;
+  await sink.start();
   try {
     for await (const { record, info } of parser as AsyncIterable<ParsedRecord>) {
       if (columns === null) {
@@ -52,14 +52,16 @@ export async function importContactsCsv(
         sink.reject(info.lines, result.reason);
       }
     }
+    if (columns === null) {
+      throw new Error('the file is empty: expected a header row');
+    }
+    return await sink.finish();
   } catch (error) {
     parser.destroy();
     throw csvError(error);
+  } finally {
+    await sink.close();
   }
-  if (columns === null) {
-    throw new Error('the file is empty: expected a header row');
-  }
-  return sink.finish();
 }
 
 function csvError(error: unknown): Error {

@@ -2,11 +2,10 @@
 // through the same validation and batching as a CSV row.
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import type { ContactStore } from '../../lookup/ports.ts';
 import type { Column, ContactField } from './column-map.ts';
 import { recordToContact } from './row-contact.ts';
 import { ImportSink } from './import-report.ts';
-import type { ImportOptions, ImportReport } from './import-report.ts';
+import type { ImportOptions, ImportReport, ImportTarget } from './import-report.ts';
 
 interface Property {
   readonly name: string;
@@ -88,7 +87,7 @@ function cardToCells(properties: readonly Property[]): { cells: string[]; column
 
 export async function importContactsVcard(
   input: AsyncIterable<string | Uint8Array> | NodeJS.ReadableStream,
-  contacts: Pick<ContactStore, 'upsertMany'>,
+  contacts: ImportTarget,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const lines = createInterface({
@@ -120,21 +119,26 @@ export async function importContactsVcard(
       }
     }
   };
-  for await (const raw of lines) {
-    lineNo += 1;
-    // Folded lines (RFC 6350 §3.2) continue the previous one after a leading space or tab.
-    if ((raw.startsWith(' ') || raw.startsWith('\t')) && pending !== null) {
-      pending += raw.slice(1);
-      continue;
+  await sink.start();
+  try {
+    for await (const raw of lines) {
+      lineNo += 1;
+      // Folded lines (RFC 6350 §3.2) continue the previous one after a leading space or tab.
+      if ((raw.startsWith(' ') || raw.startsWith('\t')) && pending !== null) {
+        pending += raw.slice(1);
+        continue;
+      }
+      if (pending !== null) {
+        await take(pending, pendingLine);
+      }
+      pending = raw;
+      pendingLine = lineNo;
     }
     if (pending !== null) {
       await take(pending, pendingLine);
     }
-    pending = raw;
-    pendingLine = lineNo;
+    return await sink.finish();
+  } finally {
+    await sink.close();
   }
-  if (pending !== null) {
-    await take(pending, pendingLine);
-  }
-  return sink.finish();
 }

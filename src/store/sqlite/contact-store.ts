@@ -6,6 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { PhoneHit, PhoneKeys, UpsertResult } from '../../lookup/ports.ts';
 import type { Contact, ContactInput } from '../../lookup/types.ts';
 import { KyselyContactStore } from '../contact-store.ts';
+import { dropIndexesForBulkLoad, restorePendingIndexes } from './bulk-load.ts';
 import type { ContactStoreOptions, ExistingContact } from '../contact-store.ts';
 import { contactColumns, parseContactId, prepareContact, rawToContact } from '../contact-rows.ts';
 import type { ContactFields, PreparedContact, RawContactRow } from '../contact-rows.ts';
@@ -45,17 +46,18 @@ function prepareAll(sqlite: BetterSqlite3.Database) {
     byEmail: sqlite.prepare(`${existing} email_key = ? ORDER BY id LIMIT 1`),
     byDedupeKey: sqlite.prepare<[string | null]>(`${existing} dedupe_key = ? ORDER BY id LIMIT 1`),
     exists: sqlite.prepare('SELECT 1 FROM contacts WHERE id = ?').pluck(),
-    insert: sqlite.prepare(
+    // Positional parameters: binding by name costs a property lookup per column, 17 per contact on import.
+    insert: sqlite.prepare<unknown[]>(
       `INSERT INTO contacts (${fields.join(', ')}, created_at, updated_at)
-       VALUES (${fields.map((f) => `@${f}`).join(', ')}, @now, @now)`,
+       VALUES (${fields.map(() => '?').join(', ')}, ?, ?)`,
     ),
     update: sqlite.prepare(
       `UPDATE contacts SET ${fields.map((f) => `${f} = @${f}`).join(', ')}, updated_at = @now WHERE id = @id`,
     ),
     deletePhones: sqlite.prepare('DELETE FROM contact_phones WHERE contact_id = ?'),
-    insertPhone: sqlite.prepare(
+    insertPhone: sqlite.prepare<unknown[]>(
       `INSERT INTO contact_phones (contact_id, position, raw, e164, national, suffix, label)
-       VALUES (@contact_id, @position, @raw, @e164, @national, @suffix, @label)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
   };
 }
@@ -73,6 +75,7 @@ interface PhoneRowHit {
 export class SqliteContactStore extends KyselyContactStore {
   private readonly statements: ReturnType<typeof prepareAll>;
   private readonly manyStatements: BetterSqlite3.Statement<number[]>[] = [];
+  private bulkLoading = false;
   private readonly upsertBatch: (prepared: readonly PreparedContact[]) => UpsertResult;
   private readonly writeOne: (id: number | null, prepared: PreparedContact) => number | null;
 
@@ -188,8 +191,25 @@ export class SqliteContactStore extends KyselyContactStore {
     return this.upsertBatch(inputs.map((input) => prepareContact(input, this.options.phone)));
   }
 
+  override async beginBulkLoad(): Promise<boolean> {
+    this.bulkLoading = dropIndexesForBulkLoad(this.sqlite);
+    return this.bulkLoading;
+  }
+
+  override async endBulkLoad(): Promise<void> {
+    this.bulkLoading = false;
+    restorePendingIndexes(this.sqlite);
+  }
+
   private upsertSync(prepared: readonly PreparedContact[]): UpsertResult {
     const result = { inserted: 0, updated: 0, unchanged: 0 };
+    if (this.bulkLoading) {
+      // The table was empty and the loader feeds each key once (see beginBulkLoad): every row is new.
+      for (const contact of prepared) {
+        this.insertSync(contact);
+      }
+      return { ...result, inserted: prepared.length };
+    }
     for (const contact of prepared) {
       const existing = this.findExistingSync(contact.fields);
       if (existing === undefined) {
@@ -222,7 +242,13 @@ export class SqliteContactStore extends KyselyContactStore {
   }
 
   private insertSync(contact: PreparedContact): number {
-    const info = this.statements.insert.run({ ...contact.fields, now: this.options.clock.now() });
+    const f = contact.fields;
+    const now = this.options.clock.now();
+    // prettier-ignore
+    const info = this.statements.insert.run(
+      f.name, f.company, f.email, f.email_key, f.tier, f.tags, f.notes, f.custom, f.phones, f.tickets,
+      f.appointments, f.external_id, f.record_url, f.dedupe_key, f.content_hash, now, now,
+    );
     const id = Number(info.lastInsertRowid);
     this.insertPhonesSync(id, contact);
     return id;
@@ -236,7 +262,8 @@ export class SqliteContactStore extends KyselyContactStore {
 
   private insertPhonesSync(id: number, contact: PreparedContact): void {
     for (const phone of contact.phones) {
-      this.statements.insertPhone.run({ ...phone, contact_id: id });
+      const p = phone;
+      this.statements.insertPhone.run(id, p.position, p.raw, p.e164, p.national, p.suffix, p.label);
     }
   }
 }
