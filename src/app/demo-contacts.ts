@@ -84,15 +84,18 @@ const ISSUES = [
 ];
 const AREAS = ['708', '773', '847', '630'];
 
-/** Known callers: +1 AREA 555 01NN for these area codes (fictional 555-01xx range, valid in libphonenumber). */
+/**
+ * Known callers: +1 AREA 555 1NNN. The last seven digits differ for every contact, so the store's "last digits"
+ * match never mixes two demo contacts up (only SHARED_NUMBER is shared, on purpose).
+ */
 export function knownNumber(index: number): string {
-  const area = AREAS[Math.floor(index / 100) % AREAS.length] ?? '708';
-  return `+1${area}55501${String(index % 100).padStart(2, '0')}`;
+  const area = AREAS[index % AREAS.length] ?? '708';
+  return `+1${area}555${1000 + (index % 1000)}`;
 }
 
-/** Callers nobody has on file. */
+/** Callers nobody has on file: +1 917 555 20NN (no contact's last seven digits). */
 export function unknownNumber(index: number): string {
-  return `+1917555${String(100 + (index % 100)).padStart(4, '0')}`;
+  return `+1917555${2000 + (index % 100)}`;
 }
 
 /** Two contacts share this number (a family line), so the card offers a pick. */

@@ -1,24 +1,33 @@
-// After PUT /api/calls/:id/notes succeeds, the call's card (if still live in memory) shows the saved notes.
-import type { FastifyInstance } from 'fastify';
+// Around PUT /api/calls/:id/notes: waits for a just-ended call to reach the call log (the tracker writes it after
+// a settle delay, so a quick agent would get "no such call"), and afterwards shows the notes on the live card.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { CallTracker } from '../calls/index.ts';
 import type { PopService } from '../pops/pop-service.ts';
 
+const NOTES_ROUTE = '/api/calls/:id/notes';
 const params = z.object({ id: z.string() });
 const body = z.object({ notes: z.string().nullable(), disposition: z.string().nullable() });
 
-export function notesHook(scope: FastifyInstance, pops: PopService): void {
+function isNotesSave(request: FastifyRequest): boolean {
+  return request.method === 'PUT' && request.routeOptions.url === NOTES_ROUTE;
+}
+
+export function notesHook(scope: FastifyInstance, deps: { pops: PopService; tracker: CallTracker }): void {
+  scope.addHook('preHandler', async (request) => {
+    const p = params.safeParse(request.params);
+    if (isNotesSave(request) && p.success && deps.tracker.get(p.data.id)?.phase === 'ended') {
+      await deps.tracker.flush();
+    }
+  });
   scope.addHook('onResponse', async (request, reply) => {
-    if (
-      request.method !== 'PUT' ||
-      request.routeOptions.url !== '/api/calls/:id/notes' ||
-      reply.statusCode !== 200
-    ) {
+    if (!isNotesSave(request) || reply.statusCode !== 200) {
       return;
     }
     const p = params.safeParse(request.params);
     const b = body.safeParse(request.body);
     if (p.success && b.success) {
-      pops.notesSaved(p.data.id, { text: b.data.notes, disposition: b.data.disposition });
+      deps.pops.notesSaved(p.data.id, { text: b.data.notes, disposition: b.data.disposition });
     }
   });
 }

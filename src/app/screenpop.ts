@@ -110,7 +110,7 @@ export async function startScreenpop(
     onSignedIn: (principal) => goto.agentSignedIn(principal),
     publicPaths: [OPENAPI_PATH],
     extraRoutes: async (scope) => {
-      notesHook(scope, pops);
+      notesHook(scope, { pops, tracker });
       await registerDataRoutes(scope, {
         store,
         phone: phoneOptionsFrom(config),
@@ -139,6 +139,7 @@ export async function startScreenpop(
       server.closeSockets();
       await server.app.close();
       await goto.stop();
+      await tracker.flush(); // ended calls still being written to the call log
       stopTracking();
       lookupService.close();
       pops.close();
