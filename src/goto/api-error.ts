@@ -38,6 +38,13 @@ export function redactPath(path: string): string {
     .replace(/(\/ws\/v2\/)[^/]+/, '$1…');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** GoTo echoes ids in messages ("Notification channel does not exist <id>"): long opaque strings are cut out. */
+export function redactText(text: string): string {
+  return text.replace(/[A-Za-z0-9_.-]{20,}/g, (m) => (UUID.test(m) ? m : '…'));
+}
+
 function str(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
@@ -62,7 +69,7 @@ export function parseApiError(method: string, path: string, status: number, text
     // not JSON: keep a short excerpt as the detail
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return new GoToApiError(method, path, status, null, null, [], text.slice(0, 200));
+    return new GoToApiError(method, path, status, null, null, [], redactText(text.slice(0, 200)));
   }
   const record = body as Record<string, unknown>;
   const constraints = constraintsOf(record);
@@ -80,7 +87,7 @@ export function parseApiError(method: string, path: string, status: number, text
     str(record['errorCode']),
     str(record['reference']),
     constraints,
-    detail,
+    redactText(detail),
   );
 }
 

@@ -1,22 +1,20 @@
 // The account-wide Call Events source: channel + subscription + socket, kept alive, with gap and reconnect recovery.
 import type WebSocket from 'ws';
 import type { Logger } from 'pino';
-import type { CallEvent, CallSnapshotEvent } from '../calls/types.ts';
+import type { CallSnapshotEvent } from '../calls/types.ts';
 import type { CallEventSink, CallEventSource } from '../calls/ports.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { GoToApi } from './rest-client.ts';
 import { discoverAccountKey } from './account.ts';
 import { backoffDelay, retryTransient, sleep } from './backoff.ts';
 import { isTransient } from './api-error.ts';
-import { normalizeCallEventsFrame, normalizeWebhookBody, phoneCacheFor } from './call-events-frames.ts';
+import { normalizeCallEventsFrame, normalizeWebhookBody } from './call-events-frames.ts';
 import type { FrameResult } from './call-events-frames.ts';
-import { CallStateError, normalizeCallState } from './call-state-normalizer.ts';
-import type { CallMetadata, CallState } from './call-events-schema.ts';
-import { fetchActiveCalls, fetchCallStates } from './call-events-recovery.ts';
+import type { CallMetadata } from './call-events-schema.ts';
+import { CallEventsRecoverer } from './call-events-recoverer.ts';
 import { createChannel, deleteChannel, refreshChannel, subscribeCallEvents } from './notification-channel.ts';
 import type { Channel } from './notification-channel.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
-import type { Gap } from './sequence-tracker.ts';
 import { keepAlive, openSocket } from './socket.ts';
 import { describe } from './token-manager.ts';
 
@@ -70,8 +68,7 @@ class CallEventsChannelSource implements CallEventsSource {
   };
   readonly #log: Logger;
   readonly #seq = new SequenceTracker();
-  /** Calls with a gap fetch in flight → a further gap found meanwhile (merged), fetched next. */
-  readonly #recovering = new Map<string, Gap | null>();
+  readonly #recoverer: CallEventsRecoverer;
   #sink: CallEventSink | null = null;
   #accountKey: string | null = null;
   #channel: Channel | null = null;
@@ -82,6 +79,17 @@ class CallEventsChannelSource implements CallEventsSource {
 
   constructor(private readonly settings: CallEventsSourceSettings) {
     this.#log = settings.logger.child({ component: 'goto-call-events' });
+    this.#recoverer = new CallEventsRecoverer({
+      api: settings.api,
+      phone: settings.phone,
+      log: this.#log,
+      seq: this.#seq,
+      sink: () => this.#sink,
+      signal: () => this.#abort.signal,
+      count: (what, n = 1) => {
+        this.stats[what] += n;
+      },
+    });
   }
 
   get connected(): boolean {
@@ -117,7 +125,7 @@ class CallEventsChannelSource implements CallEventsSource {
       throw error;
     }
     // Calls already in progress: their latest states, so pops can show them.
-    void this.#recoverAll('started');
+    void this.#recoverer.recoverAll(this.#accountKey!, 'started');
   }
 
   /** Forgets the current channel and deletes it in the background (its subscriptions go with it). */
@@ -220,7 +228,7 @@ class CallEventsChannelSource implements CallEventsSource {
         'sequence gap: fetching the missing states',
       );
       this.#sink?.note(`sequence gap ${gap.from}..${gap.to}`, gap.callId);
-      void this.#recoverGap(gap, metadata);
+      void this.#recoverer.recoverGap(gap, metadata);
     }
   }
 
@@ -287,92 +295,7 @@ class CallEventsChannelSource implements CallEventsSource {
     }
     this.#rebuilding = false;
     if (!this.#abort.signal.aborted) {
-      await this.#recoverAll(`reconnected after ${reason}`);
-    }
-  }
-
-  /** Latest state of every active call, plus the states each one missed since its last known sequence. */
-  async #recoverAll(reason: string): Promise<void> {
-    const api = this.settings.api;
-    try {
-      const active = await fetchActiveCalls(api, this.#accountKey!, this.#abort.signal);
-      const latest: CallEvent[] = [];
-      for (const call of active) {
-        const id = call.metadata.conversationSpaceId;
-        const known = this.#seq.highest(id);
-        if (known !== null && call.state.sequenceNumber > known + 1) {
-          await this.#recoverGap(
-            { callId: id, from: known + 1, to: call.state.sequenceNumber - 1 },
-            call.metadata,
-          );
-        }
-        const event = this.#normalize(call.metadata, call.state);
-        if (event !== null) {
-          this.#seq.raise(id, event.seq);
-          latest.push(event);
-        }
-      }
-      this.stats.recoveredStates += latest.length;
-      this.#log.info({ reason, active: latest.length }, 'Call Events recovered active calls');
-      this.#sink?.recovered(latest, reason);
-    } catch (error) {
-      this.#log.warn({ err: describe(error), reason }, 'Call Events recovery failed');
-      this.#sink?.note(`recovery failed: ${describe(error)}`);
-    }
-  }
-
-  /** Fetches the missing states of one call and hands them on in order (the tracker in calls/ merges them). */
-  async #recoverGap(gap: Gap, metadata: CallMetadata): Promise<void> {
-    if (this.#recovering.has(gap.callId)) {
-      const queued = this.#recovering.get(gap.callId) ?? null;
-      this.#recovering.set(gap.callId, {
-        callId: gap.callId,
-        from: Math.min(gap.from, queued?.from ?? gap.from),
-        to: Math.max(gap.to, queued?.to ?? gap.to),
-      });
-      return;
-    }
-    this.#recovering.set(gap.callId, null);
-    let next: Gap | null = gap;
-    while (next !== null && !this.#abort.signal.aborted) {
-      await this.#fetchGap(next, metadata);
-      next = this.#recovering.get(gap.callId) ?? null;
-      this.#recovering.set(gap.callId, null);
-    }
-    this.#recovering.delete(gap.callId);
-  }
-
-  async #fetchGap(gap: Gap, metadata: CallMetadata): Promise<void> {
-    try {
-      const states = await fetchCallStates(
-        this.settings.api,
-        gap.callId,
-        gap.from,
-        gap.to,
-        this.#abort.signal,
-      );
-      for (const state of states) {
-        const event = this.#normalize(metadata, state);
-        if (event !== null) {
-          this.stats.recoveredStates++;
-          this.#sink?.event(event);
-        }
-      }
-    } catch (error) {
-      this.#log.warn({ err: describe(error), callId: gap.callId }, 'could not fetch the missing states');
-    }
-  }
-
-  #normalize(metadata: CallMetadata, state: CallState): CallSnapshotEvent | null {
-    try {
-      return normalizeCallState(metadata, state, null, phoneCacheFor(this.settings.phone));
-    } catch (error) {
-      if (error instanceof CallStateError) {
-        this.stats.invalid++;
-        this.#log.warn({ error: error.message }, 'bad recovered call state dropped');
-        return null;
-      }
-      throw error;
+      await this.#recoverer.recoverAll(this.#accountKey!, `reconnected after ${reason}`);
     }
   }
 }

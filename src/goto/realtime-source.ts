@@ -7,7 +7,7 @@ import type { PhoneOptions } from '../phone/phone.ts';
 import { listLines } from './account.ts';
 import type { GoToLine } from './account.ts';
 import { backoffDelay, retryTransient, sleep } from './backoff.ts';
-import { isTransient } from './api-error.ts';
+import { GoToApiError, isTransient } from './api-error.ts';
 import { normalizeRealtimeFrame } from './realtime-frames.ts';
 import type { SubscribedLine } from './realtime-frames.ts';
 import { createSession, deleteSession, sessionAlive, subIdOf, subscribeDialogs } from './realtime-session.ts';
@@ -53,6 +53,9 @@ export function createRealtimeSource(settings: RealtimeSourceSettings): Realtime
 
 const WATCHDOG_FACTOR = 2.5;
 
+/** A 404 on a session URL: the session idled out (§4.1). */
+const sessionGone = (error: unknown): boolean => error instanceof GoToApiError && error.status === 404;
+
 class RealtimeSessionSource implements RealtimeSource {
   readonly stats: RealtimeStats = {
     frames: 0,
@@ -95,12 +98,20 @@ class RealtimeSessionSource implements RealtimeSource {
     try {
       // Transient failures (GoTo unreachable, 429, 5xx) are retried until stop(); a 400 on create (the
       // 30-session limit) or sign-in required is permanent and rejects.
-      await retryTransient(() => this.#startOnce(), isTransient, {
-        ...backoff,
-        signal: this.#abort.signal,
-        onRetry: (error, n) =>
-          this.#log.warn({ err: describe(error), attempt: n }, 'Realtime start failed; retrying'),
-      });
+      await retryTransient(
+        () => this.#startOnce(),
+        (e) => isTransient(e) || sessionGone(e),
+        {
+          ...backoff,
+          signal: this.#abort.signal,
+          onRetry: (error, n) => {
+            this.#log.warn({ err: describe(error), attempt: n }, 'Realtime start failed; retrying');
+            if (sessionGone(error)) {
+              this.#session = null; // idle-expired before the socket opened: start over with a new one
+            }
+          },
+        },
+      );
     } catch (error) {
       await this.stop(); // no half-made session left behind
       throw error;
