@@ -45,7 +45,11 @@ export function CardView(props: {
                 {card.caller.display}
               </span>
             )}
-            {callerIdDiffers && <span class="muted">Caller ID: {card.caller.name}</span>}
+            {callerIdDiffers && (
+              <span class="muted" data-testid="card-caller-id">
+                Caller ID: {card.caller.name}
+              </span>
+            )}
             {card.queue ? (
               <span class="muted">via {card.queue}</span>
             ) : (
@@ -125,7 +129,7 @@ function PhaseBadge(props: { card: Card; now: number; myLineIds: ReadonlySet<str
   let detail: string;
   switch (card.phase) {
     case 'ringing': {
-      const lines = ringingLines(card);
+      const lines = ringingLines(card, props.myLineIds);
       detail = `${formatDuration(now - card.startedAt)}${lines ? ` · on ${lines}` : ''}`;
       break;
     }

@@ -34,3 +34,20 @@ test('only lines still ringing are listed', () => {
   });
   assert.equal(ringingLines(card), 'Sales (101)');
 });
+
+test('my own ringing lines are named as mine, a wide queue is counted', () => {
+  const line = (id: string) => ({
+    lineId: id,
+    extension: id,
+    name: `Agent ${id}`,
+    state: 'ringing' as const,
+  });
+  const queue = makeCard({ lines: [line('1'), line('2'), line('3'), line('4')] });
+  assert.equal(ringingLines(queue, new Set(['2'])), 'your line and 3 others');
+  assert.equal(ringingLines(queue, new Set(['9'])), '4 lines');
+  assert.equal(ringingLines(makeCard({ lines: [line('2')] }), new Set(['2'])), 'your line');
+  assert.equal(
+    ringingLines(makeCard({ lines: [line('1'), line('2')] }), new Set()),
+    'Agent 1 (1), Agent 2 (2)',
+  );
+});

@@ -36,12 +36,19 @@ export function phaseLabel(card: Card): string {
   }
 }
 
-/** The lines this call rings on right now, for "Ringing on Sales (101)". */
-export function ringingLines(card: Card): string {
-  return card.lines
-    .filter((l) => l.state === 'ringing')
-    .map(lineLabel)
-    .join(', ');
+/**
+ * Where the call rings right now, short enough for the card's corner: "your line", "your line and 2
+ * others", "Sales (101)", "Sales (101), Support (102)", or "4 lines" for a wide queue.
+ */
+export function ringingLines(card: Card, myLineIds: ReadonlySet<string> = new Set()): string {
+  const ringing = card.lines.filter((l) => l.state === 'ringing');
+  const mine = ringing.filter((l) => myLineIds.has(l.lineId));
+  const others = ringing.length - mine.length;
+  if (mine.length > 0) {
+    const me = mine.length === 1 ? 'your line' : 'your lines';
+    return others === 0 ? me : `${me} and ${others} other${others === 1 ? '' : 's'}`;
+  }
+  return ringing.length > 2 ? `${ringing.length} lines` : ringing.map(lineLabel).join(', ');
 }
 
 export function outcomeText(outcome: 'answered' | 'missed' | 'abandoned'): string {
