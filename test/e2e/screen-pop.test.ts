@@ -22,10 +22,8 @@ import type { Card } from '../../src/shared/messages.ts';
 
 const MARCUS_EXT = '2102';
 const HELENA_EXT = '2103';
+// A skip carries its reason ("/usr/bin/chromium is missing ..."), printed by the test reporter.
 const skip = browserSkipReason();
-if (skip !== null) {
-  console.log(`# skipping browser end-to-end tests: ${skip}`);
-}
 
 describe('screen pop in the browser', { skip: skip ?? false }, () => {
   let stack: Stack;
@@ -69,7 +67,7 @@ describe('screen pop in the browser', { skip: skip ?? false }, () => {
     await stack?.close();
   });
 
-  test('a call to the agent’s line pops the contact’s card within 1 s, then follows answer and end', async () => {
+  test('a call to the agent’s line pops the contact’s card within 1 s, then follows answer and end', async (t) => {
     const caller = await knownCaller(stack, 'demo-3');
     const started = Date.now();
     const callId = await placeCall(stack, {
@@ -81,7 +79,7 @@ describe('screen pop in the browser', { skip: skip ?? false }, () => {
     });
     await card(callId).waitFor({ timeout: 5_000 });
     const popMs = Date.now() - started;
-    console.log(`# pop latency (POST /_sim/calls → card visible in the browser): ${popMs} ms`);
+    t.diagnostic(`pop latency (POST /_sim/calls → card visible in the browser): ${popMs} ms`);
     assert.ok(popMs < 1_000, `card took ${popMs} ms`);
     await inCard(callId, 'card-caller-name').filter({ hasText: caller.name }).waitFor({ timeout: 1_000 });
     if (caller.company !== null) {
