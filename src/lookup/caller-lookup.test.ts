@@ -2,6 +2,7 @@
 // real local HTTP "CRM".
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Registry } from 'prom-client';
 import { storeTargets } from '../store/test-targets.ts';
 import type { Store } from '../store/store.ts';
 import { createCallerLookup } from './caller-lookup.ts';
@@ -351,3 +352,24 @@ function defineTests(): void {
     assert.deepEqual(warnings, ['lookup update listener failed']);
   });
 }
+
+test('metrics: first-answer time by status and each source outcome', async () => {
+  const registry = new Registry();
+  const target = storeTargets({ TEST_STORES: 'sqlite' })[0]!;
+  const store = await target.open();
+  const l = createCallerLookup({
+    contacts: store.contacts,
+    pins: store.pins,
+    callLog: store.callLog,
+    budgetMs: 1000,
+    phone,
+    clock: new TestClock(NOW),
+    registry,
+  });
+  await l.lookup(ringingCall('c1', caller));
+  await l.lookup(ringingCall('c2', party('Anonymous', { withheld: true })));
+  const text = await registry.metrics();
+  assert.match(text, /screenpop_lookup_first_answer_seconds_count\{status="done"\} 2/);
+  assert.match(text, /screenpop_lookup_source_results_total\{source="store",state="done"\} 1/);
+  await target.cleanup();
+});

@@ -1,5 +1,6 @@
 // The caller-lookup service the card builder calls: store matches at once, providers within a time budget,
 // later answers as updates; plus history, urgency and links.
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../calls/ports.ts';
 import type { Call, Party } from '../calls/types.ts';
 import { normalizePhone } from '../phone/phone.ts';
@@ -17,6 +18,8 @@ import type { LookupLog, ProviderRun } from './provider-runner.ts';
 import type { LookupResult, Match, SourceStatus } from './types.ts';
 import { DEFAULT_URGENCY_RULES, evaluateUrgency } from './urgency.ts';
 import type { UrgencyRule } from './urgency.ts';
+import { LookupMetrics } from './lookup-metrics.ts';
+import type { Registry } from 'prom-client';
 
 /** Provider matches rank between an exact store match (1) and a national one (0.8): found by the full number. */
 const PROVIDER_SCORE = 0.9;
@@ -35,6 +38,8 @@ export interface CallerLookupOptions {
   /** Provider answers kept (per provider and number). */
   readonly cacheSize?: number;
   readonly log?: LookupLog;
+  /** Metrics registered on the server's registry (default: a private one). */
+  readonly registry?: Registry;
 }
 
 export type OnUpdate = (result: LookupResult) => void;
@@ -75,6 +80,7 @@ export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
     options.cacheSize ?? 5000,
     options.log ?? null,
   );
+  const metrics = new LookupMetrics(options.registry);
   const historyLimit = Math.max(20, ...rules.map((r) => (r.kind === 'repeat-calls' ? r.calls : 0)));
 
   function normalize(party: Party): NormalizedNumber {
@@ -155,6 +161,7 @@ export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
   function updateLater(g: Gathered, onUpdate: OnUpdate | undefined): void {
     for (const r of g.runs.filter((run) => run.status.state === 'pending')) {
       void r.settled.then(() => {
+        metrics.lateAnswer(r.status);
         try {
           onUpdate?.(build(g));
         } catch (error) {
@@ -166,7 +173,7 @@ export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
   }
 
   async function run(n: NormalizedNumber, callId: string | null, onUpdate?: OnUpdate): Promise<LookupResult> {
-    const started = Date.now();
+    const started = performance.now();
     const base: Gathered = {
       n,
       callId,
@@ -176,17 +183,19 @@ export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
       history: null,
       runs: [],
     };
-    if (unusableReason(n) !== null || n.e164 === null) {
-      return build(base);
+    const result = unusableReason(n) !== null || n.e164 === null ? build(base) : await answer(base, n.e164);
+    metrics.firstAnswer(result, (performance.now() - started) / 1000);
+    return result;
+
+    async function answer(b: Gathered, e164: string): Promise<LookupResult> {
+      const gathered = await gather(b, e164);
+      await withinBudget(
+        gathered.runs.map((r) => r.settled),
+        options.budgetMs - (performance.now() - started),
+      );
+      updateLater(gathered, onUpdate);
+      return build(gathered);
     }
-    const gathered = await gather(base, n.e164);
-    const remaining = options.budgetMs - (Date.now() - started);
-    await withinBudget(
-      gathered.runs.map((r) => r.settled),
-      remaining,
-    );
-    updateLater(gathered, onUpdate);
-    return build(gathered);
   }
 
   return {

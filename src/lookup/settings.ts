@@ -1,6 +1,7 @@
 // Lookup settings from the config: providers, link templates and urgency rules parsed together, every problem listed.
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../calls/ports.ts';
 import type { Config } from '../config/config.ts';
 import { createCallerLookup } from './caller-lookup.ts';
@@ -63,6 +64,8 @@ export interface LookupDeps {
   readonly callLog: Pick<CallLogStore, 'history'>;
   readonly clock: Clock;
   readonly log?: LookupLog;
+  /** The registry /metrics exposes. */
+  readonly registry?: Registry;
 }
 
 /** The composition root's one call: config + stores → the caller-lookup service. */
