@@ -44,6 +44,11 @@ function knownNumber(i: number): string {
   return `+1${area}${exchange}${String(i % 10_000).padStart(4, '0')}`;
 }
 
+/** Inverse of knownNumber (the contact's row id is this + 1 when filled by SQL). */
+function knownIndex(e164: string): number {
+  return (Number(e164.slice(5, 8)) - 200) * 10_000 + Number(e164.slice(8));
+}
+
 /** Never stored: another area code and an exchange above the stored ones, so not even the last digits match. */
 function unknownNumber(next: () => number): string {
   const area = UNKNOWN_AREAS[Math.floor(next() * UNKNOWN_AREAS.length)]!;
@@ -215,6 +220,12 @@ export const cases: BenchCase[] = [
     0.5,
     (store) => (e164) => store.contacts.findPhones(phoneKeys(fromE164(e164, e164, phone.suffixDigits)!)),
   ),
+  lookupCase(
+    'lookup: store getMany (one known contact)',
+    1,
+    (store) => (e164) => store.contacts.getMany([String(knownIndex(e164) + 1)]),
+  ),
+  lookupCase('lookup: store getPin', 0.5, (store) => (e164) => store.pins.getPin(e164)),
   lookupCase('lookup: match a call (keys, phones, pin, contacts)', 0.5, matchFromE164),
   lookupCase('lookup: match a call, known numbers', 1, matchFromE164),
   lookupCase('lookup: match a call, unknown numbers', 0, matchFromE164),
