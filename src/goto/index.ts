@@ -23,3 +23,5 @@ export type { RealtimeFrameContext, RealtimeFrameResult, SubscribedLine } from '
 export { createAccountTokenManager, GoToPrincipals, SIGN_IN_SCOPES } from './principals.ts';
 export type { GoToPrincipalsSettings, GoToSignedInUser } from './principals.ts';
 export { baseUrlsFrom, oauthSettingsFrom, phoneOptionsFrom } from './config-bridge.ts';
+export { registerGoToMetrics } from './metrics.ts';
+export type { GoToMetricsSources } from './metrics.ts';

@@ -1,0 +1,57 @@
+// Prometheus view of the GoTo sources' counters (bad frames, reconnects, gaps...), summed over every live source.
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { CallEventsStats } from './call-events-source.ts';
+import type { RealtimeStats } from './realtime-source.ts';
+
+export interface GoToMetricsSources {
+  /** The sources running now (the account's Call Events source, or the agents' Realtime sources). */
+  readonly sources: () => Iterable<{ readonly stats: Readonly<CallEventsStats> | Readonly<RealtimeStats> }>;
+  readonly connected: () => number;
+}
+
+const COUNTED = {
+  frames: 'Frames received on GoTo sockets',
+  events: 'Call events handed to the call tracker',
+  ignored: 'Notifications of other sources or types, ignored',
+  invalid: 'Bad frames or states dropped (counted, logged, never thrown)',
+  reconnects: 'Channels or sessions rebuilt after a loss',
+  gaps: 'Sequence gaps detected',
+  recoveredStates: 'Call states fetched by recovery',
+  channelRefreshes: 'Notification channel refreshes',
+  sessions: 'Realtime sessions created',
+} as const;
+
+type Counted = keyof typeof COUNTED;
+
+/** Registers counters that read the sources' stats at scrape time. Counters only grow, so drops are ignored. */
+export function registerGoToMetrics(registry: Registry, view: GoToMetricsSources): void {
+  const last = new Map<Counted, number>();
+  for (const [key, help] of Object.entries(COUNTED) as [Counted, string][]) {
+    const name = `screenpop_goto_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_total`;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        let sum = 0;
+        for (const source of view.sources()) {
+          sum += (source.stats as Partial<Record<Counted, number>>)[key] ?? 0;
+        }
+        const delta = sum - (last.get(key) ?? 0);
+        last.set(key, Math.max(sum, last.get(key) ?? 0));
+        if (delta > 0) {
+          this.inc(delta);
+        }
+      },
+    });
+  }
+  new Gauge({
+    name: 'screenpop_goto_connected_sources',
+    help: 'GoTo sources with an open, subscribed socket',
+    registers: [registry],
+    collect() {
+      this.set(view.connected());
+    },
+  });
+}
