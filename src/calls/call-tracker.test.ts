@@ -126,14 +126,47 @@ test('a state that ENDING overtook adds its history without reopening the call; 
   );
 });
 
-test('after the settle time a late state changes nothing', () => {
-  const { tracker, changes, clock } = setup({ settleMs: 20 });
+test('a state missing from an ended call is still taken while the gap wait lasts, then no more', () => {
+  const { tracker, changes, clock } = setup({ settleMs: 20, gapWaitMs: 1_000 });
+  tracker.event(snapshot('c1', 1, [leg('2101', 'ringing')]));
+  tracker.event(ending('c1', 4));
+  clock.ms += 999;
+  tracker.event(snapshot('c1', 2, [leg('2101', 'ringing'), leg('2102', 'ringing')]));
+  assert.equal(tracker.get('c1')!.legs.length, 2);
+  clock.ms += 2;
+  tracker.event(snapshot('c1', 3, [leg('2101', 'connected')]));
+  assert.equal(tracker.get('c1')!.outcome, 'missed');
+  assert.equal(changes.length, 3);
+});
+
+test('an ended call with holes in its sequence is logged once they are filled, with their history', async () => {
+  const { tracker, log } = setup({ settleMs: 0, gapWaitMs: 10_000 });
   tracker.event(snapshot('c1', 1, [leg('2101', 'ringing')]));
   tracker.event(ending('c1', 3));
-  clock.ms += 21;
-  tracker.event(snapshot('c1', 2, [leg('2101', 'connected')]));
-  assert.equal(tracker.get('c1')!.outcome, 'missed');
-  assert.equal(changes.length, 2);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(log.written.length, 0, 'waiting for state 2');
+  tracker.event({ ...snapshot('c1', 2, [leg('2101', 'connected')]), notificationId: null });
+  await tracker.flush();
+  assert.deepEqual(
+    log.written.map((c) => c.outcome),
+    ['answered'],
+  );
+});
+
+test('an ended call whose holes never fill is logged after the gap wait', async () => {
+  const { tracker, log } = setup({ settleMs: 0, gapWaitMs: 30 });
+  tracker.event(snapshot('c1', 1, [leg('2101', 'ringing')]));
+  tracker.event(ending('c1', 3));
+  await tracker.flush();
+  assert.deepEqual(
+    log.written.map((c) => c.outcome),
+    ['missed'],
+  );
+  const entries = tracker.trace('c1')!.entries.filter((e) => e.kind === 'log');
+  assert.deepEqual(
+    entries.map((e) => e.kind === 'log' && e.message),
+    ['waiting for 1 missing states before logging', 'written to the call log'],
+  );
 });
 
 test('after the grace period an ended call leaves the live map, and late events cannot resurrect it', async () => {

@@ -33,6 +33,11 @@ export interface CallTrackerOptions {
    */
   readonly settleMs?: number;
   /**
+   * A Call Events call that ends with holes in its sequence (states dropped; the source fetches them) waits up
+   * to this long for them before it is logged, taking their history meanwhile. Default 30,000 ms.
+   */
+  readonly gapWaitMs?: number;
+  /**
    * When a source gives no `requestedAt` with a recovery, calls heard from this recently are not ended for
    * missing from the list (they may have started while it was fetched). Default 2,000 ms.
    */
@@ -60,6 +65,15 @@ interface Entry {
   touched: number;
   /** Clock time the call ended; null while live. */
   endedClock: number | null;
+  /** The call-log write has started: history can no longer be added. */
+  sealed: boolean;
+  /** Wakes a log write waiting for the sequence holes to fill. */
+  holesFilled: (() => void) | null;
+}
+
+/** Sequence numbers below the newest that this call has not seen (Call Events numbers states 1..n). */
+function holes(entry: Entry): number {
+  return entry.lastSeq < 0 ? 0 : entry.lastSeq - entry.seqs.size;
 }
 
 const NOBODY: TrackerLogger = { warn: () => {}, error: () => {} };
@@ -71,6 +85,7 @@ export class CallTracker implements CallEventSink {
   readonly #logger: TrackerLogger;
   readonly #graceMs: number;
   readonly #settleMs: number;
+  readonly #gapWaitMs: number;
   readonly #recoveryGraceMs: number;
   readonly #attempts: number;
   readonly #retryBaseMs: number;
@@ -92,6 +107,7 @@ export class CallTracker implements CallEventSink {
     this.#logger = options.logger ?? NOBODY;
     this.#graceMs = options.endedGraceMs ?? 60_000;
     this.#settleMs = options.settleMs ?? 1_000;
+    this.#gapWaitMs = options.gapWaitMs ?? 30_000;
     this.#recoveryGraceMs = options.recoveryGraceMs ?? 2_000;
     this.#attempts = options.logWriteAttempts ?? 5;
     this.#retryBaseMs = options.logRetryBaseMs ?? 200;
@@ -242,7 +258,7 @@ export class CallTracker implements CallEventSink {
     // ENDING is terminal whatever its number; any other state older than the newest applied is history only.
     const older = entry !== undefined && event.seq < entry.lastSeq && event.stateType !== 'ENDING';
     const endedClock = entry?.endedClock ?? null;
-    const amendEnded = endedClock !== null && older && now - endedClock <= this.#settleMs;
+    const amendEnded = endedClock !== null && older && this.#amendable(entry!, now);
     if (endedClock !== null && !amendEnded) {
       return 'after-end';
     }
@@ -251,6 +267,9 @@ export class CallTracker implements CallEventSink {
     target.lastSeq = Math.max(target.lastSeq, event.seq);
     target.touched = recovery ? target.touched : now;
     const changed = this.#commit(target, applyEvent(target.call, event, { older, amendEnded }));
+    if (amendEnded && holes(target) === 0) {
+      target.holesFilled?.();
+    }
     if (older) {
       return 'older';
     }
@@ -280,7 +299,25 @@ export class CallTracker implements CallEventSink {
 
   /** Not in the live map until its first transition commits it. */
   #newEntry(now: number): Entry {
-    return { call: null, lastSeq: -1, seqs: new Set(), devices: null, touched: now, endedClock: null };
+    return {
+      call: null,
+      lastSeq: -1,
+      seqs: new Set(),
+      devices: null,
+      touched: now,
+      endedClock: null,
+      sealed: false,
+      holesFilled: null,
+    };
+  }
+
+  /** An ended call still takes history during the settle time, or while its sequence holes may yet fill. */
+  #amendable(entry: Entry, now: number): boolean {
+    if (entry.sealed || entry.endedClock === null) {
+      return false;
+    }
+    const since = now - entry.endedClock;
+    return since <= this.#settleMs || (holes(entry) > 0 && since <= this.#gapWaitMs);
   }
 
   /** Stores and emits a transition; false when there was none. */
@@ -320,16 +357,42 @@ export class CallTracker implements CallEventSink {
     return true;
   }
 
-  /** Once the settle time has passed, writes the call as it is then (history may have been added). */
+  /**
+   * Once the settle time has passed (and the sequence holes have filled, or the gap wait is over), seals the
+   * call and writes it as it is then: history may have been added meanwhile.
+   */
   #writeLog(entry: Entry): void {
     const log = this.#log;
     if (log === null) {
       return;
     }
-    const write = new Promise((resolve) => setTimeout(resolve, this.#settleMs))
-      .then(() => this.#writeWithRetry(log, entry.call!))
+    const write = this.#settled(entry)
+      .then(() => {
+        entry.sealed = true;
+        return this.#writeWithRetry(log, entry.call!);
+      })
       .finally(() => this.#pending.delete(write));
     this.#pending.add(write);
+  }
+
+  async #settled(entry: Entry): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.#settleMs));
+    if (holes(entry) === 0) {
+      return;
+    }
+    this.#traces.add(entry.call!.id, {
+      at: this.#clock.now(),
+      kind: 'log',
+      message: `waiting for ${holes(entry)} missing states before logging`,
+    });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, this.#gapWaitMs - this.#settleMs));
+      entry.holesFilled = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    entry.holesFilled = null;
   }
 
   async #writeWithRetry(log: CallLogWriter, call: Call): Promise<void> {
