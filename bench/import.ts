@@ -48,7 +48,9 @@ async function child(csv: string, db: string): Promise<void> {
     dataDir: tmpdir(),
     phone: { defaultRegion: 'US', suffixDigits: 7 },
   });
-  const report = await importContactsCsv(createReadStream(csv), store.contacts);
+  const report = await importContactsCsv(createReadStream(csv), store.contacts, {
+    worker: process.env.BENCH_IMPORT_WORKER !== '0',
+  });
   await store.close();
   const result: ChildResult = {
     seconds: report.seconds,

@@ -133,8 +133,15 @@ export class KyselyContactStore implements ContactStore {
     return { items: rows.map(rowToContact), total: Number(count.n) };
   }
 
+  get phone(): PhoneOptions {
+    return this.options.phone;
+  }
+
   async upsertMany(inputs: readonly ContactInput[]): Promise<UpsertResult> {
-    const prepared = inputs.map((input) => prepareContact(input, this.options.phone));
+    return this.upsertPrepared(inputs.map((input) => prepareContact(input, this.options.phone)));
+  }
+
+  async upsertPrepared(prepared: readonly PreparedContact[]): Promise<UpsertResult> {
     return this.db.transaction().execute(async (trx) => {
       const result = { inserted: 0, updated: 0, unchanged: 0 };
       for (const contact of prepared) {

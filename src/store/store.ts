@@ -6,7 +6,8 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
 import { systemClock } from '../calls/ports.ts';
 import type { Clock } from '../calls/ports.ts';
-import type { CallLogStore, ContactStore, PinStore } from '../lookup/ports.ts';
+import type { CallLogStore, ContactStore, PinStore, UpsertResult } from '../lookup/ports.ts';
+import type { PreparedContact } from './contact-rows.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { Database, Dialect } from './database.ts';
 import type { AgentStore, SecretStore, SessionStore } from './ports.ts';
@@ -36,8 +37,12 @@ export interface StoreOptions {
 
 /** Lets an importer load an empty store fast (see KyselyContactStore.beginBulkLoad). */
 export interface BulkLoader {
+  /** The phone options the store normalizes with; a parsing worker must prepare rows with the same. */
+  readonly phone: PhoneOptions;
   beginBulkLoad(): Promise<boolean>;
   endBulkLoad(): Promise<void>;
+  /** upsertMany for rows already run through prepareContact (contact-rows.ts) with `phone`. */
+  upsertPrepared(prepared: readonly PreparedContact[]): Promise<UpsertResult>;
 }
 
 export interface Store {

@@ -69,6 +69,7 @@ export async function run(args: string[]): Promise<void> {
       ? await importContactsVcard(input, store.contacts, options)
       : await importContactsCsv(input, store.contacts, {
           ...options,
+          worker: true,
           ...(values.map === undefined ? {} : { map: values.map }),
         });
     if (process.stderr.isTTY === true) {

@@ -72,6 +72,38 @@ for (const target of storeTargets()) {
       assert.deepEqual([again.inserted, again.updated, again.unchanged, again.rejected], [0, 0, 2, 4]);
     });
 
+    test('parsing in a worker thread gives the same report, and fails cleanly on a broken input', async () => {
+      const store = await target.open();
+      const parallel = await importContactsCsv(chunked(csv), store.contacts, { worker: true, batchSize: 2 });
+      assert.deepEqual([parallel.inserted, parallel.rejected], [2, 4]);
+      assert.deepEqual(
+        parallel.rejections.map((r) => r.line),
+        [4, 5, 8, 9],
+      );
+      async function* broken(): AsyncGenerator<Buffer> {
+        yield Buffer.from(csv);
+        throw new Error('disk on fire');
+      }
+      await assert.rejects(importContactsCsv(broken(), store.contacts, { worker: true }), /disk on fire/);
+      const again = await importContactsCsv(chunked(csv), store.contacts, { worker: true });
+      assert.deepEqual([again.inserted, again.updated, again.unchanged], [0, 0, 2]);
+    });
+
+    test('a file that cannot be read fails the import and leaves the store usable', async () => {
+      const store = await target.open();
+      async function* broken(): AsyncGenerator<Buffer> {
+        yield Buffer.from('Name,Phone\nDana,312 555 0140\n');
+        throw new Error('disk on fire');
+      }
+      await assert.rejects(importContactsCsv(broken(), store.contacts), /disk on fire/);
+      const report = await importContactsCsv(chunked(csv), store.contacts);
+      assert.equal(report.rejected, 4);
+      assert.equal(
+        (await store.contacts.findPhones({ e164: '+13125550140', national: null, suffix: null })).length,
+        1,
+      );
+    });
+
     test('a changed row is updated by external id, else by email', async () => {
       const store = await target.open();
       await importContactsCsv(chunked(csv), store.contacts);

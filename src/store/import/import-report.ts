@@ -1,6 +1,8 @@
 // What an import did: counts, every rejected line with its reason, and a batch sink shared by CSV and vCard.
 import type { ContactStore } from '../../lookup/ports.ts';
 import type { ContactInput } from '../../lookup/types.ts';
+import type { PreparedContact } from '../contact-rows.ts';
+import type { BulkLoader } from '../store.ts';
 
 export interface Rejection {
   readonly line: number;
@@ -33,10 +35,7 @@ export interface ImportOptions {
 }
 
 /** What the sink writes to: the store's bulk upsert, and its bulk-load switch when it has one. */
-export type ImportTarget = Pick<ContactStore, 'upsertMany'> & {
-  beginBulkLoad?(): Promise<boolean>;
-  endBulkLoad?(): Promise<void>;
-};
+export type ImportTarget = Pick<ContactStore, 'upsertMany'> & Partial<BulkLoader>;
 
 /**
  * Collects good rows into batches, rejects repeated keys, and counts; start() before the first row,
@@ -44,6 +43,7 @@ export type ImportTarget = Pick<ContactStore, 'upsertMany'> & {
  */
 export class ImportSink {
   private batch: ContactInput[] = [];
+  private prepared: PreparedContact[] = [];
   // Upsert keys seen so far, as 53-bit hashes (a Map of 1M key strings would cost ~80 MB) → first line.
   private readonly seen = new Map<number, number>();
   private bulk = false;
@@ -71,21 +71,37 @@ export class ImportSink {
   }
 
   async accept(line: number, contact: ContactInput): Promise<void> {
+    const [kind, key] = upsertKey(contact);
+    if (this.firstTime(line, kind, hash53(key))) {
+      this.batch.push(contact);
+      if (this.batch.length >= this.batchSize) {
+        await this.flush();
+      }
+    }
+  }
+
+  /** A row a parsing worker already ran through prepareContact (with the store's phone options). */
+  async acceptPrepared(line: number, kind: string, keyHash: number, contact: PreparedContact): Promise<void> {
+    if (this.firstTime(line, kind, keyHash)) {
+      this.prepared.push(contact);
+      if (this.prepared.length >= this.batchSize) {
+        await this.flush();
+      }
+    }
+  }
+
+  /** Counts the row; false (and a rejection) when its key came earlier in the file. */
+  private firstTime(line: number, kind: string, keyHash: number): boolean {
     this.counts.rows += 1;
     // A key twice in one file would make every re-run "update" the row back and forth (and a bulk load
     // insert it twice): the first one wins.
-    const [kind, key] = upsertKey(contact);
-    const hash = hash53(key);
-    const first = this.seen.get(hash);
+    const first = this.seen.get(keyHash);
     if (first !== undefined) {
       this.rejections.push({ line, reason: `same ${kind} as line ${first}` });
-      return;
+      return false;
     }
-    this.seen.set(hash, line);
-    this.batch.push(contact);
-    if (this.batch.length >= this.batchSize) {
-      await this.flush();
-    }
+    this.seen.set(keyHash, line);
+    return true;
   }
 
   reject(line: number, reason: string): void {
@@ -96,6 +112,7 @@ export class ImportSink {
   async finish(): Promise<ImportReport> {
     await this.flush();
     await this.close();
+    this.rejections.sort((a, b) => a.line - b.line); // a parsing worker reports bad rows and duplicates apart
     return {
       ...this.counts,
       rejected: this.rejections.length,
@@ -105,11 +122,18 @@ export class ImportSink {
   }
 
   private async flush(): Promise<void> {
-    if (this.batch.length === 0) {
+    if (this.batch.length === 0 && this.prepared.length === 0) {
       return;
     }
-    const result = await this.contacts.upsertMany(this.batch);
+    const result =
+      this.prepared.length > 0 && this.contacts.upsertPrepared !== undefined
+        ? await this.contacts.upsertPrepared(this.prepared)
+        : await this.contacts.upsertMany(this.batch);
+    if (this.prepared.length > 0 && this.batch.length > 0) {
+      throw new Error('an import mixes prepared and plain rows'); // one importer uses one path
+    }
     this.batch = [];
+    this.prepared = [];
     this.counts.inserted += result.inserted;
     this.counts.updated += result.updated;
     this.counts.unchanged += result.unchanged;
@@ -126,7 +150,7 @@ export class ImportSink {
 }
 
 /** The key the store will upsert this row by (same order as its match rule). */
-function upsertKey(contact: ContactInput): [kind: string, key: string] {
+export function upsertKey(contact: ContactInput): [kind: string, key: string] {
   if (contact.externalId != null) {
     return ['external id', `x${contact.externalId}`];
   }
@@ -138,7 +162,7 @@ function upsertKey(contact: ContactInput): [kind: string, key: string] {
 }
 
 /** cyrb53: a fast 53-bit string hash; collisions among a few million keys are ~1e-4 likely in all. */
-function hash53(text: string): number {
+export function hash53(text: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {

@@ -187,8 +187,8 @@ export class SqliteContactStore extends KyselyContactStore {
     return written === null ? null : this.mustGet(written);
   }
 
-  override async upsertMany(inputs: readonly ContactInput[]): Promise<UpsertResult> {
-    return this.upsertBatch(inputs.map((input) => prepareContact(input, this.options.phone)));
+  override async upsertPrepared(prepared: readonly PreparedContact[]): Promise<UpsertResult> {
+    return this.upsertBatch(prepared);
   }
 
   override async beginBulkLoad(): Promise<boolean> {

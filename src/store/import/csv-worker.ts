@@ -1,0 +1,103 @@
+// The CSV parsing worker: bytes in, prepared contacts out. It does the CPU-heavy half of an import
+// (csv-parse, header mapping, validation, phone normalization, serialization, hashing) while the main thread
+// writes to the database. Protocol: csv-parallel.ts.
+import { parentPort, workerData } from 'node:worker_threads';
+import { pipeline } from 'node:stream';
+import { parse } from 'csv-parse';
+import { prepareContact } from '../contact-rows.ts';
+import { parseMapOption, planColumns } from './column-map.ts';
+import type { Column } from './column-map.ts';
+import { recordToContact } from './row-contact.ts';
+import { hash53, upsertKey } from './import-report.ts';
+import type { FromWorker, PreparedRow, ToWorker, WorkerInit } from './csv-parallel.ts';
+
+const init = (workerData as { init: WorkerInit }).init;
+const port = parentPort;
+if (port === null) {
+  throw new Error('csv-worker runs in a worker thread only');
+}
+const send = (message: FromWorker): void => port.postMessage(message);
+
+const chunks: (Uint8Array | null)[] = [];
+let acks = 0;
+let wake: (() => void) | null = null;
+port.on('message', (message: ToWorker) => {
+  if (message.t === 'ack') {
+    acks += 1;
+  } else {
+    chunks.push(message.t === 'chunk' ? message.data : null);
+  }
+  wake?.();
+  wake = null;
+});
+const until = async (ready: () => boolean): Promise<void> => {
+  while (!ready()) {
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+};
+
+async function* input(): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    await until(() => chunks.length > 0);
+    const chunk = chunks.shift() ?? null;
+    if (chunk === null) {
+      return;
+    }
+    send({ t: 'need' });
+    yield chunk;
+  }
+}
+
+async function run(): Promise<void> {
+  const overrides = parseMapOption(init.map);
+  const parser = parse({
+    bom: true,
+    delimiter: init.delimiter,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    info: true,
+  });
+  pipeline(input(), parser, () => undefined);
+  let columns: Column[] | null = null;
+  let rows: PreparedRow[] = [];
+  let rejections: { line: number; reason: string }[] = [];
+  let sent = 0;
+  const flush = async (): Promise<void> => {
+    send({ t: 'batch', rows, rejections });
+    rows = [];
+    rejections = [];
+    sent += 1;
+    // At most two batches wait in the main thread: the worker may run ahead, but not fill memory.
+    await until(() => sent - acks < 2);
+  };
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number };
+  }>) {
+    if (columns === null) {
+      columns = planColumns(record, overrides);
+      continue;
+    }
+    const result = recordToContact(record, columns);
+    if (result.ok) {
+      const [kind, key] = upsertKey(result.contact);
+      rows.push({
+        line: info.lines,
+        kind,
+        keyHash: hash53(key),
+        contact: prepareContact(result.contact, init.phone),
+      });
+    } else if (result.reason !== null) {
+      rejections.push({ line: info.lines, reason: result.reason });
+    }
+    if (rows.length + rejections.length >= init.batchSize) {
+      await flush();
+    }
+  }
+  await flush();
+  send({ t: 'done', sawHeader: columns !== null });
+}
+
+run().catch((error: unknown) => {
+  send({ t: 'error', message: error instanceof Error ? error.message : String(error) });
+});
