@@ -56,11 +56,7 @@ test('a lookup result maps onto the card fields, without store-only contact fiel
     pinned: true,
   });
   assert.deepEqual(e.lookup.status, 'pending');
-  assert.deepEqual(
-    e.history.lastCall?.answeredByName,
-    'line-1',
-    'falls back to the line when no name is known',
-  );
+  assert.equal(e.history.lastCall?.answeredByName, null, 'a line id is no name to show');
   assert.deepEqual(e.urgency, result.urgency);
   assert.deepEqual(e.links, result.links);
 });

@@ -42,7 +42,7 @@ export function toCardEnrichment(r: LookupResult): CardEnrichment {
               callId: last.callId,
               at: last.at,
               outcome: last.outcome,
-              answeredByName: last.answeredByName ?? last.answeredBy,
+              answeredByName: last.answeredByName,
               notes: last.notes,
               disposition: last.disposition,
             },
