@@ -328,8 +328,9 @@ async function soak(fault: Fault): Promise<SoakResult> {
           answeredBy: last?.answeredBy == null ? null : extension(sim, last.answeredBy),
         };
         if (got.outcome !== expected.outcome || got.answeredBy !== expected.answeredBy) {
+          const how = list.at(-1)?.reasons.at(-1) ?? 'never seen';
           wrong.push(
-            `${String(placed.body['scenario'])} ${id}: ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)}`,
+            `${String(placed.body['scenario'])} ${id}: ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)} (${how})`,
           );
         }
         const problem = duplicateTransition(list);
