@@ -166,16 +166,24 @@ test('with a refresh on every REFRESH_REQUIRED the channel outlives its lifetime
     const bearer = await adminToken(quick);
     const { channelId, channelData } = await createWs(quick, bearer);
     const collector = await FrameCollector.open(channelData.channelURL);
+    const refreshes: Promise<number>[] = [];
+    let stopped = false;
     collector.socket.on('message', (raw) => {
-      if (String(raw).includes('WEBSOCKET_REFRESH_REQUIRED')) {
-        void api(quick, 'PUT', `${CHANNELS}/screenpop/${channelId}`, bearer, { channelType: 'WebSockets' });
+      if (!stopped && String(raw).includes('WEBSOCKET_REFRESH_REQUIRED')) {
+        const put = api(quick, 'PUT', `${CHANNELS}/screenpop/${channelId}`, bearer, {
+          channelType: 'WebSockets',
+        });
+        refreshes.push(put.then((r) => r.status));
       }
     });
     await new Promise((resolve) => setTimeout(resolve, 1500)); // 3,000 simulated seconds
     assert.equal(collector.closeCode, null);
-    assert.ok(collector.frames.filter((f) => f.data?.['type'] === 'WEBSOCKET_REFRESH_REQUIRED').length >= 3);
-    assert.equal((await api(quick, 'GET', `${CHANNELS}/screenpop/${channelId}`, bearer)).status, 200);
+    assert.ok(refreshes.length >= 3);
+    stopped = true;
     collector.close();
+    await collector.waitClose();
+    assert.deepEqual(new Set(await Promise.all(refreshes)), new Set([200]));
+    assert.equal((await api(quick, 'GET', `${CHANNELS}/screenpop/${channelId}`, bearer)).status, 200);
   } finally {
     await quick.close();
   }
