@@ -136,6 +136,14 @@ try {
       throw new Error(`after reload: ${JSON.stringify(value)}`);
     }
   });
+  await check('a call that ended long ago is one line until opened', async () => {
+    const c = card(page, 'call-done');
+    if ((await c.getByTestId('notes-input').count()) !== 0) {
+      throw new Error('settled card shows its notes form');
+    }
+    await c.getByTestId('card-expand').click();
+    await c.getByTestId('notes-input').waitFor({ timeout: 2000 });
+  });
   await check('an ended card can be dismissed from the live page', async () => {
     await card(page, 'call-missed').getByTestId('card-dismiss').click();
     await card(page, 'call-missed').waitFor({ state: 'detached', timeout: 2000 });

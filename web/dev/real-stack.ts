@@ -36,6 +36,15 @@ try {
     await page.waitForTimeout(5000);
     await page.screenshot({ path: `${out}/live-${String(i).padStart(2, '0')}.png`, fullPage: true });
   }
+  const ended = page.locator('article.card[data-phase="ended"]').first();
+  if ((await ended.count()) > 0) {
+    await ended.getByTestId('notes-input').fill(`checked from real-stack.ts at ${new Date().toISOString()}`);
+    await ended.getByTestId('disposition-select').selectOption('resolved');
+    await ended.getByTestId('notes-save').click();
+    const status = ended.getByTestId('notes-status');
+    await page.waitForTimeout(1000);
+    console.warn(`notes save: ${await status.getAttribute('data-state')} ${await status.textContent()}`);
+  }
   for (const nav of ['history', 'contacts', 'settings']) {
     await page.getByTestId(`nav-${nav}`).click();
     await page.waitForTimeout(800);

@@ -1,11 +1,11 @@
 // One live call card: who is calling, what we know about them, the call's phase, and what to do next.
 import { useState } from 'preact/hooks';
 import type { Card } from '../../../src/shared/messages.ts';
-import { canCreateContact, needsPicker, primaryMatch } from '../lib/cards.ts';
-import { answeredByText, phaseLabel, ringingLines } from '../lib/card-text.ts';
-import { formatDuration, plural } from '../lib/format.ts';
-import { safeHttpUrl } from '../lib/urls.ts';
+import { canCreateContact, isSettled, needsPicker, primaryMatch } from '../lib/cards.ts';
+import { phaseLabel } from '../lib/card-text.ts';
+import { plural } from '../lib/format.ts';
 import { CardDetails } from './card-details.tsx';
+import { CardLinks, CompactSummary, LookupStatus, PhaseBadge } from './card-parts.tsx';
 import { CreateContactForm } from './create-contact-form.tsx';
 import { MatchPicker } from './match-picker.tsx';
 import { NotesForm } from './notes-form.tsx';
@@ -19,13 +19,16 @@ export function CardView(props: {
   const { card, now, myLineIds } = props;
   const match = primaryMatch(card);
   const [picking, setPicking] = useState(false);
+  // Once the agent opens or works in a settled card it stays open (no collapsing under their cursor).
+  const [opened, setOpened] = useState(false);
+  const compact = !opened && isSettled(card, Date.now());
   const name = match?.contact.name ?? card.caller.name ?? card.caller.display;
   const showNumber = name !== card.caller.display;
   const callerIdDiffers = match && card.caller.name && card.caller.name !== match.contact.name;
 
   return (
     <article
-      class={`card phase-${card.phase} urgency-${card.urgency.level}`}
+      class={`card phase-${card.phase} urgency-${card.urgency.level}${compact ? ' compact' : ''}`}
       data-testid={`card-${card.callId}`}
       data-phase={card.phase}
       data-outcome={card.outcome ?? ''}
@@ -33,6 +36,11 @@ export function CardView(props: {
       id={`card-${card.callId}`}
       tabIndex={-1}
       aria-label={`${phaseLabel(card)} call from ${name}`}
+      onFocusIn={(e) => {
+        if (e.target !== e.currentTarget) {
+          setOpened(true);
+        }
+      }}
     >
       <header class="card-head">
         <div class="card-who">
@@ -73,6 +81,20 @@ export function CardView(props: {
         )}
       </header>
 
+      {compact ? (
+        <CompactSummary card={card} onOpen={() => setOpened(true)} />
+      ) : (
+        <CardBody card={card} now={now} picking={picking} setPicking={setPicking} />
+      )}
+    </article>
+  );
+}
+
+function CardBody(props: { card: Card; now: number; picking: boolean; setPicking: (v: boolean) => void }) {
+  const { card, now, picking, setPicking } = props;
+  const match = primaryMatch(card);
+  return (
+    <>
       <div class="card-facts">
         {card.urgency.level !== 'none' && (
           <span
@@ -119,111 +141,6 @@ export function CardView(props: {
       )}
       {canCreateContact(card) && <CreateContactForm card={card} />}
       {card.phase !== 'ringing' && <NotesForm card={card} />}
-    </article>
-  );
-}
-
-function PhaseBadge(props: { card: Card; now: number; myLineIds: ReadonlySet<string> }) {
-  const { card, now } = props;
-  const who = answeredByText(card, props.myLineIds);
-  let detail: string;
-  switch (card.phase) {
-    case 'ringing': {
-      const lines = ringingLines(card, props.myLineIds);
-      detail = `${formatDuration(now - card.startedAt)}${lines ? ` · on ${lines}` : ''}`;
-      break;
-    }
-    case 'connected':
-      detail = formatDuration(now - (card.answeredAt ?? card.startedAt));
-      break;
-    case 'ended':
-      detail =
-        card.answeredAt !== null && card.endedAt !== null
-          ? `talked ${formatDuration(card.endedAt - card.answeredAt)}`
-          : `rang ${formatDuration((card.endedAt ?? now) - card.startedAt)}`;
-      break;
-  }
-  return (
-    <div class="phase">
-      <span
-        class={`badge phase-badge ${card.phase} ${card.outcome ?? ''}`}
-        data-testid="card-phase"
-        data-phase={card.phase}
-      >
-        {phaseLabel(card)}
-      </span>
-      {who && (
-        <span class="answered-by">
-          by{' '}
-          <strong data-testid="card-answered-by" class={who === 'you' ? 'you' : ''}>
-            {who}
-          </strong>
-        </span>
-      )}
-      <span class="muted mono timer">{detail}</span>
-    </div>
-  );
-}
-
-function LookupStatus(props: { card: Card }) {
-  const { lookup, caller } = props.card;
-  if (lookup.status === 'pending') {
-    return (
-      <span
-        class="fact lookup pending"
-        data-testid="card-lookup-status"
-        data-status="pending"
-        aria-live="polite"
-      >
-        Looking up caller…
-      </span>
-    );
-  }
-  const reason =
-    lookup.matches.length === 0
-      ? (lookup.unknownReason ?? (caller.withheld ? 'withheld' : 'no match'))
-      : null;
-  return (
-    <span class="fact lookup muted" data-testid="card-lookup-status" data-status={lookup.status}>
-      {reason ? `Unknown caller (${reason})` : ''}
-      {lookup.status === 'partial' ? `${reason ? ' · ' : ''}some sources did not answer` : ''}
-    </span>
-  );
-}
-
-function CardLinks(props: { card: Card }) {
-  const record = safeHttpUrl(primaryMatch(props.card)?.contact.recordUrl);
-  const links = props.card.links
-    .map((l) => ({ label: l.label, url: safeHttpUrl(l.url) }))
-    .filter((l): l is { label: string; url: string } => l.url !== null);
-  if (!record && links.length === 0) {
-    return null;
-  }
-  return (
-    <nav class="card-links" aria-label="Open elsewhere">
-      {record && (
-        <a
-          class="button secondary"
-          href={record}
-          target="_blank"
-          rel="noopener noreferrer"
-          data-testid="card-record-link"
-        >
-          Open record
-        </a>
-      )}
-      {links.map((l) => (
-        <a
-          key={l.url + l.label}
-          class="button secondary"
-          href={l.url}
-          target="_blank"
-          rel="noopener noreferrer"
-          data-testid="card-link"
-        >
-          {l.label}
-        </a>
-      ))}
-    </nav>
+    </>
   );
 }

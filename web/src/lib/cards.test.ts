@@ -9,6 +9,8 @@ import {
   newestNotesCard,
   orderCards,
   primaryMatch,
+  isSettled,
+  SETTLED_AFTER_MS,
 } from './cards.ts';
 import { makeCard } from './test-cards.ts';
 import type { CardMatch } from '../../../src/shared/messages.ts';
@@ -101,4 +103,11 @@ test('the notes shortcut targets the newest answered or ended card, never a ring
   ]);
   assert.equal(newestNotesCard(ordered)?.callId, 'ended');
   assert.equal(newestNotesCard([makeCard()]), null);
+});
+
+test('only calls that ended a while ago settle into one line', () => {
+  const now = 1_700_000_000_000 + 60 * 60_000;
+  assert.equal(isSettled(makeCard({ phase: 'ended', endedAt: now - SETTLED_AFTER_MS - 1 }), now), true);
+  assert.equal(isSettled(makeCard({ phase: 'ended', endedAt: now - 1000 }), now), false);
+  assert.equal(isSettled(makeCard({ phase: 'connected', startedAt: 0 }), now), false);
 });

@@ -64,3 +64,10 @@ export function newestNotesCard(ordered: readonly Card[]): Card | null {
   candidates.sort((a, b) => b.startedAt - a.startedAt);
   return candidates[0] ?? null;
 }
+
+/** Ended this long ago, a card shrinks to one line on the live page (the agent can open it again). */
+export const SETTLED_AFTER_MS = 10 * 60 * 1000;
+
+export function isSettled(card: Card, now: number): boolean {
+  return card.phase === 'ended' && now - (card.endedAt ?? card.startedAt) > SETTLED_AFTER_MS;
+}
