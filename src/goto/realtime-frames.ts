@@ -44,7 +44,8 @@ export interface RealtimeFrameContext {
 }
 
 export type RealtimeFrameResult =
-  | { readonly kind: 'event'; readonly event: LegEvent }
+  /** `legId` (one line's device leg) lets the source keep one callId per dialog. */
+  | { readonly kind: 'event'; readonly event: LegEvent; readonly legId: string | null }
   | { readonly kind: 'keepalive' }
   | { readonly kind: 'ignored'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly error: string };
@@ -114,6 +115,7 @@ export function normalizeRealtimeFrame(text: string, ctx: RealtimeFrameContext):
   const at = ctx.now();
   return {
     kind: 'event',
+    legId: data.legId ?? null,
     event: {
       kind: 'leg',
       source: 'realtime',

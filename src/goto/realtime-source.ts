@@ -215,7 +215,7 @@ class RealtimeSessionSource implements RealtimeSource {
     switch (result.kind) {
       case 'event':
         this.stats.events++;
-        this.#sink?.event(this.#stableCallId(result.event, text));
+        this.#sink?.event(this.#stableCallId(result.event, result.legId));
         return;
       case 'keepalive':
         this.stats.keepalives++;
@@ -232,15 +232,17 @@ class RealtimeSessionSource implements RealtimeSource {
   }
 
   /** Keeps one callId per leg for the whole dialog, whatever later frames name as originator. */
-  #stableCallId(event: LegEvent, text: string): LegEvent {
-    const legId = /"legId"\s*:\s*"([^"]+)"/.exec(text)?.[1];
-    if (legId === undefined) {
+  #stableCallId(event: LegEvent, legId: string | null): LegEvent {
+    if (legId === null) {
       return event;
     }
     const known = this.#callOfLeg.get(legId);
     if (event.leg.state === 'gone') {
       this.#callOfLeg.delete(legId);
     } else if (known === undefined) {
+      if (this.#callOfLeg.size >= 10_000) {
+        this.#callOfLeg.clear(); // withdraws that never came; a bound beats a leak
+      }
       this.#callOfLeg.set(legId, event.callId);
     }
     return known === undefined || known === event.callId ? event : { ...event, callId: known };
