@@ -49,7 +49,9 @@ test('call (a): inbound through the queue, caller is type.caller and not the com
   assert.equal(first.createdAt, Date.parse('2026-03-10T15:02:11.304Z'));
   assert.deepEqual(first.legs, []);
   assert.equal(first.queue, null);
-  assert.deepEqual(events[6]!.queue, { id: events[6]!.queue?.id, name: 'Service Desk' });
+  const queue = (fixture('account.json') as { callQueue: { queueId: string } }).callQueue;
+  assert.deepEqual(events[6]!.queue, { id: queue.queueId, name: 'Service Desk' });
+  assert.equal(events[5]!.queue, null, 'not in the queue yet');
   assert.deepEqual(legs(events[7]!), ['2102:ringing']);
   assert.deepEqual(legs(events[9]!), ['2102:ringing', '2103:ringing', '2104:ringing']);
   assert.deepEqual(legs(events[10]!), ['2102:gone', '2103:ringing', '2104:ringing']);
