@@ -68,7 +68,7 @@ interface Entry {
   /** The call-log write has started: history can no longer be added. */
   sealed: boolean;
   /** Wakes a log write waiting for the sequence holes to fill. */
-  holesFilled: (() => void) | null;
+  holesFilled: { readonly wake: () => void } | null;
 }
 
 /** Sequence numbers below the newest that this call has not seen (Call Events numbers states 1..n). */
@@ -100,6 +100,8 @@ export class CallTracker implements CallEventSink {
   readonly #traces: TraceStore;
   readonly #notes: TraceEntry[] = [];
   readonly #pending = new Set<Promise<void>>();
+  readonly #waiting = new Set<() => void>();
+  #hurry = false;
 
   constructor(options: CallTrackerOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -140,6 +142,18 @@ export class CallTracker implements CallEventSink {
   /** Source notes that named no call (socket closed, channel refreshed...), oldest first. */
   notes(): readonly TraceEntry[] {
     return this.#notes;
+  }
+
+  /**
+   * For shutdown: ends the settle and gap waits now, so every ended call is written as it stands, and resolves
+   * once every write has finished. Call it before closing the call log's store.
+   */
+  async close(): Promise<void> {
+    this.#hurry = true;
+    for (const wake of [...this.#waiting]) {
+      wake();
+    }
+    await this.flush();
   }
 
   /** Resolves once every call-log write started so far has finished (written or given up). */
@@ -268,7 +282,7 @@ export class CallTracker implements CallEventSink {
     target.touched = recovery ? target.touched : now;
     const changed = this.#commit(target, applyEvent(target.call, event, { older, amendEnded }));
     if (amendEnded && holes(target) === 0) {
-      target.holesFilled?.();
+      target.holesFilled?.wake();
     }
     if (older) {
       return 'older';
@@ -376,8 +390,8 @@ export class CallTracker implements CallEventSink {
   }
 
   async #settled(entry: Entry): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, this.#settleMs));
-    if (holes(entry) === 0) {
+    await this.#wait(this.#settleMs);
+    if (holes(entry) === 0 || this.#hurry) {
       return;
     }
     this.#traces.add(entry.call!.id, {
@@ -385,14 +399,31 @@ export class CallTracker implements CallEventSink {
       kind: 'log',
       message: `waiting for ${holes(entry)} missing states before logging`,
     });
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, this.#gapWaitMs - this.#settleMs));
-      entry.holesFilled = () => {
+    const waiter = this.#waitable(Math.max(0, this.#gapWaitMs - this.#settleMs));
+    entry.holesFilled = waiter;
+    await waiter.done;
+    entry.holesFilled = null;
+  }
+
+  /** A wait that close() can cut short. */
+  #waitable(ms: number): { done: Promise<void>; wake: () => void } {
+    let wake = (): void => {};
+    const done = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => wake(), ms);
+      wake = () => {
         clearTimeout(timer);
+        this.#waiting.delete(wake);
         resolve();
       };
+      this.#waiting.add(wake);
     });
-    entry.holesFilled = null;
+    return { done, wake };
+  }
+
+  async #wait(ms: number): Promise<void> {
+    if (!this.#hurry) {
+      await this.#waitable(ms).done;
+    }
   }
 
   async #writeWithRetry(log: CallLogWriter, call: Call): Promise<void> {
