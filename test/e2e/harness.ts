@@ -46,7 +46,8 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** @param env extra environment for loadConfig (GOTO_EVENT_SOURCE=realtime, SCREENPOP_SUPERVISORS...) */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   ensureWebBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'screenpop-e2e-'));
   const config = loadConfig({
@@ -55,6 +56,7 @@ export async function startStack(): Promise<Stack> {
     SCREENPOP_DATA_DIR: dataDir,
     SCREENPOP_DEMO_CALL_INTERVAL: '0',
     LOG_LEVEL: 'silent',
+    ...env,
   });
   const app = await startScreenpop(config, {
     webRoot: WEB_ROOT,

@@ -85,7 +85,6 @@ describe('screen pop in the browser', { skip: skip ?? false }, () => {
     if (caller.company !== null) {
       assert.equal(await inCard(callId, 'card-company').textContent(), caller.company);
     }
-    await page.screenshot({ path: 'docs/screenshots/cards.png' });
     await phase(callId, 'connected');
     assert.equal(await inCard(callId, 'card-answered-by').textContent(), 'you');
     await phase(callId, 'ended', 'answered');
@@ -259,7 +258,20 @@ describe('screen pop in the browser', { skip: skip ?? false }, () => {
     assert.equal(await inCard(callId, 'card-answered-by').textContent(), 'you');
   });
 
-  test('history, contacts and settings render (screenshots)', async () => {
+  test('the main screens render (screenshots for the README)', async () => {
+    const all = await stack.app.store.contacts.search({ text: '', limit: 1000, offset: 0 });
+    const rich = all.items.find(
+      (c) => c.tier !== null && c.company !== null && c.tickets.length > 0 && c.appointments.length > 0,
+    );
+    assert.ok(rich !== undefined);
+    const ringing = await placeCall(stack, {
+      scenario: 'missed',
+      from: rich.phones[0]?.e164 ?? '',
+      to: MARCUS_EXT,
+      answerAfterMs: 20_000,
+    });
+    await inCard(ringing, 'card-ticket').first().waitFor();
+    await page.screenshot({ path: 'docs/screenshots/cards.png' });
     await page.getByTestId('nav-history').click();
     await page.getByTestId('history-row').first().waitFor();
     await page.screenshot({ path: 'docs/screenshots/history.png' });
