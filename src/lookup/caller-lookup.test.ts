@@ -373,3 +373,54 @@ test('metrics: first-answer time by status and each source outcome', async () =>
   assert.match(text, /screenpop_lookup_source_results_total\{source="store",state="done"\} 1/);
   await target.cleanup();
 });
+
+test('a CRM answer about a contact imported from that CRM enriches it instead of repeating it', async () => {
+  const target = storeTargets({ TEST_STORES: 'sqlite' })[0]!;
+  const store = await target.open();
+  await store.contacts.create({ name: 'Ann Lee', externalId: '77', phones: [{ raw: '+13125550140' }] });
+  await store.contacts.create({ name: 'Bob Roe', externalId: '78', phones: [{ raw: '+13125550140' }] });
+  crm.route('/twins', (req, res) =>
+    json({
+      results: [
+        { id: '77', name: 'ann lee', tier: 'gold', tickets: [{ id: 'T-1', title: 'Broken dryer' }] },
+        { id: '78', name: 'Someone Else' },
+      ],
+    })(req, res),
+  );
+  const [config] = parseProviders(
+    JSON.stringify([
+      {
+        name: 'crm',
+        url: `${crm.base}/twins?q={e164}`,
+        fields: {
+          name: 'results[].name',
+          externalId: 'results[].id',
+          tier: 'results[].tier',
+          tickets: { from: 'results[].tickets', id: 'id', title: 'title' },
+        },
+      },
+    ]),
+    {},
+  );
+  const l = createCallerLookup({
+    contacts: store.contacts,
+    pins: store.pins,
+    callLog: store.callLog,
+    providers: [createHttpProvider(config!, new TestClock(NOW))],
+    budgetMs: 5000,
+    phone,
+    clock: new TestClock(NOW),
+  });
+  const r = await l.lookup(ringingCall('c1', caller));
+  assert.deepEqual(
+    r.matches.map((m) => [m.contact.name, m.reasonText, m.contact.tier, m.contact.tickets.length]),
+    [
+      ['Ann Lee', 'exact E.164', 'gold', 1],
+      ['Bob Roe', 'exact E.164', null, 0],
+      ['Someone Else', 'from crm', null, 0],
+    ],
+  );
+  assert.deepEqual(r.urgency, { level: 'elevated', reason: 'tier gold' });
+  l.close();
+  await target.cleanup();
+});

@@ -9,20 +9,18 @@ import { DAY_MS, EMPTY_HISTORY, HISTORY_DAYS, previousCalls, summarizeHistory } 
 import { fromE164 } from './e164-keys.ts';
 import { fillLinks } from './links.ts';
 import type { LinkTemplate } from './links.ts';
-import { compareMatches, createStoreMatcher, unusableReason } from './matcher.ts';
+import { createStoreMatcher, unusableReason } from './matcher.ts';
+import { mergeMatches } from './merge-matches.ts';
 import type { StoreMatch } from './matcher.ts';
 import type { CallHistory, CallLogStore, ContactStore, PinStore } from './ports.ts';
 import type { LookupProvider } from './provider.ts';
 import { ProviderRunner } from './provider-runner.ts';
 import type { LookupLog, ProviderRun } from './provider-runner.ts';
-import type { LookupResult, Match, SourceStatus } from './types.ts';
+import type { LookupResult, SourceStatus } from './types.ts';
 import { DEFAULT_URGENCY_RULES, evaluateUrgency } from './urgency.ts';
 import type { UrgencyRule } from './urgency.ts';
 import { LookupMetrics } from './lookup-metrics.ts';
 import type { Registry } from 'prom-client';
-
-/** Provider matches rank between an exact store match (1) and a national one (0.8): found by the full number. */
-const PROVIDER_SCORE = 0.9;
 
 export interface CallerLookupOptions {
   readonly contacts: Pick<ContactStore, 'findPhones' | 'getMany'>;
@@ -100,7 +98,7 @@ export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
 
   function build(g: Gathered): LookupResult {
     const reason = unusableReason(g.n);
-    const matches = merge(g);
+    const matches = mergeMatches(g.store, g.runs);
     const pending = g.runs.some((r) => r.status.state === 'pending');
     const failed = g.storeStatus.state === 'failed' || g.runs.some((r) => r.status.state === 'failed');
     const status = pending ? 'pending' : failed ? 'partial' : 'done';
@@ -217,39 +215,4 @@ async function withinBudget(promises: readonly Promise<void>[], remainingMs: num
   });
   await Promise.race([Promise.all(promises), timeout]);
   clearTimeout(timer);
-}
-
-/** Store matches and provider matches in one list; a provider contact can be the pinned one too. */
-function merge(g: Gathered): Match[] {
-  const order = [...g.runs].sort((a, b) => a.provider.priority - b.provider.priority);
-  const rank = new Map(order.map((r, i) => [r.provider.name, i + 1]));
-  const pin = g.store.pin;
-  const fromProviders = order.flatMap((r) =>
-    r.contacts.map((contact): Match => {
-      if (pin !== null && contact.id === pin.contactId) {
-        return {
-          contact,
-          score: 1,
-          reason: 'pinned',
-          reasonText: 'pinned',
-          source: r.provider.name,
-          pinnedBy: pin.by,
-        };
-      }
-      const reasonText = `from ${r.provider.name}`;
-      return { contact, score: PROVIDER_SCORE, reason: 'provider', reasonText, source: r.provider.name };
-    }),
-  );
-  const sourceRank = (m: Match): number => rank.get(m.source) ?? 0;
-  return [...g.store.matches, ...fromProviders].sort(
-    (a, b) => compareBySource(a, b, sourceRank) || compareMatches(a, b),
-  );
-}
-
-function compareBySource(a: Match, b: Match, sourceRank: (m: Match) => number): number {
-  const pinned = Number(b.reason === 'pinned') - Number(a.reason === 'pinned');
-  if (pinned !== 0 || a.score !== b.score) {
-    return 0; // compareMatches decides
-  }
-  return sourceRank(a) - sourceRank(b);
 }
