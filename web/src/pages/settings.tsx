@@ -78,6 +78,11 @@ export function SettingsPage(props: { me: Me; onMeChange: (me: Me) => void }) {
           All my lines, including lines added later
         </label>
         {me.lines.length === 0 && <p class="muted">No lines are assigned to you in GoTo Connect.</p>}
+        {!allLines && chosen.size === 0 && me.lines.length > 0 && (
+          <p class="error" data-testid="settings-no-lines">
+            No line chosen: no call will pop a card for you.
+          </p>
+        )}
         <ul class="line-list">
           {me.lines.map((l) => (
             <li key={l.id}>
