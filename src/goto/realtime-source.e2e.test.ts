@@ -6,7 +6,8 @@ import type { RunningSimulator } from '../simulator/index.ts';
 import type { LegEvent } from '../calls/types.ts';
 import { createRealtimeSource } from './realtime-source.ts';
 import type { RealtimeSource } from './realtime-source.ts';
-import { createSession, RealtimeSessionLimitError } from './realtime-session.ts';
+import { createSession, deleteSession, RealtimeSessionLimitError } from './realtime-session.ts';
+import type { RealtimeSession } from './realtime-session.ts';
 import type { TokenManager } from './token-manager.ts';
 import { approve, harness, silent, simFaults, simPat } from './testing/harness.ts';
 import type { Harness } from './testing/harness.ts';
@@ -100,7 +101,7 @@ test('a dropped socket reconnects to the same live session', async (t) => {
   await waitFor('a call after the reconnect', gone(sink, '+12245550119'));
 });
 
-test('the 31st session of a user is a clear error', async () => {
+test('the 31st session of a user is a clear error, retried with back-off until a session frees up', async () => {
   const pending = await h.oauth.authorizationRequest(`http://127.0.0.1:${sim.port}/auth/callback`, [
     'users.v1.lines.read',
   ]);
@@ -109,18 +110,30 @@ test('the 31st session of a user is a clear error', async () => {
   const marcus = await h.manager('marcus-rt');
   await marcus.setTokens(await h.oauth.exchangeCode(await approve(url.href), pending));
   const api = h.api(marcus);
+  const sessions: RealtimeSession[] = [];
   for (let i = 0; i < 30; i++) {
-    await createSession(api);
+    sessions.push(await createSession(api));
   }
+  await assert.rejects(createSession(api), RealtimeSessionLimitError);
   const source = createRealtimeSource({
     api,
     lineIds: null,
     accountKey: null,
     phone: usPhone,
     logger: silent,
+    reconnect: { baseMs: 50, maxMs: 100 },
   });
-  await assert.rejects(source.start(new RecordingSink()), RealtimeSessionLimitError);
-  await source.stop();
+  const starting = source.start(new RecordingSink());
+  try {
+    await waitFor('the limit error', () => /30 active sessions/.test(source.lastError ?? ''));
+    assert.equal(source.connected, false);
+    await deleteSession(api, sessions[0]!);
+    await starting;
+    assert.equal(source.connected, true);
+    assert.equal(source.lastError, null);
+  } finally {
+    await source.stop();
+  }
 });
 
 test('a session that idled out while disconnected (404) is replaced by a new one', async (t) => {

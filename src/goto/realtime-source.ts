@@ -10,7 +10,14 @@ import { backoffDelay, retryTransient, sleep } from './backoff.ts';
 import { GoToApiError, isTransient } from './api-error.ts';
 import { normalizeRealtimeFrame } from './realtime-frames.ts';
 import type { SubscribedLine } from './realtime-frames.ts';
-import { createSession, deleteSession, sessionAlive, subIdOf, subscribeDialogs } from './realtime-session.ts';
+import {
+  createSession,
+  deleteSession,
+  RealtimeSessionLimitError,
+  sessionAlive,
+  subIdOf,
+  subscribeDialogs,
+} from './realtime-session.ts';
 import type { RealtimeSession } from './realtime-session.ts';
 import type { GoToApi } from './rest-client.ts';
 import { openSocket } from './socket.ts';
@@ -45,6 +52,8 @@ export interface RealtimeSource extends CallEventSource {
   readonly connected: boolean;
   /** The lines being watched (after start). */
   readonly lines: readonly GoToLine[];
+  /** Why the last start / reconnect attempt failed (e.g. the 30-session limit); null when connected. */
+  readonly lastError: string | null;
 }
 
 export function createRealtimeSource(settings: RealtimeSourceSettings): RealtimeSource {
@@ -67,6 +76,7 @@ class RealtimeSessionSource implements RealtimeSource {
     reconnects: 0,
   };
   lines: readonly GoToLine[] = [];
+  lastError: string | null = null;
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #bySubId = new Map<string, SubscribedLine>();
@@ -96,22 +106,31 @@ class RealtimeSessionSource implements RealtimeSource {
     this.#abort = new AbortController();
     const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
     try {
-      // Transient failures (GoTo unreachable, 429, 5xx) are retried until stop(); a 400 on create (the
-      // 30-session limit) or sign-in required is permanent and rejects.
+      // Retried with back-off until stop(): GoTo unreachable, 429, 5xx, an idle-expired session (404), and the
+      // 30-session limit (400; old sessions idle out). Sign-in required or a refused subscription rejects.
       await retryTransient(
         () => this.#startOnce(),
-        (e) => isTransient(e) || sessionGone(e),
+        (e) => isTransient(e) || sessionGone(e) || e instanceof RealtimeSessionLimitError,
         {
           ...backoff,
           signal: this.#abort.signal,
           onRetry: (error, n) => {
-            this.#log.warn({ err: describe(error), attempt: n }, 'Realtime start failed; retrying');
+            this.lastError = describe(error);
+            if (error instanceof RealtimeSessionLimitError) {
+              this.#log.error(
+                { err: this.lastError, attempt: n },
+                'Realtime session limit reached; backing off',
+              );
+            } else {
+              this.#log.warn({ err: this.lastError, attempt: n }, 'Realtime start failed; retrying');
+            }
             if (sessionGone(error)) {
               this.#session = null; // idle-expired before the socket opened: start over with a new one
             }
           },
         },
       );
+      this.lastError = null;
     } catch (error) {
       await this.stop(); // no half-made session left behind
       throw error;
@@ -291,10 +310,12 @@ class RealtimeSessionSource implements RealtimeSource {
         }
         await this.#openSocket();
         this.stats.reconnects++;
+        this.lastError = null;
         break;
       } catch (error) {
         fresh = true; // a socket that will not open on a live session: start over with a new one
-        this.#log.warn({ err: describe(error), attempt: attempt + 1 }, 'Realtime reconnect failed');
+        this.lastError = describe(error);
+        this.#log.warn({ err: this.lastError, attempt: attempt + 1 }, 'Realtime reconnect failed');
       }
     }
     this.#rebuilding = false;
