@@ -211,11 +211,12 @@ test('start() rides out GoTo failing at boot (5xx), and connects once it recover
   });
   t.after(() => source.stop());
   const starting = source.start(new RecordingSink());
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await waitFor('a failed attempt', () => /→ 5\d\d/.test(source.lastError ?? ''));
   assert.equal(source.connected, false);
   await simFaults(sim.url, { reset: true });
   await starting;
   assert.equal(source.connected, true);
+  assert.equal(source.lastError, null);
 });
 
 test('a failed channel refresh rebuilds the channel with back-off', async (t) => {

@@ -47,6 +47,8 @@ export interface CallEventsSource extends CallEventSource {
   readonly stats: Readonly<CallEventsStats>;
   /** True while a socket is open and subscribed. */
   readonly connected: boolean;
+  /** Why the last start / rebuild attempt failed; null once connected. */
+  readonly lastError: string | null;
   /** Feeds one webhook POST body (the bare `data` object) through the same pipeline as socket frames. */
   acceptWebhook(body: unknown): FrameResult;
 }
@@ -76,6 +78,7 @@ class CallEventsChannelSource implements CallEventsSource {
   #stopPing: (() => void) | null = null;
   #rebuilding = false;
   #abort = new AbortController();
+  lastError: string | null = null;
 
   constructor(private readonly settings: CallEventsSourceSettings) {
     this.#log = settings.logger.child({ component: 'goto-call-events' });
@@ -115,15 +118,18 @@ class CallEventsChannelSource implements CallEventsSource {
           ...backoff,
           signal: this.#abort.signal,
           onRetry: (error, n) => {
-            this.#log.warn({ err: describe(error), attempt: n }, 'Call Events start failed; retrying');
+            this.lastError = describe(error);
+            this.#log.warn({ err: this.lastError, attempt: n }, 'Call Events start failed; retrying');
             this.#discardChannel();
           },
         },
       );
     } catch (error) {
+      this.lastError = describe(error);
       await this.stop(); // no half-built channel left behind
       throw error;
     }
+    this.lastError = null;
     // Calls already in progress: their latest states, so pops can show them.
     void this.#recoverer.recoverAll(this.#accountKey!, 'started');
   }
@@ -287,9 +293,11 @@ class CallEventsChannelSource implements CallEventsSource {
       try {
         await this.#connect();
         this.stats.reconnects++;
+        this.lastError = null;
         break;
       } catch (error) {
-        this.#log.warn({ err: describe(error), attempt: attempt + 1 }, 'Call Events reconnect failed');
+        this.lastError = describe(error);
+        this.#log.warn({ err: this.lastError, attempt: attempt + 1 }, 'Call Events reconnect failed');
         this.#discardChannel();
       }
     }
