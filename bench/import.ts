@@ -39,6 +39,8 @@ interface ChildResult {
   readonly inserted: number;
   readonly rejected: number;
   readonly peakRssMb: number;
+  /** CPU seconds of the whole process (both threads): a fairer number than wall time on a busy machine. */
+  readonly cpuSeconds: number;
 }
 
 /** The measured part, run in its own process: import FILE into a fresh SQLite DB, print the numbers as JSON. */
@@ -57,6 +59,7 @@ async function child(csv: string, db: string): Promise<void> {
     inserted: report.inserted,
     rejected: report.rejected,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -86,6 +89,7 @@ export async function runImportBench(): Promise<{ name: string; rows: Record<str
         'rows/s': Math.round(ROWS / result.seconds),
         inserted: result.inserted,
         rejected: result.rejected,
+        'cpu s': Number(result.cpuSeconds.toFixed(1)),
         'peak RSS MB': result.peakRssMb,
         'csv MB': Math.round(statSync(csv).size / 1e6),
         'db MB': Math.round(statSync(db).size / 1e6),

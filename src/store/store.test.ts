@@ -63,11 +63,17 @@ describe('openStore', () => {
   test('SQLite bulk load: only into an empty store, indexes back at the end or on the next open', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'screenpop-bulk-'));
     const options = { databaseUrl: join(dir, 'bulk.db'), dataDir: dir, phone: testPhone };
-    const indexes = (file: string) =>
-      new BetterSqlite3(file, { readonly: true })
-        .prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact_phones'")
-        .pluck()
-        .get();
+    const indexes = (file: string): unknown => {
+      const db = new BetterSqlite3(file, { readonly: true });
+      try {
+        return db
+          .prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact_phones'")
+          .pluck()
+          .get();
+      } finally {
+        db.close();
+      }
+    };
     try {
       const store = await openStore(options);
       const before = indexes(options.databaseUrl);

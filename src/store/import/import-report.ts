@@ -56,7 +56,7 @@ export class ImportSink {
     private readonly contacts: ImportTarget,
     private readonly options: ImportOptions,
   ) {
-    this.batchSize = options.batchSize ?? 10_000;
+    this.batchSize = options.batchSize ?? 5000;
   }
 
   async start(): Promise<void> {

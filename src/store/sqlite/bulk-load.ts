@@ -5,6 +5,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
 const TABLES = ['contacts', 'contact_phones'];
+/** Page cache while bulk loading (negative: KiB) and the normal one (see open-sqlite.ts). */
+const BULK_CACHE_KIB = -16_384;
+export const NORMAL_CACHE_KIB = -65_536;
 
 /** Drops the contact tables' secondary indexes when they hold no contact; false (nothing done) otherwise. */
 export function dropIndexesForBulkLoad(sqlite: BetterSqlite3.Database): boolean {
@@ -18,6 +21,8 @@ export function dropIndexesForBulkLoad(sqlite: BetterSqlite3.Database): boolean 
          WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map(() => '?').join(', ')})`,
       )
       .all(...TABLES) as { name: string; sql: string }[];
+    // Appending needs few cached pages; the memory is better left to the importer (RSS goal ≤ 300 MB).
+    sqlite.pragma(`cache_size = ${BULK_CACHE_KIB}`);
     const save = sqlite.prepare('INSERT OR REPLACE INTO pending_indexes (name, sql) VALUES (?, ?)');
     for (const index of indexes) {
       save.run(index.name, index.sql);
@@ -29,6 +34,7 @@ export function dropIndexesForBulkLoad(sqlite: BetterSqlite3.Database): boolean 
 
 /** Rebuilds every index a bulk load dropped (at its end, or on open after a crash). */
 export function restorePendingIndexes(sqlite: BetterSqlite3.Database): void {
+  sqlite.pragma(`cache_size = ${NORMAL_CACHE_KIB}`);
   const pending = sqlite.prepare('SELECT name, sql FROM pending_indexes').all() as {
     name: string;
     sql: string;
@@ -39,4 +45,6 @@ export function restorePendingIndexes(sqlite: BetterSqlite3.Database): void {
       sqlite.prepare('DELETE FROM pending_indexes WHERE name = ?').run(index.name);
     })();
   }
+  sqlite.pragma(`cache_size = ${NORMAL_CACHE_KIB}`);
+  sqlite.pragma('shrink_memory');
 }

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../database.ts';
+import { NORMAL_CACHE_KIB } from './bulk-load.ts';
 
 export interface OpenedSqlite {
   readonly sqlite: BetterSqlite3.Database;
@@ -20,6 +21,6 @@ export function openSqlite(file: string): OpenedSqlite {
   // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536'); // 64 MiB page cache: the phone indexes of 1M contacts stay hot
+  sqlite.pragma(`cache_size = ${NORMAL_CACHE_KIB}`); // 64 MiB page cache: most of the lookup indexes stay hot
   return { sqlite, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
 }
