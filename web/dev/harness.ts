@@ -159,6 +159,10 @@ async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise
     return send(res, 201, saveContact((await body(req)) as ContactInput, `k-${Date.now()}`));
   }
   const contact = contacts.find((c) => c.id === id);
+  if (what === 'contacts' && contact && m === 'DELETE') {
+    contacts = contacts.filter((c) => c.id !== contact.id);
+    return send(res, 204);
+  }
   if (what === 'contacts' && contact) {
     return m === 'PUT'
       ? send(res, 200, saveContact((await body(req)) as ContactInput, contact.id, contact))

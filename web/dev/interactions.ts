@@ -173,6 +173,16 @@ try {
       throw new Error(JSON.stringify(me.popLines));
     }
   });
+  await check('contacts: edit, then delete in two steps', async () => {
+    await page.getByTestId('nav-contacts').click();
+    await page.locator('[data-testid="contact-row"][data-contact-id="k-sasha"]').click();
+    await page.getByTestId('contact-company').fill('Northwind Traders');
+    await page.getByTestId('contact-save').click();
+    await page.getByTestId('contact-status').filter({ hasText: 'Saved' }).waitFor({ timeout: 3000 });
+    await page.getByTestId('contact-delete').click();
+    await page.getByTestId('contact-delete').click();
+    await page.locator('[data-contact-id="k-sasha"]').waitFor({ state: 'detached', timeout: 3000 });
+  });
   await check('help overlay opens with ? and closes with Escape', async () => {
     await page.keyboard.press('?');
     await page.getByTestId('help-overlay').waitFor({ timeout: 2000 });

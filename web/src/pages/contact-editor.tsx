@@ -24,7 +24,11 @@ const FIELDS: readonly {
   { key: 'notes', label: 'Notes', multiline: true },
 ];
 
-export function ContactEditor(props: { contact: Contact | null; onSaved: (c: Contact) => void }) {
+export function ContactEditor(props: {
+  contact: Contact | null;
+  onSaved: (c: Contact) => void;
+  onDeleted?: () => void;
+}) {
   const { contact } = props;
   const [fields, setFields] = useState<ContactFields>(() =>
     contact ? fieldsFromContact(contact) : emptyFields(),
@@ -103,6 +107,7 @@ export function ContactEditor(props: { contact: Contact | null; onSaved: (c: Con
           <button type="submit" class="button" data-testid="contact-save" disabled={state.kind === 'saving'}>
             {state.kind === 'saving' ? 'Saving…' : contact ? 'Save changes' : 'Create contact'}
           </button>
+          {contact && props.onDeleted && <DeleteButton contact={contact} onDeleted={props.onDeleted} />}
           {state.kind === 'saved' && (
             <span class="saved" role="status" data-testid="contact-status">
               ✓ Saved
@@ -150,5 +155,37 @@ export function ContactEditor(props: { contact: Contact | null; onSaved: (c: Con
         </section>
       )}
     </section>
+  );
+}
+
+/** Two steps, no browser dialog: the first click asks, the second deletes. */
+function DeleteButton(props: { contact: Contact; onDeleted: () => void }) {
+  const [armed, setArmed] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async (): Promise<void> => {
+    try {
+      await api<void>('DELETE', contactUrl(props.contact.id));
+      props.onDeleted();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <>
+      <button
+        type="button"
+        class={`button secondary${armed ? ' danger' : ''}`}
+        data-testid="contact-delete"
+        onClick={() => (armed ? void remove() : setArmed(true))}
+        onBlur={() => setArmed(false)}
+      >
+        {armed ? `Really delete ${props.contact.name}?` : 'Delete'}
+      </button>
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
+    </>
   );
 }

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Contact } from '../../../src/shared/api.ts';
 import { api, errorText } from '../api.ts';
+import { plural } from '../lib/format.ts';
 import { routeHash } from '../lib/route.ts';
 import { contactsUrl, contactUrl } from '../lib/urls.ts';
 import { useDebounced } from '../use-debounced.ts';
@@ -17,15 +18,16 @@ export function ContactsPage(props: { contactId: string | null; creating: boolea
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
 
-  useEffect(() => {
-    api<{ items: Contact[]; total: number }>('GET', contactsUrl({ q: query, limit: PAGE }))
+  const load = (offset: number): void => {
+    api<{ items: Contact[]; total: number }>('GET', contactsUrl({ q: query, limit: PAGE, offset }))
       .then((r) => {
-        setItems(r.items);
+        setItems((old) => (offset === 0 ? r.items : [...old, ...r.items]));
         setTotal(r.total);
         setError(null);
       })
       .catch((e: unknown) => setError(errorText(e)));
-  }, [query, reload]);
+  };
+  useEffect(() => load(0), [query, reload]);
 
   const selected = props.contactId ? items.find((c) => c.id === props.contactId) : undefined;
   const onSaved = (c: Contact): void => {
@@ -73,19 +75,45 @@ export function ContactsPage(props: { contactId: string | null; creating: boolea
             </li>
           ))}
         </ul>
-        <p class="muted" data-testid="contacts-count">
-          {items.length < total ? `Showing ${items.length} of ${total}` : `${total} contacts`}
-        </p>
+        <div class="row">
+          <span class="muted" data-testid="contacts-count">
+            {items.length < total ? `Showing ${items.length} of ${total}` : plural(total, 'contact')}
+          </span>
+          {items.length < total && (
+            <button
+              type="button"
+              class="button secondary"
+              data-testid="contacts-more"
+              onClick={() => load(items.length)}
+            >
+              Show more
+            </button>
+          )}
+        </div>
       </section>
       {props.creating && <ContactEditor key="new" contact={null} onSaved={onSaved} />}
       {props.contactId && (
-        <ContactLoader key={props.contactId} id={props.contactId} known={selected} onSaved={onSaved} />
+        <ContactLoader
+          key={props.contactId}
+          id={props.contactId}
+          known={selected}
+          onSaved={onSaved}
+          onDeleted={() => {
+            setReload((n) => n + 1);
+            location.hash = routeHash({ page: 'contacts', contactId: null, creating: false });
+          }}
+        />
       )}
     </div>
   );
 }
 
-function ContactLoader(props: { id: string; known: Contact | undefined; onSaved: (c: Contact) => void }) {
+function ContactLoader(props: {
+  id: string;
+  known: Contact | undefined;
+  onSaved: (c: Contact) => void;
+  onDeleted: () => void;
+}) {
   const [contact, setContact] = useState<Contact | null>(props.known ?? null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -103,5 +131,5 @@ function ContactLoader(props: { id: string; known: Contact | undefined; onSaved:
       </section>
     );
   }
-  return <ContactEditor contact={contact} onSaved={props.onSaved} />;
+  return <ContactEditor contact={contact} onSaved={props.onSaved} onDeleted={props.onDeleted} />;
 }

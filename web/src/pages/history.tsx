@@ -80,7 +80,9 @@ export function HistoryPage(props: { callId: string | null }) {
               >
                 <span class="row-main">
                   <strong>{callerLabel(e)}</strong>
-                  <span class={`badge small outcome ${e.outcome}`}>{outcomeText(e.outcome)}</span>
+                  {e.outcome !== 'answered' && (
+                    <span class={`badge small outcome ${e.outcome}`}>{outcomeText(e.outcome)}</span>
+                  )}
                   {e.disposition && <span class="badge small">{dispositionLabel(e.disposition)}</span>}
                 </span>
                 <span class="row-sub muted">
