@@ -38,7 +38,7 @@ export function PhaseBadge(props: { card: Card; now: number; myLineIds: Readonly
       break;
     }
     case 'connected':
-      detail = formatDuration(now - (card.answeredAt ?? card.startedAt));
+      detail = `${card.answeredBy?.state === 'held' ? 'on hold · ' : ''}${formatDuration(now - (card.answeredAt ?? card.startedAt))}`;
       break;
     case 'ended':
       detail =
