@@ -3,6 +3,7 @@ import type { ContactStore } from '../../lookup/ports.ts';
 import type { ContactInput } from '../../lookup/types.ts';
 import type { PreparedContact } from '../contact-rows.ts';
 import type { BulkLoader } from '../store.ts';
+import { KeyLines } from './key-lines.ts';
 
 export interface Rejection {
   readonly line: number;
@@ -44,8 +45,8 @@ export type ImportTarget = Pick<ContactStore, 'upsertMany'> & Partial<BulkLoader
 export class ImportSink {
   private batch: ContactInput[] = [];
   private prepared: PreparedContact[] = [];
-  // Upsert keys seen so far, as 53-bit hashes (a Map of 1M key strings would cost ~80 MB) → first line.
-  private readonly seen = new Map<number, number>();
+  // Upsert keys seen so far, as 53-bit hashes (1M key strings in a Map would cost ~80 MB) → first line.
+  private readonly seen = new KeyLines();
   private bulk = false;
   private readonly rejections: Rejection[] = [];
   private readonly counts = { rows: 0, inserted: 0, updated: 0, unchanged: 0 };
@@ -95,12 +96,11 @@ export class ImportSink {
     this.counts.rows += 1;
     // A key twice in one file would make every re-run "update" the row back and forth (and a bulk load
     // insert it twice): the first one wins.
-    const first = this.seen.get(keyHash);
+    const first = this.seen.firstOrSet(keyHash, line);
     if (first !== undefined) {
       this.rejections.push({ line, reason: `same ${kind} as line ${first}` });
       return false;
     }
-    this.seen.set(keyHash, line);
     return true;
   }
 
