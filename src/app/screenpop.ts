@@ -1,4 +1,5 @@
 // The composition root: config → store → GoTo client → tracker → lookup → pops → HTTP edge; and a clean shutdown.
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -43,6 +44,13 @@ export interface RunningScreenpop {
   close(): Promise<void>;
 }
 
+/** http://HOST:PORT as a browser on this machine reaches it (a wildcard bind is reached on loopback). */
+function localUrl(host: string, address: string | AddressInfo | null): string {
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const reachable = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
 export async function startScreenpop(
   baseConfig: Config,
   options: StartOptions = {},
@@ -72,6 +80,7 @@ export async function startScreenpop(
     callLog: store.callLog,
     clock: systemClock,
     log: log.child({ part: 'lookup' }),
+    registry,
   });
   const directory = new AgentDirectory(config.supervisors);
   for (const agent of await store.agents.listAgents()) {
@@ -120,9 +129,9 @@ export async function startScreenpop(
     webRoot: options.webRoot === undefined ? resolve('dist/web') : options.webRoot,
   });
   metrics = server.metrics;
-  const address = await server.app.listen({ port: config.server.port, host: config.server.host });
+  await server.app.listen({ port: config.server.port, host: config.server.host });
   if (publicUrl === '') {
-    publicUrl = address.replace('://localhost', '://127.0.0.1');
+    publicUrl = localUrl(config.server.host, server.app.server.address());
   }
   await goto.start();
   const traffic: DemoTraffic | null =
@@ -139,7 +148,7 @@ export async function startScreenpop(
       server.closeSockets();
       await server.app.close();
       await goto.stop();
-      await tracker.flush(); // ended calls still being written to the call log
+      await tracker.close(); // writes ended calls still settling, before the store closes
       stopTracking();
       lookupService.close();
       pops.close();

@@ -15,7 +15,8 @@ export async function serveWebApp(app: FastifyInstance, root: string | null): Pr
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    if (!hasApp || request.method !== 'GET' || SERVER_PATHS.test(path)) {
+    // Client routes have no file extension; a missing /assets/x.js is a real 404, not the app's page.
+    if (!hasApp || request.method !== 'GET' || SERVER_PATHS.test(path) || /\.[a-z0-9]+$/i.test(path)) {
       return reply.status(404).send(errorBody('not_found'));
     }
     return reply.type('text/html').sendFile('index.html');
