@@ -52,7 +52,7 @@ const FAULTS: readonly Fault[] = [
   { name: 'drop 5%', faults: { drop: 0.05 } },
   { name: 'duplicate 30%', faults: { duplicate: 0.3 } },
   { name: 'reorder 30%', faults: { reorder: 0.3 } },
-  { name: 'socket kills', faults: {}, killEveryMs: 1_500, knownGap: OUTAGE_GAP },
+  { name: 'socket kills', faults: {}, killEveryMs: 700, knownGap: OUTAGE_GAP },
   // 620 s at 20×: refresh asked after 1 s, expiry 30 s later unless refreshed (the source refreshes).
   { name: 'channel expiry, refreshed', faults: { channelLifetimeSeconds: 620 } },
   // 30 s at 20× = 1.5 s: WEBSOCKET_REFRESH_REQUIRED goes out at creation, before the socket is there, so no
@@ -61,12 +61,12 @@ const FAULTS: readonly Fault[] = [
   {
     name: '401 (tokens expired)',
     faults: {},
-    killEveryMs: 1_500,
-    expireTokensEveryMs: 700,
+    killEveryMs: 700,
+    expireTokensEveryMs: 400,
     knownGap: OUTAGE_GAP,
   },
-  { name: '429 20%', faults: { http429: 0.2 }, killEveryMs: 1_500, knownGap: OUTAGE_GAP },
-  { name: '5xx 20%', faults: { http5xx: 0.2 }, killEveryMs: 1_500, knownGap: OUTAGE_GAP },
+  { name: '429 20%', faults: { http429: 0.2 }, killEveryMs: 700, knownGap: OUTAGE_GAP },
+  { name: '5xx 20%', faults: { http5xx: 0.2 }, killEveryMs: 700, knownGap: OUTAGE_GAP },
 ];
 
 /** Deterministic PRNG (mulberry32): every run places the same calls. */
@@ -222,7 +222,14 @@ async function soak(fault: Fault): Promise<SoakResult> {
   const dir = await mkdtemp(join(tmpdir(), 'screenpop-soak-'));
   dirs.push(dir);
   const store: Store = await openStore({ databaseUrl: join(dir, 'soak.db'), dataDir: dir, phone: usPhone });
-  const tracker = new CallTracker({ callLog: store.callLog, logger: silent, logRetryBaseMs: 20 });
+  // Short recovery grace and gap wait keep the soak quick; the defaults are 2 s and 30 s.
+  const tracker = new CallTracker({
+    callLog: store.callLog,
+    logger: silent,
+    logRetryBaseMs: 20,
+    recoveryGraceMs: 200,
+    gapWaitMs: 3_000,
+  });
   const changes = new Map<string, CallChange[]>();
   tracker.onChange((c) => {
     const list = changes.get(c.call.id) ?? [];
@@ -304,8 +311,8 @@ async function soak(fault: Fault): Promise<SoakResult> {
     const ids = [...byConversation.values()].flatMap((p) => p.conversations);
     // Let in-flight deliveries and gap fetches land, then count calls the tracker still thinks live.
     await waitFor('the source to settle', () => source!.connected, 10_000);
-    // Past the tracker's recovery grace (2 s): the source gives no requestedAt with its recoveries.
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    // Past the tracker's recovery grace: the source gives no requestedAt with its recoveries.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const stuck = ids.filter((id) => tracker.get(id)?.phase !== 'ended' && !endedByLog(changes, id));
     if (stuck.length > 0) {
       // A lost ENDING is only found by a recovery: one socket kill → rebuild → conversation-spaces.
