@@ -21,7 +21,7 @@ export function CardView(props: {
   const [picking, setPicking] = useState(false);
   // Once the agent opens or works in a settled card it stays open (no collapsing under their cursor).
   const [opened, setOpened] = useState(false);
-  const compact = !opened && isSettled(card, Date.now());
+  const compact = !opened && isSettled(card, Date.now(), myLineIds);
   const name = match?.contact.name ?? card.caller.name ?? card.caller.display;
   const showNumber = name !== card.caller.display;
   const callerIdDiffers = match && card.caller.name && card.caller.name !== match.contact.name;

@@ -105,9 +105,25 @@ test('the notes shortcut targets the newest answered or ended card, never a ring
   assert.equal(newestNotesCard([makeCard()]), null);
 });
 
-test('only calls that ended a while ago settle into one line', () => {
+test('calls that ended a while ago, or that a colleague took, settle into one line', () => {
   const now = 1_700_000_000_000 + 60 * 60_000;
-  assert.equal(isSettled(makeCard({ phase: 'ended', endedAt: now - SETTLED_AFTER_MS - 1 }), now), true);
-  assert.equal(isSettled(makeCard({ phase: 'ended', endedAt: now - 1000 }), now), false);
-  assert.equal(isSettled(makeCard({ phase: 'connected', startedAt: 0 }), now), false);
+  const mine = new Set(['L1']);
+  const line = (id: string) => ({ lineId: id, extension: null, name: null, state: 'gone' as const });
+  const ended = { phase: 'ended' as const, endedAt: now - 1000 };
+  assert.equal(isSettled(makeCard({ phase: 'ended', endedAt: now - SETTLED_AFTER_MS - 1 }), now, mine), true);
+  assert.equal(isSettled(makeCard(ended), now, mine), false, 'a fresh missed call stays open');
+  assert.equal(
+    isSettled(makeCard({ ...ended, answeredBy: line('L1') }), now, mine),
+    false,
+    'my call stays open',
+  );
+  assert.equal(
+    isSettled(makeCard({ ...ended, answeredBy: line('L7') }), now, mine),
+    true,
+    'a colleague took it',
+  );
+  assert.equal(
+    isSettled(makeCard({ phase: 'connected', startedAt: 0, answeredBy: line('L7') }), now, mine),
+    false,
+  );
 });

@@ -68,6 +68,14 @@ export function newestNotesCard(ordered: readonly Card[]): Card | null {
 /** Ended this long ago, a card shrinks to one line on the live page (the agent can open it again). */
 export const SETTLED_AFTER_MS = 10 * 60 * 1000;
 
-export function isSettled(card: Card, now: number): boolean {
-  return card.phase === 'ended' && now - (card.endedAt ?? card.startedAt) > SETTLED_AFTER_MS;
+/**
+ * An ended card shrinks to one line when it ended a while ago, or at once when a colleague took the call
+ * (their notes, not mine). Missed calls and my own calls stay open for the follow-up.
+ */
+export function isSettled(card: Card, now: number, myLineIds: ReadonlySet<string>): boolean {
+  if (card.phase !== 'ended') {
+    return false;
+  }
+  const takenByColleague = card.answeredBy !== null && !myLineIds.has(card.answeredBy.lineId);
+  return takenByColleague || now - (card.endedAt ?? card.startedAt) > SETTLED_AFTER_MS;
 }
