@@ -1,6 +1,8 @@
 // The live calls: de-duplicates and orders events, runs the state machine, emits changes, logs ended calls.
 import type { Registry } from 'prom-client';
 import { BoundedSet } from './bounded-set.ts';
+import { CallLogQueue } from './call-log-queue.ts';
+import type { LogJob, TrackerLogger } from './call-log-queue.ts';
 import { CallMetrics } from './call-metrics.ts';
 import { applyEvent, endCall } from './call-state.ts';
 import type { Transition } from './call-state.ts';
@@ -9,13 +11,9 @@ import type { CallTrace, EventVerdict, TraceEntry, TraceOptions } from './call-t
 import { LineDevices } from './line-devices.ts';
 import { systemClock } from './ports.ts';
 import type { CallEventSink, CallLogWriter, Clock } from './ports.ts';
-import type { Call, CallChange, CallEvent, CallSnapshotEvent, LegEvent } from './types.ts';
 
-/** pino-compatible; the tracker logs only what needs a person (a call that could not be logged). */
-export interface TrackerLogger {
-  warn(object: object, message: string): void;
-  error(object: object, message: string): void;
-}
+export type { TrackerLogger } from './call-log-queue.ts';
+import type { Call, CallChange, CallEvent, CallSnapshotEvent, LegEvent } from './types.ts';
 
 export interface CallTrackerOptions {
   readonly clock?: Clock;
@@ -67,8 +65,8 @@ interface Entry {
   endedClock: number | null;
   /** The call-log write has started: history can no longer be added. */
   sealed: boolean;
-  /** Wakes a log write waiting for the sequence holes to fill. */
-  holesFilled: { readonly wake: () => void } | null;
+  /** The pending call-log write, once ended. */
+  job: LogJob | null;
 }
 
 /** Sequence numbers below the newest that this call has not seen (Call Events numbers states 1..n). */
@@ -81,14 +79,12 @@ const NOBODY: TrackerLogger = { warn: () => {}, error: () => {} };
 export class CallTracker implements CallEventSink {
   readonly metrics: CallMetrics;
   readonly #clock: Clock;
-  readonly #log: CallLogWriter | null;
   readonly #logger: TrackerLogger;
+  readonly #logQueue: CallLogQueue;
   readonly #graceMs: number;
   readonly #settleMs: number;
   readonly #gapWaitMs: number;
   readonly #recoveryGraceMs: number;
-  readonly #attempts: number;
-  readonly #retryBaseMs: number;
   readonly #live = new Map<string, Entry>();
   /** Ended calls still in the live map, in the order they ended: [callId, clock time]; read from #endedHead. */
   #endedQueue: [string, number][] = [];
@@ -99,25 +95,34 @@ export class CallTracker implements CallEventSink {
   readonly #listeners = new Set<ChangeListener>();
   readonly #traces: TraceStore;
   readonly #notes: TraceEntry[] = [];
-  readonly #pending = new Set<Promise<void>>();
-  readonly #waiting = new Set<() => void>();
-  #hurry = false;
 
   constructor(options: CallTrackerOptions = {}) {
     this.#clock = options.clock ?? systemClock;
-    this.#log = options.callLog ?? null;
     this.#logger = options.logger ?? NOBODY;
     this.#graceMs = options.endedGraceMs ?? 60_000;
     this.#settleMs = options.settleMs ?? 1_000;
     this.#gapWaitMs = options.gapWaitMs ?? 30_000;
     this.#recoveryGraceMs = options.recoveryGraceMs ?? 2_000;
-    this.#attempts = options.logWriteAttempts ?? 5;
-    this.#retryBaseMs = options.logRetryBaseMs ?? 200;
     this.#ended = new BoundedSet(options.endedIdsLimit ?? 50_000);
     this.#notifications = new BoundedSet(options.dedupeLimit ?? 100_000);
     this.#entities = new BoundedSet(options.dedupeLimit ?? 100_000);
     this.#traces = new TraceStore(options.trace);
     this.metrics = new CallMetrics(options.registry);
+    this.#logQueue = new CallLogQueue(
+      {
+        settleMs: this.#settleMs,
+        gapWaitMs: this.#gapWaitMs,
+        attempts: options.logWriteAttempts ?? 5,
+        retryBaseMs: options.logRetryBaseMs ?? 200,
+      },
+      {
+        log: options.callLog ?? null,
+        clock: this.#clock,
+        traces: this.#traces,
+        metrics: this.metrics,
+        logger: this.#logger,
+      },
+    );
   }
 
   /** Subscribes to changes; returns the unsubscribe function. Listeners run synchronously, in order. */
@@ -149,18 +154,12 @@ export class CallTracker implements CallEventSink {
    * once every write has finished. Call it before closing the call log's store.
    */
   async close(): Promise<void> {
-    this.#hurry = true;
-    for (const wake of [...this.#waiting]) {
-      wake();
-    }
-    await this.flush();
+    await this.#logQueue.close();
   }
 
   /** Resolves once every call-log write started so far has finished (written or given up). */
   async flush(): Promise<void> {
-    while (this.#pending.size > 0) {
-      await Promise.all([...this.#pending]);
-    }
+    await this.#logQueue.flush();
   }
 
   event(event: CallEvent): void {
@@ -282,7 +281,7 @@ export class CallTracker implements CallEventSink {
     target.touched = recovery ? target.touched : now;
     const changed = this.#commit(target, applyEvent(target.call, event, { older, amendEnded }));
     if (amendEnded && holes(target) === 0) {
-      target.holesFilled?.wake();
+      target.job?.wake?.();
     }
     if (older) {
       return 'older';
@@ -321,7 +320,7 @@ export class CallTracker implements CallEventSink {
       touched: now,
       endedClock: null,
       sealed: false,
-      holesFilled: null,
+      job: null,
     };
   }
 
@@ -357,7 +356,16 @@ export class CallTracker implements CallEventSink {
       this.#ended.add(transition.call.id);
       this.#endedQueue.push([transition.call.id, now]);
       this.metrics.callsEnded.inc();
-      this.#writeLog(entry);
+      entry.job = {
+        callId: transition.call.id,
+        current: () => entry.call!,
+        holes: () => holes(entry),
+        seal: () => {
+          entry.sealed = true;
+        },
+        wake: null,
+      };
+      this.#logQueue.schedule(entry.job);
     }
     this.metrics.liveCalls.set(this.#live.size);
     const change: CallChange = { call: transition.call, previous, reasons: transition.reasons };
@@ -369,86 +377,6 @@ export class CallTracker implements CallEventSink {
       }
     }
     return true;
-  }
-
-  /**
-   * Once the settle time has passed (and the sequence holes have filled, or the gap wait is over), seals the
-   * call and writes it as it is then: history may have been added meanwhile.
-   */
-  #writeLog(entry: Entry): void {
-    const log = this.#log;
-    if (log === null) {
-      return;
-    }
-    const write = this.#settled(entry)
-      .then(() => {
-        entry.sealed = true;
-        return this.#writeWithRetry(log, entry.call!);
-      })
-      .finally(() => this.#pending.delete(write));
-    this.#pending.add(write);
-  }
-
-  async #settled(entry: Entry): Promise<void> {
-    await this.#wait(this.#settleMs);
-    if (holes(entry) === 0 || this.#hurry) {
-      return;
-    }
-    this.#traces.add(entry.call!.id, {
-      at: this.#clock.now(),
-      kind: 'log',
-      message: `waiting for ${holes(entry)} missing states before logging`,
-    });
-    const waiter = this.#waitable(Math.max(0, this.#gapWaitMs - this.#settleMs));
-    entry.holesFilled = waiter;
-    await waiter.done;
-    entry.holesFilled = null;
-  }
-
-  /** A wait that close() can cut short. */
-  #waitable(ms: number): { done: Promise<void>; wake: () => void } {
-    let wake = (): void => {};
-    const done = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => wake(), ms);
-      wake = () => {
-        clearTimeout(timer);
-        this.#waiting.delete(wake);
-        resolve();
-      };
-      this.#waiting.add(wake);
-    });
-    return { done, wake };
-  }
-
-  async #wait(ms: number): Promise<void> {
-    if (!this.#hurry) {
-      await this.#waitable(ms).done;
-    }
-  }
-
-  async #writeWithRetry(log: CallLogWriter, call: Call): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await log.writeEndedCall(call);
-        this.#traces.add(call.id, { at: this.#clock.now(), kind: 'log', message: 'written to the call log' });
-        return;
-      } catch (error) {
-        this.metrics.logWriteFailures.inc();
-        const message = error instanceof Error ? error.message : String(error);
-        this.#traces.add(call.id, {
-          at: this.#clock.now(),
-          kind: 'log',
-          message: `call log write ${attempt}/${this.#attempts} failed: ${message}`,
-        });
-        if (attempt >= this.#attempts) {
-          this.metrics.logWritesAbandoned.inc();
-          this.#logger.error({ err: error, callId: call.id }, 'ended call not written to the call log');
-          return;
-        }
-        this.#logger.warn({ err: error, callId: call.id, attempt }, 'call log write failed, retrying');
-        await new Promise((resolve) => setTimeout(resolve, this.#retryBaseMs * 2 ** (attempt - 1)));
-      }
-    }
   }
 
   #note(entry: TraceEntry): void {
