@@ -20,7 +20,7 @@ const walk = (dir) => {
     }
   }
 };
-for (const root of roots.length > 0 ? roots : ['src', 'test']) {
+for (const root of roots.length > 0 ? roots : ['src', 'web', 'test']) {
   walk(root);
 }
 files.sort();
