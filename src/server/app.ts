@@ -79,7 +79,6 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
     // One line per request; the path only, since /auth/callback's query holds the OAuth code.
     request.log.info(
       {
-        reqId: request.id,
         method: request.method,
         path: request.url.split('?')[0],
         status: reply.statusCode,

@@ -61,7 +61,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       return reply.status(status).send({ error: 'bad_request', message: error.message });
     }
-    request.log.error({ err: error, reqId: request.id }, 'unhandled error');
+    request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(errorBody('internal_error', { correlationId: String(request.id) }));
   });
 }

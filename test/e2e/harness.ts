@@ -185,6 +185,24 @@ export async function waitFor<T>(
   }
 }
 
+export async function waitForAsync<T>(
+  what: string,
+  probe: () => Promise<T | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null && value !== false) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** A number of a seeded contact, with the contact's name and company (read from the real store). */
 export async function knownCaller(stack: Stack, externalId: string) {
   const page = await stack.app.store.contacts.search({ text: '', limit: 1000, offset: 0 });

@@ -15,6 +15,7 @@ import {
   signInOverHttp,
   startStack,
   waitFor,
+  waitForAsync,
   type Stack,
 } from './harness.ts';
 import { SHARED_NUMBER } from '../../src/app/demo-contacts.ts';
@@ -283,21 +284,3 @@ describe('screen pop in the browser', { skip: skip ?? false }, () => {
     await page.screenshot({ path: 'docs/screenshots/settings.png' });
   });
 });
-
-async function waitForAsync<T>(
-  what: string,
-  probe: () => Promise<T | null | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== false) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

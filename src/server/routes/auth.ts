@@ -71,18 +71,18 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
     // The state must be the one this browser started with (cookie) and one we issued (server-side record).
     const pending = logins.take(query.data.state);
     if (pending === null || request.cookies[LOGIN_COOKIE] !== query.data.state) {
-      request.log.warn({ reqId: request.id }, 'sign-in callback with unknown, expired or foreign state');
+      request.log.warn({}, 'sign-in callback with unknown, expired or foreign state');
       return backToApp(reply, 'login_expired');
     }
     if (query.data.error !== undefined || query.data.code === undefined) {
-      request.log.info({ reqId: request.id, oauthError: query.data.error ?? 'no code' }, 'sign-in refused');
+      request.log.info({ oauthError: query.data.error ?? 'no code' }, 'sign-in refused');
       return backToApp(reply, 'login_denied');
     }
     let user: SignedInUser;
     try {
       user = await deps.signIn.complete(new URL(request.url, deps.publicUrl()), pending.signIn);
     } catch (error) {
-      request.log.warn({ reqId: request.id, reason: (error as Error).message }, 'sign-in exchange failed');
+      request.log.warn({ reason: (error as Error).message }, 'sign-in exchange failed');
       return backToApp(reply, 'login_failed');
     }
     const agent = mergeAgent(user, await deps.agents.getAgent(user.principal), deps.supervisors);
@@ -91,7 +91,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
     deps.onSignedIn?.(agent.principal);
     await sessions.start(reply, user.principal);
     request.log.info(
-      { reqId: request.id, principal: user.principal, lines: user.lines.length, role: agent.role },
+      { principal: user.principal, lines: user.lines.length, role: agent.role },
       'agent signed in',
     );
     reply.clearCookie(LOGIN_COOKIE, { path: '/auth' });
@@ -102,7 +102,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
     const session = await sessions.read(request);
     if (session !== null) {
       ctx.closeSockets(session.id);
-      request.log.info({ reqId: request.id, principal: session.principal }, 'agent signed out');
+      request.log.info({ principal: session.principal }, 'agent signed out');
     }
     await sessions.end(request, reply);
     return reply.status(204).send();

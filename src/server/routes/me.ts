@@ -59,7 +59,7 @@ export async function meRoutes(app: FastifyInstance, deps: ServerDeps): Promise<
     await deps.agents.saveAgent(updated);
     deps.pops.agentChanged(updated);
     request.log.info(
-      { reqId: request.id, principal: agent.principal, popLines: updated.popLines?.length ?? 'all' },
+      { principal: agent.principal, popLines: updated.popLines?.length ?? 'all' },
       'settings saved',
     );
     return toMe(updated, deps.supervisors);

@@ -81,7 +81,7 @@ export async function pushRoutes(
 
   const admit = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!originAllowed(request.headers.origin, deps.publicUrl(), true)) {
-      request.log.warn({ reqId: request.id, origin: request.headers.origin ?? null }, 'push refused: origin');
+      request.log.warn({ origin: request.headers.origin ?? null }, 'push refused: origin');
       return reply.status(403).send(errorBody('forbidden_origin'));
     }
     const session = await sessions.read(request);
@@ -100,7 +100,7 @@ export async function pushRoutes(
       send(socket, { type: 'card', cursor: entry.cursor, card: entry.card }),
     );
     const stopHeartbeat = heartbeat(socket);
-    request.log.info({ reqId: request.id, principal }, 'push socket opened');
+    request.log.info({ principal }, 'push socket opened');
     send(socket, { type: 'hello', principal, cursor: deps.hub.cursor(principal) });
 
     socket.on('message', (data) => {
@@ -125,7 +125,7 @@ export async function pushRoutes(
       unsubscribe();
       stopHeartbeat();
       sockets.remove(sessionId, socket);
-      request.log.info({ reqId: request.id, principal }, 'push socket closed');
+      request.log.info({ principal }, 'push socket closed');
     });
   });
 }
