@@ -173,3 +173,13 @@ test('signing out closes the session’s sockets', async () => {
   assert.equal(await closed, 4401);
   await h.close();
 });
+
+test('the socket closes when its session expires', async () => {
+  const h = await harness({ sessionTtlMs: 300 });
+  h.publicUrl = await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const client = connect(h, { cookie: await h.signInAs('dana@x', ['line-1']) });
+  await client.next('hello');
+  const code = await new Promise<number>((resolve) => client.socket.on('close', (c) => resolve(c)));
+  assert.equal(code, 4401);
+  await h.close();
+});

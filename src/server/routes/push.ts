@@ -79,6 +79,10 @@ export async function pushRoutes(
 ): Promise<void> {
   const { deps, sessions, sockets } = ctx;
 
+  /** Session expiry per admitted upgrade request, so the socket closes when the session does. */
+  const expiries = new WeakMap<FastifyRequest, number>();
+  const now = deps.now ?? Date.now;
+
   const admit = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!originAllowed(request.headers.origin, deps.publicUrl(), true)) {
       request.log.warn({ origin: request.headers.origin ?? null }, 'push refused: origin');
@@ -90,6 +94,7 @@ export async function pushRoutes(
     }
     request.principal = session.principal;
     request.sessionId = session.id;
+    expiries.set(request, session.expiresAt);
   };
 
   app.get('/api/push', { websocket: true, preValidation: admit }, (socket, request) => {
@@ -100,6 +105,10 @@ export async function pushRoutes(
       send(socket, { type: 'card', cursor: entry.cursor, card: entry.card }),
     );
     const stopHeartbeat = heartbeat(socket);
+    // An open socket must not outlive its session: the browser reconnects and gets a 401, then signs in again.
+    const expiresIn = Math.min((expiries.get(request) ?? now()) - now(), 2_147_483_647);
+    const expiry = setTimeout(() => socket.close(4401, 'session expired'), Math.max(0, expiresIn));
+    expiry.unref();
     request.log.info({ principal }, 'push socket opened');
     send(socket, { type: 'hello', principal, cursor: deps.hub.cursor(principal) });
 
@@ -124,6 +133,7 @@ export async function pushRoutes(
     socket.on('close', () => {
       unsubscribe();
       stopHeartbeat();
+      clearTimeout(expiry);
       sockets.remove(sessionId, socket);
       request.log.info({ principal }, 'push socket closed');
     });
