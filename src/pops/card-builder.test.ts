@@ -61,3 +61,15 @@ test('the answerer keeps its name after its leg is gone', () => {
   assert.deepEqual(card.answeredBy, { lineId: 'line-1', extension: '2101', name: 'Dana', state: 'gone' });
   assert.equal(card.outcome, 'answered');
 });
+
+test('an outbound call’s card shows the number the agent dialled, the party the lookup searches', () => {
+  const c = call({
+    direction: 'outbound',
+    caller: { e164: null, raw: '2102', name: 'Marcus', withheld: false, extension: '2102' },
+    callee: { e164: '+17085551003', raw: '7085551003', name: null, withheld: false, extension: null },
+  });
+  const card = buildCard({ call: c, enrichment: pendingEnrichment(c), version: 1, notes: null });
+  assert.equal(card.caller.display, '+1 708 555 1003');
+  assert.equal(card.caller.e164, '+17085551003');
+  assert.equal(card.lookup.status, 'pending');
+});

@@ -1,4 +1,5 @@
 // Builds the browser's Card from the tracker's Call and what the caller lookup found so far.
+import { externalParty } from '../lookup/caller-lookup.ts';
 import { formatInternational } from '../phone/phone.ts';
 import type { Call, Leg } from '../calls/types.ts';
 import type { Card, CardLine } from '../shared/messages.ts';
@@ -8,7 +9,8 @@ export type CardEnrichment = Pick<Card, 'lookup' | 'history' | 'urgency' | 'link
 
 /** What a card shows before the lookup has answered. */
 export function pendingEnrichment(call: Call): CardEnrichment {
-  const unusable = call.caller.withheld ? 'withheld' : call.caller.e164 === null ? 'invalid number' : null;
+  const party = externalParty(call);
+  const unusable = party.withheld ? 'withheld' : party.e164 === null ? 'invalid number' : null;
   return {
     lookup: { status: unusable === null ? 'pending' : 'done', matches: [], unknownReason: unusable },
     history: { lastCall: null, callsLast30Days: 0 },
@@ -17,15 +19,16 @@ export function pendingEnrichment(call: Call): CardEnrichment {
   };
 }
 
-/** "+1 312 555 0140", else the raw number, else "Withheld". */
+/** "+1 312 555 0140", else the raw number, else "Withheld" (the external party: the callee of an outbound call). */
 export function callerDisplay(call: Call): string {
-  if (call.caller.e164 !== null) {
-    return formatInternational(call.caller.e164);
+  const party = externalParty(call);
+  if (party.e164 !== null) {
+    return formatInternational(party.e164);
   }
-  if (call.caller.withheld || call.caller.raw === '') {
+  if (party.withheld || party.raw === '') {
     return 'Withheld';
   }
-  return call.caller.raw;
+  return party.raw;
 }
 
 function cardLine(leg: Leg): CardLine {
@@ -57,6 +60,7 @@ function answeringLine(call: Call, seenLines: ReadonlyMap<string, CardLine>): Ca
 
 export function buildCard({ call, enrichment, version, notes, seenLines = new Map() }: CardInput): Card {
   const answeredBy = answeringLine(call, seenLines);
+  const party = externalParty(call);
   return {
     callId: call.id,
     version,
@@ -65,9 +69,9 @@ export function buildCard({ call, enrichment, version, notes, seenLines = new Ma
     outcome: call.outcome,
     caller: {
       display: callerDisplay(call),
-      e164: call.caller.e164,
-      name: call.caller.name,
-      withheld: call.caller.withheld,
+      e164: party.e164,
+      name: party.name,
+      withheld: party.withheld,
     },
     dialed: call.dialed,
     queue: call.queue?.name ?? null,
