@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
-import { createCallEventsSource } from '../goto/index.ts';
-import type { CallEventsSource } from '../goto/index.ts';
-import { harness, silent, simFaults, simPat } from '../goto/testing/harness.ts';
+import { createCallEventsSource, createRealtimeSource, SIGN_IN_SCOPES } from '../goto/index.ts';
+import type { CallEventsSource, RealtimeSource } from '../goto/index.ts';
+import { approve, harness, silent, simFaults, simPat } from '../goto/testing/harness.ts';
 import type { Harness } from '../goto/testing/harness.ts';
 import { usPhone } from '../goto/testing/fixtures.ts';
 import { waitFor } from '../goto/testing/recording-sink.ts';
@@ -28,6 +28,8 @@ const IN_FLIGHT = 150;
 
 interface Fault {
   readonly name: string;
+  /** Which GoTo API feeds the tracker; Realtime runs one session per agent. Default Call Events. */
+  readonly source?: 'call-events' | 'realtime';
   /** POST /_sim/faults body while the calls run. */
   readonly faults: Record<string, unknown>;
   /** Real ms between socket kills while the calls run; 0 = none. */
@@ -67,6 +69,17 @@ const FAULTS: readonly Fault[] = [
   },
   { name: '429 20%', faults: { http429: 0.2 }, killEveryMs: 700, knownGap: OUTAGE_GAP },
   { name: '5xx 20%', faults: { http5xx: 0.2 }, killEveryMs: 700, knownGap: OUTAGE_GAP },
+  // Realtime: the simulator's drop/duplicate/reorder faults apply to notification channels only.
+  { name: 'Realtime, no fault', source: 'realtime', faults: {} },
+  {
+    name: 'Realtime, socket kills',
+    source: 'realtime',
+    faults: {},
+    killEveryMs: 700,
+    knownGap:
+      'the Realtime source has no recovery: frames sent while its socket is down are lost (an answer, a ' +
+      'withdraw), so the call ends unanswered or stays live (legacy Realtime offers no list of active dialogs)',
+  },
 ];
 
 /** Deterministic PRNG (mulberry32): every run places the same calls. */
@@ -136,6 +149,8 @@ interface Placed {
   /** Conversation ids of this call (the transfer's consult is a second one), from GET /_sim/calls. */
   conversations: string[];
   ended: boolean;
+  /** Realtime's call id (the dialog's originatorId), from GET /_sim/calls. */
+  originatorId: string;
 }
 
 /**
@@ -165,6 +180,7 @@ function expectedOf(p: Placed, conversationSpaceId: string): Expected {
 
 interface SimListed {
   readonly ended: boolean;
+  readonly originatorId: string;
   readonly expected: { readonly outcome: string; readonly answeredBy: string | null };
   readonly conversations: readonly { readonly conversationSpaceId: string }[];
 }
@@ -183,6 +199,7 @@ async function absorb(sim: RunningSimulator, byConversation: Map<string, Placed>
       placed.sim = call.expected;
       placed.conversations = call.conversations.map((c) => c.conversationSpaceId);
       placed.ended = call.ended;
+      placed.originatorId = call.originatorId;
     }
   }
 }
@@ -236,25 +253,42 @@ async function soak(fault: Fault): Promise<SoakResult> {
     list.push(c);
     changes.set(c.call.id, list);
   });
-  let source: CallEventsSource | null = null;
+  const sources: (CallEventsSource | RealtimeSource)[] = [];
   const timers: NodeJS.Timeout[] = [];
+  const realtime = fault.source === 'realtime';
   try {
-    const admin = await h.manager('admin');
-    await admin.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
-    source = createCallEventsSource({
-      api: h.api(admin, 6),
-      accountKey: null,
-      phone: usPhone,
-      logger: silent,
-      pingIntervalMs: 500,
-      reconnect: { baseMs: 20, maxMs: 200 },
-    });
     // A channel lifetime applies to channels created after it is set.
     const { channelLifetimeSeconds, ...rest } = fault.faults;
     if (channelLifetimeSeconds !== undefined) {
       await simFaults(sim.url, { channelLifetimeSeconds });
     }
-    await source.start(tracker);
+    if (realtime) {
+      for (const user of sim.directory.users.filter((u) => u.lineIds.length > 0)) {
+        const source = createRealtimeSource({
+          api: h.api(await signIn(sim, h, user.email, user.userKey), 6),
+          lineIds: null,
+          accountKey: null,
+          phone: usPhone,
+          logger: silent,
+          reconnect: { baseMs: 20, maxMs: 200 },
+        });
+        sources.push(source);
+        await source.start(tracker);
+      }
+    } else {
+      const admin = await h.manager('admin');
+      await admin.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
+      const source = createCallEventsSource({
+        api: h.api(admin, 6),
+        accountKey: null,
+        phone: usPhone,
+        logger: silent,
+        pingIntervalMs: 500,
+        reconnect: { baseMs: 20, maxMs: 200 },
+      });
+      sources.push(source);
+      await source.start(tracker);
+    }
     await simFaults(sim.url, rest);
     if ((fault.killEveryMs ?? 0) > 0) {
       timers.push(setInterval(() => void simFaults(sim.url, { closeSockets: true }), fault.killEveryMs));
@@ -291,6 +325,7 @@ async function soak(fault: Fault): Promise<SoakResult> {
         sim: null,
         conversations: [],
         ended: false,
+        originatorId: '',
       });
       inFlight++;
     }
@@ -308,9 +343,15 @@ async function soak(fault: Fault): Promise<SoakResult> {
       clearInterval(timer);
     }
     await simFaults(sim.url, { reset: true });
-    const ids = [...byConversation.values()].flatMap((p) => p.conversations);
+    // Realtime names a call by its originatorId and is checked on the caller's conversation only.
+    const checks = [...byConversation.values()].flatMap((p) =>
+      realtime
+        ? [{ placed: p, id: p.originatorId, expected: expectedOf(p, p.conversationSpaceId) }]
+        : p.conversations.map((id) => ({ placed: p, id, expected: expectedOf(p, id) })),
+    );
+    const ids = checks.map((c) => c.id);
     // Let in-flight deliveries and gap fetches land, then count calls the tracker still thinks live.
-    await waitFor('the source to settle', () => source!.connected, 10_000);
+    await waitFor('the sources to settle', () => sources.every((s) => s.connected), 10_000);
     // Past the tracker's recovery grace: the source gives no requestedAt with its recoveries.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const stuck = ids.filter((id) => tracker.get(id)?.phase !== 'ended' && !endedByLog(changes, id));
@@ -325,30 +366,27 @@ async function soak(fault: Fault): Promise<SoakResult> {
     const wrong: string[] = [];
     const duplicates: string[] = [];
     const missingInLog: string[] = [];
-    for (const placed of byConversation.values()) {
-      for (const id of placed.conversations) {
-        const expected = expectedOf(placed, id);
-        const list = changes.get(id) ?? [];
-        const last = list.at(-1)?.call;
-        const got = {
-          outcome: last?.phase === 'ended' ? last.outcome : `live:${last?.phase ?? 'unknown'}`,
-          answeredBy: last?.answeredBy == null ? null : extension(sim, last.answeredBy),
-        };
-        if (got.outcome !== expected.outcome || got.answeredBy !== expected.answeredBy) {
-          const how = list.at(-1)?.reasons.at(-1) ?? 'never seen';
-          wrong.push(
-            `${String(placed.body['scenario'])} ${id}: ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)} (${how})`,
-          );
-        }
-        const problem = duplicateTransition(list);
-        if (problem !== null) {
-          duplicates.push(`${id}: ${problem}`);
-        }
-        // Every call the tracker ended is in the log, as it ended (calls it never ended count as wrong above).
-        const logged = await store.callLog.get(id);
-        if (last?.phase === 'ended' && (logged === null || logged.outcome !== last.outcome)) {
-          missingInLog.push(`${id}: ${logged === null ? 'absent' : logged.outcome}`);
-        }
+    for (const { placed, id, expected } of checks) {
+      const list = changes.get(id) ?? [];
+      const last = list.at(-1)?.call;
+      const got = {
+        outcome: last?.phase === 'ended' ? last.outcome : `live:${last?.phase ?? 'unknown'}`,
+        answeredBy: last?.answeredBy == null ? null : extension(sim, last.answeredBy),
+      };
+      if (got.outcome !== expected.outcome || got.answeredBy !== expected.answeredBy) {
+        const how = list.at(-1)?.reasons.at(-1) ?? 'never seen';
+        wrong.push(
+          `${String(placed.body['scenario'])} ${id}: ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)} (${how})`,
+        );
+      }
+      const problem = duplicateTransition(list);
+      if (problem !== null) {
+        duplicates.push(`${id}: ${problem}`);
+      }
+      // Every call the tracker ended is in the log, as it ended (calls it never ended count as wrong above).
+      const logged = await store.callLog.get(id);
+      if (last?.phase === 'ended' && (logged === null || logged.outcome !== last.outcome)) {
+        missingInLog.push(`${id}: ${logged === null ? 'absent' : logged.outcome}`);
       }
     }
     return {
@@ -359,18 +397,42 @@ async function soak(fault: Fault): Promise<SoakResult> {
       wrong,
       duplicates,
       missingInLog,
-      stats: { ...source.stats },
+      stats: sumStats(sources),
     };
   } finally {
     for (const timer of timers) {
       clearInterval(timer);
     }
-    await source?.stop();
+    for (const source of sources) {
+      await source.stop();
+    }
     await tracker.flush();
     await store.close();
     await sim.close();
     await h.cleanup();
   }
+}
+
+/** Signs a seeded user in through the (auto-approved) authorization-code flow. */
+async function signIn(sim: RunningSimulator, h: Harness, email: string, key: string) {
+  const manager = await h.manager(key);
+  const pending = await h.oauth.authorizationRequest(`http://127.0.0.1:${sim.port}/auth/callback`, [
+    ...SIGN_IN_SCOPES,
+  ]);
+  const url = new URL(pending.url);
+  url.searchParams.set('login_hint', email);
+  await manager.setTokens(await h.oauth.exchangeCode(await approve(url.href), pending));
+  return manager;
+}
+
+function sumStats(sources: readonly (CallEventsSource | RealtimeSource)[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source.stats)) {
+      sum[key] = (sum[key] ?? 0) + value;
+    }
+  }
+  return sum;
 }
 
 function endedByLog(changes: Map<string, CallChange[]>, id: string): boolean {
