@@ -8,10 +8,12 @@ const TABLES = ['contacts', 'contact_phones'];
 /** Page cache while bulk loading (negative: KiB) and the normal one (see open-sqlite.ts). */
 const BULK_CACHE_KIB = -16_384;
 export const NORMAL_CACHE_KIB = -65_536;
+/** Memory-mapped reads in normal use (open-sqlite.ts); off during a bulk load, whose index builds read it all. */
+export const MMAP_BYTES = 1 << 30;
 
 /** Drops the contact tables' secondary indexes when they hold no contact; false (nothing done) otherwise. */
 export function dropIndexesForBulkLoad(sqlite: BetterSqlite3.Database): boolean {
-  return sqlite.transaction(() => {
+  const dropped = sqlite.transaction(() => {
     if (sqlite.prepare('SELECT 1 FROM contacts LIMIT 1').get() !== undefined) {
       return false;
     }
@@ -30,6 +32,10 @@ export function dropIndexesForBulkLoad(sqlite: BetterSqlite3.Database): boolean 
     }
     return true;
   })();
+  if (dropped) {
+    sqlite.pragma('mmap_size = 0');
+  }
+  return dropped;
 }
 
 /** Rebuilds every index a bulk load dropped (at its end, or on open after a crash). */
@@ -46,5 +52,6 @@ export function restorePendingIndexes(sqlite: BetterSqlite3.Database): void {
     })();
   }
   sqlite.pragma(`cache_size = ${NORMAL_CACHE_KIB}`);
+  sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);
   sqlite.pragma('shrink_memory');
 }
