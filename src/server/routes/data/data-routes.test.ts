@@ -165,3 +165,21 @@ for (const target of storeTargets()) {
     });
   });
 }
+
+test("other errors go on to the server's own error handler", async () => {
+  const fastify = Fastify();
+  fastify.setErrorHandler((error: Error, _request, reply) => reply.status(500).send({ error: 'outer', message: error.message }));
+  const failing = {
+    search: async () => {
+      throw new Error('database down');
+    },
+  };
+  const store = { contacts: failing, callLog: {}, pins: {} } as unknown as Store;
+  await fastify.register(async (scope) =>
+    registerDataRoutes(scope, { store, phone: { defaultRegion: 'US', suffixDigits: 7 }, principal: () => 'x' }),
+  );
+  const response = await fastify.inject({ method: 'GET', url: '/api/contacts' });
+  assert.equal(response.statusCode, 500);
+  assert.deepEqual(response.json(), { error: 'outer', message: 'database down' });
+  await fastify.close();
+});
