@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import {
   GoToPrincipals,
+  SubscriptionError,
   baseUrlsFrom,
   createAccountTokenManager,
   createCallEventsSource,
@@ -62,7 +63,7 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
   });
   const sources = new Map<string, CallEventSource>();
 
-  const run = (key: string, make: () => CallEventSource): void => {
+  const run = (key: string, make: () => CallEventSource, failed?: (error: unknown) => void): void => {
     if (sources.has(key)) {
       return;
     }
@@ -76,18 +77,36 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
           { source: config.goto.eventSource, key, reason: String(error) },
           'GoTo event source failed',
         );
+        failed?.(error);
       },
     );
   };
 
+  /**
+   * The account connection adopts the first sign-in whose token carries the Call Events scope, but only a super
+   * admin may subscribe (goto-api.md §1.7). When GoTo refuses, drop those tokens so the next admin connects it.
+   */
+  const notAnAdmin = (manager: TokenManager) => (error: unknown) => {
+    if (error instanceof SubscriptionError && config.goto.personalAccessToken === null) {
+      log.warn(
+        { principal: manager.principal },
+        'not a super admin: the next admin who signs in connects the account',
+      );
+      void manager.clear();
+    }
+  };
+
   const startAccount = (manager: TokenManager): void =>
-    run('account', () =>
-      createCallEventsSource({
-        api: principals.api(manager),
-        accountKey: config.goto.accountKey,
-        phone: phoneOptionsFrom(config),
-        logger: log,
-      }),
+    run(
+      'account',
+      () =>
+        createCallEventsSource({
+          api: principals.api(manager),
+          accountKey: config.goto.accountKey,
+          phone: phoneOptionsFrom(config),
+          logger: log,
+        }),
+      notAnAdmin(manager),
     );
 
   const startAgent = (principal: string): void => {

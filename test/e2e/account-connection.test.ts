@@ -1,5 +1,5 @@
-// Non-demo configuration against a separately started simulator: the account connection comes up from the PAT,
-// and a graceful shutdown deletes the notification channel it created.
+// Non-demo configuration against a separately started simulator: the account connection comes up from the PAT
+// or from the first admin who signs in, and a graceful shutdown deletes the notification channel it created.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/config.ts';
 import { startScreenpop } from '../../src/app/screenpop.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
-import { waitForAsync } from './harness.ts';
+import { USERS, placeCall, pushClient, signInOverHttp, waitFor, waitForAsync } from './harness.ts';
 
 async function adminToken(simUrl: string): Promise<string> {
   const res = await fetch(`${simUrl}/oauth/token`, {
@@ -53,6 +53,54 @@ test('with real GoTo settings, the PAT connects the account and shutdown deletes
     assert.equal(count, 1);
     await app.close();
     assert.equal(await channelCount(sim.url, token), 0);
+  } finally {
+    await sim.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('without a PAT, agents wait; the first admin who signs in connects the account and pops start', async () => {
+  const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'screenpop-admin-'));
+  try {
+    const config = loadConfig({
+      SCREENPOP_PORT: '0',
+      SCREENPOP_DATA_DIR: dataDir,
+      GOTO_CLIENT_ID: 'screenpop-demo',
+      GOTO_CLIENT_SECRET: 'screenpop-demo-secret',
+      GOTO_AUTH_URL: sim.url,
+      GOTO_API_URL: sim.url,
+      GOTO_ADMIN_URL: sim.url,
+      GOTO_REALTIME_URL: sim.url,
+    });
+    const app = await startScreenpop(config, {
+      webRoot: null,
+      logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }),
+    });
+    const stack = { app, url: app.url, simUrl: sim.url, close: () => app.close() };
+    try {
+      const token = await adminToken(sim.url);
+      const marcus = pushClient(stack, await signInOverHttp(stack, USERS.marcus));
+      await marcus.opened;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(
+        await channelCount(sim.url, token),
+        0,
+        'an agent without admin rights connected the account',
+      );
+      await signInOverHttp(stack, USERS.priya);
+      await waitForAsync('the channel', async () => (await channelCount(sim.url, token)) === 1 || null);
+      const callId = await placeCall(stack, {
+        scenario: 'missed',
+        from: '+19175552031',
+        to: '2102',
+        answerAfterMs: 300,
+      });
+      await waitFor('Marcus’s card', () => marcus.callIds().includes(callId));
+      marcus.socket.close();
+    } finally {
+      await app.close();
+    }
   } finally {
     await sim.close();
     rmSync(dataDir, { recursive: true, force: true });
