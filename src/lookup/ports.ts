@@ -78,6 +78,10 @@ export interface CallLogStore extends CallLogWriter {
   list(query: CallLogQuery): Promise<CallLogEntry[]>;
   /** Saves notes and disposition on an ended call; null when the call is not in the log. */
   setNotes(callId: string, notes: CallNotes): Promise<CallLogEntry | null>;
+  /** Links a logged call to the contact its card showed; nothing happens when the call is not in the log. */
+  linkContact(callId: string, contactId: string): Promise<void>;
+  /** Links every call from this number (E.164) that has no contact yet (a pin made later); returns how many. */
+  linkUnlinked(e164: string, contactId: string): Promise<number>;
   /** Past calls from one number (E.164), for the card and urgency rules. */
   history(e164: string, since: number, limit: number): Promise<CallHistory>;
 }

@@ -75,7 +75,10 @@ export interface CallLogEntry {
   readonly answeredAt: number | null;
   readonly endedAt: number;
   readonly outcome: 'answered' | 'missed' | 'abandoned';
+  /** The contact the call's card showed (the pinned match, else the single best one); null when none or a tie. */
   readonly contactId: string | null;
+  /** That contact's current name; null when unlinked or the contact is gone. Absent where the API does not join it. */
+  readonly contactName?: string | null;
   readonly notes: string | null;
   readonly disposition: string | null;
   /** Who wrote the notes (agent principal / email). */

@@ -57,7 +57,8 @@ export function entryToRow(entry: CallLogEntry): CallLogTable {
   };
 }
 
-export function rowToEntry(row: Selectable<CallLogTable>): CallLogEntry {
+/** `contact_name` comes from a join with contacts; rows read without it give entries without contactName. */
+export function rowToEntry(row: Selectable<CallLogTable> & { contact_name?: string | null }): CallLogEntry {
   return {
     callId: row.call_id,
     direction: row.direction as CallLogEntry['direction'],
@@ -74,6 +75,7 @@ export function rowToEntry(row: Selectable<CallLogTable>): CallLogEntry {
     endedAt: row.ended_at,
     outcome: row.outcome as CallLogEntry['outcome'],
     contactId: row.contact_id,
+    ...(row.contact_name === undefined ? {} : { contactName: row.contact_name }),
     notes: row.notes,
     disposition: row.disposition,
     notesBy: row.notes_by,

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Call } from '../calls/types.ts';
-import type { CallLogStore } from '../lookup/ports.ts';
+import type { CallLogStore, ContactStore } from '../lookup/ports.ts';
 
 const base: Call = {
   id: 'call-1',
@@ -31,7 +31,11 @@ function call(id: string, patch: Partial<Call>): Call {
   return { ...base, id, ...patch };
 }
 
-export function callLogStoreContract(open: () => Promise<CallLogStore>): void {
+/** `open` gives a new, empty call log; `openWithContacts` one with the contacts store of the same database. */
+export function callLogStoreContract(
+  open: () => Promise<CallLogStore>,
+  openWithContacts: () => Promise<{ callLog: CallLogStore; contacts: ContactStore }>,
+): void {
   test('writeEndedCall maps the call, naming who answered from the answering leg', async () => {
     const log = await open();
     await log.writeEndedCall(base);
@@ -51,6 +55,7 @@ export function callLogStoreContract(open: () => Promise<CallLogStore>): void {
       endedAt: 9_000,
       outcome: 'answered',
       contactId: null,
+      contactName: null,
       notes: null,
       disposition: null,
       notesBy: null,
@@ -136,5 +141,64 @@ export function callLogStoreContract(open: () => Promise<CallLogStore>): void {
     );
     const none = await log.history('+19999999999', 0, 5);
     assert.deepEqual(none, { last: null, count: 0, recent: [] });
+  });
+
+  test('linkContact links a logged call; list and get name the contact; a rewrite keeps the link', async () => {
+    const { callLog, contacts } = await openWithContacts();
+    const dana = await contacts.create({ name: 'Dana Whitfield' });
+    await callLog.writeEndedCall(base);
+    await callLog.linkContact('call-1', dana.id);
+    await callLog.linkContact('not-logged', dana.id);
+    const linked = await callLog.get('call-1');
+    assert.equal(linked?.contactId, dana.id);
+    assert.equal(linked?.contactName, 'Dana Whitfield');
+    assert.equal(linked?.callerName, 'DANA W');
+    assert.equal(await callLog.get('not-logged'), null);
+    assert.deepEqual(
+      (await callLog.list({ limit: 10 })).map((e) => [e.callId, e.contactName]),
+      [['call-1', 'Dana Whitfield']],
+    );
+    assert.deepEqual(
+      (await callLog.list({ text: 'whitfield', limit: 10 })).map((e) => e.callId),
+      ['call-1'],
+    );
+    await callLog.writeEndedCall({ ...base, endedAt: 9_900 });
+    assert.equal((await callLog.get('call-1'))?.contactId, dana.id);
+    await contacts.update(dana.id, { name: 'Dana W. Whitfield' });
+    assert.equal((await callLog.get('call-1'))?.contactName, 'Dana W. Whitfield');
+  });
+
+  test('a link to a contact that is gone, or not a store id, names nobody', async () => {
+    const { callLog, contacts } = await openWithContacts();
+    const gone = await contacts.create({ name: 'Gone' });
+    await callLog.writeEndedCall(call('c1', {}));
+    await callLog.writeEndedCall(call('c2', { startedAt: 2_000 }));
+    await callLog.linkContact('c1', gone.id);
+    await callLog.linkContact('c2', 'hubspot:42');
+    await contacts.delete(gone.id);
+    const entries = await callLog.list({ limit: 10 });
+    assert.deepEqual(
+      entries.map((e) => [e.callId, e.contactId, e.contactName]),
+      [
+        ['c2', 'hubspot:42', null],
+        ['c1', gone.id, null],
+      ],
+    );
+  });
+
+  test('linkUnlinked links the calls of one number that have no contact, and leaves the others', async () => {
+    const { callLog, contacts } = await openWithContacts();
+    const a = await contacts.create({ name: 'A' });
+    const b = await contacts.create({ name: 'B' });
+    await callLog.writeEndedCall(call('mine-1', { startedAt: 1_000 }));
+    await callLog.writeEndedCall(call('mine-2', { startedAt: 2_000 }));
+    await callLog.writeEndedCall(
+      call('other', { caller: { ...base.caller, e164: '+14155550100' }, startedAt: 3_000 }),
+    );
+    await callLog.linkContact('mine-2', a.id);
+    assert.equal(await callLog.linkUnlinked('+13125550140', b.id), 1);
+    const byId = new Map((await callLog.list({ limit: 10 })).map((e) => [e.callId, e.contactId]));
+    assert.deepEqual(Object.fromEntries(byId), { 'mine-1': b.id, 'mine-2': a.id, other: null });
+    assert.equal(await callLog.linkUnlinked('+13125550140', b.id), 0);
   });
 }

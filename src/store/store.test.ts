@@ -28,7 +28,11 @@ for (const target of storeTargets()) {
   describe(`store on ${target.name}`, { skip: target.skip }, () => {
     after(() => target.cleanup());
     describe('ContactStore', () => contactStoreContract(async () => (await target.open()).contacts));
-    describe('CallLogStore', () => callLogStoreContract(async () => (await target.open()).callLog));
+    describe('CallLogStore', () =>
+      callLogStoreContract(
+        async () => (await target.open()).callLog,
+        () => target.open(),
+      ));
     describe('small stores', () => smallStoresContract(() => target.open()));
   });
 }

@@ -74,6 +74,7 @@ export const callLogEntrySchema = z
     endedAt: z.number().int(),
     outcome: z.enum(['answered', 'missed', 'abandoned']),
     contactId: z.string().nullable(),
+    contactName: z.string().nullable().optional(),
     notes: z.string().nullable(),
     disposition: z.string().nullable(),
     notesBy: z.string().nullable(),
