@@ -141,6 +141,31 @@ for (const target of storeTargets()) {
       await api.close();
     });
 
+    test('pins: pinning back-fills the contact of that number\'s unlinked calls; the call log names it', async () => {
+      const store = await target.open();
+      const dana = await store.contacts.create({ name: 'Dana Whitfield' });
+      const other = await store.contacts.create({ name: 'Other' });
+      await store.callLog.writeEndedCall(ended);
+      await store.callLog.writeEndedCall({ ...ended, id: 'call-2', startedAt: 5_000 });
+      await store.callLog.linkContact('call-2', other.id);
+      const api = await app(store);
+      const pin = { e164: '+13125550140', contactId: dana.id };
+      assert.equal((await api.inject({ method: 'POST', url: '/api/pins', payload: pin })).statusCode, 204);
+      const list = (await api.inject({ method: 'GET', url: '/api/calls' })).json<{
+        items: { callId: string; contactId: string | null; contactName: string | null }[];
+      }>();
+      assert.deepEqual(
+        list.items.map((e) => [e.callId, e.contactId, e.contactName]),
+        [
+          ['call-2', other.id, 'Other'],
+          ['call-1', dana.id, 'Dana Whitfield'],
+        ],
+      );
+      const one = (await api.inject({ method: 'GET', url: '/api/calls/call-1' })).json<{ contactName: string }>();
+      assert.equal(one.contactName, 'Dana Whitfield');
+      await api.close();
+    });
+
     test('openapi.json documents every data route with the zod schemas', async () => {
       const api = await app(await target.open());
       const doc = (await api.inject({ method: 'GET', url: '/api/openapi.json' })).json<{

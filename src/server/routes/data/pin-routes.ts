@@ -1,11 +1,11 @@
-// /api/pins: an agent's choice of contact for a number, shared by everyone.
+// /api/pins: an agent's choice of contact for a number, shared by everyone; that number's unlinked calls follow it.
 import type { FastifyInstance } from 'fastify';
 import type { DataRoutesDeps } from './data-routes.ts';
 import { pinBodySchema, pinParamsSchema } from './schemas.ts';
 import { notFound, parse } from './validate.ts';
 
 export function pinRoutes(app: FastifyInstance, deps: DataRoutesDeps): void {
-  const { contacts, pins } = deps.store;
+  const { contacts, pins, callLog } = deps.store;
 
   app.post('/api/pins', async (request, reply) => {
     const body = parse(pinBodySchema, request.body, 'invalid_body');
@@ -13,6 +13,8 @@ export function pinRoutes(app: FastifyInstance, deps: DataRoutesDeps): void {
       throw notFound('contact');
     }
     await pins.setPin(body.e164, body.contactId, deps.principal(request));
+    // Calls logged without a contact (no match, or a tie) now show the pinned one; linked calls keep theirs.
+    await callLog.linkUnlinked(body.e164, body.contactId);
     return reply.status(204).send();
   });
 
