@@ -21,6 +21,7 @@ import type { Store } from '../store/store.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { seedDemoContacts, startDemo } from './demo.ts';
 import type { DemoTraffic } from './demo-traffic.ts';
+import { ContactLinker } from './contact-link.ts';
 import { connectGoTo } from './goto-connection.ts';
 import { notesHook } from './notes-hook.ts';
 
@@ -88,12 +89,21 @@ export async function startScreenpop(
   }
   const hub = new MemoryPushHub();
   let metrics: ServerMetrics | null = null;
+  const linker = new ContactLinker({
+    callLog: store.callLog,
+    pins: store.pins,
+    logged: () => tracker.flush(),
+    log: log.child({ part: 'calls' }),
+  });
   const pops = new PopService({
     directory,
     hub,
     lookup: cardLookup(lookupService, log.child({ part: 'lookup' })),
     log: log.child({ part: 'pops' }),
-    published: (card) => metrics?.cardPublished(card),
+    published: (card) => {
+      metrics?.cardPublished(card);
+      linker.cardPublished(card);
+    },
   });
   const stopTracking = tracker.onChange((change) => pops.onCallChange(change));
   const goto = await connectGoTo({
@@ -149,6 +159,7 @@ export async function startScreenpop(
       await server.app.close();
       await goto.stop();
       await tracker.close(); // writes ended calls still settling, before the store closes
+      await linker.settled(); // and links them to their contacts
       stopTracking();
       lookupService.close();
       pops.close();
