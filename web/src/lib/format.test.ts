@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatAgo, formatDuration, formatUpcoming, formatWhen, plural } from './format.ts';
+import { formatAgo, formatCallTime, formatDuration, formatUpcoming, formatWhen, plural } from './format.ts';
 
 const utc = { locale: 'en-GB', timeZone: 'UTC' };
 const now = Date.UTC(2026, 10, 24, 15, 0, 0); // Tue 24 Nov 2026 15:00 UTC
@@ -37,4 +37,11 @@ test('upcoming appointments say today or tomorrow', () => {
 test('plural picks the right noun', () => {
   assert.equal(plural(1, 'call'), '1 call');
   assert.equal(plural(3, 'call'), '3 calls');
+});
+
+test('a call-log time always says the day: today, yesterday, else the date', () => {
+  assert.equal(formatCallTime(Date.UTC(2026, 10, 24, 9, 5), now, utc), 'today 09:05');
+  assert.equal(formatCallTime(Date.UTC(2026, 10, 23, 23, 46), now, utc), 'yesterday 23:46');
+  assert.equal(formatCallTime(Date.UTC(2026, 10, 20, 9, 5), now, utc), 'Fri 20 Nov, 09:05');
+  assert.equal(formatCallTime(Date.UTC(2025, 10, 20, 9, 5), now, utc), 'Thu, 20 Nov 2025, 09:05');
 });

@@ -50,6 +50,17 @@ export function formatWhen(at: number, now: number, opts: FormatOptions = {}): s
   return `${formatDate(at, opts, yearOf(at, opts) !== yearOf(now, opts))}, ${time}`;
 }
 
+/** A call-log time: "today 14:05", "yesterday 09:12", else "Fri 20 Nov, 09:05" (the year when not this year's). */
+export function formatCallTime(at: number, now: number, opts: FormatOptions = {}): string {
+  if (dayKey(at, opts) === dayKey(now, opts)) {
+    return `today ${formatWhen(at, now, opts)}`;
+  }
+  if (dayKey(at, opts) === dayKey(now - DAY, opts)) {
+    return `yesterday ${formatWhen(at, at, opts)}`;
+  }
+  return formatWhen(at, now, opts);
+}
+
 /** An upcoming appointment: "today 15:30", "tomorrow 09:00", else "Thu 6 Nov, 10:00". */
 export function formatUpcoming(at: number, now: number, opts: FormatOptions = {}): string {
   const time = new Intl.DateTimeFormat(opts.locale, {

@@ -2,17 +2,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallLogEntry } from '../../../src/shared/api.ts';
 import { api, errorText } from '../api.ts';
+import { HistoryRow, callTitle, callerNumber } from '../components/history-row.tsx';
 import { NotesEditor } from '../components/notes-form.tsx';
 import { outcomeText } from '../lib/card-text.ts';
-import { dispositionLabel } from '../lib/dispositions.ts';
-import { formatDuration, formatWhen } from '../lib/format.ts';
+import { formatCallTime, formatDuration, formatWhen } from '../lib/format.ts';
 import { routeHash } from '../lib/route.ts';
 import { callsUrl, callUrl } from '../lib/urls.ts';
 import { useDebounced } from '../use-debounced.ts';
 
 const PAGE = 50;
-
-const callerLabel = (e: CallLogEntry): string => e.callerName ?? (e.withheld ? 'Withheld' : e.callerRaw);
 
 export function HistoryPage(props: { callId: string | null }) {
   const [q, setQ] = useState('');
@@ -71,26 +69,7 @@ export function HistoryPage(props: { callId: string | null }) {
         <ul class="rows">
           {items.map((e) => (
             <li key={e.callId}>
-              <a
-                class={`row-link ${props.callId === e.callId ? 'selected' : ''}`}
-                href={routeHash({ page: 'history', callId: e.callId })}
-                data-testid="history-row"
-                data-call-id={e.callId}
-                data-outcome={e.outcome}
-              >
-                <span class="row-main">
-                  <strong>{callerLabel(e)}</strong>
-                  {e.outcome !== 'answered' && (
-                    <span class={`badge small outcome ${e.outcome}`}>{outcomeText(e.outcome)}</span>
-                  )}
-                  {e.disposition && <span class="badge small">{dispositionLabel(e.disposition)}</span>}
-                </span>
-                <span class="row-sub muted">
-                  {formatWhen(e.startedAt, now)}
-                  {e.answeredByName ? ` · ${e.answeredByName}` : ''}
-                  {e.notes ? ` · ${e.notes.slice(0, 80)}` : ''}
-                </span>
-              </a>
+              <HistoryRow entry={e} selected={props.callId === e.callId} now={now} />
             </li>
           ))}
         </ul>
@@ -150,11 +129,17 @@ function CallDetail(props: {
       <a class="close-link" href={routeHash({ page: 'history', callId: null })} aria-label="Close details">
         ×
       </a>
-      <h2 data-testid="history-detail-caller">{callerLabel(entry)}</h2>
-      {entry.callerName && <p class="mono">{entry.callerE164 ?? entry.callerRaw}</p>}
+      <h2 data-testid="history-detail-caller">{callTitle(entry)}</h2>
+      {callTitle(entry) !== callerNumber(entry) && <p class="mono">{callerNumber(entry)}</p>}
       <dl class="facts">
+        {entry.contactName && entry.callerName && (
+          <>
+            <dt>Caller ID</dt>
+            <dd>{entry.callerName}</dd>
+          </>
+        )}
         <dt>When</dt>
-        <dd>{formatWhen(entry.startedAt, Date.now())}</dd>
+        <dd>{formatCallTime(entry.startedAt, Date.now())}</dd>
         <dt>Outcome</dt>
         <dd>
           {outcomeText(entry.outcome)}
