@@ -22,6 +22,8 @@ import { SHARED_NUMBER } from '../../src/app/demo-contacts.ts';
 import type { Card } from '../../src/shared/messages.ts';
 
 const MARCUS_EXT = '2102';
+// The README's pictures change only on purpose: UPDATE_SCREENSHOTS=1 writes them, other runs keep them aside.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-output/screenshots';
 const HELENA_EXT = '2103';
 // A skip carries its reason ("/usr/bin/chromium is missing ..."), printed by the test reporter.
 const skip = browserSkipReason();
@@ -259,6 +261,31 @@ describe('screen pop in the browser', { skip: skip ?? false }, () => {
     assert.equal(await inCard(callId, 'card-answered-by').textContent(), 'you');
   });
 
+  test('a history row names the contact the card matched, with the caller’s number', async () => {
+    const caller = await knownCaller(stack, 'demo-7');
+    const callId = await placeCall(stack, {
+      scenario: 'answered',
+      from: caller.e164,
+      to: MARCUS_EXT,
+      answerAfterMs: 300,
+      talkMs: 500,
+    });
+    await phase(callId, 'ended', 'answered');
+    await waitForAsync('the call linked to its contact', async () => {
+      const entry = await stack.app.store.callLog.get(callId);
+      return entry?.contactId === caller.id;
+    });
+    await page.getByTestId('nav-history').click();
+    const row = page.getByTestId('history-row').and(page.locator(`[data-call-id="${callId}"]`));
+    await row.waitFor();
+    assert.equal(await row.getByTestId('history-row-contact').textContent(), caller.name);
+    const national = caller.e164.slice(2);
+    const shown = `+1 ${national.slice(0, 3)} ${national.slice(3, 6)} ${national.slice(6)}`;
+    assert.equal(await row.getByTestId('history-row-number').textContent(), shown);
+    assert.match((await row.textContent()) ?? '', /today /);
+    await page.getByTestId('nav-live').click();
+  });
+
   test('the main screens render (screenshots for the README)', async () => {
     const all = await stack.app.store.contacts.search({ text: '', limit: 1000, offset: 0 });
     const rich = all.items.find(
@@ -272,15 +299,15 @@ describe('screen pop in the browser', { skip: skip ?? false }, () => {
       answerAfterMs: 20_000,
     });
     await inCard(ringing, 'card-ticket').first().waitFor();
-    await page.screenshot({ path: 'docs/screenshots/cards.png' });
+    await page.screenshot({ path: `${SCREENSHOTS}/cards.png` });
     await page.getByTestId('nav-history').click();
     await page.getByTestId('history-row').first().waitFor();
-    await page.screenshot({ path: 'docs/screenshots/history.png' });
+    await page.screenshot({ path: `${SCREENSHOTS}/history.png` });
     await page.getByTestId('nav-contacts').click();
     await page.getByTestId('contact-row').first().waitFor();
-    await page.screenshot({ path: 'docs/screenshots/contacts.png' });
+    await page.screenshot({ path: `${SCREENSHOTS}/contacts.png` });
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-all-lines').waitFor();
-    await page.screenshot({ path: 'docs/screenshots/settings.png' });
+    await page.screenshot({ path: `${SCREENSHOTS}/settings.png` });
   });
 });
