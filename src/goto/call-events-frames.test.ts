@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeCallEventsFrame, normalizeWebhookBody } from './call-events-frames.ts';
+import { normalizeCallEventsFrame, normalizeWebhookBody, phoneCacheFor } from './call-events-frames.ts';
+import { reportSchema, toCallReport } from './call-events-report.ts';
+import { normalizeCallState } from './call-state-normalizer.ts';
 import type { FrameResult } from './call-events-frames.ts';
 import type { CallSnapshotEvent, LegUpdate } from '../calls/types.ts';
 import { fixture, fixtureList, fixturesMissing, usPhone } from './testing/fixtures.ts';
@@ -162,10 +164,10 @@ test('channel control frames are recognised as JSON and as bare strings', { skip
   });
 });
 
-test('notifications of other sources on the channel are ignored, not errors', { skip }, () => {
-  const report = JSON.stringify(fixture('reports/report-summary-notification.json'));
-  const result = normalizeCallEventsFrame(report, usPhone);
-  assert.equal(result.kind, 'ignored');
+test('notifications of other sources on the channel are ignored, not errors', () => {
+  const other = { data: { id: 'n-1', source: 'call-history', type: 'CALL_HISTORY', content: {} } };
+  const result = normalizeCallEventsFrame(JSON.stringify(other), usPhone);
+  assert.deepEqual(result, { kind: 'ignored', reason: 'call-history/CALL_HISTORY' });
 });
 
 test('bad frames become a clear invalid result and never throw', () => {
@@ -235,3 +237,27 @@ test('an "Anonymous" caller is withheld, with no number', () => {
   });
   assert.equal(event.createdAt, event.at, 'absent callCreated falls back to the state time');
 });
+
+test('a REPORT_SUMMARY frame names the finished conversation', { skip }, () => {
+  const result = normalizeCallEventsFrame(
+    JSON.stringify(fixture('reports/report-summary-notification.json')),
+    usPhone,
+  );
+  assert.deepEqual(result, { kind: 'report', conversationSpaceId: '88596f59-2c00-3727-857d-99ebcba25a93' });
+});
+
+test(
+  "a report's callStates normalize like the live frames of the same call (AGENT legs, 3-digit times)",
+  { skip },
+  () => {
+    const report = toCallReport(reportSchema.parse(fixture('reports/report-call-a.json')));
+    const fromReport = report.states.map((s) =>
+      normalizeCallState(report.metadata, s, null, phoneCacheFor(usPhone)),
+    );
+    const live = replay('ws-call-a-queue-answered.json');
+    assert.deepEqual(
+      fromReport.map((e) => [e.seq, e.stateType, e.at, e.direction, e.caller?.e164, legs(e)]),
+      live.map((e) => [e.seq, e.stateType, e.at, e.direction, e.caller?.e164, legs(e)]),
+    );
+  },
+);

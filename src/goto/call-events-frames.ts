@@ -2,7 +2,12 @@
 import type { CallSnapshotEvent } from '../calls/types.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import { PhoneCache } from './party.ts';
-import { callStateContentSchema, frameSchema, notificationSchema } from './call-events-schema.ts';
+import {
+  callStateContentSchema,
+  frameSchema,
+  notificationSchema,
+  reportSummaryContentSchema,
+} from './call-events-schema.ts';
 import type { CallMetadata } from './call-events-schema.ts';
 import { CallStateError, normalizeCallState } from './call-state-normalizer.ts';
 import type { z } from 'zod';
@@ -13,6 +18,8 @@ export type FrameResult =
   /** `metadata` is the raw conversation metadata, kept by the source to normalize recovered states. */
   | { readonly kind: 'event'; readonly event: CallSnapshotEvent; readonly metadata: CallMetadata }
   | { readonly kind: 'control'; readonly control: ChannelControl }
+  /** REPORT_SUMMARY (§7.4): the report of this finished conversation is ready. */
+  | { readonly kind: 'report'; readonly conversationSpaceId: string }
   /** A notification of another source or type on the same channel (§9.4 #6): not an error. */
   | { readonly kind: 'ignored'; readonly reason: string }
   /** Not parseable or not meaningful: counted and logged by the caller, never thrown. */
@@ -47,6 +54,12 @@ function fromNotification(data: z.infer<typeof notificationSchema>, phone: Phone
   const control = data.type == null ? undefined : CONTROL[data.type];
   if (control !== undefined) {
     return { kind: 'control', control };
+  }
+  if (data.source === 'call-events-report' && data.type === 'REPORT_SUMMARY') {
+    const content = reportSummaryContentSchema.safeParse(data.content);
+    return content.success
+      ? { kind: 'report', conversationSpaceId: content.data.conversationSpaceId }
+      : { kind: 'invalid', error: `REPORT_SUMMARY content: ${issues(content.error)}` };
   }
   if (data.source !== 'call-events' || data.type !== 'call-state') {
     return { kind: 'ignored', reason: `${data.source ?? '?'}/${data.type ?? '?'}` };

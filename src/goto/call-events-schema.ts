@@ -68,6 +68,9 @@ export const notificationSchema = z.object({
 
 export const frameSchema = z.object({ data: notificationSchema.nullish() });
 
+/** REPORT_SUMMARY content (§7.4): the id is the only member confirmed. */
+export const reportSummaryContentSchema = z.object({ conversationSpaceId: str });
+
 /** GET /conversation-spaces: each active call's latest state (§6.7). */
 export const conversationSpacesSchema = z.object({
   items: z.array(z.object({ metadata: metadataSchema, state: stateSchema })).nullish(),
