@@ -1,42 +1,69 @@
-// Recovery for the Call Events source: after a reconnect (every active call) and on a sequence gap (one call).
+// Recovery for the Call Events source: after a reconnect or a reconciliation (every call), on a gap (one call).
 import type { Logger } from 'pino';
 import type { CallEventSink } from '../calls/ports.ts';
 import type { CallEvent, CallSnapshotEvent } from '../calls/types.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
+import { GoToApiError, isTransient } from './api-error.ts';
+import { backoffDelay, sleep } from './backoff.ts';
 import { phoneCacheFor } from './call-events-frames.ts';
 import { fetchActiveCalls, fetchCallStates } from './call-events-recovery.ts';
 import type { CallMetadata, CallState } from './call-events-schema.ts';
 import { CallStateError, normalizeCallState } from './call-state-normalizer.ts';
 import type { GoToApi } from './rest-client.ts';
+import type { SeenCalls } from './seen-calls.ts';
 import type { Gap, SequenceTracker } from './sequence-tracker.ts';
 import { describe } from './token-manager.ts';
+
+export type RecoveryCounter =
+  | 'recoveredStates'
+  | 'invalid'
+  | 'fetchRetries'
+  | 'reconciliations'
+  | 'reportStates'
+  | 'reportSubscriptionFailures';
 
 export interface RecovererDeps {
   readonly api: GoToApi;
   readonly phone: PhoneOptions;
   readonly log: Logger;
   readonly seq: SequenceTracker;
+  readonly seen: SeenCalls;
   /** The current sink (null once stopped) and abort signal: both change across start / stop. */
   readonly sink: () => CallEventSink | null;
   readonly signal: () => AbortSignal;
-  /** Counts recovered states and states that could not be normalized. */
-  readonly count: (what: 'recoveredStates' | 'invalid', n?: number) => void;
+  readonly count: (what: RecoveryCounter, n?: number) => void;
+  /** Back-off of a failed recovery read, and how many tries in all (gap fetches, a vanished call's states). */
+  readonly retry: { readonly baseMs: number; readonly maxMs: number; readonly attempts: number };
+  /** A vanished call whose states are not available any more (404): its report is awaited meanwhile. */
+  readonly awaitReport: (callId: string) => Promise<void>;
+  /** Whether that report wait is still running (the call is kept live until it ends). */
+  readonly reportPending: (callId: string) => boolean;
 }
+
+/** Recoveries a vanished call stays live through while its end is unproven, before recovery ends it blind. */
+const MAX_UNREADABLE = 3;
 
 export class CallEventsRecoverer {
   /** Calls with a gap fetch in flight → a further gap found meanwhile (merged), fetched next. */
   readonly #inFlight = new Map<string, Gap | null>();
+  /** Vanished calls whose states could not be read → how many recoveries in a row. */
+  readonly #unreadable = new Map<string, number>();
 
   constructor(private readonly deps: RecovererDeps) {}
 
-  /** Latest state of every active call (→ sink.recovered), after fetching what each one missed since we saw it. */
+  /**
+   * Latest state of every active call (→ sink.recovered, with the time of the request), after fetching what each
+   * listed call missed and what each call we saw but GoTo no longer lists did until it ended (§6.7).
+   */
   async recoverAll(accountKey: string, reason: string): Promise<void> {
     const { api, seq, log } = this.deps;
+    const requestedAt = Date.now();
     try {
-      const active = await fetchActiveCalls(api, accountKey, this.deps.signal());
+      const active = await this.#retrying(() => fetchActiveCalls(api, accountKey, this.deps.signal()));
       const latest: CallEvent[] = [];
       for (const call of active) {
         const id = call.metadata.conversationSpaceId;
+        this.#unreadable.delete(id); // listed: not in doubt any more
         const known = seq.highest(id);
         if (known !== null && call.state.sequenceNumber > known + 1) {
           await this.recoverGap(
@@ -47,16 +74,78 @@ export class CallEventsRecoverer {
         const event = this.#normalize(call.metadata, call.state);
         if (event !== null) {
           seq.raise(id, event.seq);
+          this.deps.seen.record(event, call.metadata, Date.now());
           latest.push(event);
         }
       }
+      const listed = new Set(active.map((c) => c.metadata.conversationSpaceId));
+      const kept = await this.#recoverVanished(listed, requestedAt);
       this.deps.count('recoveredStates', latest.length);
-      log.info({ reason, active: latest.length }, 'Call Events recovered active calls');
-      this.deps.sink()?.recovered(latest, reason);
+      log.info({ reason, active: latest.length, kept: kept.length }, 'Call Events recovered active calls');
+      this.deps.sink()?.recovered([...latest, ...kept], reason, requestedAt);
     } catch (error) {
       log.warn({ err: describe(error), reason }, 'Call Events recovery failed');
       this.deps.sink()?.note(`recovery failed: ${describe(error)}`);
     }
+  }
+
+  /**
+   * Calls seen before the request and no longer listed have ended: fetch their states (ENDING included) and
+   * deliver them, so the tracker ends them as they ended rather than blind. Returns the
+   * latest snapshots of calls to keep live for now (their report is awaited, or their states could not be read).
+   */
+  async #recoverVanished(listed: ReadonlySet<string>, requestedAt: number): Promise<CallSnapshotEvent[]> {
+    for (const id of this.#unreadable.keys()) {
+      if (this.deps.seen.get(id) === undefined) {
+        this.#unreadable.delete(id); // ended meanwhile
+      }
+    }
+    const vanished = this.deps.seen
+      .live()
+      .filter(([id, call]) => !listed.has(id) && call.seenAt <= requestedAt);
+    const kept = await Promise.all(vanished.map(([id, call]) => this.#recoverEnded(id, call.metadata)));
+    return vanished.filter((_, i) => kept[i]).map(([, call]) => call.last);
+  }
+
+  /** True when the call should stay live for now. */
+  async #recoverEnded(callId: string, metadata: CallMetadata): Promise<boolean> {
+    if (this.deps.reportPending(callId)) {
+      return true;
+    }
+    try {
+      // From 1, not from the highest seen: a gap below it may still be unfilled (its fetch failed or is in
+      // flight), and the tracker would end the call from what it applied. It drops the states it already has.
+      const states = await this.#retrying(() =>
+        fetchCallStates(this.deps.api, callId, 1, Number.MAX_SAFE_INTEGER, this.deps.signal()),
+      );
+      this.deliverAll(metadata, states);
+      if (states.some((s) => s.type === 'ENDING')) {
+        this.#unreadable.delete(callId);
+        return false;
+      }
+      // Not ended after all: the list missed it (a call ending between two pages shifts the next page).
+      return this.#stillUnsure(callId);
+    } catch (error) {
+      if (error instanceof GoToApiError && error.status === 404) {
+        // Ended calls age out of the events endpoint; the report holds the full history (§7.5).
+        this.#unreadable.delete(callId);
+        void this.deps.awaitReport(callId);
+        return true;
+      }
+      this.deps.log.warn({ err: describe(error), callId }, 'could not read a vanished call');
+      return this.#stillUnsure(callId);
+    }
+  }
+
+  /** Keeps a call whose end is unproven live through a few recoveries, then lets recovery end it. */
+  #stillUnsure(callId: string): boolean {
+    const tries = (this.#unreadable.get(callId) ?? 0) + 1;
+    if (tries >= MAX_UNREADABLE) {
+      this.#unreadable.delete(callId);
+      return false;
+    }
+    this.#unreadable.set(callId, tries);
+    return true;
   }
 
   /** Fetches the missing states of one call and hands them on in order (the tracker in calls/ merges them). */
@@ -82,16 +171,44 @@ export class CallEventsRecoverer {
 
   async #fetchGap(gap: Gap, metadata: CallMetadata): Promise<void> {
     try {
-      const states = await fetchCallStates(this.deps.api, gap.callId, gap.from, gap.to, this.deps.signal());
-      for (const state of states) {
-        const event = this.#normalize(metadata, state);
-        if (event !== null) {
-          this.deps.count('recoveredStates');
-          this.deps.sink()?.event(event);
-        }
-      }
+      const states = await this.#retrying(() =>
+        fetchCallStates(this.deps.api, gap.callId, gap.from, gap.to, this.deps.signal()),
+      );
+      this.deliverAll(metadata, states);
     } catch (error) {
       this.deps.log.warn({ err: describe(error), callId: gap.callId }, 'could not fetch the missing states');
+    }
+  }
+
+  /** Normalizes and delivers recovered states in sequence order; returns how many were delivered. */
+  deliverAll(metadata: CallMetadata, states: readonly CallState[]): number {
+    let delivered = 0;
+    for (const state of states) {
+      const event = this.#normalize(metadata, state);
+      if (event !== null) {
+        this.deps.count('recoveredStates');
+        this.deps.seq.raise(event.callId, event.seq);
+        this.deps.seen.record(event, metadata, Date.now());
+        this.deps.sink()?.event(event);
+        delivered++;
+      }
+    }
+    return delivered;
+  }
+
+  /** Runs a recovery read, retrying transient failures (after the REST client's own retries) with back-off. */
+  async #retrying<T>(read: () => Promise<T>): Promise<T> {
+    const { retry } = this.deps;
+    for (let n = 1; ; n++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (n >= retry.attempts || !isTransient(error) || this.deps.signal().aborted) {
+          throw error;
+        }
+        this.deps.count('fetchRetries');
+        await sleep(backoffDelay(n - 1, retry), this.deps.signal());
+      }
     }
   }
 

@@ -12,8 +12,13 @@ import { normalizeCallEventsFrame, normalizeWebhookBody } from './call-events-fr
 import type { FrameResult } from './call-events-frames.ts';
 import type { CallMetadata } from './call-events-schema.ts';
 import { CallEventsRecoverer } from './call-events-recoverer.ts';
+import type { RecoveryCounter } from './call-events-recoverer.ts';
+import { subscribeReportSummaries } from './call-events-report.ts';
+import { defaultReportSettings, ReportRecovery } from './call-events-report-recovery.ts';
+import type { ReportSettings } from './call-events-report-recovery.ts';
 import { createChannel, deleteChannel, refreshChannel, subscribeCallEvents } from './notification-channel.ts';
 import type { Channel } from './notification-channel.ts';
+import { SeenCalls } from './seen-calls.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { keepAlive, openSocket } from './socket.ts';
 import { describe } from './token-manager.ts';
@@ -30,6 +35,15 @@ export interface CallEventsSourceSettings {
   readonly missedPongs?: number;
   /** Back-off between rebuild attempts. */
   readonly reconnect?: { readonly baseMs: number; readonly maxMs: number };
+  /**
+   * While calls are live, how often to list GoTo's active calls (one request) and recover the ones that vanished:
+   * a dropped ENDING leaves no gap to notice. Default 30 s.
+   */
+  readonly reconcileIntervalMs?: number;
+  /** Back-off and tries of a failed recovery read (gap fetch, a vanished call's states). Default 500 ms…10 s, 4. */
+  readonly recoveryRetry?: { readonly baseMs: number; readonly maxMs: number; readonly attempts: number };
+  /** Call Events Report use (§7): report delay, tries, outage window margin. */
+  readonly reports?: Partial<ReportSettings>;
 }
 
 export interface CallEventsStats {
@@ -41,6 +55,14 @@ export interface CallEventsStats {
   channelRefreshes: number;
   gaps: number;
   recoveredStates: number;
+  /** Recovery reads retried after a transient failure. */
+  fetchRetries: number;
+  /** Periodic checks of GoTo's active-call list. */
+  reconciliations: number;
+  /** Call states delivered from Call Events reports. */
+  reportStates: number;
+  /** REPORT_SUMMARY subscriptions that failed (the source carries on without them). */
+  reportSubscriptionFailures: number;
 }
 
 export interface CallEventsSource extends CallEventSource {
@@ -67,10 +89,20 @@ class CallEventsChannelSource implements CallEventsSource {
     channelRefreshes: 0,
     gaps: 0,
     recoveredStates: 0,
+    fetchRetries: 0,
+    reconciliations: 0,
+    reportStates: 0,
+    reportSubscriptionFailures: 0,
   };
   readonly #log: Logger;
   readonly #seq = new SequenceTracker();
+  readonly #seen = new SeenCalls();
   readonly #recoverer: CallEventsRecoverer;
+  readonly #reports: ReportRecovery;
+  /** GoTo's time of the newest state received live (else when the channel connected): where an outage began. */
+  #lastFrameAt: number | null = null;
+  #reconcileTimer: NodeJS.Timeout | null = null;
+  #reconciling = false;
   #sink: CallEventSink | null = null;
   #accountKey: string | null = null;
   #channel: Channel | null = null;
@@ -82,16 +114,30 @@ class CallEventsChannelSource implements CallEventsSource {
 
   constructor(private readonly settings: CallEventsSourceSettings) {
     this.#log = settings.logger.child({ component: 'goto-call-events' });
+    const count = (what: RecoveryCounter, n = 1): void => {
+      this.stats[what] += n;
+    };
+    this.#reports = new ReportRecovery({
+      api: settings.api,
+      log: this.#log,
+      seen: this.#seen,
+      signal: () => this.#abort.signal,
+      count,
+      deliver: (metadata, states) => this.#recoverer.deliverAll(metadata, states),
+      settings: { ...defaultReportSettings, ...settings.reports },
+    });
     this.#recoverer = new CallEventsRecoverer({
       api: settings.api,
       phone: settings.phone,
       log: this.#log,
       seq: this.#seq,
+      seen: this.#seen,
       sink: () => this.#sink,
       signal: () => this.#abort.signal,
-      count: (what, n = 1) => {
-        this.stats[what] += n;
-      },
+      count,
+      retry: settings.recoveryRetry ?? { baseMs: 500, maxMs: 10_000, attempts: 4 },
+      awaitReport: (callId) => this.#reports.awaitReport(callId),
+      reportPending: (callId) => this.#reports.pending(callId),
     });
   }
 
@@ -132,6 +178,25 @@ class CallEventsChannelSource implements CallEventsSource {
     this.lastError = null;
     // Calls already in progress: their latest states, so pops can show them.
     void this.#recoverer.recoverAll(this.#accountKey!, 'started');
+    this.#reconcileTimer = setInterval(
+      () => void this.#reconcile(),
+      this.settings.reconcileIntervalMs ?? 30_000,
+    );
+    this.#reconcileTimer.unref();
+  }
+
+  /** One active-call list per period, only while calls are live and nothing else is recovering them. */
+  async #reconcile(): Promise<void> {
+    if (this.#reconciling || !this.connected || this.#seen.liveCount === 0) {
+      return;
+    }
+    this.#reconciling = true;
+    this.stats.reconciliations++;
+    try {
+      await this.#recoverer.recoverAll(this.#accountKey!, 'reconciliation');
+    } finally {
+      this.#reconciling = false;
+    }
   }
 
   /** Forgets the current channel and deletes it in the background (its subscriptions go with it). */
@@ -146,6 +211,10 @@ class CallEventsChannelSource implements CallEventsSource {
   async stop(): Promise<void> {
     this.#abort.abort();
     this.#sink = null;
+    if (this.#reconcileTimer !== null) {
+      clearInterval(this.#reconcileTimer);
+      this.#reconcileTimer = null;
+    }
     this.#dropSocket();
     const channel = this.#channel;
     this.#channel = null;
@@ -168,6 +237,12 @@ class CallEventsChannelSource implements CallEventsSource {
     const channel = await createChannel(api, this.settings.nickname ?? 'screenpop');
     this.#channel = channel;
     await subscribeCallEvents(api, channel, [this.#accountKey!]);
+    if (!this.#reports.off) {
+      // Same channel: calls that start and end while it is down are then recoverable (§7.1, §7.4).
+      await subscribeReportSummaries(api, channel, [this.#accountKey!]).catch((error: unknown) =>
+        this.#reports.subscriptionFailed(error),
+      );
+    }
     const socket = await openSocket(channel.url);
     if (this.#abort.signal.aborted) {
       socket.terminate(); // stop() ran meanwhile: leave nothing behind
@@ -175,6 +250,7 @@ class CallEventsChannelSource implements CallEventsSource {
       return;
     }
     this.#socket = socket;
+    this.#lastFrameAt ??= Date.now();
     socket.on('message', (data, isBinary) => {
       if (!isBinary) {
         this.#onFrame(data.toString());
@@ -207,6 +283,9 @@ class CallEventsChannelSource implements CallEventsSource {
       case 'event':
         this.#deliver(result.event, result.metadata);
         return;
+      case 'report':
+        this.#reports.onSummary(result.conversationSpaceId);
+        return;
       case 'control':
         if (via === 'socket') {
           void this.#control(result.control);
@@ -226,6 +305,8 @@ class CallEventsChannelSource implements CallEventsSource {
   #deliver(event: CallSnapshotEvent, metadata: CallMetadata): void {
     this.stats.events++;
     const gap = this.#seq.observe(event.callId, event.seq);
+    this.#seen.record(event, metadata, Date.now());
+    this.#lastFrameAt = Math.max(this.#lastFrameAt ?? event.at, event.at);
     this.#sink?.event(event);
     if (gap !== null) {
       this.stats.gaps++;
@@ -283,6 +364,7 @@ class CallEventsChannelSource implements CallEventsSource {
   }
 
   async #rebuild(reason: string): Promise<void> {
+    const lastFrameAt = this.#lastFrameAt;
     this.#discardChannel();
     const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
     for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
@@ -304,6 +386,9 @@ class CallEventsChannelSource implements CallEventsSource {
     this.#rebuilding = false;
     if (!this.#abort.signal.aborted) {
       await this.#recoverer.recoverAll(this.#accountKey!, `reconnected after ${reason}`);
+      if (lastFrameAt !== null) {
+        void this.#reports.afterOutage(this.#accountKey!, lastFrameAt);
+      }
     }
   }
 }

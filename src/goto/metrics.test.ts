@@ -14,6 +14,10 @@ test('the sources stats are exposed as Prometheus counters, summed and only grow
     channelRefreshes: 2,
     gaps: 0,
     recoveredStates: 0,
+    fetchRetries: 0,
+    reconciliations: 0,
+    reportStates: 0,
+    reportSubscriptionFailures: 0,
   };
   let sources = [{ stats }];
   const registry = new Registry();

@@ -19,6 +19,10 @@ const COUNTED = {
   gaps: 'Sequence gaps detected',
   recoveredStates: 'Call states fetched by recovery',
   channelRefreshes: 'Notification channel refreshes',
+  fetchRetries: 'Recovery reads retried after a transient failure',
+  reconciliations: 'Periodic checks of the active-call list',
+  reportStates: 'Call states recovered from Call Events reports',
+  reportSubscriptionFailures: 'REPORT_SUMMARY subscriptions that failed',
   sessions: 'Realtime sessions created',
 } as const;
 

@@ -4,15 +4,15 @@ import type { CallEvent, CallSnapshotEvent } from '../../calls/types.ts';
 
 export class RecordingSink implements CallEventSink {
   readonly events: CallEvent[] = [];
-  readonly recoveries: { active: readonly CallEvent[]; reason: string }[] = [];
+  readonly recoveries: { active: readonly CallEvent[]; reason: string; requestedAt?: number }[] = [];
   readonly notes: string[] = [];
 
   event(event: CallEvent): void {
     this.events.push(event);
   }
 
-  recovered(active: readonly CallEvent[], reason: string): void {
-    this.recoveries.push({ active, reason });
+  recovered(active: readonly CallEvent[], reason: string, requestedAt?: number): void {
+    this.recoveries.push({ active, reason, ...(requestedAt === undefined ? {} : { requestedAt }) });
   }
 
   note(message: string): void {
