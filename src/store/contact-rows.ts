@@ -80,15 +80,34 @@ function blankToNull(value: string | null | undefined): string | null {
 }
 
 /** Normalizes and serializes one input; pure, so both dialects store byte-identical rows. */
-export function prepareContact(input: ContactInput, phone: PhoneOptions): PreparedContact {
-  const phones = (input.phones ?? []).map((p, position): PhoneRow => {
+/** A phone's match keys, as normalizePhone gives them. */
+export type PhoneKeyTriple = readonly [e164: string | null, national: string | null, suffix: string | null];
+
+/** Normalizes each phone of the input (the costly part of preparing a row: ~9 µs a number). */
+export function phoneKeysOf(input: ContactInput, phone: PhoneOptions): PhoneKeyTriple[] {
+  return (input.phones ?? []).map((p) => {
     const n = normalizePhone(p.raw, phone);
+    return [n.e164, n.national, n.suffix];
+  });
+}
+
+/**
+ * Normalizes and serializes one input; pure, so both dialects store byte-identical rows. `keys` are the
+ * phones' keys when a worker already normalized them (phoneKeysOf with the same options).
+ */
+export function prepareContact(
+  input: ContactInput,
+  phone: PhoneOptions,
+  keys: readonly PhoneKeyTriple[] = phoneKeysOf(input, phone),
+): PreparedContact {
+  const phones = (input.phones ?? []).map((p, position): PhoneRow => {
+    const [e164 = null, national = null, suffix = null] = keys[position] ?? [];
     return {
       position,
       raw: p.raw,
-      e164: n.e164,
-      national: n.national,
-      suffix: n.suffix,
+      e164,
+      national,
+      suffix,
       label: p.label ?? null,
     };
   });

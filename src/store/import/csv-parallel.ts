@@ -2,7 +2,9 @@
 // input and writes batches to the store. Used when the store accepts prepared rows (BulkLoader).
 import { Worker } from 'node:worker_threads';
 import type { PhoneOptions } from '../../phone/phone.ts';
-import type { PreparedContact } from '../contact-rows.ts';
+import { prepareContact } from '../contact-rows.ts';
+import type { PhoneKeyTriple } from '../contact-rows.ts';
+import type { ContactInput } from '../../lookup/types.ts';
 import type { BulkLoader } from '../store.ts';
 import { ImportSink } from './import-report.ts';
 import type { ImportOptions, ImportReport, ImportTarget } from './import-report.ts';
@@ -18,7 +20,9 @@ export interface PreparedRow {
   readonly line: number;
   readonly kind: string;
   readonly keyHash: number;
-  readonly contact: PreparedContact;
+  readonly input: ContactInput;
+  /** The phones' keys, normalized in the worker with the store's phone options. */
+  readonly keys: PhoneKeyTriple[];
 }
 
 export type ToWorker = { t: 'chunk'; data: Uint8Array } | { t: 'end' } | { t: 'ack' };
@@ -78,7 +82,8 @@ export async function importCsvInWorker(
                   sink.reject(r.line, r.reason);
                 }
                 for (const row of message.rows) {
-                  await sink.acceptPrepared(row.line, row.kind, row.keyHash, row.contact);
+                  const prepared = prepareContact(row.input, contacts.phone, row.keys);
+                  await sink.acceptPrepared(row.line, row.kind, row.keyHash, prepared);
                 }
                 worker.postMessage({ t: 'ack' } satisfies ToWorker);
               })
