@@ -40,12 +40,15 @@ export interface RecovererDeps {
   readonly reportPending: (callId: string) => boolean;
 }
 
-/** Recoveries a vanished call stays live through while its end is unproven, before recovery ends it blind. */
+/** Recoveries a vanished call stays live through while its states cannot be read, before recovery ends it blind. */
 const MAX_UNREADABLE = 3;
 
 export class CallEventsRecoverer {
   /** Calls with a gap fetch in flight → a further gap found meanwhile (merged), fetched next. */
   readonly #inFlight = new Map<string, Gap | null>();
+  /** Calls with a gap fetch in flight → when it and the ones queued behind it are done. */
+  readonly #running = new Map<string, Promise<void>>();
+  #busy = 0;
   /** Vanished calls whose states could not be read → how many recoveries in a row. */
   readonly #unreadable = new Map<string, number>();
 
@@ -56,6 +59,20 @@ export class CallEventsRecoverer {
    * listed call missed and what each call we saw but GoTo no longer lists did until it ended (§6.7).
    */
   async recoverAll(accountKey: string, reason: string): Promise<void> {
+    this.#busy++;
+    try {
+      await this.#recoverAll(accountKey, reason);
+    } finally {
+      this.#busy--;
+    }
+  }
+
+  /** True while a recoverAll runs (a reconciliation then has nothing to add). */
+  get busy(): boolean {
+    return this.#busy > 0;
+  }
+
+  async #recoverAll(accountKey: string, reason: string): Promise<void> {
     const { api, seq, log } = this.deps;
     const requestedAt = Date.now();
     try {
@@ -74,12 +91,15 @@ export class CallEventsRecoverer {
         const event = this.#normalize(call.metadata, call.state);
         if (event !== null) {
           seq.raise(id, event.seq);
-          this.deps.seen.record(event, call.metadata, Date.now());
+          this.deps.seen.record(event, call.metadata, null);
           latest.push(event);
         }
       }
       const listed = new Set(active.map((c) => c.metadata.conversationSpaceId));
       const kept = await this.#recoverVanished(listed, requestedAt);
+      // An unlisted call still filling a gap (its ENDING came live, an answer before it was lost) would be
+      // ended from what the tracker applied so far: let the fill land first.
+      await Promise.all([...this.#running].filter(([id]) => !listed.has(id)).map(([, run]) => run));
       this.deps.count('recoveredStates', latest.length);
       log.info({ reason, active: latest.length, kept: kept.length }, 'Call Events recovered active calls');
       this.deps.sink()?.recovered([...latest, ...kept], reason, requestedAt);
@@ -124,7 +144,7 @@ export class CallEventsRecoverer {
         return false;
       }
       // Not ended after all: the list missed it (a call ending between two pages shifts the next page).
-      return this.#stillUnsure(callId);
+      return true;
     } catch (error) {
       if (error instanceof GoToApiError && error.status === 404) {
         // Ended calls age out of the events endpoint; the report holds the full history (§7.5).
@@ -137,7 +157,7 @@ export class CallEventsRecoverer {
     }
   }
 
-  /** Keeps a call whose end is unproven live through a few recoveries, then lets recovery end it. */
+  /** Keeps an unreadable call live through a few recoveries, then lets recovery end it. */
   #stillUnsure(callId: string): boolean {
     const tries = (this.#unreadable.get(callId) ?? 0) + 1;
     if (tries >= MAX_UNREADABLE) {
@@ -149,16 +169,26 @@ export class CallEventsRecoverer {
   }
 
   /** Fetches the missing states of one call and hands them on in order (the tracker in calls/ merges them). */
-  async recoverGap(gap: Gap, metadata: CallMetadata): Promise<void> {
-    if (this.#inFlight.has(gap.callId)) {
+  recoverGap(gap: Gap, metadata: CallMetadata): Promise<void> {
+    const running = this.#running.get(gap.callId);
+    if (running !== undefined) {
       const queued = this.#inFlight.get(gap.callId) ?? null;
       this.#inFlight.set(gap.callId, {
         callId: gap.callId,
         from: Math.min(gap.from, queued?.from ?? gap.from),
         to: Math.max(gap.to, queued?.to ?? gap.to),
       });
-      return;
+      return running;
     }
+    const run = this.#fillGaps(gap, metadata).finally(() => {
+      this.#inFlight.delete(gap.callId);
+      this.#running.delete(gap.callId);
+    });
+    this.#running.set(gap.callId, run);
+    return run;
+  }
+
+  async #fillGaps(gap: Gap, metadata: CallMetadata): Promise<void> {
     this.#inFlight.set(gap.callId, null);
     let next: Gap | null = gap;
     while (next !== null && !this.deps.signal().aborted) {
@@ -166,7 +196,6 @@ export class CallEventsRecoverer {
       next = this.#inFlight.get(gap.callId) ?? null;
       this.#inFlight.set(gap.callId, null);
     }
-    this.#inFlight.delete(gap.callId);
   }
 
   async #fetchGap(gap: Gap, metadata: CallMetadata): Promise<void> {

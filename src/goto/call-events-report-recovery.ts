@@ -111,7 +111,10 @@ export class ReportRecovery {
     }
   }
 
-  /** A refused report subscription (403, missing cr.v1.read): logged once, counted, then reports are not used. */
+  /**
+   * A failed report subscription, or a report read refused (403: the token lacks cr.v1.read): counted; a
+   * permanent refusal is logged once and reports are not used again.
+   */
   subscriptionFailed(error: unknown): void {
     this.deps.count('reportSubscriptionFailures');
     const permanent = error instanceof GoToApiError ? !error.retryable : !(error instanceof TypeError);
@@ -119,7 +122,7 @@ export class ReportRecovery {
       this.#off = true;
       this.deps.log.warn(
         { err: describe(error) },
-        'REPORT_SUMMARY subscription refused: calls that start and end during an outage will not be recovered',
+        'Call Events reports refused: calls that start and end during an outage will not be recovered',
       );
     }
   }

@@ -61,7 +61,7 @@ export interface CallEventsStats {
   reconciliations: number;
   /** Call states delivered from Call Events reports. */
   reportStates: number;
-  /** REPORT_SUMMARY subscriptions that failed (the source carries on without them). */
+  /** REPORT_SUMMARY subscriptions that failed, or report reads refused (the source carries on without them). */
   reportSubscriptionFailures: number;
 }
 
@@ -187,7 +187,7 @@ class CallEventsChannelSource implements CallEventsSource {
 
   /** One active-call list per period, only while calls are live and nothing else is recovering them. */
   async #reconcile(): Promise<void> {
-    if (this.#reconciling || !this.connected || this.#seen.liveCount === 0) {
+    if (this.#reconciling || this.#recoverer.busy || !this.connected || this.#seen.liveCount === 0) {
       return;
     }
     this.#reconciling = true;

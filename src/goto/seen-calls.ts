@@ -6,7 +6,10 @@ export interface SeenCall {
   readonly metadata: CallMetadata;
   /** The snapshot with the highest sequence number delivered so far. */
   readonly last: CallSnapshotEvent;
-  /** Date.now() when a state of this call last arrived. */
+  /**
+   * Date.now() when a state of this call was last handed to the sink as an event (0: only ever listed by a
+   * recovery). The tracker's own "last heard" moves the same way, and recovery ends calls by it.
+   */
   readonly seenAt: number;
 }
 
@@ -17,7 +20,8 @@ export class SeenCalls {
 
   constructor(private readonly limit = 10_000) {}
 
-  record(event: CallSnapshotEvent, metadata: CallMetadata, now: number): void {
+  /** `now` null: the state came in a recovery's active list, which does not count as hearing from the call. */
+  record(event: CallSnapshotEvent, metadata: CallMetadata, now: number | null): void {
     const id = event.callId;
     if (this.#ended.has(id)) {
       return;
@@ -31,7 +35,7 @@ export class SeenCalls {
     const known = this.#live.get(id);
     this.#live.delete(id);
     const last = known === undefined || event.seq > known.last.seq ? event : known.last;
-    this.#live.set(id, { metadata: known?.metadata ?? metadata, last, seenAt: now });
+    this.#live.set(id, { metadata: known?.metadata ?? metadata, last, seenAt: now ?? known?.seenAt ?? 0 });
     trim(this.#live, this.limit);
   }
 
