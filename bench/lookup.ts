@@ -215,6 +215,10 @@ export const cases: BenchCase[] = [
     const hits = await store.contacts.findPhones(phoneKeys(fromE164(e164, e164, phone.suffixDigits)!));
     return hits.length === 0 ? [] : store.contacts.getMany([...new Set(hits.map((h) => h.contactId))]);
   }),
+  lookupCase('lookup: store findContactsByPhone (one join)', 0.5, (store) => (e164) => {
+    const keys = phoneKeys(fromE164(e164, e164, phone.suffixDigits)!);
+    return store.contacts.findContactsByPhone!(keys);
+  }),
   lookupCase(
     'lookup: store findPhones only',
     0.5,

@@ -23,7 +23,7 @@ import { LookupMetrics } from './lookup-metrics.ts';
 import type { Registry } from 'prom-client';
 
 export interface CallerLookupOptions {
-  readonly contacts: Pick<ContactStore, 'findPhones' | 'getMany'>;
+  readonly contacts: Pick<ContactStore, 'findPhones' | 'getMany' | 'findContactsByPhone'>;
   readonly pins: Pick<PinStore, 'getPin'>;
   readonly callLog: Pick<CallLogStore, 'history'>;
   readonly providers?: readonly LookupProvider[];

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizePhone } from '../phone/phone.ts';
-import { phoneKeys, rankMatches, unusableReason } from './matcher.ts';
+import { createStoreMatcher, phoneKeys, rankMatches, unusableReason } from './matcher.ts';
+import type { ContactStore, PhoneHit, PinStore } from './ports.ts';
 import { contact } from './test-values.ts';
 
 const options = { defaultRegion: 'US' as const, suffixDigits: 7 };
@@ -82,4 +83,32 @@ test('withheld, extension and invalid numbers are unknown callers with a reason'
   assert.equal(unusableReason(normalizePhone('12345678901234567', options)), 'invalid number');
   assert.equal(unusableReason(normalizePhone('not a number', options)), 'invalid number');
   assert.equal(unusableReason(normalizePhone('(312) 555-0140', options)), null);
+});
+
+test('the joined fast path matches exactly what findPhones + getMany match, pins included', async () => {
+  const hits: PhoneHit[] = [
+    { contactId: 'x', e164: '+13125550140', national: '3125550140', suffix: '5550140' },
+    { contactId: 'l', e164: '+17085550140', national: '7085550140', suffix: '5550140' },
+  ];
+  const people = new Map(['x', 'l', 'p'].map((id) => [id, contact(id)]));
+  const plain: Pick<ContactStore, 'findPhones' | 'getMany'> = {
+    findPhones: async () => hits,
+    getMany: async (ids) => ids.flatMap((id) => people.get(id) ?? []),
+  };
+  const joined = {
+    ...plain,
+    findContactsByPhone: async () => ({ hits, contacts: await plain.getMany(['x', 'l']) }),
+  };
+  const n = normalizePhone('+13125550140', options);
+  // No pin, a pin to a contact the phones did not find, to one they did, and to a deleted contact.
+  for (const pinned of [null, 'p', 'l', 'gone']) {
+    const pins: Pick<PinStore, 'getPin'> = {
+      getPin: async () => (pinned === null ? null : { contactId: pinned, by: 'dana', at: 0 }),
+    };
+    assert.deepEqual(
+      await createStoreMatcher(joined, pins, 7).match(n),
+      await createStoreMatcher(plain, pins, 7).match(n),
+      `pin ${pinned}`,
+    );
+  }
 });

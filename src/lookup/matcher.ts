@@ -136,31 +136,68 @@ export interface StoreMatcher {
   match(n: NormalizedNumber): Promise<StoreMatch>;
 }
 
-/** Matches over the contact store and the shared pins: one phone-key query, one pin read, one batch fetch. */
+type MatcherContacts = Pick<ContactStore, 'findPhones' | 'getMany' | 'findContactsByPhone'>;
+
+/**
+ * Matches over the contact store and the shared pins: one phones ⋈ contacts query when the store has it
+ * (else a phone-key query and a batch fetch), and one pin read.
+ */
 export function createStoreMatcher(
-  contacts: Pick<ContactStore, 'findPhones' | 'getMany'>,
+  contacts: MatcherContacts,
   pins: Pick<PinStore, 'getPin'>,
   suffixDigits: number,
 ): StoreMatcher {
+  const joined = contacts.findContactsByPhone?.bind(contacts);
   return {
     async match(n) {
       if (unusableReason(n) !== null) {
         return { matches: [], pin: null };
       }
       const keys = phoneKeys(n);
-      // Two awaits, not Promise.all: both answer from SQLite synchronously, and the array costs more than it saves.
-      const hits = await contacts.findPhones(keys);
-      const pin = await pins.getPin(n.e164 ?? '');
-      const ids = new Set(hits.map((h) => h.contactId));
-      if (pin !== null) {
-        ids.add(pin.contactId);
-      }
-      if (ids.size === 0) {
-        return { matches: [], pin };
-      }
-      // A pin to a deleted contact simply finds nothing: getMany skips missing ids.
-      const found = await contacts.getMany([...ids]);
-      return { matches: rankMatches(keys, hits, found, pin, suffixDigits), pin };
+      return joined === undefined
+        ? matchInTwoQueries(contacts, pins, keys, suffixDigits)
+        : matchJoined(joined, contacts, pins, keys, suffixDigits);
     },
   };
+}
+
+async function matchJoined(
+  joined: NonNullable<ContactStore['findContactsByPhone']>,
+  contacts: MatcherContacts,
+  pins: Pick<PinStore, 'getPin'>,
+  keys: PhoneKeys,
+  suffixDigits: number,
+): Promise<StoreMatch> {
+  // Two awaits, not Promise.all: both answer from SQLite synchronously, and the array costs more than it saves.
+  const { hits, contacts: found } = await joined(keys);
+  const pin = await pins.getPin(keys.e164 ?? '');
+  let all = found;
+  if (pin !== null && !found.some((c) => c.id === pin.contactId)) {
+    // A pinned contact whose phones no longer match; a pin to a deleted contact simply finds nothing.
+    all = [...found, ...(await contacts.getMany([pin.contactId]))];
+  }
+  if (all.length === 0) {
+    return { matches: [], pin };
+  }
+  return { matches: rankMatches(keys, hits, all, pin, suffixDigits), pin };
+}
+
+async function matchInTwoQueries(
+  contacts: MatcherContacts,
+  pins: Pick<PinStore, 'getPin'>,
+  keys: PhoneKeys,
+  suffixDigits: number,
+): Promise<StoreMatch> {
+  const hits = await contacts.findPhones(keys);
+  const pin = await pins.getPin(keys.e164 ?? '');
+  const ids = new Set(hits.map((h) => h.contactId));
+  if (pin !== null) {
+    ids.add(pin.contactId);
+  }
+  if (ids.size === 0) {
+    return { matches: [], pin };
+  }
+  // A pin to a deleted contact simply finds nothing: getMany skips missing ids.
+  const found = await contacts.getMany([...ids]);
+  return { matches: rankMatches(keys, hits, found, pin, suffixDigits), pin };
 }

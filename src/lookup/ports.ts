@@ -35,6 +35,12 @@ export interface PhoneHit {
   readonly suffix: string | null;
 }
 
+/** What findContactsByPhone answers: the phone hits, and each hit contact once, in hit order. */
+export interface PhoneMatches {
+  readonly hits: PhoneHit[];
+  readonly contacts: Contact[];
+}
+
 export interface ContactStore {
   get(id: string): Promise<Contact | null>;
   getMany(ids: readonly string[]): Promise<Contact[]>;
@@ -47,6 +53,11 @@ export interface ContactStore {
   upsertMany(inputs: readonly ContactInput[]): Promise<UpsertResult>;
   /** Every stored phone whose e164, national or suffix key equals the given one. */
   findPhones(keys: PhoneKeys): Promise<PhoneHit[]>;
+  /**
+   * Optional fast path for the caller lookup: findPhones and getMany of the hit contacts in one query (a
+   * phones ⋈ contacts join), so a lookup makes one round trip instead of two.
+   */
+  findContactsByPhone?(keys: PhoneKeys): Promise<PhoneMatches>;
 }
 
 export interface CallLogQuery {

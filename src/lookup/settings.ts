@@ -59,7 +59,7 @@ export function parseLookupSettings(text: LookupSettingsText, env: Env): LookupS
 }
 
 export interface LookupDeps {
-  readonly contacts: Pick<ContactStore, 'findPhones' | 'getMany'>;
+  readonly contacts: Pick<ContactStore, 'findPhones' | 'getMany' | 'findContactsByPhone'>;
   readonly pins: Pick<PinStore, 'getPin'>;
   readonly callLog: Pick<CallLogStore, 'history'>;
   readonly clock: Clock;

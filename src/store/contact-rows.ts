@@ -192,7 +192,8 @@ function parseList<T>(json: string): T[] {
   return json === '[]' ? [] : (JSON.parse(json) as T[]);
 }
 
-export function rawToContact(r: RawContactRow): Contact {
+/** Reads the first 15 cells, so a query may append columns after the contact's (see findContactsByPhone). */
+export function rawToContact(r: readonly [...RawContactRow, ...unknown[]]): Contact {
   return {
     id: String(r[0]),
     name: r[1],

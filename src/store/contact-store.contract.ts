@@ -93,6 +93,48 @@ export function contactStoreContract(open: () => Promise<ContactStore>): void {
     assert.deepEqual(await store.findPhones({ e164: null, national: null, suffix: null }), []);
   });
 
+  test('findContactsByPhone answers the findPhones hits and each hit contact once', async () => {
+    const store = await open();
+    const c = await store.create(dana);
+    const other = await store.create({ name: 'Other', phones: [{ raw: '(708) 555-0140' }] });
+    await store.create({ name: 'Unrelated', phones: [{ raw: '(708) 555-0199' }] });
+    const cases = [
+      { e164: '+13125550140', national: null, suffix: null },
+      { e164: null, national: '2079460958', suffix: null },
+      { e164: '+19995550140', national: '9995550140', suffix: '5550140' },
+      { e164: '+13125550140', national: '3125550140', suffix: '5550140' },
+      { e164: '+16175550000', national: '6175550000', suffix: '5550000' },
+    ];
+    for (const keys of cases) {
+      const hits = await store.findPhones(keys);
+      const joined = await store.findContactsByPhone?.(keys);
+      assert.ok(joined !== undefined, 'every store has the fast path');
+      assert.deepEqual(joined.hits, hits);
+      const ids = [...new Set(hits.map((h) => h.contactId))];
+      assert.deepEqual(joined.contacts, await store.getMany(ids));
+    }
+    const both = await store.findContactsByPhone?.({ e164: null, national: null, suffix: '5550140' });
+    assert.deepEqual(
+      both?.contacts.map((x) => x.id),
+      [c.id, other.id],
+    );
+    assert.deepEqual(await store.findContactsByPhone?.({ e164: null, national: null, suffix: null }), {
+      hits: [],
+      contacts: [],
+    });
+  });
+
+  test('findContactsByPhone lists a contact with two matching phones once', async () => {
+    const store = await open();
+    const c = await store.create({
+      name: 'Twice',
+      phones: [{ raw: '(312) 555-0140' }, { raw: '(708) 555-0140' }],
+    });
+    const joined = await store.findContactsByPhone?.({ e164: null, national: null, suffix: '5550140' });
+    assert.equal(joined?.hits.length, 2);
+    assert.deepEqual(joined?.contacts, [await store.get(c.id)]);
+  });
+
   test('update replaces fields and phones; unknown ids give null', async () => {
     const store = await open();
     const c = await store.create(dana);

@@ -2,7 +2,15 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { Clock } from '../calls/ports.ts';
-import type { ContactQuery, ContactStore, Page, PhoneHit, PhoneKeys, UpsertResult } from '../lookup/ports.ts';
+import type {
+  ContactQuery,
+  ContactStore,
+  Page,
+  PhoneHit,
+  PhoneKeys,
+  PhoneMatches,
+  UpsertResult,
+} from '../lookup/ports.ts';
 import type { Contact, ContactInput } from '../lookup/types.ts';
 import type { Database, Dialect } from './database.ts';
 import { containsText } from './sql-text.ts';
@@ -194,6 +202,39 @@ export class KyselyContactStore implements ContactStore {
       national: r.national,
       suffix: r.suffix,
     }));
+  }
+
+  /** findPhones and getMany of the hit contacts as one phones ⋈ contacts query (one round trip). */
+  async findContactsByPhone(keys: PhoneKeys): Promise<PhoneMatches> {
+    if (keys.e164 === null && keys.national === null && keys.suffix === null) {
+      return { hits: [], contacts: [] };
+    }
+    const rows = await this.db
+      .selectFrom('contact_phones as p')
+      .innerJoin('contacts as c', 'c.id', 'p.contact_id')
+      .select(contactColumns.map((column) => `c.${column}` as const))
+      .select(['p.e164', 'p.national', 'p.suffix'])
+      .where((eb) =>
+        eb.or([
+          ...(keys.e164 === null ? [] : [eb('p.e164', '=', keys.e164)]),
+          ...(keys.national === null ? [] : [eb('p.national', '=', keys.national)]),
+          ...(keys.suffix === null ? [] : [eb('p.suffix', '=', keys.suffix)]),
+        ]),
+      )
+      .orderBy('p.contact_id')
+      .orderBy('p.position')
+      .execute();
+    const hits: PhoneHit[] = [];
+    const contacts: Contact[] = [];
+    for (const row of rows) {
+      const last = contacts[contacts.length - 1];
+      const contact = last !== undefined && last.id === String(row.id) ? last : rowToContact(row);
+      if (contact !== last) {
+        contacts.push(contact);
+      }
+      hits.push({ contactId: contact.id, e164: row.e164, national: row.national, suffix: row.suffix });
+    }
+    return { hits, contacts };
   }
 
   /** The contact an upsert replaces: same external id, else same email (when ids don't conflict), else same dedupe key. */

@@ -3,7 +3,7 @@
 // 1M rows under 20 s, so these bypass it. Writes run in synchronous transactions, which cannot interleave
 // with anything else on the single connection. search() and delete() stay on Kysely (see the base class).
 import type BetterSqlite3 from 'better-sqlite3';
-import type { PhoneHit, PhoneKeys, UpsertResult } from '../../lookup/ports.ts';
+import type { PhoneHit, PhoneKeys, PhoneMatches, UpsertResult } from '../../lookup/ports.ts';
 import type { Contact, ContactInput } from '../../lookup/types.ts';
 import { KyselyContactStore } from '../contact-store.ts';
 import { dropIndexesForBulkLoad, restorePendingIndexes } from './bulk-load.ts';
@@ -14,6 +14,8 @@ import type { ContactFields, PreparedContact, RawContactRow } from '../contact-r
 function prepareAll(sqlite: BetterSqlite3.Database) {
   const columns = contactColumns.join(', ');
   const existing = 'SELECT id, content_hash FROM contacts WHERE';
+  const joined = `SELECT ${contactColumns.map((c) => `c.${c}`).join(', ')}, p.e164, p.national, p.suffix
+    FROM contact_phones p JOIN contacts c ON c.id = p.contact_id`;
   const fields = [
     'name',
     'company',
@@ -38,6 +40,16 @@ function prepareAll(sqlite: BetterSqlite3.Database) {
       `SELECT contact_id, e164, national, suffix FROM contact_phones
        WHERE e164 = ? OR national = ? OR suffix = ? ORDER BY contact_id, position`,
     ),
+    // The lookup's fast path: the same two WHERE clauses joined to the contact rows, contact columns first
+    // (a row reads as a RawContactRow), then the phone's keys.
+    contactsByPhone: sqlite
+      .prepare<[string | null, string | null, string | null]>(
+        `${joined} WHERE p.e164 = ? OR p.national = ? OR p.suffix = ? ORDER BY p.contact_id, p.position`,
+      )
+      .raw(),
+    contactsBySuffix: sqlite
+      .prepare<[string]>(`${joined} WHERE p.suffix = ? ORDER BY p.contact_id, p.position`)
+      .raw(),
     bySuffix: sqlite.prepare<[string]>(
       `SELECT contact_id, e164, national, suffix FROM contact_phones WHERE suffix = ? ORDER BY contact_id, position`,
     ),
@@ -71,6 +83,9 @@ interface PhoneRowHit {
   readonly national: string | null;
   readonly suffix: string | null;
 }
+
+/** A contactsByPhone row: the contact's columns, then the matching phone's e164, national, suffix. */
+type JoinedRow = readonly [...RawContactRow, string | null, string | null, string | null];
 
 export class SqliteContactStore extends KyselyContactStore {
   private readonly statements: ReturnType<typeof prepareAll>;
@@ -154,6 +169,29 @@ export class SqliteContactStore extends KyselyContactStore {
       national: r.national,
       suffix: r.suffix,
     }));
+  }
+
+  override async findContactsByPhone(keys: PhoneKeys): Promise<PhoneMatches> {
+    if (keys.e164 === null && keys.national === null && keys.suffix === null) {
+      return { hits: [], contacts: [] };
+    }
+    const rows = (
+      this.suffixCovers(keys)
+        ? this.statements.contactsBySuffix.all(keys.suffix ?? '')
+        : this.statements.contactsByPhone.all(keys.e164, keys.national, keys.suffix)
+    ) as JoinedRow[];
+    const hits: PhoneHit[] = [];
+    const contacts: Contact[] = [];
+    for (const row of rows) {
+      // Rows come ordered by contact: a contact with several matching phones is parsed once.
+      const last = contacts[contacts.length - 1];
+      const contact = last !== undefined && last.id === String(row[0]) ? last : rawToContact(row);
+      if (contact !== last) {
+        contacts.push(contact);
+      }
+      hits.push({ contactId: contact.id, e164: row[15], national: row[16], suffix: row[17] });
+    }
+    return { hits, contacts };
   }
 
   /**
