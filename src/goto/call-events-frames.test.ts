@@ -261,3 +261,37 @@ test(
     );
   },
 );
+
+test('an internal call from a report is internal from its first state (dialString rebuilt)', () => {
+  const line = (id: string, originator: string, extension: string) => ({
+    id,
+    originator,
+    type: {
+      value: 'LINE',
+      lineId: `line-${extension}`,
+      extensionNumber: extension,
+      name: `Ext ${extension}`,
+    },
+  });
+  const report = toCallReport(
+    reportSchema.parse({
+      conversationSpaceId: 'c-1',
+      direction: 'OUTBOUND',
+      accountKey: 'a-1',
+      callCreated: '2026-03-10T15:00:00.000Z',
+      participants: [line('p-1', 'p-1', '2102'), line('p-2', 'p-1', '2105')],
+      callStates: [
+        {
+          id: 's-1',
+          type: 'STARTING',
+          sequenceNumber: 1,
+          timestamp: '2026-03-10T15:00:00.000Z',
+          participants: [line('p-1', 'p-1', '2102')],
+        },
+      ],
+    }),
+  );
+  assert.equal(report.metadata.dialString, '2105');
+  const first = normalizeCallState(report.metadata, report.states[0]!, null, phoneCacheFor(usPhone));
+  assert.equal(first.direction, 'internal');
+});

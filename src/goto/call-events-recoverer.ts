@@ -81,12 +81,11 @@ export class CallEventsRecoverer {
       for (const call of active) {
         const id = call.metadata.conversationSpaceId;
         this.#unreadable.delete(id); // listed: not in doubt any more
-        const known = seq.highest(id);
-        if (known !== null && call.state.sequenceNumber > known + 1) {
-          await this.recoverGap(
-            { callId: id, from: known + 1, to: call.state.sequenceNumber - 1 },
-            call.metadata,
-          );
+        // A call never seen (it started while we were away, or before we started) misses its states from 1:
+        // without them the tracker cannot tell who answered first.
+        const from = (seq.highest(id) ?? 0) + 1;
+        if (call.state.sequenceNumber > from) {
+          await this.recoverGap({ callId: id, from, to: call.state.sequenceNumber - 1 }, call.metadata);
         }
         const event = this.#normalize(call.metadata, call.state);
         if (event !== null) {

@@ -1,7 +1,7 @@
 // Call Events Report API (goto-api.md §7): REPORT_SUMMARY subscription, one call's report, report summaries.
 import { z } from 'zod';
 import { GoToApiError } from './api-error.ts';
-import { metadataSchema, stateSchema } from './call-events-schema.ts';
+import { metadataSchema, participantSchema, stateSchema } from './call-events-schema.ts';
 import type { CallMetadata, CallState } from './call-events-schema.ts';
 import type { Channel } from './notification-channel.ts';
 import type { GoToApi } from './rest-client.ts';
@@ -12,7 +12,10 @@ const MAX_PAGES = 50;
 const subscriptionSchema = z.object({ items: z.array(z.object({ value: z.string().nullish() })).nullish() });
 
 // The report repeats the conversation metadata at its top level; callStates have the §6.4.2 shape (§7.5).
-export const reportSchema = metadataSchema.extend({ callStates: z.array(stateSchema).nullish() });
+export const reportSchema = metadataSchema.extend({
+  participants: z.array(participantSchema).nullish(),
+  callStates: z.array(stateSchema).nullish(),
+});
 
 const summariesSchema = z.object({
   items: z.array(z.object({ conversationSpaceId: z.string() })).nullish(),
@@ -51,9 +54,28 @@ export async function subscribeReportSummaries(
  * and AGENT participants (legs, like LINE) are the normalizer's business, not a second code path.
  */
 export function toCallReport(body: z.infer<typeof reportSchema>): CallReport {
-  const { callStates, ...metadata } = body;
+  const { callStates, participants: _participants, ...metadata } = body;
   const states = [...(callStates ?? [])].sort((a, b) => a.sequenceNumber - b.sequenceNumber);
-  return { metadata, states };
+  return { metadata: { ...metadata, dialString: dialStringOf(body) }, states };
+}
+
+/**
+ * Reports carry no dialString, which tells an internal call from an outbound one before the callee shows
+ * (§6.0 #2): rebuilt from the report's participants, the called party of an OUTBOUND call.
+ */
+function dialStringOf(body: z.infer<typeof reportSchema>): string | null {
+  if (body.dialString != null || body.direction !== 'OUTBOUND') {
+    return body.dialString ?? null;
+  }
+  const parties = body.participants ?? [];
+  const phone = parties.find((p) => p.type.value === 'PHONE_NUMBER');
+  if (phone !== undefined) {
+    return phone.type.callee?.number ?? null;
+  }
+  const line = parties.find(
+    (p) => (p.type.value === 'LINE' || p.type.value === 'AGENT') && p.originator !== p.id,
+  );
+  return line?.type.extensionNumber ?? null;
 }
 
 /** GET /reports/{id}: null while the report is not ready (404, §7.5). */
