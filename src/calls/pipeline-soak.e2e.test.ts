@@ -36,6 +36,10 @@ interface Fault {
   readonly killEveryMs?: number;
   /** Real ms between token expiries (401 on the next REST call); 0 = none. */
   readonly expireTokensEveryMs?: number;
+  /** Real ms between outages (socket killed, GoTo answering 5xx until it ends); 0 = none. */
+  readonly outageEveryMs?: number;
+  /** Real ms an outage lasts: long enough for whole calls to start and end unseen. */
+  readonly outageMs?: number;
   /**
    * Why some calls cannot end right with this fault, as the GoTo source stands: the final-state check is then
    * reported as TODO (still run and counted). Duplicate transitions and the call log are always checked.
@@ -61,6 +65,8 @@ const FAULTS: readonly Fault[] = [
   { name: '401 (tokens expired)', faults: {}, killEveryMs: 700, expireTokensEveryMs: 400 },
   { name: '429 20%', faults: { http429: 0.2 }, killEveryMs: 700 },
   { name: '5xx 20%', faults: { http5xx: 0.2 }, killEveryMs: 700 },
+  // Whole calls start and end while the channel is down: only the Call Events Report knows them.
+  { name: 'outages of 1.5 s', faults: {}, outageEveryMs: 3_000, outageMs: 1_500 },
   // Realtime: the simulator's drop/duplicate/reorder faults apply to notification channels only.
   { name: 'Realtime, no fault', source: 'realtime', faults: {} },
   {
@@ -297,6 +303,14 @@ async function soak(fault: Fault): Promise<SoakResult> {
     await simFaults(sim.url, rest);
     if ((fault.killEveryMs ?? 0) > 0) {
       timers.push(setInterval(() => void simFaults(sim.url, { closeSockets: true }), fault.killEveryMs));
+    }
+    if ((fault.outageEveryMs ?? 0) > 0) {
+      const outage = async (): Promise<void> => {
+        await simFaults(sim.url, { http5xx: 1, closeSockets: true });
+        timers.push(setTimeout(() => void simFaults(sim.url, { http5xx: 0 }), fault.outageMs));
+      };
+      timers.push(setTimeout(() => void outage(), 300)); // the default run lasts only a few seconds
+      timers.push(setInterval(() => void outage(), fault.outageEveryMs));
     }
     if ((fault.expireTokensEveryMs ?? 0) > 0) {
       timers.push(
