@@ -1,6 +1,7 @@
 // ContactInput → table rows (phones normalized, JSON columns, upsert keys, content hash) and rows → Contact.
-import { createHash } from 'node:crypto';
-import { normalizePhone } from '../phone/phone.ts';
+import * as crypto from 'node:crypto';
+import { createBulkNormalizer } from '../phone/nanp-memo.ts';
+import type { PhoneNormalizer } from '../phone/nanp-memo.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { Contact, ContactInput, ContactPhone } from '../lookup/types.ts';
 
@@ -74,6 +75,20 @@ export const contactColumns = [
   'updated_at',
 ] as const;
 
+// Node ≥ 20.12 hashes a string in one call, without a Hash object per row (~1 µs less on an import row).
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64') => string }).hash;
+
+function sha1Base64(text: string): string {
+  return oneShot === undefined
+    ? crypto.createHash('sha1').update(text).digest('base64')
+    : oneShot('sha1', text, 'base64');
+}
+
+/** JSON.stringify, without the call for the empty lists most imported rows have. */
+function listJson(list: readonly unknown[] | undefined): string {
+  return list === undefined || list.length === 0 ? '[]' : JSON.stringify(list);
+}
+
 function blankToNull(value: string | null | undefined): string | null {
   const trimmed = value?.trim() ?? '';
   return trimmed === '' ? null : trimmed;
@@ -83,10 +98,24 @@ function blankToNull(value: string | null | undefined): string | null {
 /** A phone's match keys, as normalizePhone gives them. */
 export type PhoneKeyTriple = readonly [e164: string | null, national: string | null, suffix: string | null];
 
-/** Normalizes each phone of the input (the costly part of preparing a row: ~9 µs a number). */
+// One memoizing normalizer per options object (the store's, or a parsing worker's), so an import's
+// plain NANP numbers skip most of libphonenumber's ~9 µs (see nanp-memo.ts; same answers as normalizePhone).
+const normalizers = new WeakMap<PhoneOptions, PhoneNormalizer>();
+
+function normalizerFor(phone: PhoneOptions): PhoneNormalizer {
+  let normalize = normalizers.get(phone);
+  if (normalize === undefined) {
+    normalize = createBulkNormalizer(phone);
+    normalizers.set(phone, normalize);
+  }
+  return normalize;
+}
+
+/** Normalizes each phone of the input (the costly part of preparing a row). */
 export function phoneKeysOf(input: ContactInput, phone: PhoneOptions): PhoneKeyTriple[] {
+  const normalize = normalizerFor(phone);
   return (input.phones ?? []).map((p) => {
-    const n = normalizePhone(p.raw, phone);
+    const n = normalize(p.raw);
     return [n.e164, n.national, n.suffix];
   });
 }
@@ -120,12 +149,12 @@ export function prepareContact(
     company: blankToNull(input.company),
     email,
     tier: blankToNull(input.tier),
-    tags: JSON.stringify(input.tags ?? []),
+    tags: listJson(input.tags),
     notes: input.notes ?? null,
     custom: JSON.stringify(input.custom ?? {}),
     phones: JSON.stringify(stored),
-    tickets: JSON.stringify(input.tickets ?? []),
-    appointments: JSON.stringify(input.appointments ?? []),
+    tickets: listJson(input.tickets),
+    appointments: listJson(input.appointments),
     external_id: externalId,
     record_url: blankToNull(input.recordUrl),
   };
@@ -136,7 +165,7 @@ export function prepareContact(
           .sort()
           .join(',')}`
       : null;
-  const hash = createHash('sha1').update(JSON.stringify(content)).digest('base64');
+  const hash = sha1Base64(JSON.stringify(content));
   return {
     fields: {
       ...content,

@@ -2,9 +2,7 @@
 // input and writes batches to the store. Used when the store accepts prepared rows (BulkLoader).
 import { Worker } from 'node:worker_threads';
 import type { PhoneOptions } from '../../phone/phone.ts';
-import { prepareContact } from '../contact-rows.ts';
-import type { PhoneKeyTriple } from '../contact-rows.ts';
-import type { ContactInput } from '../../lookup/types.ts';
+import type { PreparedContact } from '../contact-rows.ts';
 import type { BulkLoader } from '../store.ts';
 import { ImportSink } from './import-report.ts';
 import type { ImportOptions, ImportReport, ImportTarget } from './import-report.ts';
@@ -20,9 +18,8 @@ export interface PreparedRow {
   readonly line: number;
   readonly kind: string;
   readonly keyHash: number;
-  readonly input: ContactInput;
-  /** The phones' keys, normalized in the worker with the store's phone options. */
-  readonly keys: PhoneKeyTriple[];
+  /** The row through prepareContact, in the worker, with the store's phone options. */
+  readonly prepared: PreparedContact;
 }
 
 export type ToWorker = { t: 'chunk'; data: Uint8Array } | { t: 'end' } | { t: 'ack' };
@@ -82,8 +79,7 @@ export async function importCsvInWorker(
                   sink.reject(r.line, r.reason);
                 }
                 for (const row of message.rows) {
-                  const prepared = prepareContact(row.input, contacts.phone, row.keys);
-                  await sink.acceptPrepared(row.line, row.kind, row.keyHash, prepared);
+                  await sink.acceptPrepared(row.line, row.kind, row.keyHash, row.prepared);
                 }
                 worker.postMessage({ t: 'ack' } satisfies ToWorker);
               })
@@ -101,6 +97,8 @@ export async function importCsvInWorker(
         sendChunk();
       }
     });
+    // The worker's heap is freed before the indexes are rebuilt (the import's peak memory).
+    await worker.terminate();
     if (!sawHeader) {
       throw new Error('the file is empty: expected a header row');
     }

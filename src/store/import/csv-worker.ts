@@ -1,11 +1,12 @@
-// The CSV parsing worker: bytes in, validated contacts with normalized phone keys out. It does the CPU-heavy
-// half of an import (csv-parse, header mapping, validation, phone normalization) while the main thread
-// serializes, hashes and writes (profiled: this split keeps both threads about equally busy).
+// The CSV parsing worker: bytes in, rows ready for the store out. It does all of an import's JavaScript
+// work (csv-parse, header mapping, validation, phone normalization, serialization, hashing) while the main
+// thread only writes: profiled with phone normalization memoized (nanp-memo.ts), the writer is the slower
+// thread, so everything else moves here.
 // Protocol: csv-parallel.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
-import { phoneKeysOf } from '../contact-rows.ts';
+import { prepareContact } from '../contact-rows.ts';
 import { parseMapOption, planColumns } from './column-map.ts';
 import type { Column } from './column-map.ts';
 import { recordToContact } from './row-contact.ts';
@@ -89,8 +90,7 @@ async function run(): Promise<void> {
         line: info.lines,
         kind,
         keyHash: hash53(key),
-        input: result.contact,
-        keys: phoneKeysOf(result.contact, init.phone),
+        prepared: prepareContact(result.contact, init.phone),
       });
     } else if (result.reason !== null) {
       rejections.push({ line: info.lines, reason: result.reason });
