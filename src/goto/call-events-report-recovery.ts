@@ -96,15 +96,20 @@ export class ReportRecovery {
     const { settings, signal } = this.deps;
     const start = lastFrameAt - settings.marginMs;
     await sleep(settings.delayMs, signal());
+    let slack = settings.clockSlackMs;
     for (let n = 0; n < settings.attempts && !signal().aborted && !this.#off; n++) {
       try {
-        const end = Math.max(Date.now(), lastFrameAt) + settings.clockSlackMs;
+        const end = Math.max(Date.now(), lastFrameAt) + slack;
         const ids = await fetchReportSummaryIds(this.deps.api, accountKey, { start, end }, signal());
         const unseen = ids.filter((id) => !this.deps.seen.hasEnded(id));
         this.deps.log.info({ listed: ids.length, unseen: unseen.length }, 'outage window: report summaries');
         await Promise.all(unseen.map((id) => this.awaitReport(id)));
         return;
       } catch (error) {
+        if (error instanceof GoToApiError && error.status === 400 && slack > 0) {
+          slack = 0; // whether GoTo takes a window end in the future is unknown (§7.6): ask again without
+          continue;
+        }
         this.#failed(error, null);
         await sleep(backoffDelay(n, { baseMs: settings.delayMs / 4, maxMs: settings.delayMs }), signal());
       }
