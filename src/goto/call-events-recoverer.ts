@@ -110,8 +110,9 @@ export class CallEventsRecoverer {
 
   /**
    * Calls seen before the request and no longer listed have ended: fetch their states (ENDING included) and
-   * deliver them, so the tracker ends them as they ended rather than blind. Returns the
-   * latest snapshots of calls to keep live for now (their report is awaited, or their states could not be read).
+   * deliver them, so the tracker ends them as they ended rather than blind. Returns the latest snapshots of
+   * calls to keep live for now: their report is awaited, their states could not be read, or they have no
+   * ENDING after all (the list skipped them: offset paging shifts when a call ends between two pages).
    */
   async #recoverVanished(listed: ReadonlySet<string>, requestedAt: number): Promise<CallSnapshotEvent[]> {
     for (const id of this.#unreadable.keys()) {
