@@ -8,11 +8,15 @@ import type { GoToApi, GoToBaseUrls } from './rest-client.ts';
 import { TokenManager } from './token-manager.ts';
 import type { TokenVault } from './token-vault.ts';
 
-/** Scopes an agent's sign-in asks for: lines (routing, Realtime) and, for an admin, the Call Events connection. */
+/**
+ * Scopes an agent's sign-in asks for: lines (routing, Realtime) and, for an admin, the Call Events connection —
+ * including cr.v1.read, so recovery can read the Call Events Report of calls that began and ended during an outage.
+ */
 export const SIGN_IN_SCOPES: readonly string[] = [
   'users.v1.lines.read',
   'call-events.v1.notifications.manage',
   'call-events.v1.events.read',
+  'cr.v1.read',
 ];
 
 const ACCOUNT_SCOPE = 'call-events.v1.notifications.manage';
