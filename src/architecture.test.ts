@@ -61,6 +61,11 @@ const forbidden: Record<string, readonly string[]> = {
   'src/pops': ['src/goto', 'src/store', 'src/server', 'src/simulator'],
   'src/goto': ['src/lookup', 'src/pops', 'src/store', 'src/server', 'src/simulator'],
   'src/store': ['src/pops', 'src/server', 'src/simulator', 'src/goto'],
+};
+
+// An adapter imports the ports it implements: these files are open to store/ whatever its rules above say.
+const portsOpenTo: Record<string, readonly string[]> = {
+  'src/store': ['src/goto/ports.ts', 'src/pops/ports.ts'],
   'src/server': ['src/simulator'],
 };
 
@@ -103,7 +108,11 @@ test('core folders do not import adapters, and data flows one way', () => {
       continue; // tests may wire real adapters
     }
     for (const spec of relativeImports(file)) {
-      const to = area(resolve(dirname(file), spec));
+      const target = resolve(dirname(file), spec);
+      if ((portsOpenTo[from] ?? []).includes(relative(root, target))) {
+        continue;
+      }
+      const to = area(target);
       assert.ok(!banned.includes(to), `${relative(root, file)} (${from}) must not import ${to} (${spec})`);
     }
   }

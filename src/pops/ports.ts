@@ -32,8 +32,11 @@ export interface WebSession {
 
 export interface SessionStore {
   createSession(session: WebSession): Promise<void>;
+  /** The stored session, expired or not: the caller compares expiresAt with its clock. */
   getSession(id: string): Promise<WebSession | null>;
   deleteSession(id: string): Promise<void>;
+  /** Removes sessions that expired before `now`; returns how many. */
+  deleteExpiredSessions(now: number): Promise<number>;
 }
 
 /** Delivers card updates to the agents' browsers (in memory now; Postgres NOTIFY for several instances later). */

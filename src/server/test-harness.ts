@@ -34,6 +34,13 @@ export class MemorySessions implements SessionStore {
   async deleteSession(id: string) {
     this.rows.delete(id);
   }
+  async deleteExpiredSessions(now: number) {
+    const expired = [...this.rows.values()].filter((s) => s.expiresAt < now);
+    for (const s of expired) {
+      this.rows.delete(s.id);
+    }
+    return expired.length;
+  }
 }
 
 /** Issues code "code-for:<principal>"; accepts it only with the state and the verifier matching its challenge. */

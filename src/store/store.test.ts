@@ -5,24 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type { SecretStore } from '../goto/ports.ts';
-import type { AgentStore, SessionStore } from '../pops/ports.ts';
-import type { CallLogWriter } from '../calls/ports.ts';
 import { contactStoreContract } from './contact-store.contract.ts';
 import { callLogStoreContract } from './call-log-store.contract.ts';
 import { smallStoresContract } from './small-stores.contract.ts';
 import { storeTargets, testPhone } from './test-targets.ts';
 import { openStore, sqliteFile } from './store.ts';
-import type { Store } from './store.ts';
-
-// Compile-time check that store/'s mirrored ports (ports.ts) still fit the real ones.
-export type PortsFit = [
-  Store['secrets'] extends SecretStore ? true : never,
-  Store['agents'] extends AgentStore ? true : never,
-  Store['sessions'] extends SessionStore ? true : never,
-  Store['callLog'] extends CallLogWriter ? true : never,
-];
-const portsFit: PortsFit = [true, true, true, true];
 
 for (const target of storeTargets()) {
   describe(`store on ${target.name}`, { skip: target.skip }, () => {
@@ -38,10 +25,6 @@ for (const target of storeTargets()) {
 }
 
 describe('openStore', () => {
-  test('the mirrored ports fit the real ones', () => {
-    assert.equal(portsFit.length, 4);
-  });
-
   test('defaults to DATA_DIR/screenpop.db and accepts sqlite: and file: URLs', () => {
     assert.equal(sqliteFile(null, '/data'), '/data/screenpop.db');
     assert.equal(sqliteFile('sqlite:/tmp/x.db', '/data'), '/tmp/x.db');
