@@ -6,7 +6,9 @@ import type { ApiError } from '../shared/api.ts';
 const catalogue = {
   unauthenticated: { status: 401, message: 'Sign in first.' },
   forbidden_origin: { status: 403, message: 'This request came from another site and was refused.' },
-  validation_failed: { status: 400, message: 'The request is not valid; see details.' },
+  invalid_body: { status: 400, message: 'The request body is not valid; see details.' },
+  invalid_query: { status: 400, message: 'The query string is not valid; see details.' },
+  invalid_path: { status: 400, message: 'The address is not valid; see details.' },
   bad_request: { status: 400, message: 'The request could not be read.' },
   not_found: { status: 404, message: 'Nothing here.' },
   call_not_found: { status: 404, message: 'No such call, or it is not one of yours.' },
@@ -55,7 +57,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .send({ error: error.id, message: error.message, details: error.details });
     }
     if (error instanceof ZodError) {
-      return reply.status(400).send(errorBody('validation_failed', { details: zodDetails(error) }));
+      return reply.status(400).send(errorBody('invalid_body', { details: zodDetails(error) }));
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {

@@ -65,7 +65,7 @@ test('PUT /api/me/settings with a malformed body is a validation error with deta
     payload: { popLines: 'all' },
   });
   assert.equal(res.statusCode, 400);
-  assert.equal(res.json().error, 'validation_failed');
+  assert.equal(res.json().error, 'invalid_body');
   assert.ok(res.json().details.length >= 1);
   await h.close();
 });

@@ -2,6 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { ApiError } from '../../../shared/api.ts';
+import { errorBody } from '../../errors.ts';
 
 /** Thrown by parse(); data-routes.ts turns it into the response. */
 export class RequestError extends Error {
@@ -13,20 +14,14 @@ export class RequestError extends Error {
   }
 }
 
-const MESSAGES = {
-  invalid_body: 'The request body is not valid; see details.',
-  invalid_query: 'The query string is not valid; see details.',
-  invalid_path: 'The address is not valid; see details.',
-} as const;
-
-export type InvalidPart = keyof typeof MESSAGES;
+/** Which part of the request failed: ids of the one error catalogue (src/server/errors.ts). */
+export type InvalidPart = 'invalid_body' | 'invalid_query' | 'invalid_path';
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown, part: InvalidPart): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new RequestError(400, {
-      error: part,
-      message: MESSAGES[part],
+      ...errorBody(part),
       details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
     });
   }
