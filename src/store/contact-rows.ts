@@ -128,6 +128,7 @@ export function prepareContact(
   input: ContactInput,
   phone: PhoneOptions,
   keys: readonly PhoneKeyTriple[] = phoneKeysOf(input, phone),
+  hash = true,
 ): PreparedContact {
   const phones = (input.phones ?? []).map((p, position): PhoneRow => {
     const [e164 = null, national = null, suffix = null] = keys[position] ?? [];
@@ -165,15 +166,35 @@ export function prepareContact(
           .sort()
           .join(',')}`
       : null;
-  const hash = sha1Base64(JSON.stringify(content));
   return {
     fields: {
       ...content,
       email_key: email?.toLowerCase() ?? null,
       dedupe_key: dedupeKey,
-      content_hash: hash,
+      content_hash: hash ? contentHash(content) : '',
     },
     phones,
+  };
+}
+
+type Content = Omit<ContactFields, 'email_key' | 'dedupe_key' | 'content_hash'>;
+
+/** The hash an upsert compares: of the content columns, in this order (stored hashes depend on it). */
+export function contentHash(f: Content): string {
+  // prettier-ignore
+  const content: Content = {
+    name: f.name, company: f.company, email: f.email, tier: f.tier, tags: f.tags, notes: f.notes,
+    custom: f.custom, phones: f.phones, tickets: f.tickets, appointments: f.appointments,
+    external_id: f.external_id, record_url: f.record_url,
+  };
+  return sha1Base64(JSON.stringify(content));
+}
+
+/** A row prepared with `hash` false (by a parsing worker), finished where there is CPU to spare. */
+export function withContentHash(prepared: PreparedContact): PreparedContact {
+  return {
+    fields: { ...prepared.fields, content_hash: contentHash(prepared.fields) },
+    phones: prepared.phones,
   };
 }
 

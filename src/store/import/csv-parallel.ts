@@ -2,6 +2,7 @@
 // input and writes batches to the store. Used when the store accepts prepared rows (BulkLoader).
 import { Worker } from 'node:worker_threads';
 import type { PhoneOptions } from '../../phone/phone.ts';
+import { withContentHash } from '../contact-rows.ts';
 import type { PreparedContact } from '../contact-rows.ts';
 import type { BulkLoader } from '../store.ts';
 import { ImportSink } from './import-report.ts';
@@ -18,7 +19,7 @@ export interface PreparedRow {
   readonly line: number;
   readonly kind: string;
   readonly keyHash: number;
-  /** The row through prepareContact, in the worker, with the store's phone options. */
+  /** The row through prepareContact in the worker (store's phone options), content hash left to the writer. */
   readonly prepared: PreparedContact;
 }
 
@@ -79,7 +80,7 @@ export async function importCsvInWorker(
                   sink.reject(r.line, r.reason);
                 }
                 for (const row of message.rows) {
-                  await sink.acceptPrepared(row.line, row.kind, row.keyHash, row.prepared);
+                  await sink.acceptPrepared(row.line, row.kind, row.keyHash, withContentHash(row.prepared));
                 }
                 worker.postMessage({ t: 'ack' } satisfies ToWorker);
               })

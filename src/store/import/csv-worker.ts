@@ -1,7 +1,7 @@
 // The CSV parsing worker: bytes in, rows ready for the store out. It does all of an import's JavaScript
-// work (csv-parse, header mapping, validation, phone normalization, serialization, hashing) while the main
-// thread only writes: profiled with phone normalization memoized (nanp-memo.ts), the writer is the slower
-// thread, so everything else moves here.
+// work (csv-parse, header mapping, validation, phone normalization, serialization) while the main thread
+// hashes and writes: profiled with phone normalization memoized (nanp-memo.ts), this split keeps the two
+// threads closest to equally busy.
 // Protocol: csv-parallel.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pipeline } from 'node:stream';
@@ -90,7 +90,7 @@ async function run(): Promise<void> {
         line: info.lines,
         kind,
         keyHash: hash53(key),
-        prepared: prepareContact(result.contact, init.phone),
+        prepared: prepareContact(result.contact, init.phone, undefined, false),
       });
     } else if (result.reason !== null) {
       rejections.push({ line: info.lines, reason: result.reason });

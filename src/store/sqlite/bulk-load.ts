@@ -40,7 +40,9 @@ export function dropIndexesForBulkLoad(sqlite: BetterSqlite3.Database): boolean 
 
 /** Rebuilds every index a bulk load dropped (at its end, or on open after a crash). */
 export function restorePendingIndexes(sqlite: BetterSqlite3.Database): void {
-  sqlite.pragma(`cache_size = ${NORMAL_CACHE_KIB}`);
+  // The builds sort within the page cache's budget and spill the rest to temp files: with the small bulk
+  // cache an import's peak RSS (here, at its end) drops by ~50 MB, for little time.
+  sqlite.pragma(`cache_size = ${BULK_CACHE_KIB}`);
   const pending = sqlite.prepare('SELECT name, sql FROM pending_indexes').all() as {
     name: string;
     sql: string;
