@@ -3,6 +3,7 @@ import { externalParty } from '../lookup/caller-lookup.ts';
 import { formatInternational } from '../phone/phone.ts';
 import type { Call, Leg } from '../calls/types.ts';
 import type { Card, CardLine } from '../shared/messages.ts';
+import type { UnknownReason } from '../lookup/types.ts';
 
 /** Everything on a card that comes from the lookup rather than from GoTo (see lookup-view.ts). */
 export type CardEnrichment = Pick<Card, 'lookup' | 'history' | 'urgency' | 'links'>;
@@ -10,7 +11,14 @@ export type CardEnrichment = Pick<Card, 'lookup' | 'history' | 'urgency' | 'link
 /** What a card shows before the lookup has answered. */
 export function pendingEnrichment(call: Call): CardEnrichment {
   const party = externalParty(call);
-  const unusable = party.withheld ? 'withheld' : party.e164 === null ? 'invalid number' : null;
+  // The same wording the lookup uses, so the first card and the looked-up one agree.
+  const unusable: UnknownReason | null = party.withheld
+    ? 'withheld number'
+    : party.extension !== null
+      ? 'internal extension'
+      : party.e164 === null
+        ? 'invalid number'
+        : null;
   return {
     lookup: { status: unusable === null ? 'pending' : 'done', matches: [], unknownReason: unusable },
     history: { lastCall: null, callsLast30Days: 0 },
