@@ -45,6 +45,9 @@ export async function importCsvInWorker(
       module: new URL('./csv-worker.ts', import.meta.url).href,
       init: { phone: contacts.phone, map: options.map, delimiter: options.delimiter, batchSize: 2000 },
     },
+    // A small young generation: the worker's garbage is short-lived, and the default (~48 MB) showed up
+    // whole in the import's peak RSS (measured at 1M rows: 424 → 369 MB, same time and CPU).
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   const source = input[Symbol.asyncIterator]();
   try {
