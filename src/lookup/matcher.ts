@@ -149,9 +149,10 @@ export function createStoreMatcher(
 ): StoreMatcher {
   const joined = contacts.findContactsByPhone?.bind(contacts);
   return {
-    async match(n) {
+    // Not async: returning the inner promise itself saves the extra ticks an async wrapper would add.
+    match(n) {
       if (unusableReason(n) !== null) {
-        return { matches: [], pin: null };
+        return Promise.resolve({ matches: [], pin: null });
       }
       const keys = phoneKeys(n);
       return joined === undefined
