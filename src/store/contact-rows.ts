@@ -130,18 +130,25 @@ export function prepareContact(
   keys: readonly PhoneKeyTriple[] = phoneKeysOf(input, phone),
   hash = true,
 ): PreparedContact {
-  const phones = (input.phones ?? []).map((p, position): PhoneRow => {
-    const [e164 = null, national = null, suffix = null] = keys[position] ?? [];
-    return {
+  // Plain loops and indexes, no destructuring or spreads: this runs once per imported row.
+  const list = input.phones ?? [];
+  const phones: PhoneRow[] = [];
+  const stored: ContactPhone[] = [];
+  for (let position = 0; position < list.length; position++) {
+    const p = list[position]!;
+    const k = keys[position];
+    const e164 = k === undefined ? null : k[0];
+    const label = p.label ?? null;
+    phones.push({
       position,
       raw: p.raw,
       e164,
-      national,
-      suffix,
-      label: p.label ?? null,
-    };
-  });
-  const stored: ContactPhone[] = phones.map((p) => ({ raw: p.raw, e164: p.e164, label: p.label }));
+      national: k === undefined ? null : k[1],
+      suffix: k === undefined ? null : k[2],
+      label,
+    });
+    stored.push({ raw: p.raw, e164, label });
+  }
   const email = blankToNull(input.email);
   const externalId = blankToNull(input.externalId);
   const name = input.name.trim();
@@ -166,9 +173,13 @@ export function prepareContact(
           .sort()
           .join(',')}`
       : null;
+  const c = content;
+  // prettier-ignore
   return {
     fields: {
-      ...content,
+      name: c.name, company: c.company, email: c.email, tier: c.tier, tags: c.tags, notes: c.notes,
+      custom: c.custom, phones: c.phones, tickets: c.tickets, appointments: c.appointments,
+      external_id: c.external_id, record_url: c.record_url,
       email_key: email?.toLowerCase() ?? null,
       dedupe_key: dedupeKey,
       content_hash: hash ? contentHash(content) : '',
