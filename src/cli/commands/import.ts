@@ -1,5 +1,5 @@
 // screenpop import contacts FILE.csv|FILE.vcf [--map "Phone=phone,Org=company"] [--region US] [--batch 5000]
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.ts';
 import { openStore } from '../../store/store.ts';
@@ -69,8 +69,9 @@ export async function run(args: string[]): Promise<void> {
       ? await importContactsVcard(input, store.contacts, options)
       : await importContactsCsv(input, store.contacts, {
           ...options,
-          // A parsing thread pays from ~100k rows on (it costs ~1 s to start and ~90 MB of memory).
-          worker: statSync(file).size > 8_000_000,
+          // No parsing thread: with rows prepared in ~1 µs (phone memo, leaner prepareContact) the writer is
+          // the slower half, so at 1M rows it saved 0.3 s of 20 s for +75 MB peak RSS and +7 CPU-s.
+          worker: false,
           ...(values.map === undefined ? {} : { map: values.map }),
         });
     if (process.stderr.isTTY === true) {
