@@ -10,7 +10,11 @@ test('the caller shows as an international number', () => {
 test('a withheld caller shows as "Withheld" and the lookup is done with a reason', () => {
   const c = call({ caller: { e164: null, raw: 'Anonymous', name: null, withheld: true, extension: null } });
   assert.equal(callerDisplay(c), 'Withheld');
-  assert.deepEqual(pendingEnrichment(c).lookup, { status: 'done', matches: [], unknownReason: 'withheld number' });
+  assert.deepEqual(pendingEnrichment(c).lookup, {
+    status: 'done',
+    matches: [],
+    unknownReason: 'withheld number',
+  });
 });
 
 test('an unparseable number shows raw and is marked invalid', () => {
