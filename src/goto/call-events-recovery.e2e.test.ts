@@ -8,10 +8,11 @@ import { createCallEventsSource } from './call-events-source.ts';
 import type { CallEventsSource, CallEventsSourceSettings } from './call-events-source.ts';
 import type { GoToApi } from './rest-client.ts';
 import type { TokenManager } from './token-manager.ts';
-import { harness, silent, simFaults, simPat } from './testing/harness.ts';
+import { harness, silent, simFaults, simPat, startRecording } from './testing/harness.ts';
 import type { Harness } from './testing/harness.ts';
 import { usPhone } from './testing/fixtures.ts';
-import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
+import type { RecordingSink } from './testing/recording-sink.ts';
+import { placeCall, waitFor } from './testing/recording-sink.ts';
 
 // 100× time; reports are ready 300 simulated s (3 s real) after a call ends.
 const TIME_SCALE = 100;
@@ -68,17 +69,8 @@ async function started(
     reports: { delayMs: 500, attempts: 8, marginMs: 60_000, clockSlackMs: 3_600_000 },
     ...settings,
   });
-  const sink = new RecordingSink();
-  await source.start(sink);
-  t.after(async () => {
-    await source.stop();
-    await simFaults(sim.url, { reset: true });
-  });
-  return { source, sink };
+  return startRecording(t, sim.url, source);
 }
-
-const endedIn = (sink: RecordingSink, callId: string) => () =>
-  sink.snapshots(callId).some((e) => e.stateType === 'ENDING');
 
 async function simEnded(callId: string): Promise<boolean> {
   const response = await fetch(`${sim.url}/_sim/calls`);
@@ -113,7 +105,7 @@ test('a call whose ENDING was dropped is ended by the reconciliation with its re
   await simFaults(sim.url, { drop: 1 });
   await untilSimEnded(callId);
   await simFaults(sim.url, { drop: 0 });
-  await waitFor('the ENDING', endedIn(sink, callId), 2_000);
+  await waitFor('the ENDING', sink.ended(callId), 2_000);
   const ending = sink.snapshots(callId).find((e) => e.stateType === 'ENDING')!;
   assert.equal(ending.notificationId, null, 'fetched by recovery');
   assert.ok(source.stats.reconciliations >= 1);
@@ -143,8 +135,8 @@ test('a vanished call whose states are gone (404) stays live until its report gi
   await waitFor('a reconciliation that keeps it', () =>
     sink.recoveries.some((r) => r.reason === 'reconciliation' && r.active.some((e) => e.callId === callId)),
   );
-  assert.ok(!endedIn(sink, callId)());
-  await waitFor('the ENDING from the report', endedIn(sink, callId), REPORT_DELAY_MS + 3_000);
+  assert.ok(!sink.ended(callId)());
+  await waitFor('the ENDING from the report', sink.ended(callId), REPORT_DELAY_MS + 3_000);
   assert.ok(source.stats.reportStates >= 1);
 });
 
@@ -158,7 +150,7 @@ test('a call that starts and ends during an outage is recovered from the report 
   await new Promise((resolve) => setTimeout(resolve, REPORT_DELAY_MS + 300));
   await simFaults(sim.url, { reset: true });
   await waitFor('the reconnect', () => source.connected && source.stats.reconnects >= 1, 3_000);
-  await waitFor('the call from its report', endedIn(sink, callId), 5_000);
+  await waitFor('the call from its report', sink.ended(callId), 5_000);
   const states = sink.snapshots(callId);
   assert.deepEqual(
     states.map((e) => e.seq),
@@ -176,7 +168,7 @@ test('a REPORT_SUMMARY for a call never seen ending delivers its report states',
   await untilSimEnded(callId);
   await simFaults(sim.url, { drop: 0 });
   assert.equal(sink.snapshots(callId).length, 0, 'nothing seen live');
-  await waitFor('the report', endedIn(sink, callId), REPORT_DELAY_MS + 3_000);
+  await waitFor('the report', sink.ended(callId), REPORT_DELAY_MS + 3_000);
   assert.ok(source.stats.reportStates >= 3);
 });
 
@@ -190,7 +182,7 @@ test('a refused REPORT_SUMMARY subscription is counted once and the source carri
   await waitFor('a reconnect', () => source.connected && source.stats.reconnects >= 1);
   assert.equal(source.stats.reportSubscriptionFailures, 1, 'not asked again');
   const callId = await placeCall(sim.url, { ...answered, talkMs: 5_000 });
-  await waitFor('the call', endedIn(sink, callId));
+  await waitFor('the call', sink.ended(callId));
 });
 
 test('a failed gap fetch is retried with back-off', async (t) => {

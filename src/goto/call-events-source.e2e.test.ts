@@ -7,7 +7,7 @@ import { createCallEventsSource } from './call-events-source.ts';
 import type { CallEventsSource } from './call-events-source.ts';
 import { SubscriptionError } from './notification-channel.ts';
 import type { TokenManager } from './token-manager.ts';
-import { approve, harness, silent, simFaults, simPat } from './testing/harness.ts';
+import { approve, harness, silent, simFaults, simPat, startRecording } from './testing/harness.ts';
 import type { Harness } from './testing/harness.ts';
 import { z } from 'zod';
 import { fixtureList, usPhone } from './testing/fixtures.ts';
@@ -40,17 +40,8 @@ async function started(t: {
     pingIntervalMs: 200,
     reconnect: { baseMs: 20, maxMs: 200 },
   });
-  const sink = new RecordingSink();
-  await source.start(sink);
-  t.after(async () => {
-    await source.stop();
-    await simFaults(sim.url, { reset: true });
-  });
-  return { source, sink };
+  return startRecording(t, sim.url, source);
 }
-
-const ended = (sink: RecordingSink, callId: string) => () =>
-  sink.snapshots(callId).some((e) => e.stateType === 'ENDING');
 
 test('a queue call arrives as normalized snapshots from STARTING to ENDING', async (t) => {
   const { source, sink } = await started(t);
@@ -63,7 +54,7 @@ test('a queue call arrives as normalized snapshots from STARTING to ENDING', asy
     answeredBy: '2103',
     talkMs: 2_000,
   });
-  await waitFor('ENDING', ended(sink, callId));
+  await waitFor('ENDING', sink.ended(callId));
   const states = sink.snapshots(callId);
   assert.equal(states[0]!.stateType, 'STARTING');
   assert.equal(states[0]!.seq, 1);
@@ -94,7 +85,7 @@ test('WEBSOCKET_REFRESH_REQUIRED is answered with a PUT refresh, and the channel
     to: '2105',
     talkMs: 500,
   });
-  await waitFor('ENDING', ended(sink, callId));
+  await waitFor('ENDING', sink.ended(callId));
 });
 
 test('a dropped socket is rebuilt (new channel + subscription) and active calls are recovered', async (t) => {
@@ -121,7 +112,7 @@ test('a dropped socket is rebuilt (new channel + subscription) and active calls 
     to: '2105',
     talkMs: 500,
   });
-  await waitFor('ENDING after the rebuild', ended(sink, next));
+  await waitFor('ENDING after the rebuild', sink.ended(next));
 });
 
 test('sequence gaps are filled from the conversation-spaces events endpoint', async (t) => {
@@ -246,7 +237,7 @@ test('outbound, internal and transferred calls from the simulator normalize like
     talkMs: 500,
   });
   for (const id of [outbound, internal, transfer]) {
-    await waitFor(`ENDING of ${id}`, ended(sink, id));
+    await waitFor(`ENDING of ${id}`, sink.ended(id));
   }
   const out = sink.snapshots(outbound);
   assert.ok(out.every((e) => e.direction === 'outbound'));

@@ -9,7 +9,7 @@ import type { RealtimeSource } from './realtime-source.ts';
 import { createSession, deleteSession, RealtimeSessionLimitError } from './realtime-session.ts';
 import type { RealtimeSession } from './realtime-session.ts';
 import type { TokenManager } from './token-manager.ts';
-import { approve, harness, silent, simFaults, simPat } from './testing/harness.ts';
+import { approve, harness, silent, simFaults, simPat, startRecording } from './testing/harness.ts';
 import type { Harness } from './testing/harness.ts';
 import { usPhone } from './testing/fixtures.ts';
 import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
@@ -43,13 +43,7 @@ async function started(t: {
     keepaliveMs: (2 * KEEPALIVE_S * 1000) / SCALE, // twice the real period: no false alarms on a busy CI box
     reconnect: { baseMs: 20, maxMs: 200 },
   });
-  const sink = new RecordingSink();
-  await source.start(sink);
-  t.after(async () => {
-    await source.stop();
-    await simFaults(sim.url, { reset: true });
-  });
-  return { source, sink };
+  return startRecording(t, sim.url, source);
 }
 
 const legs = (sink: RecordingSink): LegEvent[] => sink.events.filter((e): e is LegEvent => e.kind === 'leg');

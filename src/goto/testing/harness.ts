@@ -13,6 +13,8 @@ import { TokenManager } from '../token-manager.ts';
 import { createTokenVault } from '../token-vault.ts';
 import type { TokenVault } from '../token-vault.ts';
 import { FileSecretStore } from './file-secret-store.ts';
+import { RecordingSink } from './recording-sink.ts';
+import type { CallEventSource } from '../../calls/ports.ts';
 
 export const simClient = { clientId: 'screenpop-demo', clientSecret: 'screenpop-demo-secret' } as const;
 export const simPat = 'sim-pat-priya';
@@ -79,4 +81,22 @@ export async function simFaults(simUrl: string, faults: Record<string, unknown>)
     body: JSON.stringify(faults),
   });
   return response.json();
+}
+
+/**
+ * Starts `source` into a fresh RecordingSink; when the test ends, stops it and resets the simulator's faults.
+ * Every end-to-end test of a source begins like this.
+ */
+export async function startRecording<S extends CallEventSource>(
+  t: { after: (fn: () => Promise<void>) => void },
+  simUrl: string,
+  source: S,
+): Promise<{ source: S; sink: RecordingSink }> {
+  const sink = new RecordingSink();
+  await source.start(sink);
+  t.after(async () => {
+    await source.stop();
+    await simFaults(simUrl, { reset: true });
+  });
+  return { source, sink };
 }

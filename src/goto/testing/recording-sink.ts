@@ -19,6 +19,11 @@ export class RecordingSink implements CallEventSink {
     this.notes.push(message);
   }
 
+  /** A waitFor check: this call's ENDING state has arrived. */
+  ended(callId: string): () => boolean {
+    return () => this.snapshots(callId).some((e) => e.stateType === 'ENDING');
+  }
+
   snapshots(callId?: string): CallSnapshotEvent[] {
     return this.events.filter(
       (e): e is CallSnapshotEvent => e.kind === 'snapshot' && (callId === undefined || e.callId === callId),
