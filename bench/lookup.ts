@@ -9,6 +9,7 @@ import { systemClock } from '../src/calls/ports.ts';
 import { createCallerLookup } from '../src/lookup/caller-lookup.ts';
 import { createStoreMatcher, phoneKeys } from '../src/lookup/matcher.ts';
 import { fromE164 } from '../src/lookup/e164-keys.ts';
+import { ringingCall } from '../src/lookup/test-values.ts';
 import type { Call } from '../src/calls/types.ts';
 import type { ContactInput } from '../src/lookup/types.ts';
 import { normalizePhone } from '../src/phone/phone.ts';
@@ -256,23 +257,9 @@ export const cases: BenchCase[] = [
 ];
 
 function call(e164: string): Call {
-  return {
-    id: 'bench',
-    source: 'call-events',
-    accountKey: null,
-    direction: 'inbound',
-    caller: { e164, raw: e164, name: null, withheld: false, extension: null },
-    callee: null,
-    dialed: null,
-    queue: null,
-    legs: [],
-    answeredBy: null,
-    phase: 'ringing',
-    outcome: null,
-    startedAt: 0,
-    answeredAt: null,
-    endedAt: null,
-    associated: [],
-    version: 1,
-  };
+  return ringingCall(
+    'bench',
+    { e164, raw: e164, name: null, withheld: false, extension: null },
+    { accountKey: null },
+  );
 }
