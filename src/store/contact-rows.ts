@@ -229,48 +229,63 @@ export function rowToContact(row: ContactRow): Contact {
   };
 }
 
-/** A row of `contactColumns` in order, as better-sqlite3's raw mode returns it (no per-row object of names). */
+/**
+ * The SQL select list of a RawContactRow, for contacts aliased `alias`. The five JSON columns come packed
+ * into one array by concatenation: one cell and one JSON.parse instead of five (~0.3 µs of a ~6 µs lookup).
+ */
+export function rawContactSelect(alias: string): string {
+  const c = (column: string) => `${alias}.${column}`;
+  const lists = ['tags', 'custom', 'phones', 'tickets', 'appointments'].map(c).join(" || ',' || ");
+  return [
+    ...['id', 'name', 'company', 'email', 'tier', 'notes'].map(c),
+    `'[' || ${lists} || ']'`,
+    ...['external_id', 'record_url', 'created_at', 'updated_at'].map(c),
+  ].join(', ');
+}
+
+/** A row of `rawContactSelect`, as better-sqlite3's raw mode returns it (no per-row object of names). */
 export type RawContactRow = readonly [
   id: number,
   name: string,
   company: string | null,
   email: string | null,
   tier: string | null,
-  tags: string,
   notes: string | null,
-  custom: string,
-  phones: string,
-  tickets: string,
-  appointments: string,
+  /** `[tags, custom, phones, tickets, appointments]` as JSON */
+  lists: string,
   external_id: string | null,
   record_url: string | null,
   created_at: number,
   updated_at: number,
 ];
 
-// Most imported contacts have no tags, custom fields, tickets or appointments: skip JSON.parse for those.
-function parseList<T>(json: string): T[] {
-  return json === '[]' ? [] : (JSON.parse(json) as T[]);
-}
+type Lists = [
+  Contact['tags'],
+  Contact['custom'],
+  Contact['phones'],
+  Contact['tickets'],
+  Contact['appointments'],
+];
 
-/** Reads the first 15 cells, so a query may append columns after the contact's (see findContactsByPhone). */
+/** Reads the first 11 cells, so a query may append columns after the contact's (see findContactsByPhone). */
 export function rawToContact(r: readonly [...RawContactRow, ...unknown[]]): Contact {
+  const lists = JSON.parse(r[6]) as Lists; // indexed, not destructured: no iterator on the hot path
   return {
     id: String(r[0]),
     name: r[1],
     company: r[2],
     email: r[3],
     tier: r[4],
-    tags: parseList<string>(r[5]),
-    notes: r[6],
-    custom: r[7] === '{}' ? {} : (JSON.parse(r[7]) as Record<string, string>),
-    phones: parseList<ContactPhone>(r[8]),
-    tickets: parseList<Contact['tickets'][number]>(r[9]),
-    appointments: parseList<Contact['appointments'][number]>(r[10]),
-    externalId: r[11],
-    recordUrl: r[12],
-    createdAt: r[13],
-    updatedAt: r[14],
+    tags: lists[0],
+    notes: r[5],
+    custom: lists[1],
+    phones: lists[2],
+    tickets: lists[3],
+    appointments: lists[4],
+    externalId: r[7],
+    recordUrl: r[8],
+    createdAt: r[9],
+    updatedAt: r[10],
   };
 }
 

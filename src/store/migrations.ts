@@ -184,6 +184,45 @@ const contactsByName: Migration = {
   },
 };
 
+/**
+ * SQLite only: contact_phones ids are never handed out again (AUTOINCREMENT), so the lookup filter
+ * (sqlite/lookup-filter.ts) can catch up on another connection's new phones as "ids above the last one
+ * seen". SQLite cannot change a primary key in place: the table is rebuilt with the same rows, ids and indexes.
+ */
+const phoneIdsNeverReused: Migration = {
+  async up(db: Db) {
+    await db.transaction().execute(async (trx) => {
+      const { rows: indexes } = await sql<{ sql: string }>`
+        SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact_phones' AND sql IS NOT NULL
+      `.execute(trx);
+      await sql`
+        CREATE TABLE contact_phones_new (
+          id integer PRIMARY KEY AUTOINCREMENT,
+          contact_id integer NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+          position integer NOT NULL,
+          raw text NOT NULL,
+          e164 text,
+          national text,
+          suffix text,
+          label text
+        )
+      `.execute(trx);
+      await sql`
+        INSERT INTO contact_phones_new (id, contact_id, position, raw, e164, national, suffix, label)
+        SELECT id, contact_id, position, raw, e164, national, suffix, label FROM contact_phones
+      `.execute(trx);
+      await sql`DROP TABLE contact_phones`.execute(trx);
+      await sql`ALTER TABLE contact_phones_new RENAME TO contact_phones`.execute(trx);
+      for (const index of indexes) {
+        await sql.raw(index.sql).execute(trx);
+      }
+    });
+  },
+  async down() {
+    // Nothing to undo: plain integer ids work the same; they just may be reused.
+  },
+};
+
 /** The migrations for one dialect, by name (names sort in the order they run). */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -192,6 +231,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0002_suffix_covering': suffixCovering,
       ...(dialect === 'sqlite' ? { '0003_pending_indexes': pendingIndexes } : {}),
       '0004_contacts_by_name': contactsByName,
+      ...(dialect === 'sqlite' ? { '0005_phone_ids_never_reused': phoneIdsNeverReused } : {}),
     }),
   };
 }

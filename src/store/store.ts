@@ -23,6 +23,7 @@ import { SqliteContactStore } from './sqlite/contact-store.ts';
 import { SqlitePinStore } from './sqlite/pin-store.ts';
 import { SqliteCallLogStore } from './sqlite/call-log-store.ts';
 import { restorePendingIndexes } from './sqlite/bulk-load.ts';
+import { LookupFilter } from './sqlite/lookup-filter.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 
 export interface StoreOptions {
@@ -109,9 +110,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const { sqlite, db } = openSqlite(sqliteFile(options.databaseUrl, options.dataDir));
   return assemble(db, 'sqlite', clock, undefined, () => {
     restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here
+    const filter = new LookupFilter(sqlite, { suffixDigits: phone.suffixDigits });
     return {
-      contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite),
-      pins: new SqlitePinStore(db, clock, sqlite),
+      contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite, filter),
+      pins: new SqlitePinStore(db, clock, sqlite, filter),
       callLog: new SqliteCallLogStore(db, clock, sqlite),
     };
   });

@@ -7,14 +7,15 @@ import type { PhoneHit, PhoneKeys, PhoneMatches, UpsertResult } from '../../look
 import type { Contact, ContactInput } from '../../lookup/types.ts';
 import { KyselyContactStore } from '../contact-store.ts';
 import { dropIndexesForBulkLoad, restorePendingIndexes } from './bulk-load.ts';
+import type { LookupFilter } from './lookup-filter.ts';
 import type { ContactStoreOptions, ExistingContact } from '../contact-store.ts';
-import { contactColumns, parseContactId, prepareContact, rawToContact } from '../contact-rows.ts';
+import { parseContactId, prepareContact, rawContactSelect, rawToContact } from '../contact-rows.ts';
 import type { ContactFields, PreparedContact, RawContactRow } from '../contact-rows.ts';
 
 function prepareAll(sqlite: BetterSqlite3.Database) {
-  const columns = contactColumns.join(', ');
+  const columns = rawContactSelect('c');
   const existing = 'SELECT id, content_hash FROM contacts WHERE';
-  const joined = `SELECT ${contactColumns.map((c) => `c.${c}`).join(', ')}, p.e164, p.national, p.suffix
+  const joined = `SELECT ${columns}, p.e164, p.national, p.suffix
     FROM contact_phones p JOIN contacts c ON c.id = p.contact_id`;
   const fields = [
     'name',
@@ -34,7 +35,7 @@ function prepareAll(sqlite: BetterSqlite3.Database) {
     'content_hash',
   ];
   return {
-    getOne: sqlite.prepare(`SELECT ${columns} FROM contacts WHERE id = ?`).raw(),
+    getOne: sqlite.prepare(`SELECT ${columns} FROM contacts c WHERE id = ?`).raw(),
     // One statement for the three keys: SQLite answers an OR of indexed equalities with a multi-index OR.
     findPhones: sqlite.prepare<[string | null, string | null, string | null]>(
       `SELECT contact_id, e164, national, suffix FROM contact_phones
@@ -97,6 +98,7 @@ export class SqliteContactStore extends KyselyContactStore {
   constructor(
     options: ContactStoreOptions,
     private readonly sqlite: BetterSqlite3.Database,
+    private readonly filter: LookupFilter,
   ) {
     super(options);
     this.statements = prepareAll(sqlite);
@@ -147,7 +149,7 @@ export class SqliteContactStore extends KyselyContactStore {
     if (statement === undefined) {
       const marks = Array.from({ length: n }, () => '?').join(', ');
       statement = this.sqlite
-        .prepare<number[]>(`SELECT ${contactColumns.join(', ')} FROM contacts WHERE id IN (${marks})`)
+        .prepare<number[]>(`SELECT ${rawContactSelect('c')} FROM contacts c WHERE id IN (${marks})`)
         .raw();
       this.manyStatements[n] = statement;
     }
@@ -155,11 +157,12 @@ export class SqliteContactStore extends KyselyContactStore {
   }
 
   override async findPhones(keys: PhoneKeys): Promise<PhoneHit[]> {
-    if (keys.e164 === null && keys.national === null && keys.suffix === null) {
+    const plan = this.plan(keys);
+    if (plan === 'none') {
       return [];
     }
     const rows = (
-      this.suffixCovers(keys)
+      plan === 'suffix'
         ? this.statements.bySuffix.all(keys.suffix ?? '')
         : this.statements.findPhones.all(keys.e164, keys.national, keys.suffix)
     ) as PhoneRowHit[];
@@ -172,43 +175,49 @@ export class SqliteContactStore extends KyselyContactStore {
   }
 
   override async findContactsByPhone(keys: PhoneKeys): Promise<PhoneMatches> {
-    if (keys.e164 === null && keys.national === null && keys.suffix === null) {
+    const plan = this.plan(keys);
+    if (plan === 'none') {
       return { hits: [], contacts: [] };
     }
     const rows = (
-      this.suffixCovers(keys)
+      plan === 'suffix'
         ? this.statements.contactsBySuffix.all(keys.suffix ?? '')
         : this.statements.contactsByPhone.all(keys.e164, keys.national, keys.suffix)
     ) as JoinedRow[];
     const hits: PhoneHit[] = [];
     const contacts: Contact[] = [];
+    let lastId = 0;
     for (const row of rows) {
       // Rows come ordered by contact: a contact with several matching phones is parsed once.
-      const last = contacts[contacts.length - 1];
-      const contact = last !== undefined && last.id === String(row[0]) ? last : rawToContact(row);
-      if (contact !== last) {
-        contacts.push(contact);
+      if (row[0] !== lastId) {
+        lastId = row[0];
+        contacts.push(rawToContact(row));
       }
-      hits.push({ contactId: contact.id, e164: row[15], national: row[16], suffix: row[17] });
+      const contactId = contacts[contacts.length - 1]!.id;
+      hits.push({ contactId, e164: row[11], national: row[12], suffix: row[13] });
     }
     return { hits, contacts };
   }
 
   /**
-   * True when every e164 or national match is also a suffix match (see migration 0002): the stored keys come
-   * from the same normalizePhone, so equal e164 means equal national, and a national number of at least
-   * `suffixDigits` digits ends in its suffix.
+   * How to look the keys up: 'none' when nothing can match, 'suffix' when the suffix alone finds every match
+   * (see migration 0002: the stored keys come from the same normalizePhone, so equal e164 means equal
+   * national, and a national number of at least `suffixDigits` digits ends in its suffix; every match then
+   * shares the suffix, which the lookup filter can rule out without a query), else 'keys'.
    */
-  private suffixCovers(keys: PhoneKeys): boolean {
+  private plan(keys: PhoneKeys): 'none' | 'suffix' | 'keys' {
     const { suffix, national } = keys;
-    return (
+    if (
       suffix !== null &&
       national !== null &&
       suffix.length === this.options.phone.suffixDigits &&
       national.length >= suffix.length &&
       national.endsWith(suffix) &&
       (keys.e164 === null || keys.e164.endsWith(national))
-    );
+    ) {
+      return this.filter.mayHaveSuffix(suffix) ? 'suffix' : 'none';
+    }
+    return keys.e164 === null && national === null && suffix === null ? 'none' : 'keys';
   }
 
   override async create(input: ContactInput): Promise<Contact> {
@@ -299,8 +308,8 @@ export class SqliteContactStore extends KyselyContactStore {
   }
 
   private insertPhonesSync(id: number, contact: PreparedContact): void {
-    for (const phone of contact.phones) {
-      const p = phone;
+    for (const p of contact.phones) {
+      this.filter.addSuffix(p.suffix);
       this.statements.insertPhone.run(id, p.position, p.raw, p.e164, p.national, p.suffix, p.label);
     }
   }

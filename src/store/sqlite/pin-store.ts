@@ -1,9 +1,11 @@
-// SQLite PinStore: getPin runs on every caller lookup, so it reads through a cached prepared statement.
+// SQLite PinStore: getPin runs on every caller lookup, so it asks the lookup filter first (most numbers have
+// no pin) and reads through a cached prepared statement.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../calls/ports.ts';
 import type { Database } from '../database.ts';
 import { KyselyPinStore } from '../pin-store.ts';
+import type { LookupFilter } from './lookup-filter.ts';
 
 interface PinRow {
   readonly contact_id: number;
@@ -14,7 +16,12 @@ interface PinRow {
 export class SqlitePinStore extends KyselyPinStore {
   private readonly byNumber: BetterSqlite3.Statement<[string]>;
 
-  constructor(db: Kysely<Database>, clock: Clock, sqlite: BetterSqlite3.Database) {
+  constructor(
+    db: Kysely<Database>,
+    clock: Clock,
+    sqlite: BetterSqlite3.Database,
+    private readonly filter: LookupFilter,
+  ) {
     super(db, clock);
     this.byNumber = sqlite.prepare<[string]>(
       'SELECT contact_id, pinned_by, pinned_at FROM pins WHERE e164 = ?',
@@ -22,9 +29,17 @@ export class SqlitePinStore extends KyselyPinStore {
   }
 
   override async getPin(e164: string): Promise<{ contactId: string; by: string; at: number } | null> {
+    if (!this.filter.mayHavePin(e164)) {
+      return null;
+    }
     const row = this.byNumber.get(e164) as PinRow | undefined;
     return row === undefined
       ? null
       : { contactId: String(row.contact_id), by: row.pinned_by, at: row.pinned_at };
+  }
+
+  override async setPin(e164: string, contactId: string, by: string): Promise<void> {
+    this.filter.addPin(e164); // first: a lookup must never see the pin in the table but not in the filter
+    await super.setPin(e164, contactId, by);
   }
 }

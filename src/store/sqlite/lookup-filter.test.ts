@@ -1,0 +1,183 @@
+// The lookup filter must never say "no" for a number the database can match: not after this connection's
+// writes, not after another connection's (the import CLI on the same file), not after ids are reused.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { fromE164 } from '../../lookup/e164-keys.ts';
+import { phoneKeys } from '../../lookup/matcher.ts';
+import { migrationProvider } from '../migrations.ts';
+import { openStore } from '../store.ts';
+import type { Store } from '../store.ts';
+import { testPhone } from '../test-targets.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'screenpop-filter-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const opened: Store[] = [];
+after(async () => {
+  await Promise.all(opened.map((s) => s.close()));
+});
+
+async function open(file: string, suffixDigits: number = testPhone.suffixDigits): Promise<Store> {
+  const store = await openStore({ databaseUrl: file, dataDir: dir, phone: { ...testPhone, suffixDigits } });
+  opened.push(store);
+  return store;
+}
+
+/** Two connections on one new file, like the server and `screenpop import`. */
+async function pair(): Promise<{ file: string; server: Store; importer: Store }> {
+  const file = join(dir, `filter-${++files}.db`);
+  const server = await open(file);
+  return { file, server, importer: await open(file) };
+}
+
+/** The contact names a lookup of this E.164 number finds (the suffix plan, which the filter guards). */
+async function names(
+  store: Store,
+  e164: string,
+  suffixDigits: number = testPhone.suffixDigits,
+): Promise<string[]> {
+  const keys = phoneKeys(fromE164(e164, e164, suffixDigits)!);
+  const { contacts } = await store.contacts.findContactsByPhone!(keys);
+  const hits = await store.contacts.findPhones(keys);
+  assert.deepEqual(
+    [...new Set(hits.map((h) => h.contactId))].sort(),
+    contacts.map((c) => c.id).sort(),
+    'findPhones and findContactsByPhone agree',
+  );
+  return contacts.map((c) => c.name);
+}
+
+/** Longer than the filter's 50 ms freshness window for other connections' writes. */
+const nextWindow = () => sleep(60);
+
+describe('SQLite lookup filter', () => {
+  test("this connection's writes are found at once; numbers nobody holds find nothing", async () => {
+    const { server } = await pair();
+    assert.deepEqual(await names(server, '+13125550140'), []);
+    await server.contacts.create({ name: 'Ada', phones: [{ raw: '(312) 555-0140' }] });
+    assert.deepEqual(await names(server, '+13125550140'), ['Ada']);
+    assert.deepEqual(await names(server, '+14155550140'), ['Ada'], 'same last 7 digits');
+    assert.deepEqual(await names(server, '+13125550141'), []);
+    const contact = await server.contacts.create({ name: 'Bob', phones: [{ raw: '(312) 555-0199' }] });
+    await server.contacts.update(contact.id, { name: 'Bob', phones: [{ raw: '(312) 555-0177' }] });
+    assert.deepEqual(await names(server, '+13125550177'), ['Bob']);
+    assert.deepEqual(await names(server, '+13125550199'), [], 'a replaced number leaves a "maybe" only');
+  });
+
+  test("another connection's contacts, upserts and deletes are seen within the freshness window", async () => {
+    const { server, importer } = await pair();
+    assert.deepEqual(await names(server, '+13125550140'), []); // the filter has said "no" once
+    await importer.contacts.upsertMany([
+      { name: 'Ada', externalId: 'a', phones: [{ raw: '(312) 555-0140' }] },
+      { name: 'Bob', externalId: 'b', phones: [{ raw: '(312) 555-0150' }] },
+    ]);
+    await nextWindow();
+    assert.deepEqual(await names(server, '+13125550140'), ['Ada']);
+    await importer.contacts.upsertMany([
+      { name: 'Ada', externalId: 'a', phones: [{ raw: '(312) 555-0160' }] },
+    ]);
+    await nextWindow();
+    assert.deepEqual(await names(server, '+13125550160'), ['Ada']);
+    assert.deepEqual(await names(server, '+13125550140'), []);
+    const bob = (await server.contacts.search({ text: 'Bob', limit: 5, offset: 0 })).items[0]!;
+    await importer.contacts.delete(bob.id);
+    await nextWindow();
+    assert.deepEqual(await names(server, '+13125550150'), []);
+  });
+
+  test('phone ids are never reused, so a replaced newest contact is caught up too', async () => {
+    const { file, server, importer } = await pair();
+    await importer.contacts.upsertMany([
+      { name: 'Old', externalId: 'x', phones: [{ raw: '(312) 555-0100' }] },
+    ]);
+    await nextWindow();
+    assert.deepEqual(await names(server, '+13125550100'), ['Old']);
+    // Replacing the newest contact's phones deletes the highest id: a plain rowid table hands it out again,
+    // and a catch-up from "ids above the last one seen" would miss the new number.
+    await importer.contacts.upsertMany([
+      { name: 'Old', externalId: 'x', phones: [{ raw: '(312) 555-0199' }] },
+    ]);
+    const db = new BetterSqlite3(file, { readonly: true });
+    try {
+      assert.deepEqual(db.prepare('SELECT id FROM contact_phones').pluck().all(), [2]);
+    } finally {
+      db.close();
+    }
+    await nextWindow();
+    assert.deepEqual(await names(server, '+13125550199'), ['Old']);
+  });
+
+  test("another connection's pins are seen within the window; this connection's at once", async () => {
+    const { server, importer } = await pair();
+    const ada = await server.contacts.create({ name: 'Ada', phones: [{ raw: '(312) 555-0140' }] });
+    assert.equal(await server.pins.getPin('+14155550000'), null);
+    await importer.pins.setPin('+14155550000', ada.id, 'agent-2');
+    await nextWindow();
+    assert.equal((await server.pins.getPin('+14155550000'))?.contactId, ada.id);
+    await server.pins.setPin('+16175550000', ada.id, 'agent-1');
+    assert.equal((await server.pins.getPin('+16175550000'))?.by, 'agent-1');
+    await server.pins.clearPin('+16175550000');
+    assert.equal(await server.pins.getPin('+16175550000'), null);
+  });
+
+  test('suffix keys longer than the bitmap (12 digits) still match only what they should', async () => {
+    const file = join(dir, `filter-${++files}.db`);
+    const store = await open(file, 12);
+    await store.contacts.create({ name: 'Long', phones: [{ raw: '+44 20 7946 0958' }] });
+    assert.deepEqual(await names(store, '+442079460958', 12), ['Long']);
+    assert.deepEqual(await names(store, '+442079460959', 12), []);
+  });
+
+  test('migration 0005 keeps every phone, its id and the indexes of a database made before it', async () => {
+    const file = join(dir, `filter-${++files}.db`);
+    const sqlite = new BetterSqlite3(file);
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const migrated = await new Migrator({ db, provider: migrationProvider('sqlite') }).migrateTo(
+      '0004_contacts_by_name',
+    );
+    assert.equal(migrated.error, undefined);
+    sqlite.exec(`
+      INSERT INTO contacts (id, name, tags, custom, phones, tickets, appointments, content_hash, created_at, updated_at)
+      VALUES (7, 'Ada', '[]', '{}', '[{"raw":"(312) 555-0140","e164":"+13125550140","label":null}]', '[]', '[]', 'h', 0, 0);
+      INSERT INTO contact_phones (id, contact_id, position, raw, e164, national, suffix, label)
+      VALUES (41, 7, 0, '(312) 555-0140', '+13125550140', '3125550140', '5550140', NULL);
+    `);
+    const indexesBefore = sqlite
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact_phones' ORDER BY name",
+      )
+      .pluck()
+      .all();
+    await db.destroy();
+
+    const store = await open(file);
+    assert.deepEqual(await names(store, '+13125550140'), ['Ada']);
+    const ada = await store.contacts.create({ name: 'Bea', phones: [{ raw: '(312) 555-0141' }] });
+    assert.equal(ada.id, '8');
+    const check = new BetterSqlite3(file, { readonly: true });
+    try {
+      assert.deepEqual(check.prepare('SELECT id FROM contact_phones ORDER BY id').pluck().all(), [41, 42]);
+      assert.match(
+        check.prepare("SELECT sql FROM sqlite_master WHERE name = 'contact_phones'").pluck().get() as string,
+        /AUTOINCREMENT/,
+      );
+      assert.deepEqual(
+        check
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact_phones' ORDER BY name",
+          )
+          .pluck()
+          .all(),
+        indexesBefore,
+      );
+    } finally {
+      check.close();
+    }
+  });
+});
