@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { openStore } from '../src/store/store.ts';
 import { importContactsCsv } from '../src/store/import/csv-import.ts';
+import { IMPORT_NODE_FLAGS } from '../src/cli/node-flags.ts';
 import type { BenchCase } from './harness.ts';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
@@ -73,7 +74,8 @@ export async function runImportBench(): Promise<{ name: string; rows: Record<str
     const db = join(dir, 'import.db');
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', csv, db],
+      // Under the flags `screenpop import` runs with (src/cli/main.ts starts itself again with them).
+      [...IMPORT_NODE_FLAGS, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', csv, db],
       {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,8 +1,16 @@
 // The `screenpop` command line: one subcommand per file in ./commands, loaded on demand.
-const commands: Record<
-  string,
-  { readonly about: string; readonly load: () => Promise<{ run(args: string[]): Promise<void> }> }
-> = {
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { IMPORT_NODE_FLAGS } from './node-flags.ts';
+
+interface Command {
+  readonly about: string;
+  /** Node flags the command must start under; without them, the CLI runs itself again with them. */
+  readonly nodeFlags?: readonly string[];
+  readonly load: () => Promise<{ run(args: string[]): Promise<void> }>;
+}
+
+const commands: Record<string, Command> = {
   start: {
     about: 'run screenpop (demo mode with the built-in simulator when no GoTo credentials are set)',
     load: () => import('./commands/start.ts'),
@@ -15,7 +23,11 @@ const commands: Record<
     about: 'drive a running simulator: simulate call --from +15551234567 --to 1204 --answer-after 3s',
     load: () => import('./commands/simulate.ts'),
   },
-  import: { about: 'import contacts: import contacts FILE.csv', load: () => import('./commands/import.ts') },
+  import: {
+    about: 'import contacts: import contacts FILE.csv',
+    nodeFlags: IMPORT_NODE_FLAGS,
+    load: () => import('./commands/import.ts'),
+  },
 };
 
 function usage(): string {
@@ -29,9 +41,27 @@ if (command === undefined) {
   process.stdout.write(usage());
   process.exit(name === undefined || name === '--help' ? 0 : 2);
 }
-try {
-  await (await command.load()).run(args);
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+const missing = (command.nodeFlags ?? []).filter((flag) => !process.execArgv.includes(flag));
+if (missing.length > 0) {
+  // Same program, same arguments, plus the flags; this process only waits, passing signals on.
+  const child = spawn(process.execPath, [...process.execArgv, ...missing, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) =>
+    process.exit(code ?? 128 + (signal === null ? 1 : constants.signals[signal])),
+  );
+} else {
+  await runCommand(command);
+}
+
+async function runCommand(command: Command): Promise<void> {
+  try {
+    await (await command.load()).run(args);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
 }
