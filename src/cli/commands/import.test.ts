@@ -15,8 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'screenpop-import-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, SCREENPOP_DATA_DIR: dir, DATABASE_URL: '' };
-  delete env.DATABASE_URL;
+  const env: NodeJS.ProcessEnv = { ...process.env, SCREENPOP_DATA_DIR: dir };
+  delete env.DATABASE_URL; // the default SQLite file in the data folder
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';

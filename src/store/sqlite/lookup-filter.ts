@@ -91,7 +91,7 @@ export class LookupFilter {
     const s = this.statements;
     this.dataVersion = s.dataVersion.get() as number;
     for (;;) {
-      const rows = s.phonesAfter.all(this.lastPhoneId, CHUNK) as [number, string | null][];
+      const rows = s.phonesAfter.all(this.lastPhoneId) as [number, string | null][];
       for (const [, suffix] of rows) {
         this.addSuffix(suffix);
       }
@@ -114,7 +114,7 @@ function prepare(sqlite: BetterSqlite3.Database) {
     // Other connections' commits change it; this connection's own do not (their keys are added as written).
     dataVersion: sqlite.prepare('PRAGMA data_version').pluck(),
     phonesAfter: sqlite
-      .prepare<[number, number]>('SELECT id, suffix FROM contact_phones WHERE id > ? ORDER BY id LIMIT ?')
+      .prepare<[number]>(`SELECT id, suffix FROM contact_phones WHERE id > ? ORDER BY id LIMIT ${CHUNK}`)
       .raw(),
     // A pin added, removed or re-pinned changes one of the three.
     pinsFingerprint: sqlite
