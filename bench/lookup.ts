@@ -1,7 +1,7 @@
 // Bench cases "lookup": 1,000,000 contacts in a fresh SQLite file, then caller lookups of random known and
 // unknown numbers, split into the parts of the hot path so the table shows where the time goes. The issue's
 // figure (≥ 200,000 lookups/s, p99 ≤ 50 µs) is "match a call": a known number costs two B-tree descents
-// (phone key, contact row); an unknown one is answered by the lookup filter (src/store/sqlite/lookup-filter.ts).
+// (phone key, contact row); an unknown one is answered by the lookup index (src/store/sqlite/lookup-index.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,8 +234,8 @@ export const cases: BenchCase[] = [
   ),
   lookupCase('lookup: store getPin', 0.5, (store) => (e164) => store.pins.getPin(e164)),
   {
-    // What a restart costs: migrations (none pending) and the lookup filter reading every phone's suffix.
-    name: 'lookup: open the store (lookup filter loads every phone key)',
+    // What a restart costs: migrations (none pending) and the lookup index reading every phone's suffix.
+    name: 'lookup: open the store (lookup index loads every phone key)',
     async setup(): Promise<BenchRun> {
       const { file } = await database();
       return {

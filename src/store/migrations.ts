@@ -185,8 +185,8 @@ const contactsByName: Migration = {
 };
 
 /**
- * SQLite only: contact_phones ids are never handed out again (AUTOINCREMENT), so the lookup filter
- * (sqlite/lookup-filter.ts) can catch up on another connection's new phones as "ids above the last one
+ * SQLite only: contact_phones ids are never handed out again (AUTOINCREMENT), so the lookup index
+ * (sqlite/lookup-index.ts) can catch up on another connection's new phones as "ids above the last one
  * seen". SQLite cannot change a primary key in place: the table is rebuilt with the same rows, ids and indexes.
  */
 const phoneIdsNeverReused: Migration = {

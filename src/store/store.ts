@@ -23,7 +23,7 @@ import { SqliteContactStore } from './sqlite/contact-store.ts';
 import { SqlitePinStore } from './sqlite/pin-store.ts';
 import { SqliteCallLogStore } from './sqlite/call-log-store.ts';
 import { restorePendingIndexes } from './sqlite/bulk-load.ts';
-import { LookupFilter } from './sqlite/lookup-filter.ts';
+import { LookupIndex } from './sqlite/lookup-index.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 
 export interface StoreOptions {
@@ -110,10 +110,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const { sqlite, db } = openSqlite(sqliteFile(options.databaseUrl, options.dataDir));
   return assemble(db, 'sqlite', clock, undefined, () => {
     restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here
-    const filter = new LookupFilter(sqlite, { suffixDigits: phone.suffixDigits });
+    const index = new LookupIndex(sqlite);
     return {
-      contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite, filter),
-      pins: new SqlitePinStore(db, clock, sqlite, filter),
+      contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite, index),
+      pins: new SqlitePinStore(db, clock, sqlite, index),
       callLog: new SqliteCallLogStore(db, clock, sqlite),
     };
   });

@@ -7,7 +7,9 @@ import type { PhoneHit, PhoneKeys, PhoneMatches, UpsertResult } from '../../look
 import type { Contact, ContactInput } from '../../lookup/types.ts';
 import { KyselyContactStore } from '../contact-store.ts';
 import { dropIndexesForBulkLoad, restorePendingIndexes } from './bulk-load.ts';
-import type { LookupFilter } from './lookup-filter.ts';
+import { NOBODY, SEVERAL } from './lookup-index.ts';
+import type { LookupIndex } from './lookup-index.ts';
+import { fromE164 } from '../../lookup/e164-keys.ts';
 import type { ContactStoreOptions, ExistingContact } from '../contact-store.ts';
 import { parseContactId, prepareContact, rawContactSelect, rawToContact } from '../contact-rows.ts';
 import type { ContactFields, PreparedContact, RawContactRow } from '../contact-rows.ts';
@@ -98,7 +100,7 @@ export class SqliteContactStore extends KyselyContactStore {
   constructor(
     options: ContactStoreOptions,
     private readonly sqlite: BetterSqlite3.Database,
-    private readonly filter: LookupFilter,
+    private readonly index: LookupIndex,
   ) {
     super(options);
     this.statements = prepareAll(sqlite);
@@ -158,13 +160,13 @@ export class SqliteContactStore extends KyselyContactStore {
 
   override async findPhones(keys: PhoneKeys): Promise<PhoneHit[]> {
     const plan = this.plan(keys);
-    if (plan === 'none') {
+    if (plan === NOBODY) {
       return [];
     }
     const rows = (
-      plan === 'suffix'
-        ? this.statements.bySuffix.all(keys.suffix ?? '')
-        : this.statements.findPhones.all(keys.e164, keys.national, keys.suffix)
+      plan === 'keys'
+        ? this.statements.findPhones.all(keys.e164, keys.national, keys.suffix)
+        : this.statements.bySuffix.all(keys.suffix ?? '')
     ) as PhoneRowHit[];
     return rows.map((r) => ({
       contactId: String(r.contact_id),
@@ -176,13 +178,19 @@ export class SqliteContactStore extends KyselyContactStore {
 
   override async findContactsByPhone(keys: PhoneKeys): Promise<PhoneMatches> {
     const plan = this.plan(keys);
-    if (plan === 'none') {
+    if (plan === NOBODY) {
       return { hits: [], contacts: [] };
     }
+    if (plan !== 'keys' && plan !== SEVERAL) {
+      const one = this.ownerMatch(plan, keys.suffix ?? '');
+      if (one !== null) {
+        return one;
+      }
+    }
     const rows = (
-      plan === 'suffix'
-        ? this.statements.contactsBySuffix.all(keys.suffix ?? '')
-        : this.statements.contactsByPhone.all(keys.e164, keys.national, keys.suffix)
+      plan === 'keys'
+        ? this.statements.contactsByPhone.all(keys.e164, keys.national, keys.suffix)
+        : this.statements.contactsBySuffix.all(keys.suffix ?? '')
     ) as JoinedRow[];
     const hits: PhoneHit[] = [];
     const contacts: Contact[] = [];
@@ -200,12 +208,12 @@ export class SqliteContactStore extends KyselyContactStore {
   }
 
   /**
-   * How to look the keys up: 'none' when nothing can match, 'suffix' when the suffix alone finds every match
-   * (see migration 0002: the stored keys come from the same normalizePhone, so equal e164 means equal
-   * national, and a national number of at least `suffixDigits` digits ends in its suffix; every match then
-   * shares the suffix, which the lookup filter can rule out without a query), else 'keys'.
+   * How to look the keys up. When the suffix alone finds every match (see migration 0002: the stored keys
+   * come from the same normalizePhone, so equal e164 means equal national, and a national number of at
+   * least `suffixDigits` digits ends in its suffix), the lookup index says who holds the suffix: NOBODY,
+   * SEVERAL (ask by suffix) or the one contact's id. Otherwise 'keys': ask by e164, national and suffix.
    */
-  private plan(keys: PhoneKeys): 'none' | 'suffix' | 'keys' {
+  private plan(keys: PhoneKeys): number | 'keys' {
     const { suffix, national } = keys;
     if (
       suffix !== null &&
@@ -215,9 +223,35 @@ export class SqliteContactStore extends KyselyContactStore {
       national.endsWith(suffix) &&
       (keys.e164 === null || keys.e164.endsWith(national))
     ) {
-      return this.filter.mayHaveSuffix(suffix) ? 'suffix' : 'none';
+      return this.index.suffixOwner(suffix);
     }
-    return keys.e164 === null && national === null && suffix === null ? 'none' : 'keys';
+    return keys.e164 === null && national === null && suffix === null ? NOBODY : 'keys';
+  }
+
+  /**
+   * The contact the lookup index names as the suffix's only holder, with the hits its phones give: what the
+   * query by suffix returns, from one read by id. Null sends the lookup to that query: the contact is gone or
+   * no longer has the suffix (a stale entry), or one of its phones has keys only contact_phones knows (no
+   * E.164, or a national number shorter than the suffix, whose suffix normalizePhone took from the raw text).
+   */
+  private ownerMatch(id: number, suffix: string): PhoneMatches | null {
+    const row = this.statements.getOne.get(id) as RawContactRow | undefined;
+    if (row === undefined) {
+      return null;
+    }
+    const contact = rawToContact(row);
+    const digits = this.options.phone.suffixDigits;
+    const hits: PhoneHit[] = [];
+    for (const phone of contact.phones) {
+      const n = phone.e164 === null ? null : fromE164(phone.e164, phone.raw, digits);
+      if (n === null || n.national === null || n.national.length < digits) {
+        return null;
+      }
+      if (n.suffix === suffix) {
+        hits.push({ contactId: contact.id, e164: n.e164, national: n.national, suffix });
+      }
+    }
+    return hits.length === 0 ? null : { hits, contacts: [contact] };
   }
 
   override async create(input: ContactInput): Promise<Contact> {
@@ -309,7 +343,7 @@ export class SqliteContactStore extends KyselyContactStore {
 
   private insertPhonesSync(id: number, contact: PreparedContact): void {
     for (const p of contact.phones) {
-      this.filter.addSuffix(p.suffix);
+      this.index.addSuffix(p.suffix, id);
       this.statements.insertPhone.run(id, p.position, p.raw, p.e164, p.national, p.suffix, p.label);
     }
   }

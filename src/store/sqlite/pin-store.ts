@@ -1,11 +1,11 @@
-// SQLite PinStore: getPin runs on every caller lookup, so it asks the lookup filter first (most numbers have
+// SQLite PinStore: getPin runs on every caller lookup, so it asks the lookup index first (most numbers have
 // no pin) and reads through a cached prepared statement.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../calls/ports.ts';
 import type { Database } from '../database.ts';
 import { KyselyPinStore } from '../pin-store.ts';
-import type { LookupFilter } from './lookup-filter.ts';
+import type { LookupIndex } from './lookup-index.ts';
 
 interface PinRow {
   readonly contact_id: number;
@@ -20,7 +20,7 @@ export class SqlitePinStore extends KyselyPinStore {
     db: Kysely<Database>,
     clock: Clock,
     sqlite: BetterSqlite3.Database,
-    private readonly filter: LookupFilter,
+    private readonly index: LookupIndex,
   ) {
     super(db, clock);
     this.byNumber = sqlite.prepare<[string]>(
@@ -29,7 +29,7 @@ export class SqlitePinStore extends KyselyPinStore {
   }
 
   override async getPin(e164: string): Promise<{ contactId: string; by: string; at: number } | null> {
-    if (!this.filter.mayHavePin(e164)) {
+    if (!this.index.mayHavePin(e164)) {
       return null;
     }
     const row = this.byNumber.get(e164) as PinRow | undefined;
@@ -39,7 +39,7 @@ export class SqlitePinStore extends KyselyPinStore {
   }
 
   override async setPin(e164: string, contactId: string, by: string): Promise<void> {
-    this.filter.addPin(e164); // first: a lookup must never see the pin in the table but not in the filter
+    this.index.addPin(e164); // first: a lookup must never see the pin in the table but not in the index
     await super.setPin(e164, contactId, by);
   }
 }

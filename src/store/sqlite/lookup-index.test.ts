@@ -1,5 +1,6 @@
-// The lookup filter must never say "no" for a number the database can match: not after this connection's
-// writes, not after another connection's (the import CLI on the same file), not after ids are reused.
+// The lookup index must never say "nobody" for a number the database can match, nor name one contact where
+// the query would find others: not after this connection's writes, not after another connection's (the
+// import CLI on the same file), not after ids are reused. Its answers must equal the query's exactly.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,9 +14,11 @@ import { phoneKeys } from '../../lookup/matcher.ts';
 import { migrationProvider } from '../migrations.ts';
 import { openStore } from '../store.ts';
 import type { Store } from '../store.ts';
+import type { PhoneKeys, PhoneMatches } from '../../lookup/ports.ts';
+import type { ContactInput } from '../../lookup/types.ts';
 import { testPhone } from '../test-targets.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'screenpop-filter-'));
+const dir = mkdtempSync(join(tmpdir(), 'screenpop-lookup-index-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const opened: Store[] = [];
@@ -31,32 +34,33 @@ async function open(file: string, suffixDigits: number = testPhone.suffixDigits)
 
 /** Two connections on one new file, like the server and `screenpop import`. */
 async function pair(): Promise<{ file: string; server: Store; importer: Store }> {
-  const file = join(dir, `filter-${++files}.db`);
+  const file = join(dir, `index-${++files}.db`);
   const server = await open(file);
   return { file, server, importer: await open(file) };
 }
 
-/** The contact names a lookup of this E.164 number finds (the suffix plan, which the filter guards). */
+/** The contact names a lookup of this E.164 number finds (the suffix plan, which the index guards). */
 async function names(
   store: Store,
   e164: string,
   suffixDigits: number = testPhone.suffixDigits,
 ): Promise<string[]> {
   const keys = phoneKeys(fromE164(e164, e164, suffixDigits)!);
-  const { contacts } = await store.contacts.findContactsByPhone!(keys);
-  const hits = await store.contacts.findPhones(keys);
-  assert.deepEqual(
-    [...new Set(hits.map((h) => h.contactId))].sort(),
-    contacts.map((c) => c.id).sort(),
-    'findPhones and findContactsByPhone agree',
-  );
-  return contacts.map((c) => c.name);
+  const found = await store.contacts.findContactsByPhone!(keys);
+  assert.deepEqual(found, await byQuery(store, keys), e164);
+  return found.contacts.map((c) => c.name);
 }
 
-/** Longer than the filter's 50 ms freshness window for other connections' writes. */
+/** What the phone query alone finds (findPhones reads contact_phones by suffix whenever anyone holds it). */
+async function byQuery(store: Store, keys: PhoneKeys): Promise<PhoneMatches> {
+  const hits = await store.contacts.findPhones(keys);
+  return { hits, contacts: await store.contacts.getMany([...new Set(hits.map((h) => h.contactId))]) };
+}
+
+/** Longer than the index's 50 ms freshness window for other connections' writes. */
 const nextWindow = () => sleep(60);
 
-describe('SQLite lookup filter', () => {
+describe('SQLite lookup index', () => {
   test("this connection's writes are found at once; numbers nobody holds find nothing", async () => {
     const { server } = await pair();
     assert.deepEqual(await names(server, '+13125550140'), []);
@@ -72,7 +76,7 @@ describe('SQLite lookup filter', () => {
 
   test("another connection's contacts, upserts and deletes are seen within the freshness window", async () => {
     const { server, importer } = await pair();
-    assert.deepEqual(await names(server, '+13125550140'), []); // the filter has said "no" once
+    assert.deepEqual(await names(server, '+13125550140'), []); // the index has said "nobody" once
     await importer.contacts.upsertMany([
       { name: 'Ada', externalId: 'a', phones: [{ raw: '(312) 555-0140' }] },
       { name: 'Bob', externalId: 'b', phones: [{ raw: '(312) 555-0150' }] },
@@ -127,15 +131,74 @@ describe('SQLite lookup filter', () => {
   });
 
   test('suffix keys longer than the bitmap (12 digits) still match only what they should', async () => {
-    const file = join(dir, `filter-${++files}.db`);
+    const file = join(dir, `index-${++files}.db`);
     const store = await open(file, 12);
     await store.contacts.create({ name: 'Long', phones: [{ raw: '+44 20 7946 0958' }] });
     assert.deepEqual(await names(store, '+442079460958', 12), ['Long']);
     assert.deepEqual(await names(store, '+442079460959', 12), []);
   });
 
+  test('the index answers exactly what the query does, over random contacts, updates and deletes', async () => {
+    const { server, importer } = await pair();
+    const next = random(42);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    // Few lines and areas, so suffixes are shared; short, invalid and foreign numbers take the query's path.
+    const lines = ['0140', '0141', '0199', '2368', '4410', '7001', '8123', '9999'];
+    const exchanges = ['555', '556', '557', '558', '559', '201', '202', '203'];
+    const areas = ['312', '415', '708'];
+    const number = (): string =>
+      pick([
+        () => `(${pick(areas)}) ${pick(exchanges)}-${pick(lines)}`,
+        () => `+1 ${pick(areas)} ${pick(exchanges)} ${pick(lines)}`,
+        () => `(${pick(areas)}) ${pick(exchanges)}-${pick(lines)}`,
+        () => `${pick(exchanges)}-${pick(lines)}`, // no area code: suffix from the raw digits
+        () => `+44 20 7946 ${pick(lines)}`,
+        () => `+290 ${pick(lines)}`, // St Helena: a 4-digit national number
+        () => `(999) ${pick(exchanges)}-${pick(lines)}`, // not a valid NANP area code: no E.164
+      ])();
+    const contact = (i: number): ContactInput => ({
+      name: `C${i}`,
+      externalId: `x${i}`,
+      phones: Array.from({ length: 1 + Math.floor(next() * 3) }, () => ({ raw: number() })),
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const writer = next() < 0.5 ? server : importer;
+      const roll = next();
+      if (roll < 0.6 || ids.length === 0) {
+        await writer.contacts.upsertMany([contact(i)]);
+        const found = await writer.contacts.search({ text: `C${i}`, limit: 1, offset: 0 });
+        ids.push(found.items[0]!.id);
+      } else if (roll < 0.85) {
+        await writer.contacts.update(pick(ids), contact(i));
+      } else {
+        await writer.contacts.delete(pick(ids));
+      }
+    }
+    await nextWindow();
+    const asked = new Set<string>();
+    for (const area of [...areas, '617']) {
+      for (const exchange of exchanges) {
+        for (const line of [...lines, '0000']) {
+          asked.add(`+1${area}${exchange}${line}`);
+        }
+      }
+    }
+    for (const line of lines) {
+      asked.add(`+44207946${line}`);
+    }
+    let matched = 0;
+    for (const e164 of asked) {
+      const keys = phoneKeys(fromE164(e164, e164, testPhone.suffixDigits)!);
+      const found = await server.contacts.findContactsByPhone!(keys);
+      assert.deepEqual(found, await byQuery(server, keys), e164);
+      matched += found.contacts.length === 0 ? 0 : 1;
+    }
+    assert.ok(matched > asked.size / 3, `most numbers should match someone (${matched} of ${asked.size})`);
+  });
+
   test('migration 0005 keeps every phone, its id and the indexes of a database made before it', async () => {
-    const file = join(dir, `filter-${++files}.db`);
+    const file = join(dir, `index-${++files}.db`);
     const sqlite = new BetterSqlite3(file);
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
     const migrated = await new Migrator({ db, provider: migrationProvider('sqlite') }).migrateTo(
@@ -181,3 +244,14 @@ describe('SQLite lookup filter', () => {
     }
   });
 });
+
+/** Deterministic PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
