@@ -50,6 +50,7 @@ async function child(csv: string, db: string): Promise<void> {
     databaseUrl: db,
     dataDir: tmpdir(),
     phone: { defaultRegion: 'US', suffixDigits: 7 },
+    lookups: false, // as `screenpop import` opens it
   });
   const report = await importContactsCsv(createReadStream(csv), store.contacts, {
     // As the CLI imports (no parsing thread); BENCH_IMPORT_WORKER=1 measures the worker path.

@@ -34,6 +34,11 @@ export interface StoreOptions {
   readonly clock?: Clock;
   /** PostgreSQL only: schema to create and use (tests run one per file). */
   readonly pgSchema?: string;
+  /**
+   * False for a process that answers no caller lookups (`screenpop import`): SQLite then builds its lookup
+   * index (~16 MB for 1M phones) only if a lookup comes after all.
+   */
+  readonly lookups?: boolean;
 }
 
 /** Lets an importer load an empty store fast (see KyselyContactStore.beginBulkLoad). */
@@ -110,7 +115,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const { sqlite, db } = openSqlite(sqliteFile(options.databaseUrl, options.dataDir));
   return assemble(db, 'sqlite', clock, undefined, () => {
     restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here
-    const index = new LookupIndex(sqlite);
+    const index = new LookupIndex(sqlite, { eager: options.lookups !== false });
     return {
       contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite, index),
       pins: new SqlitePinStore(db, clock, sqlite, index),

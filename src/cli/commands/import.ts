@@ -58,6 +58,7 @@ export async function run(args: string[]): Promise<void> {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     phone: { ...config.phone, defaultRegion: region ?? config.phone.defaultRegion },
+    lookups: false,
   });
   try {
     const options = {

@@ -130,12 +130,31 @@ describe('SQLite lookup index', () => {
     assert.equal(await server.pins.getPin('+16175550000'), null);
   });
 
-  test('suffix keys longer than the bitmap (12 digits) still match only what they should', async () => {
+  test('a store opened for writing only (an import) builds its index at its first lookup', async () => {
     const file = join(dir, `index-${++files}.db`);
-    const store = await open(file, 12);
-    await store.contacts.create({ name: 'Long', phones: [{ raw: '+44 20 7946 0958' }] });
-    assert.deepEqual(await names(store, '+442079460958', 12), ['Long']);
-    assert.deepEqual(await names(store, '+442079460959', 12), []);
+    const writer = await openStore({ databaseUrl: file, dataDir: dir, phone: testPhone, lookups: false });
+    opened.push(writer);
+    const ada = await writer.contacts.create({ name: 'Ada', phones: [{ raw: '(312) 555-0140' }] });
+    await writer.pins.setPin('+14155550000', ada.id, 'agent-1');
+    assert.deepEqual(await names(writer, '+13125550140'), ['Ada']);
+    assert.equal((await writer.pins.getPin('+14155550000'))?.contactId, ada.id);
+    await writer.contacts.create({ name: 'Bob', phones: [{ raw: '(312) 555-0150' }] });
+    assert.deepEqual(await names(writer, '+13125550150'), ['Bob'], 'written after the index was built');
+  });
+
+  test('suffixes longer than the 9 digits the index keys on still match only what they should', async () => {
+    const store = await open(join(dir, `index-${++files}.db`), 10);
+    // 10-digit suffixes 3125550140 and 4125550140 share the index key 125550140.
+    await store.contacts.create({ name: 'Chicago', phones: [{ raw: '(312) 555-0140' }] });
+    assert.deepEqual(await names(store, '+13125550140', 10), ['Chicago']);
+    assert.deepEqual(await names(store, '+14125550140', 10), []);
+    await store.contacts.create({ name: 'Pittsburgh', phones: [{ raw: '(412) 555-0140' }] });
+    assert.deepEqual(await names(store, '+14125550140', 10), ['Pittsburgh']);
+    assert.deepEqual(await names(store, '+13125550140', 10), ['Chicago']);
+    const long = await open(join(dir, `index-${++files}.db`), 12);
+    await long.contacts.create({ name: 'London', phones: [{ raw: '+44 20 7946 0958' }] });
+    assert.deepEqual(await names(long, '+442079460958', 12), ['London']);
+    assert.deepEqual(await names(long, '+442079460959', 12), []);
   });
 
   test('the index answers exactly what the query does, over random contacts, updates and deletes', async () => {

@@ -28,6 +28,8 @@ const MAX_OWNER = 0x7fffffff; // a contact id above it is stored as SEVERAL (the
 export interface LookupIndexOptions {
   /** How stale another process's writes may be when a lookup asks (default 50 ms). */
   readonly freshnessMs?: number;
+  /** Load at once (a server); else at the first lookup, so a process that only writes (an import) holds none. */
+  readonly eager?: boolean;
 }
 
 export class LookupIndex {
@@ -36,6 +38,7 @@ export class LookupIndex {
   // phones): key is the suffix's last 9 digits read as a number, owner a contact id or SEVERAL.
   private slots = new Int32Array(2048).fill(EMPTY);
   private size = 0;
+  private loaded = false;
   private pinned = new Set<string>();
   private lastPhoneId = 0;
   private pinsFingerprint = '';
@@ -46,8 +49,9 @@ export class LookupIndex {
   constructor(sqlite: BetterSqlite3.Database, options: LookupIndexOptions = {}) {
     this.freshnessMs = options.freshnessMs ?? 50;
     this.statements = prepare(sqlite);
-    this.allocate(this.statements.phoneCount.get() as number);
-    this.refresh();
+    if (options.eager !== false) {
+      this.load();
+    }
   }
 
   /**
@@ -73,7 +77,7 @@ export class LookupIndex {
 
   /** This connection is writing a phone of `contactId` with this suffix key. */
   addSuffix(suffix: string | null, contactId: number): void {
-    const key = suffix === null ? null : suffixKey(suffix);
+    const key = !this.loaded || suffix === null ? null : suffixKey(suffix); // not loaded: the load reads it
     if (key !== null) {
       this.addKey(key, contactId);
     }
@@ -134,7 +138,17 @@ export class LookupIndex {
     }
   }
 
+  private load(): void {
+    this.loaded = true;
+    this.allocate(this.statements.phoneCount.get() as number);
+    this.refresh();
+  }
+
   private refreshIfDue(): void {
+    if (!this.loaded) {
+      this.load();
+      return;
+    }
     const now = performance.now();
     if (now - this.checkedAt >= this.freshnessMs) {
       this.checkedAt = now;
@@ -170,7 +184,11 @@ export class LookupIndex {
     const fingerprint = s.pinsFingerprint.get() as string;
     if (fingerprint !== this.pinsFingerprint) {
       this.pinsFingerprint = fingerprint;
-      this.pinned = new Set(s.pins.all() as string[]);
+      // Added to, never replaced: a pin this connection is writing right now is in the set, not yet in the
+      // table. A removed pin stays a "maybe" that the pin read settles.
+      for (const e164 of s.pins.all() as string[]) {
+        this.pinned.add(e164);
+      }
     }
   }
 }
