@@ -18,6 +18,7 @@ import { normalizePhone } from '../src/phone/phone.ts';
 import { openStore } from '../src/store/store.ts';
 import type { Store } from '../src/store/store.ts';
 import type { BenchCase, BenchRun } from './harness.ts';
+import { seededRandom as random } from '../src/util/seeded-random.ts';
 
 const CONTACTS = Number(process.env.BENCH_LOOKUP_CONTACTS ?? 1_000_000);
 const BATCH = 10_000;
@@ -28,17 +29,6 @@ const phone = { defaultRegion: 'US' as const, suffixDigits: 7 };
 // Area codes for the stored contacts, and others (never stored) for unknown callers.
 const KNOWN_AREAS = [212, 312, 415, 617, 708, 773, 202, 305, 404, 512, 646, 718, 917, 213, 310, 206];
 const UNKNOWN_AREAS = [503, 614, 702, 801];
-
-/** Deterministic PRNG (mulberry32) so every run stores and asks the same numbers. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The i-th stored number: the 7-digit local part is i itself, so no two contacts share a "last 7 digits" key. */
 function knownNumber(i: number): string {

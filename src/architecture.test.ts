@@ -38,6 +38,20 @@ function relativeImports(file: string): string[] {
 
 // Which areas each area must never import.
 const forbidden: Record<string, readonly string[]> = {
+  'src/util': [
+    'src/app',
+    'src/calls',
+    'src/cli',
+    'src/config',
+    'src/lookup',
+    'src/phone',
+    'src/pops',
+    'src/goto',
+    'src/store',
+    'src/server',
+    'src/shared',
+    'src/simulator',
+  ],
   'src/phone': [
     'src/calls',
     'src/lookup',

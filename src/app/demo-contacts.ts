@@ -1,6 +1,7 @@
 // Generated demo contacts: a few hundred people with companies, tiers, tickets and appointments, on numbers the
 // demo traffic calls. Deterministic (seeded), so the same demo shows the same people every time.
 import type { ContactInput } from '../shared/api.ts';
+import { seededRandom } from '../util/seeded-random.ts';
 
 const FIRST = [
   'Ava',
@@ -101,17 +102,6 @@ export function unknownNumber(index: number): string {
 /** Two contacts share this number (a family line), so the card offers a pick. */
 export const SHARED_NUMBER = '+12125550142';
 
-/** A tiny seeded generator (mulberry32): the demo must look the same on every start. */
-export function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
@@ -147,7 +137,7 @@ function contact(index: number, random: () => number, now: number): ContactInput
 
 /** `count` generated contacts plus the two that share SHARED_NUMBER. */
 export function demoContacts(count: number, now: number): ContactInput[] {
-  const random = seeded(20261124);
+  const random = seededRandom(20261124);
   const people = Array.from({ length: count }, (_, i) => contact(i, random, now));
   const family = ['Marta Ruiz', 'Diego Ruiz'].map((name, i) => ({
     name,

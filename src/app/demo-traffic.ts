@@ -1,7 +1,8 @@
 // The demo's gentle call generator: every few seconds a call to the demo agents, with a realistic mix of callers
 // (known, repeat, unknown, withheld) and endings (answered, missed, transfer).
 import type { Logger } from 'pino';
-import { knownNumber, seeded, unknownNumber } from './demo-contacts.ts';
+import { knownNumber, unknownNumber } from './demo-contacts.ts';
+import { seededRandom } from '../util/seeded-random.ts';
 
 export interface DemoCall {
   readonly scenario: 'answered' | 'missed' | 'transfer' | 'abandoned';
@@ -60,7 +61,7 @@ export function startDemoTraffic(
   if (intervalSeconds <= 0) {
     return { stop: () => {} };
   }
-  const random = seeded(Date.now() & 0xffff);
+  const random = seededRandom(Date.now() & 0xffff);
   const recent: string[] = [];
   const timer = setInterval(() => {
     const call = nextDemoCall(random, recent, contactCount);

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../config/config.ts';
 import { normalizePhone } from '../phone/phone.ts';
-import { SHARED_NUMBER, demoContacts, knownNumber, seeded, unknownNumber } from './demo-contacts.ts';
+import { SHARED_NUMBER, demoContacts, knownNumber, unknownNumber } from './demo-contacts.ts';
+import { seededRandom } from '../util/seeded-random.ts';
 import { DIRECT_DID, QUEUE_DID, nextDemoCall } from './demo-traffic.ts';
 import { DEMO_CONTACTS, DEMO_PAT, simulatorConfig } from './demo.ts';
 
@@ -38,7 +39,7 @@ test('the generated contacts are the same on every start, and two share one numb
 });
 
 test('the demo traffic mixes known, repeat, unknown and withheld callers, and some missed calls', () => {
-  const random = seeded(7);
+  const random = seededRandom(7);
   const recent = [knownNumber(1)];
   const calls = Array.from({ length: 500 }, () => nextDemoCall(random, recent, DEMO_CONTACTS));
   const known = new Set(Array.from({ length: DEMO_CONTACTS }, (_, i) => knownNumber(i)));

@@ -18,6 +18,7 @@ import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import { CallTracker } from './call-tracker.ts';
 import type { CallChange, CallOutcome } from './types.ts';
+import { seededRandom as random } from '../util/seeded-random.ts';
 
 const FULL = process.env['SCREENPOP_SOAK'] === '1';
 const CALLS = Number(process.env['SOAK_CALLS'] ?? (FULL ? 1_000 : 100));
@@ -79,17 +80,6 @@ const FAULTS: readonly Fault[] = [
       'withdraw), so the call ends unanswered or stays live (legacy Realtime offers no list of active dialogs)',
   },
 ];
-
-/** Deterministic PRNG (mulberry32): every run places the same calls. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LINES = ['2101', '2102', '2103', '2104', '2105'];
 const MIX: readonly [string, number][] = [

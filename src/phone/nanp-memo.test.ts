@@ -2,19 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizePhone } from './phone.ts';
 import { createBulkNormalizer } from './nanp-memo.ts';
+import { seededRandom as random } from '../util/seeded-random.ts';
 
 const us = { defaultRegion: 'US' as const, suffixDigits: 7 };
-
-/** Deterministic PRNG (mulberry32), so a failure names a reproducible number. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPELLINGS = [
   (a: string, e: string, l: string) => `(${a}) ${e}-${l}`,

@@ -17,6 +17,7 @@ import type { Store } from '../store.ts';
 import type { PhoneKeys, PhoneMatches } from '../../lookup/ports.ts';
 import type { ContactInput } from '../../lookup/types.ts';
 import { testPhone } from '../test-targets.ts';
+import { seededRandom as random } from '../../util/seeded-random.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'screenpop-lookup-index-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -263,14 +264,3 @@ describe('SQLite lookup index', () => {
     }
   });
 });
-
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
