@@ -45,6 +45,31 @@ function sqliteTarget(): StoreTarget {
   };
 }
 
+/**
+ * Test files run in parallel on one database. Opening a store runs Kysely's migrator, whose introspection
+ * reads every schema and fails ("schema … does not exist") when another file drops its schemas meanwhile.
+ * So opens hold this advisory lock shared, and dropping schemas holds it alone.
+ */
+const SCHEMA_LOCK = 72_730_001;
+
+async function withSchemaLock<T>(
+  url: string,
+  mode: 'shared' | 'exclusive',
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      mode === 'shared' ? 'SELECT pg_advisory_lock_shared($1)' : 'SELECT pg_advisory_lock($1)',
+      [SCHEMA_LOCK],
+    );
+    return await work(client);
+  } finally {
+    await client.end(); // ending the session releases the lock
+  }
+}
+
 function postgresTarget(url: string | undefined): StoreTarget {
   const opened: Store[] = [];
   const schemas: string[] = [];
@@ -55,13 +80,15 @@ function postgresTarget(url: string | undefined): StoreTarget {
       counter += 1;
       const schema = `sp_test_${process.pid}_${Date.now().toString(36)}_${counter}`;
       schemas.push(schema);
-      const store = await openStore({
-        databaseUrl: url ?? '',
-        dataDir: tmpdir(),
-        phone: testPhone,
-        pgSchema: schema,
-        ...(clock === undefined ? {} : { clock }),
-      });
+      const store = await withSchemaLock(url ?? '', 'shared', () =>
+        openStore({
+          databaseUrl: url ?? '',
+          dataDir: tmpdir(),
+          phone: testPhone,
+          pgSchema: schema,
+          ...(clock === undefined ? {} : { clock }),
+        }),
+      );
       opened.push(store);
       return store;
     },
@@ -70,15 +97,11 @@ function postgresTarget(url: string | undefined): StoreTarget {
       if (url === undefined || schemas.length === 0) {
         return;
       }
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
+      await withSchemaLock(url, 'exclusive', async (client) => {
         for (const schema of schemas) {
           await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         }
-      } finally {
-        await client.end();
-      }
+      });
     },
   };
 }
