@@ -17,6 +17,7 @@ import type { Store } from '../store.ts';
 import type { PhoneKeys, PhoneMatches } from '../../lookup/ports.ts';
 import type { ContactInput } from '../../lookup/types.ts';
 import { testPhone } from '../test-targets.ts';
+import { LookupIndex, NOBODY, SEVERAL } from './lookup-index.ts';
 import { seededRandom as random } from '../../util/seeded-random.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'screenpop-lookup-index-'));
@@ -141,6 +142,26 @@ describe('SQLite lookup index', () => {
     assert.equal((await writer.pins.getPin('+14155550000'))?.contactId, ada.id);
     await writer.contacts.create({ name: 'Bob', phones: [{ raw: '(312) 555-0150' }] });
     assert.deepEqual(await names(writer, '+13125550150'), ['Bob'], 'written after the index was built');
+  });
+
+  test('a catch-up of many phones reads two chunks a lookup, asking the database until it is done', async () => {
+    const { file, importer } = await pair();
+    const many = (from: number, count: number): ContactInput[] =>
+      Array.from({ length: count }, (_, i) => ({
+        name: `P${from + i}`,
+        externalId: `p${from + i}`,
+        phones: [{ raw: `(312) 555-${String(1000 + from + i)}` }],
+      }));
+    await importer.contacts.upsertMany(many(0, 3));
+    const sqlite = new BetterSqlite3(file);
+    after(() => sqlite.close());
+    const index = new LookupIndex(sqlite, { chunkRows: 2, freshnessMs: 0 });
+    assert.ok(index.suffixOwner('5551002') > 0, 'the load reads every chunk');
+    await importer.contacts.upsertMany(many(3, 9)); // 9 phones: two lookups read 4 each, the third 1
+    const answers = Array.from({ length: 3 }, () => index.suffixOwner('5551011'));
+    assert.deepEqual(answers.slice(0, 2), [SEVERAL, SEVERAL]);
+    assert.ok(answers[2]! > 0, `caught up at the third lookup: ${answers.join(', ')}`);
+    assert.equal(index.suffixOwner('5559999'), NOBODY);
   });
 
   test('suffixes longer than the 9 digits the index keys on still match only what they should', async () => {

@@ -22,6 +22,8 @@ export const SEVERAL = -1;
 
 /** Rows per catch-up query, so the first load of 1M phones never holds them all at once. */
 const CHUNK = 50_000;
+/** Chunks one lookup reads when another process wrote many phones (~40 ms): a lookup never waits long. */
+const CATCH_UP_CHUNKS = 2;
 const EMPTY = -1; // a key slot no suffix uses (suffix keys are ≥ 0)
 const MAX_OWNER = 0x7fffffff; // a contact id above it is stored as SEVERAL (the query then names it)
 
@@ -30,15 +32,20 @@ export interface LookupIndexOptions {
   readonly freshnessMs?: number;
   /** Load at once (a server); else at the first lookup, so a process that only writes (an import) holds none. */
   readonly eager?: boolean;
+  /** Phones per catch-up query (default 50,000); a lookup reads at most two such chunks. */
+  readonly chunkRows?: number;
 }
 
 export class LookupIndex {
   private readonly freshnessMs: number;
+  private readonly chunkRows: number;
   // Open addressing, linear probing, [key, owner] side by side (one cache line a probe; ~16 MB for 1M
   // phones): key is the suffix's last 9 digits read as a number, owner a contact id or SEVERAL.
   private slots = new Int32Array(2048).fill(EMPTY);
   private size = 0;
   private loaded = false;
+  /** More new phones wait than one catch-up reads: lookups ask the database until the rest is read. */
+  private behind = false;
   private pinned = new Set<string>();
   private lastPhoneId = 0;
   private pinsFingerprint = '';
@@ -48,7 +55,8 @@ export class LookupIndex {
 
   constructor(sqlite: BetterSqlite3.Database, options: LookupIndexOptions = {}) {
     this.freshnessMs = options.freshnessMs ?? 50;
-    this.statements = prepare(sqlite);
+    this.chunkRows = options.chunkRows ?? CHUNK;
+    this.statements = prepare(sqlite, this.chunkRows);
     if (options.eager !== false) {
       this.load();
     }
@@ -62,7 +70,7 @@ export class LookupIndex {
   suffixOwner(suffix: string): number {
     this.refreshIfDue();
     const key = suffixKey(suffix);
-    if (key === null) {
+    if (key === null || this.behind) {
       return SEVERAL;
     }
     const at = this.slotOf(key);
@@ -141,7 +149,7 @@ export class LookupIndex {
   private load(): void {
     this.loaded = true;
     this.allocate(this.statements.phoneCount.get() as number);
-    this.refresh();
+    this.refresh(Number.POSITIVE_INFINITY);
   }
 
   private refreshIfDue(): void {
@@ -149,22 +157,30 @@ export class LookupIndex {
       this.load();
       return;
     }
+    if (this.behind) {
+      this.refresh(CATCH_UP_CHUNKS);
+      return;
+    }
     const now = performance.now();
     if (now - this.checkedAt >= this.freshnessMs) {
       this.checkedAt = now;
       const version = this.statements.dataVersion.get() as number;
       if (version !== this.dataVersion) {
-        this.refresh();
+        this.refresh(CATCH_UP_CHUNKS);
       }
     }
   }
 
-  /** Adds every phone written since the last refresh, and re-reads the pins when their table changed. */
-  private refresh(): void {
+  /**
+   * Adds the phones written since the last refresh, at most `chunks` chunks of them (the rest at the next
+   * lookups, which ask the database meanwhile), and re-reads the pins when their table changed.
+   */
+  private refresh(chunks: number): void {
     const s = this.statements;
     // Read first: a commit after this read changes it again, so the next check catches that commit up.
     this.dataVersion = s.dataVersion.get() as number;
-    for (;;) {
+    this.behind = false;
+    for (let chunk = 1; ; chunk++) {
       const [last, count, keys, owners] = s.phonesAfter.get(this.lastPhoneId) as ChunkRow;
       const keyList = JSON.parse(keys) as (number | null)[];
       const ownerList = JSON.parse(owners) as number[];
@@ -177,7 +193,11 @@ export class LookupIndex {
       if (count > 0) {
         this.lastPhoneId = last!;
       }
-      if (count < CHUNK) {
+      if (count < this.chunkRows) {
+        break;
+      }
+      if (chunk >= chunks) {
+        this.behind = true;
         break;
       }
     }
@@ -202,7 +222,7 @@ function suffixKey(suffix: string): number | null {
 /** One phonesAfter row: the chunk's last id, its size, and its keys and owners as JSON arrays. */
 type ChunkRow = [number | null, number, string, string];
 
-function prepare(sqlite: BetterSqlite3.Database) {
+function prepare(sqlite: BetterSqlite3.Database, chunkRows: number) {
   return {
     // Other connections' commits change it; this connection's own do not (their keys are added as written).
     dataVersion: sqlite.prepare('PRAGMA data_version').pluck(),
@@ -214,7 +234,7 @@ function prepare(sqlite: BetterSqlite3.Database) {
         `SELECT max(id), count(*),
            json_group_array(CASE WHEN suffix = '' OR suffix GLOB '*[^0-9]*' THEN -1 ELSE CAST(substr(suffix, -9) AS INTEGER) END),
            json_group_array(contact_id)
-         FROM (SELECT id, suffix, contact_id FROM contact_phones WHERE id > ? ORDER BY id LIMIT ${CHUNK})`,
+         FROM (SELECT id, suffix, contact_id FROM contact_phones WHERE id > ? ORDER BY id LIMIT ${chunkRows})`,
       )
       .raw(),
     // A pin added, removed or re-pinned changes one of the three.
