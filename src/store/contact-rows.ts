@@ -39,23 +39,30 @@ export interface PreparedContact {
 }
 
 /** The columns a Contact is read from (raw better-sqlite3 rows and Kysely rows alike). */
-export interface ContactRow {
+export type ContactRow = Omit<ContactFields, 'email_key' | 'dedupe_key' | 'content_hash'> & {
   readonly id: number;
-  readonly name: string;
-  readonly company: string | null;
-  readonly email: string | null;
-  readonly tier: string | null;
-  readonly tags: string;
-  readonly notes: string | null;
-  readonly custom: string;
-  readonly phones: string;
-  readonly tickets: string;
-  readonly appointments: string;
-  readonly external_id: string | null;
-  readonly record_url: string | null;
   readonly created_at: number;
   readonly updated_at: number;
-}
+};
+
+/** The columns an input decides, in the order the SQLite store binds them (see SqliteContactStore.insertSync). */
+export const contactFieldColumns = [
+  'name',
+  'company',
+  'email',
+  'email_key',
+  'tier',
+  'tags',
+  'notes',
+  'custom',
+  'phones',
+  'tickets',
+  'appointments',
+  'external_id',
+  'record_url',
+  'dedupe_key',
+  'content_hash',
+] as const satisfies readonly (keyof ContactFields)[];
 
 export const contactColumns = [
   'id',

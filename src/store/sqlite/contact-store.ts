@@ -11,7 +11,13 @@ import { NOBODY, SEVERAL } from './lookup-index.ts';
 import type { LookupIndex } from './lookup-index.ts';
 import { fromE164 } from '../../lookup/e164-keys.ts';
 import type { ContactStoreOptions, ExistingContact } from '../contact-store.ts';
-import { parseContactId, prepareContact, rawContactSelect, rawToContact } from '../contact-rows.ts';
+import {
+  contactFieldColumns,
+  parseContactId,
+  prepareContact,
+  rawContactSelect,
+  rawToContact,
+} from '../contact-rows.ts';
 import type { ContactFields, PreparedContact, RawContactRow } from '../contact-rows.ts';
 
 function prepareAll(sqlite: BetterSqlite3.Database) {
@@ -19,23 +25,7 @@ function prepareAll(sqlite: BetterSqlite3.Database) {
   const existing = 'SELECT id, content_hash FROM contacts WHERE';
   const joined = `SELECT ${columns}, p.e164, p.national, p.suffix
     FROM contact_phones p JOIN contacts c ON c.id = p.contact_id`;
-  const fields = [
-    'name',
-    'company',
-    'email',
-    'email_key',
-    'tier',
-    'tags',
-    'notes',
-    'custom',
-    'phones',
-    'tickets',
-    'appointments',
-    'external_id',
-    'record_url',
-    'dedupe_key',
-    'content_hash',
-  ];
+  const fields = contactFieldColumns;
   return {
     getOne: sqlite.prepare(`SELECT ${columns} FROM contacts c WHERE id = ?`).raw(),
     // One statement for the three keys: SQLite answers an OR of indexed equalities with a multi-index OR.
