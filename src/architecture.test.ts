@@ -37,39 +37,21 @@ function relativeImports(file: string): string[] {
 }
 
 // Which areas each area must never import.
+/** What the shared leaves (phone numbers, browser types) must not know: every layer that uses them. */
+const layers = [
+  'src/calls',
+  'src/lookup',
+  'src/pops',
+  'src/goto',
+  'src/store',
+  'src/server',
+  'src/simulator',
+];
 const forbidden: Record<string, readonly string[]> = {
-  'src/util': [
-    'src/app',
-    'src/calls',
-    'src/cli',
-    'src/config',
-    'src/lookup',
-    'src/phone',
-    'src/pops',
-    'src/goto',
-    'src/store',
-    'src/server',
-    'src/shared',
-    'src/simulator',
-  ],
-  'src/phone': [
-    'src/calls',
-    'src/lookup',
-    'src/pops',
-    'src/goto',
-    'src/store',
-    'src/server',
-    'src/simulator',
-  ],
-  'src/shared': [
-    'src/calls',
-    'src/lookup',
-    'src/pops',
-    'src/goto',
-    'src/store',
-    'src/server',
-    'src/simulator',
-  ],
+  // util/ knows nothing of the product at all.
+  'src/util': [...layers, 'src/app', 'src/cli', 'src/config', 'src/phone', 'src/shared'],
+  'src/phone': layers,
+  'src/shared': layers,
   'src/calls': ['src/lookup', 'src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
   'src/lookup': ['src/pops', 'src/goto', 'src/store', 'src/server', 'src/simulator'],
   'src/pops': ['src/goto', 'src/store', 'src/server', 'src/simulator'],
