@@ -1,4 +1,5 @@
 // Ports of pops/: agents' settings and sessions (store/), and the fan-out to browsers (server/).
+import type { AgentLine } from '../shared/api.ts';
 import type { Card } from '../shared/messages.ts';
 
 export interface AgentSettings {
@@ -6,11 +7,7 @@ export interface AgentSettings {
   readonly principal: string;
   readonly displayName: string | null;
   /** Every line the agent has in GoTo (from /users/v1/lines). */
-  readonly lines: readonly {
-    readonly id: string;
-    readonly extension: string | null;
-    readonly name: string | null;
-  }[];
+  readonly lines: readonly AgentLine[];
   /** Lines that pop; null means all of the agent's lines. */
   readonly popLines: readonly string[] | null;
   readonly desktopNotifications: boolean;

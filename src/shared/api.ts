@@ -86,16 +86,19 @@ export interface CallLogEntry {
   readonly notesAt: number | null;
 }
 
+/** One of an agent's GoTo lines (from /users/v1/lines). */
+export interface AgentLine {
+  readonly id: string;
+  readonly extension: string | null;
+  readonly name: string | null;
+}
+
 /** GET /api/me */
 export interface Me {
   readonly principal: string;
   readonly displayName: string | null;
   readonly role: 'agent' | 'supervisor';
-  readonly lines: readonly {
-    readonly id: string;
-    readonly extension: string | null;
-    readonly name: string | null;
-  }[];
+  readonly lines: readonly AgentLine[];
   /** Lines that pop; null = all. */
   readonly popLines: readonly string[] | null;
   readonly desktopNotifications: boolean;
