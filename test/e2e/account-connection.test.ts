@@ -6,10 +6,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../../src/config/config.ts';
+import { loadConfig, type Config } from '../../src/config/config.ts';
 import { startScreenpop } from '../../src/app/screenpop.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { USERS, placeCall, pushClient, signInOverHttp, waitFor, waitForAsync } from './harness.ts';
+
+/** Non-demo settings: every GoTo URL points at the separately started simulator. */
+function realGoToConfig(simUrl: string, dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    SCREENPOP_PORT: '0',
+    SCREENPOP_DATA_DIR: dataDir,
+    GOTO_CLIENT_ID: 'screenpop-demo',
+    GOTO_CLIENT_SECRET: 'screenpop-demo-secret',
+    GOTO_AUTH_URL: simUrl,
+    GOTO_API_URL: simUrl,
+    GOTO_ADMIN_URL: simUrl,
+    GOTO_REALTIME_URL: simUrl,
+    ...env,
+  });
+}
 
 async function adminToken(simUrl: string): Promise<string> {
   const res = await fetch(`${simUrl}/oauth/token`, {
@@ -34,17 +49,7 @@ test('with real GoTo settings, the PAT connects the account and shutdown deletes
   const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(join(tmpdir(), 'screenpop-shutdown-'));
   try {
-    const config = loadConfig({
-      SCREENPOP_PORT: '0',
-      SCREENPOP_DATA_DIR: dataDir,
-      GOTO_CLIENT_ID: 'screenpop-demo',
-      GOTO_CLIENT_SECRET: 'screenpop-demo-secret',
-      GOTO_PERSONAL_ACCESS_TOKEN: 'sim-pat-priya',
-      GOTO_AUTH_URL: sim.url,
-      GOTO_API_URL: sim.url,
-      GOTO_ADMIN_URL: sim.url,
-      GOTO_REALTIME_URL: sim.url,
-    });
+    const config = realGoToConfig(sim.url, dataDir, { GOTO_PERSONAL_ACCESS_TOKEN: 'sim-pat-priya' });
     assert.equal(config.demo.enabled, false);
     const app = await startScreenpop(config, { webRoot: null, logger: pino({ level: 'silent' }) });
     assert.equal(app.simulator, null);
@@ -63,16 +68,7 @@ test('without a PAT, agents wait; the first admin who signs in connects the acco
   const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(join(tmpdir(), 'screenpop-admin-'));
   try {
-    const config = loadConfig({
-      SCREENPOP_PORT: '0',
-      SCREENPOP_DATA_DIR: dataDir,
-      GOTO_CLIENT_ID: 'screenpop-demo',
-      GOTO_CLIENT_SECRET: 'screenpop-demo-secret',
-      GOTO_AUTH_URL: sim.url,
-      GOTO_API_URL: sim.url,
-      GOTO_ADMIN_URL: sim.url,
-      GOTO_REALTIME_URL: sim.url,
-    });
+    const config = realGoToConfig(sim.url, dataDir);
     const app = await startScreenpop(config, {
       webRoot: null,
       logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }),

@@ -5,13 +5,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { loadConfig } from '../../src/config/config.ts';
 import { startScreenpop, type RunningScreenpop } from '../../src/app/screenpop.ts';
 import type { ServerMessage } from '../../src/shared/messages.ts';
+import { CHROMIUM } from '../../web/dev/browser.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const WEB_ROOT = resolve('dist/web');
 
 /** Northgate users of the simulator's default directory. */
@@ -75,19 +75,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+/** The e2e name for the one Chromium launcher of web/dev/browser.ts. */
+export { launchChromium as launchBrowser } from '../../web/dev/browser.ts';
 
 /** Signs in through the app's button and the simulator's login page, as a person would. */
 export async function signInInBrowser(page: Page, stack: Stack, email: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Clicks through the app served by the dev harness and reports what does not behave. A dev tool, run by hand:
 // node --import tsx web/dev/harness.ts --port 5181 & node --import tsx web/dev/interactions.ts http://127.0.0.1:5181
-import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:5181';
 const failures: string[] = [];
@@ -16,17 +16,7 @@ const check = async (name: string, fn: () => Promise<void>): Promise<void> => {
 };
 const card = (page: Page, id: string) => page.getByTestId(`card-${id}`);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
   await fetch(`${base}/dev/reset`, { method: 'POST' });
   const page = await browser.newPage();

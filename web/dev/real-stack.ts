@@ -1,7 +1,7 @@
 // Signs in to a running screenpop (demo mode, simulator login form) and screenshots the live page as calls
 // come and go. A dev tool: node --import tsx web/dev/real-stack.ts http://127.0.0.1:3000 [email] [seconds]
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3000';
 const user = process.argv[3] ?? 'marcus.oyelaran@northgate-appliance.example';
@@ -9,17 +9,7 @@ const seconds = Number(process.argv[4] ?? 30);
 const out = 'test-output/web/real';
 mkdirSync(out, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));

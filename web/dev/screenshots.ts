@@ -1,23 +1,13 @@
 // Takes screenshots of the app served by the dev harness (or any URL) into test-output/web/. A dev tool.
 // Run: node --import tsx web/dev/screenshots.ts [http://127.0.0.1:5180]
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:5180';
 const out = 'test-output/web';
 mkdirSync(out, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 const errors: string[] = [];
 try {
   for (const [name, viewport, scheme] of [
