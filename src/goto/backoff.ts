@@ -12,6 +12,9 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+/** Rebuilding a lost GoTo socket: 1 s, doubling to a minute. */
+export const defaultReconnect: BackoffOptions = { baseMs: 1_000, maxMs: 60_000 };
+
 /** Resolves after ms, or at once when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -55,4 +58,31 @@ export async function retryTransient<T>(
       }
     }
   }
+}
+
+/**
+ * Rebuilds a lost connection: waits a back-off delay, then tries `connect`, until it succeeds (true) or the signal
+ * aborts (false). Each failed try goes to `onFailure` (n from 1). Delays start at attempt `skip` (default 0).
+ */
+export async function reconnectWithBackoff(
+  connect: () => Promise<void>,
+  options: BackoffOptions & {
+    readonly signal: AbortSignal;
+    readonly skip?: number;
+    readonly onFailure: (error: unknown, n: number) => void;
+  },
+): Promise<boolean> {
+  for (let attempt = 0; !options.signal.aborted; attempt++) {
+    await sleep(backoffDelay(attempt + (options.skip ?? 0), options), options.signal);
+    if (options.signal.aborted) {
+      return false;
+    }
+    try {
+      await connect();
+      return true;
+    } catch (error) {
+      options.onFailure(error, attempt + 1);
+    }
+  }
+  return false;
 }

@@ -6,7 +6,7 @@ import type { CallEventSink, CallEventSource } from '../calls/ports.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { GoToApi } from './rest-client.ts';
 import { discoverAccountKey } from './account.ts';
-import { backoffDelay, retryTransient, sleep } from './backoff.ts';
+import { defaultReconnect, reconnectWithBackoff, retryTransient } from './backoff.ts';
 import { isTransient } from './api-error.ts';
 import { normalizeCallEventsFrame, normalizeWebhookBody } from './call-events-frames.ts';
 import type { FrameResult } from './call-events-frames.ts';
@@ -20,7 +20,7 @@ import { createChannel, deleteChannel, refreshChannel, subscribeCallEvents } fro
 import type { Channel } from './notification-channel.ts';
 import { SeenCalls } from './seen-calls.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
-import { keepAlive, openSocket } from './socket.ts';
+import { closeQuietly, keepAlive, onTextFrame, openSocket } from './socket.ts';
 import { describe } from './token-manager.ts';
 
 export interface CallEventsSourceSettings {
@@ -152,7 +152,7 @@ class CallEventsChannelSource implements CallEventsSource {
   async start(sink: CallEventSink): Promise<void> {
     this.#sink = sink;
     this.#abort = new AbortController();
-    const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
+    const backoff = this.settings.reconnect ?? defaultReconnect;
     try {
       await retryTransient(
         async () => {
@@ -251,11 +251,7 @@ class CallEventsChannelSource implements CallEventsSource {
     }
     this.#socket = socket;
     this.#lastFrameAt ??= Date.now();
-    socket.on('message', (data, isBinary) => {
-      if (!isBinary) {
-        this.#onFrame(data.toString());
-      }
-    });
+    onTextFrame(socket, (text) => this.#onFrame(text));
     socket.on('close', (code) => this.#lost(socket, `socket closed (${code})`));
     socket.on('error', (error) =>
       this.#lost(socket, `socket error: ${error.message.replace(/wss?:\/\/\S+/g, '<url>')}`),
@@ -345,9 +341,7 @@ class CallEventsChannelSource implements CallEventsSource {
     const socket = this.#socket;
     this.#socket = null;
     if (socket !== null) {
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      socket.terminate();
+      closeQuietly(socket);
     }
   }
 
@@ -366,22 +360,18 @@ class CallEventsChannelSource implements CallEventsSource {
   async #rebuild(reason: string): Promise<void> {
     const lastFrameAt = this.#lastFrameAt;
     this.#discardChannel();
-    const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
-    for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
-      await sleep(backoffDelay(attempt, backoff), this.#abort.signal);
-      if (this.#abort.signal.aborted) {
-        break;
-      }
-      try {
-        await this.#connect();
-        this.stats.reconnects++;
-        this.lastError = null;
-        break;
-      } catch (error) {
+    const connected = await reconnectWithBackoff(() => this.#connect(), {
+      ...(this.settings.reconnect ?? defaultReconnect),
+      signal: this.#abort.signal,
+      onFailure: (error, n) => {
         this.lastError = describe(error);
-        this.#log.warn({ err: this.lastError, attempt: attempt + 1 }, 'Call Events reconnect failed');
+        this.#log.warn({ err: this.lastError, attempt: n }, 'Call Events reconnect failed');
         this.#discardChannel();
-      }
+      },
+    });
+    if (connected) {
+      this.stats.reconnects++;
+      this.lastError = null;
     }
     this.#rebuilding = false;
     if (!this.#abort.signal.aborted) {

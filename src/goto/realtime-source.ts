@@ -6,7 +6,7 @@ import type { LegEvent } from '../calls/types.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import { listLines } from './account.ts';
 import type { GoToLine } from './account.ts';
-import { backoffDelay, retryTransient, sleep } from './backoff.ts';
+import { defaultReconnect, reconnectWithBackoff, retryTransient } from './backoff.ts';
 import { GoToApiError, isTransient } from './api-error.ts';
 import { normalizeRealtimeFrame } from './realtime-frames.ts';
 import type { SubscribedLine } from './realtime-frames.ts';
@@ -20,7 +20,7 @@ import {
 } from './realtime-session.ts';
 import type { RealtimeSession } from './realtime-session.ts';
 import type { GoToApi } from './rest-client.ts';
-import { openSocket } from './socket.ts';
+import { closeQuietly, onTextFrame, openSocket } from './socket.ts';
 import { describe } from './token-manager.ts';
 
 export interface RealtimeSourceSettings {
@@ -104,7 +104,7 @@ class RealtimeSessionSource implements RealtimeSource {
   async start(sink: CallEventSink): Promise<void> {
     this.#sink = sink;
     this.#abort = new AbortController();
-    const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
+    const backoff = this.settings.reconnect ?? defaultReconnect;
     try {
       // Retried with back-off until stop(): GoTo unreachable, 429, 5xx, an idle-expired session (404), and the
       // 30-session limit (400; old sessions idle out). Sign-in required or a refused subscription rejects.
@@ -197,11 +197,7 @@ class RealtimeSessionSource implements RealtimeSource {
     }
     this.#socket = socket;
     this.#lastFrameAt = this.#now();
-    socket.on('message', (data, isBinary) => {
-      if (!isBinary) {
-        this.#onFrame(data.toString());
-      }
-    });
+    onTextFrame(socket, (text) => this.#onFrame(text));
     socket.on('close', (code) => this.#lost(socket, `socket closed (${code})`, false));
     socket.on('error', () => this.#lost(socket, 'socket error', false));
     this.#sink?.note('realtime session connected');
@@ -271,9 +267,7 @@ class RealtimeSessionSource implements RealtimeSource {
     const socket = this.#socket;
     this.#socket = null;
     if (socket !== null) {
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      socket.terminate();
+      closeQuietly(socket);
     }
   }
 
@@ -291,15 +285,9 @@ class RealtimeSessionSource implements RealtimeSource {
   }
 
   async #rebuild(freshSession: boolean): Promise<void> {
-    const backoff = this.settings.reconnect ?? { baseMs: 1_000, maxMs: 60_000 };
     let fresh = freshSession;
-    for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
-      // Even the first retry waits a little (base/2..base): a server that drops every socket must not be hammered.
-      await sleep(backoffDelay(attempt + this.#failures - 1, backoff), this.#abort.signal);
-      if (this.#abort.signal.aborted) {
-        break;
-      }
-      try {
+    const connected = await reconnectWithBackoff(
+      async () => {
         const session = this.#session;
         if (fresh || session === null || !(await sessionAlive(this.settings.api, session))) {
           this.#session = null;
@@ -309,14 +297,22 @@ class RealtimeSessionSource implements RealtimeSource {
           await this.#newSession();
         }
         await this.#openSocket();
-        this.stats.reconnects++;
-        this.lastError = null;
-        break;
-      } catch (error) {
-        fresh = true; // a socket that will not open on a live session: start over with a new one
-        this.lastError = describe(error);
-        this.#log.warn({ err: this.lastError, attempt: attempt + 1 }, 'Realtime reconnect failed');
-      }
+      },
+      {
+        ...(this.settings.reconnect ?? defaultReconnect),
+        signal: this.#abort.signal,
+        // Even the first retry waits a little (base/2..base): a server that drops every socket must not be hammered.
+        skip: this.#failures - 1,
+        onFailure: (error, n) => {
+          fresh = true; // a socket that will not open on a live session: start over with a new one
+          this.lastError = describe(error);
+          this.#log.warn({ err: this.lastError, attempt: n }, 'Realtime reconnect failed');
+        },
+      },
+    );
+    if (connected) {
+      this.stats.reconnects++;
+      this.lastError = null;
     }
     this.#rebuilding = false;
   }

@@ -13,9 +13,7 @@ export function openSocket(url: string, timeoutMs = 10_000): Promise<WebSocket> 
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { handshakeTimeout: timeoutMs });
     const fail = (why: string): void => {
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      socket.terminate();
+      closeQuietly(socket);
       reject(new SocketOpenError(why));
     };
     socket.once('open', () => {
@@ -24,6 +22,22 @@ export function openSocket(url: string, timeoutMs = 10_000): Promise<WebSocket> 
     });
     socket.once('unexpected-response', (_req, res) => fail(`HTTP ${res.statusCode ?? '?'}`));
     socket.once('error', (error) => fail(error.message.replace(/wss?:\/\/\S+/g, '<url>')));
+  });
+}
+
+/** Terminates a socket we are done with: no listener of ours fires again, and a late error is swallowed. */
+export function closeQuietly(socket: WebSocket): void {
+  socket.removeAllListeners();
+  socket.on('error', () => undefined);
+  socket.terminate();
+}
+
+/** Hands each text frame to `onText` (GoTo sends JSON text; binary frames are not part of the protocol). */
+export function onTextFrame(socket: WebSocket, onText: (text: string) => void): void {
+  socket.on('message', (data, isBinary) => {
+    if (!isBinary) {
+      onText(data.toString());
+    }
   });
 }
 
