@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTokenVault, VaultError } from './token-vault.ts';
+import type { TokenVault } from './token-vault.ts';
 import { FileSecretStore } from './testing/file-secret-store.ts';
 import { openStore } from '../store/store.ts';
 import type { StoredTokens } from './ports.ts';
@@ -23,14 +24,22 @@ async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise
   return dir;
 }
 
-test('tokens round-trip through the store and are never stored in clear', async (t) => {
+const randomKey = (): string => randomBytes(32).toString('base64');
+
+/** A temp dir with a file secret store in it, and a vault over that store under a fresh random key. */
+async function tempVault(t: { after: (fn: () => Promise<void>) => void }): Promise<{
+  dir: string;
+  store: FileSecretStore;
+  vault: TokenVault;
+}> {
   const dir = await tempDir(t);
   const store = new FileSecretStore(join(dir, 'secrets.json'));
-  const vault = await createTokenVault({
-    store,
-    secretKey: randomBytes(32).toString('base64'),
-    dataDir: dir,
-  });
+  const vault = await createTokenVault({ store, secretKey: randomKey(), dataDir: dir });
+  return { dir, store, vault };
+}
+
+test('tokens round-trip through the store and are never stored in clear', async (t) => {
+  const { dir, vault } = await tempVault(t);
   await vault.save('account', tokens);
   assert.deepEqual(await vault.load('account'), tokens);
   const raw = await readFile(join(dir, 'secrets.json'), 'utf8');
@@ -40,13 +49,7 @@ test('tokens round-trip through the store and are never stored in clear', async 
 });
 
 test('each save uses a fresh IV', async (t) => {
-  const dir = await tempDir(t);
-  const store = new FileSecretStore(join(dir, 'secrets.json'));
-  const vault = await createTokenVault({
-    store,
-    secretKey: randomBytes(32).toString('base64'),
-    dataDir: dir,
-  });
+  const { store, vault } = await tempVault(t);
   await vault.save('a', tokens);
   const first = await store.getSecret('goto-tokens:a');
   await vault.save('a', tokens);
@@ -64,19 +67,9 @@ test('without a configured key a 0600 key file is generated and reused after a r
 });
 
 test('a wrong key is a clear error, not garbage', async (t) => {
-  const dir = await tempDir(t);
-  const store = new FileSecretStore(join(dir, 'secrets.json'));
-  const vault = await createTokenVault({
-    store,
-    secretKey: randomBytes(32).toString('base64'),
-    dataDir: dir,
-  });
+  const { dir, store, vault } = await tempVault(t);
   await vault.save('a', tokens);
-  const other = await createTokenVault({
-    store,
-    secretKey: randomBytes(32).toString('base64'),
-    dataDir: dir,
-  });
+  const other = await createTokenVault({ store, secretKey: randomKey(), dataDir: dir });
   await assert.rejects(
     other.load('a'),
     (e: unknown) => e instanceof VaultError && /cannot be decrypted/.test(e.message),
@@ -93,13 +86,7 @@ test('a key of the wrong length is refused at start', async (t) => {
 });
 
 test('a blob moved to another record does not decrypt (the record key is authenticated)', async (t) => {
-  const dir = await tempDir(t);
-  const store = new FileSecretStore(join(dir, 'secrets.json'));
-  const vault = await createTokenVault({
-    store,
-    secretKey: randomBytes(32).toString('base64'),
-    dataDir: dir,
-  });
+  const { store, vault } = await tempVault(t);
   await vault.save('a', tokens);
   await store.putSecret('goto-tokens:b', (await store.getSecret('goto-tokens:a'))!);
   await assert.rejects(vault.load('b'), VaultError);
