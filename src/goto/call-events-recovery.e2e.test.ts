@@ -1,16 +1,13 @@
 // End to end against the simulator: what the Call Events source recovers when states or whole calls go missing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { GoToApiError } from './api-error.ts';
-import { createCallEventsSource } from './call-events-source.ts';
 import type { CallEventsSource, CallEventsSourceSettings } from './call-events-source.ts';
 import type { GoToApi } from './rest-client.ts';
 import type { TokenManager } from './token-manager.ts';
-import { harness, silent, simFaults, simPat, startRecording } from './testing/harness.ts';
-import type { Harness } from './testing/harness.ts';
-import { usPhone } from './testing/fixtures.ts';
+import { signedInSimulator, simFaults, startCallEvents } from './testing/harness.ts';
+import type { Harness, SignedInSimulator, TestHooks } from './testing/harness.ts';
 import type { RecordingSink } from './testing/recording-sink.ts';
 import { placeCall, waitFor } from './testing/recording-sink.ts';
 
@@ -21,21 +18,20 @@ const REPORT_DELAY_MS = 3_000;
 let sim: RunningSimulator;
 let h: Harness;
 let admin: TokenManager;
+let env: SignedInSimulator;
 
 before(async () => {
-  sim = await startSimulator({
-    autoApprove: true,
-    timeScale: TIME_SCALE,
-    reportDelaySeconds: (REPORT_DELAY_MS * TIME_SCALE) / 1000,
-  });
-  h = await harness(sim.url);
-  admin = await h.manager('admin');
-  await admin.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
+  env = await signedInSimulator(
+    {
+      autoApprove: true,
+      timeScale: TIME_SCALE,
+      reportDelaySeconds: (REPORT_DELAY_MS * TIME_SCALE) / 1000,
+    },
+    'admin',
+  );
+  ({ sim, h, tokens: admin } = env);
 });
-after(async () => {
-  await sim.close();
-  await h.cleanup();
-});
+after(() => env.close());
 
 /** The real API, except that `fail` may answer a request with an error first. */
 function faultyApi(fail: (method: string, url: string) => Error | null): GoToApi {
@@ -53,23 +49,17 @@ function faultyApi(fail: (method: string, url: string) => Error | null): GoToApi
 const apiError = (status: number, url: string): GoToApiError =>
   new GoToApiError('GET', new URL(url).pathname, status, null, null, [], 'injected by the test');
 
-async function started(
-  t: { after: (fn: () => Promise<void>) => void },
+function started(
+  t: TestHooks,
   settings: Partial<CallEventsSourceSettings> = {},
 ): Promise<{ source: CallEventsSource; sink: RecordingSink }> {
-  const source = createCallEventsSource({
+  return startCallEvents(t, sim.url, {
     api: h.api(admin),
-    accountKey: null,
-    phone: usPhone,
-    logger: silent,
-    pingIntervalMs: 200,
-    reconnect: { baseMs: 20, maxMs: 200 },
     recoveryRetry: { baseMs: 20, maxMs: 100, attempts: 4 },
     reconcileIntervalMs: 3_600_000,
     reports: { delayMs: 500, attempts: 8, marginMs: 60_000, clockSlackMs: 3_600_000 },
     ...settings,
   });
-  return startRecording(t, sim.url, source);
 }
 
 async function simEnded(callId: string): Promise<boolean> {

@@ -1,14 +1,13 @@
 // End to end against the simulator: channel + subscription + socket, refresh, rebuild, gap and reconnect recovery.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { createCallEventsSource } from './call-events-source.ts';
 import type { CallEventsSource } from './call-events-source.ts';
 import { SubscriptionError } from './notification-channel.ts';
 import type { TokenManager } from './token-manager.ts';
-import { approve, harness, silent, simFaults, simPat, startRecording } from './testing/harness.ts';
-import type { Harness } from './testing/harness.ts';
+import { approve, signedInSimulator, silent, simFaults, startCallEvents } from './testing/harness.ts';
+import type { Harness, SignedInSimulator, TestHooks } from './testing/harness.ts';
 import { z } from 'zod';
 import { fixtureList, usPhone } from './testing/fixtures.ts';
 import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
@@ -16,32 +15,17 @@ import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
 let sim: RunningSimulator;
 let h: Harness;
 let admin: TokenManager;
+let env: SignedInSimulator;
 
 before(async () => {
   // 200× time: a 700 s channel asks for a refresh after 0.5 s and would expire after 3.5 s.
-  sim = await startSimulator({ autoApprove: true, timeScale: 200, channelLifetimeSeconds: 700 });
-  h = await harness(sim.url);
-  admin = await h.manager('admin');
-  await admin.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
+  env = await signedInSimulator({ autoApprove: true, timeScale: 200, channelLifetimeSeconds: 700 }, 'admin');
+  ({ sim, h, tokens: admin } = env);
 });
-after(async () => {
-  await sim.close();
-  await h.cleanup();
-});
+after(() => env.close());
 
-async function started(t: {
-  after: (fn: () => Promise<void>) => void;
-}): Promise<{ source: CallEventsSource; sink: RecordingSink }> {
-  const source = createCallEventsSource({
-    api: h.api(admin),
-    accountKey: null,
-    phone: usPhone,
-    logger: silent,
-    pingIntervalMs: 200,
-    reconnect: { baseMs: 20, maxMs: 200 },
-  });
-  return startRecording(t, sim.url, source);
-}
+const started = (t: TestHooks): Promise<{ source: CallEventsSource; sink: RecordingSink }> =>
+  startCallEvents(t, sim.url, { api: h.api(admin) });
 
 test('a queue call arrives as normalized snapshots from STARTING to ENDING', async (t) => {
   const { source, sink } = await started(t);

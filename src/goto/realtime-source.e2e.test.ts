@@ -1,7 +1,6 @@
 // End to end against the simulator: Realtime v2 session, dialog subscriptions, frames → LegEvents, watchdog, limits.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import type { LegEvent } from '../calls/types.ts';
 import { createRealtimeSource } from './realtime-source.ts';
@@ -9,8 +8,8 @@ import type { RealtimeSource } from './realtime-source.ts';
 import { createSession, deleteSession, RealtimeSessionLimitError } from './realtime-session.ts';
 import type { RealtimeSession } from './realtime-session.ts';
 import type { TokenManager } from './token-manager.ts';
-import { approve, harness, silent, simFaults, simPat, startRecording } from './testing/harness.ts';
-import type { Harness } from './testing/harness.ts';
+import { approve, signedInSimulator, silent, simFaults, startRecording } from './testing/harness.ts';
+import type { Harness, SignedInSimulator } from './testing/harness.ts';
 import { usPhone } from './testing/fixtures.ts';
 import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
 
@@ -19,17 +18,16 @@ const KEEPALIVE_S = 30;
 let sim: RunningSimulator;
 let h: Harness;
 let priya: TokenManager;
+let env: SignedInSimulator;
 
 before(async () => {
-  sim = await startSimulator({ autoApprove: true, timeScale: SCALE, keepaliveSeconds: KEEPALIVE_S });
-  h = await harness(sim.url);
-  priya = await h.manager('priya');
-  await priya.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
+  env = await signedInSimulator(
+    { autoApprove: true, timeScale: SCALE, keepaliveSeconds: KEEPALIVE_S },
+    'priya',
+  );
+  ({ sim, h, tokens: priya } = env);
 });
-after(async () => {
-  await sim.close();
-  await h.cleanup();
-});
+after(() => env.close());
 
 async function started(t: {
   after: (fn: () => Promise<void>) => void;
@@ -132,14 +130,12 @@ test('the 31st session of a user is a clear error, retried with back-off until a
 
 test('a session that idled out while disconnected (404) is replaced by a new one', async (t) => {
   // Idle expiry after 5 simulated seconds (50 ms here); the reconnect waits 200..400 ms, so it finds a 404.
-  const idle = await startSimulator({ autoApprove: true, timeScale: SCALE, realtimeIdleSeconds: 5 });
-  const hi = await harness(idle.url);
-  t.after(async () => {
-    await idle.close();
-    await hi.cleanup();
-  });
-  const tokens = await hi.manager('priya');
-  await tokens.setTokens(await hi.oauth.exchangePersonalAccessToken(simPat));
+  const idleEnv = await signedInSimulator(
+    { autoApprove: true, timeScale: SCALE, realtimeIdleSeconds: 5 },
+    'priya',
+  );
+  t.after(() => idleEnv.close());
+  const { sim: idle, h: hi, tokens } = idleEnv;
   const source = createRealtimeSource({
     api: hi.api(tokens),
     lineIds: null,

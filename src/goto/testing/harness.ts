@@ -15,6 +15,11 @@ import type { TokenVault } from '../token-vault.ts';
 import { FileSecretStore } from './file-secret-store.ts';
 import { RecordingSink } from './recording-sink.ts';
 import type { CallEventSource } from '../../calls/ports.ts';
+import { startSimulator } from '../../simulator/index.ts';
+import { createCallEventsSource } from '../call-events-source.ts';
+import type { CallEventsSource, CallEventsSourceSettings } from '../call-events-source.ts';
+import { usPhone } from './fixtures.ts';
+import type { RunningSimulator, SimulatorOptions } from '../../simulator/index.ts';
 
 export const simClient = { clientId: 'screenpop-demo', clientSecret: 'screenpop-demo-secret' } as const;
 export const simPat = 'sim-pat-priya';
@@ -64,6 +69,32 @@ export async function harness(simUrl: string): Promise<Harness> {
   };
 }
 
+export interface SignedInSimulator {
+  readonly sim: RunningSimulator;
+  readonly h: Harness;
+  /** Token manager `key`, signed in with the demo PAT. */
+  readonly tokens: TokenManager;
+  /** Closes the simulator and removes the harness's temp dir. */
+  close(): Promise<void>;
+}
+
+/** A simulator, a harness on it and one signed-in token manager: how the end-to-end tests of a source begin. */
+export async function signedInSimulator(options: SimulatorOptions, key: string): Promise<SignedInSimulator> {
+  const sim = await startSimulator(options);
+  const h = await harness(sim.url);
+  const tokens = await h.manager(key);
+  await tokens.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
+  return {
+    sim,
+    h,
+    tokens,
+    close: async () => {
+      await sim.close();
+      await h.cleanup();
+    },
+  };
+}
+
 /** Follows the simulator's auto-approved /oauth/authorize redirect back to our callback URL. */
 export async function approve(authorizeUrl: string): Promise<URL> {
   const response = await fetch(authorizeUrl, { redirect: 'manual' });
@@ -83,12 +114,17 @@ export async function simFaults(simUrl: string, faults: Record<string, unknown>)
   return response.json();
 }
 
+/** What the helpers need of node:test's TestContext. */
+export interface TestHooks {
+  after(fn: () => Promise<void>): void;
+}
+
 /**
  * Starts `source` into a fresh RecordingSink; when the test ends, stops it and resets the simulator's faults.
  * Every end-to-end test of a source begins like this.
  */
 export async function startRecording<S extends CallEventSource>(
-  t: { after: (fn: () => Promise<void>) => void },
+  t: TestHooks,
   simUrl: string,
   source: S,
 ): Promise<{ source: S; sink: RecordingSink }> {
@@ -99,4 +135,21 @@ export async function startRecording<S extends CallEventSource>(
     await simFaults(simUrl, { reset: true });
   });
   return { source, sink };
+}
+
+/** startRecording for a Call Events source of `settings`, by default with test-sized pings and reconnects. */
+export function startCallEvents(
+  t: TestHooks,
+  simUrl: string,
+  settings: Pick<CallEventsSourceSettings, 'api'> & Partial<CallEventsSourceSettings>,
+): Promise<{ source: CallEventsSource; sink: RecordingSink }> {
+  const source = createCallEventsSource({
+    accountKey: null,
+    phone: usPhone,
+    logger: silent,
+    pingIntervalMs: 200,
+    reconnect: { baseMs: 20, maxMs: 200 },
+    ...settings,
+  });
+  return startRecording(t, simUrl, source);
 }
