@@ -10,7 +10,7 @@ import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { createCallEventsSource, createRealtimeSource, SIGN_IN_SCOPES } from '../goto/index.ts';
 import type { CallEventsSource, RealtimeSource } from '../goto/index.ts';
-import { approve, harness, silent, simFaults, simPat } from '../goto/testing/harness.ts';
+import { harness, silent, simFaults, simPat } from '../goto/testing/harness.ts';
 import type { Harness } from '../goto/testing/harness.ts';
 import { usPhone } from '../goto/testing/fixtures.ts';
 import { waitFor } from '../goto/testing/recording-sink.ts';
@@ -257,7 +257,7 @@ async function soak(fault: Fault): Promise<SoakResult> {
     if (realtime) {
       for (const user of sim.directory.users.filter((u) => u.lineIds.length > 0)) {
         const source = createRealtimeSource({
-          api: h.api(await signIn(sim, h, user.email, user.userKey), 6),
+          api: h.api(await h.signIn(user.email, user.userKey, SIGN_IN_SCOPES), 6),
           lineIds: null,
           accountKey: null,
           phone: usPhone,
@@ -419,18 +419,6 @@ async function soak(fault: Fault): Promise<SoakResult> {
     await sim.close();
     await h.cleanup();
   }
-}
-
-/** Signs a seeded user in through the (auto-approved) authorization-code flow. */
-async function signIn(sim: RunningSimulator, h: Harness, email: string, key: string) {
-  const manager = await h.manager(key);
-  const pending = await h.oauth.authorizationRequest(`http://127.0.0.1:${sim.port}/auth/callback`, [
-    ...SIGN_IN_SCOPES,
-  ]);
-  const url = new URL(pending.url);
-  url.searchParams.set('login_hint', email);
-  await manager.setTokens(await h.oauth.exchangeCode(await approve(url.href), pending));
-  return manager;
 }
 
 function sumStats(sources: readonly (CallEventsSource | RealtimeSource)[]): Record<string, number> {

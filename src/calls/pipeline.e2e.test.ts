@@ -6,7 +6,7 @@ import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { createCallEventsSource, createRealtimeSource, SIGN_IN_SCOPES } from '../goto/index.ts';
 import type { CallEventSource } from './ports.ts';
-import { approve, harness, silent, simPat } from '../goto/testing/harness.ts';
+import { harness, silent, simPat } from '../goto/testing/harness.ts';
 import type { Harness } from '../goto/testing/harness.ts';
 import { usPhone } from '../goto/testing/fixtures.ts';
 import { placeCall, waitFor } from '../goto/testing/recording-sink.ts';
@@ -40,18 +40,6 @@ const viaCallEvents = new Recorder();
 const viaRealtime = new Recorder();
 const extensionOf = new Map<string, string>();
 
-/** Signs one seeded user in through the (auto-approved) authorization-code flow. */
-async function signIn(email: string, key: string) {
-  const manager = await h.manager(key);
-  const pending = await h.oauth.authorizationRequest(`http://127.0.0.1:${sim.port}/auth/callback`, [
-    ...SIGN_IN_SCOPES,
-  ]);
-  const url = new URL(pending.url);
-  url.searchParams.set('login_hint', email);
-  await manager.setTokens(await h.oauth.exchangeCode(await approve(url.href), pending));
-  return manager;
-}
-
 before(async () => {
   sim = await startSimulator({ autoApprove: true, timeScale: 100 });
   h = await harness(sim.url);
@@ -71,7 +59,7 @@ before(async () => {
   sources.push(callEvents);
   // Realtime sees only the lines of the signed-in user: one session per agent, all into one tracker.
   for (const user of sim.directory.users.filter((u) => u.lineIds.length > 0)) {
-    const manager = await signIn(user.email, user.userKey);
+    const manager = await h.signIn(user.email, user.userKey, SIGN_IN_SCOPES);
     const realtime = createRealtimeSource({
       api: h.api(manager),
       lineIds: null,

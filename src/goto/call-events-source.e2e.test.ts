@@ -6,7 +6,7 @@ import { createCallEventsSource } from './call-events-source.ts';
 import type { CallEventsSource } from './call-events-source.ts';
 import { SubscriptionError } from './notification-channel.ts';
 import type { TokenManager } from './token-manager.ts';
-import { approve, signedInSimulator, silent, simFaults, startCallEvents } from './testing/harness.ts';
+import { signedInSimulator, silent, simFaults, startCallEvents } from './testing/harness.ts';
 import type { Harness, SignedInSimulator, TestHooks } from './testing/harness.ts';
 import { z } from 'zod';
 import { fixtureList, usPhone } from './testing/fixtures.ts';
@@ -123,15 +123,11 @@ test('sequence gaps are filled from the conversation-spaces events endpoint', as
 });
 
 test('a 207 whose entry failed is a clear error (the user is not an admin)', async () => {
-  const pending = await h.oauth.authorizationRequest(`http://127.0.0.1:${sim.port}/auth/callback`, [
+  const agent = await h.signIn('marcus.oyelaran@northgate-appliance.example', 'marcus', [
     'users.v1.lines.read',
     'call-events.v1.notifications.manage',
     'call-events.v1.events.read',
   ]);
-  const url = new URL(pending.url);
-  url.searchParams.set('login_hint', 'marcus.oyelaran@northgate-appliance.example');
-  const agent = await h.manager('marcus');
-  await agent.setTokens(await h.oauth.exchangeCode(await approve(url.href), pending));
   const source = createCallEventsSource({
     api: h.api(agent),
     accountKey: '4718093562201847735',

@@ -8,7 +8,7 @@ import type { RealtimeSource } from './realtime-source.ts';
 import { createSession, deleteSession, RealtimeSessionLimitError } from './realtime-session.ts';
 import type { RealtimeSession } from './realtime-session.ts';
 import type { TokenManager } from './token-manager.ts';
-import { approve, signedInSimulator, silent, simFaults, startRecording } from './testing/harness.ts';
+import { signedInSimulator, silent, simFaults, startRecording } from './testing/harness.ts';
 import type { Harness, SignedInSimulator } from './testing/harness.ts';
 import { usPhone } from './testing/fixtures.ts';
 import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
@@ -94,13 +94,9 @@ test('a dropped socket reconnects to the same live session', async (t) => {
 });
 
 test('the 31st session of a user is a clear error, retried with back-off until a session frees up', async () => {
-  const pending = await h.oauth.authorizationRequest(`http://127.0.0.1:${sim.port}/auth/callback`, [
+  const marcus = await h.signIn('marcus.oyelaran@northgate-appliance.example', 'marcus-rt', [
     'users.v1.lines.read',
   ]);
-  const url = new URL(pending.url);
-  url.searchParams.set('login_hint', 'marcus.oyelaran@northgate-appliance.example');
-  const marcus = await h.manager('marcus-rt');
-  await marcus.setTokens(await h.oauth.exchangeCode(await approve(url.href), pending));
   const api = h.api(marcus);
   const sessions: RealtimeSession[] = [];
   for (let i = 0; i < 30; i++) {

@@ -32,6 +32,8 @@ export interface Harness {
   readonly vault: TokenVault;
   manager(key: string, now?: () => number): Promise<TokenManager>;
   api(tokens: TokenManager, retries?: number): GoToApi;
+  /** Signs a seeded user in through the simulator's auto-approved code flow; their tokens under `key`. */
+  signIn(email: string, key: string, scopes: readonly string[]): Promise<TokenManager>;
   cleanup(): Promise<void>;
 }
 
@@ -44,19 +46,28 @@ export async function harness(simUrl: string): Promise<Harness> {
     dataDir: dir,
   });
   const oauth = createGoToOAuth({ authUrl: simUrl, ...simClient });
+  const manager = (key: string, now?: () => number) =>
+    TokenManager.create({
+      key,
+      vault,
+      oauth,
+      logger: silent,
+      reacquire: () => oauth.exchangePersonalAccessToken(simPat),
+      ...(now === undefined ? {} : { now }),
+    });
   return {
     dir,
     oauth,
     vault,
-    manager: (key, now) =>
-      TokenManager.create({
-        key,
-        vault,
-        oauth,
-        logger: silent,
-        reacquire: () => oauth.exchangePersonalAccessToken(simPat),
-        ...(now === undefined ? {} : { now }),
-      }),
+    manager,
+    signIn: async (email, key, scopes) => {
+      const pending = await oauth.authorizationRequest(new URL('/auth/callback', simUrl).href, [...scopes]);
+      const url = new URL(pending.url);
+      url.searchParams.set('login_hint', email);
+      const tokens = await manager(key);
+      await tokens.setTokens(await oauth.exchangeCode(await approve(url.href), pending));
+      return tokens;
+    },
     api: (tokens, retries = 3) =>
       createGoToApi({
         urls: { api: simUrl, admin: simUrl, realtime: simUrl },
