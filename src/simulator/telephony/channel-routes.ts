@@ -87,6 +87,9 @@ async function acceptsPost(url: string): Promise<boolean> {
   }
 }
 
+/** Routes that name one channel: /:nickname/:channelId. */
+type One = { Params: { nickname: string; channelId: string } };
+
 export function registerChannelRoutes(app: FastifyInstance, ctx: SimContext, store: ChannelStore): void {
   const notFound = (reply: FastifyReply, id: string) =>
     ctx.sendError(
@@ -100,9 +103,18 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: SimContext, sto
     );
   const badRequest = (reply: FastifyReply, message: string, list: { field: string; constraint: string }[]) =>
     ctx.sendError(reply, 400, 'BAD_REQUEST', message, { constraintViolations: list });
-  const owned = (userKey: string, id: string): Channel | null => {
-    const channel = store.get(id);
-    return channel !== undefined && channel.ownerUserKey === userKey ? channel : null;
+  /** The caller's channel named in the path; null once a 401/403 (token, scope) or a 404 has been sent. */
+  const ownedChannel = (request: FastifyRequest<One>, reply: FastifyReply): Channel | null => {
+    const token = ctx.authorize(request, reply, NOTIFICATION_SCOPES);
+    if (token === null) {
+      return null;
+    }
+    const channel = store.get(request.params.channelId);
+    if (channel === undefined || channel.ownerUserKey !== token.user.userKey) {
+      notFound(reply, request.params.channelId);
+      return null;
+    }
+    return channel;
   };
 
   app.post<{ Params: { nickname: string } }>(`${BASE}/:nickname`, async (request, reply) => {
@@ -160,26 +172,15 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: SimContext, sto
     return reply.send(page.next === null ? { items } : { nextPageMarker: page.next, items });
   });
 
-  type One = { Params: { nickname: string; channelId: string } };
   app.get<One>(`${BASE}/:nickname/:channelId`, async (request, reply) => {
-    const token = ctx.authorize(request, reply, NOTIFICATION_SCOPES);
-    if (token === null) {
-      return reply;
-    }
-    const channel = owned(token.user.userKey, request.params.channelId);
-    return channel === null
-      ? notFound(reply, request.params.channelId)
-      : reply.send(channelJson(ctx, channel));
+    const channel = ownedChannel(request, reply);
+    return channel === null ? reply : reply.send(channelJson(ctx, channel));
   });
 
   app.put<One>(`${BASE}/:nickname/:channelId`, async (request, reply) => {
-    const token = ctx.authorize(request, reply, NOTIFICATION_SCOPES);
-    if (token === null) {
-      return reply;
-    }
-    const channel = owned(token.user.userKey, request.params.channelId);
+    const channel = ownedChannel(request, reply);
     if (channel === null) {
-      return notFound(reply, request.params.channelId);
+      return reply;
     }
     const parsed = refreshSchema.safeParse(request.body ?? undefined);
     if (!parsed.success) {
@@ -190,13 +191,9 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: SimContext, sto
   });
 
   const lifetime = async (request: FastifyRequest<One>, reply: FastifyReply, extend: boolean) => {
-    const token = ctx.authorize(request, reply, NOTIFICATION_SCOPES);
-    if (token === null) {
-      return reply;
-    }
-    const channel = owned(token.user.userKey, request.params.channelId);
+    const channel = ownedChannel(request, reply);
     if (channel === null) {
-      return notFound(reply, request.params.channelId);
+      return reply;
     }
     if (extend) {
       store.refresh(channel);
@@ -211,13 +208,9 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: SimContext, sto
   );
 
   app.delete<One>(`${BASE}/:nickname/:channelId`, async (request, reply) => {
-    const token = ctx.authorize(request, reply, NOTIFICATION_SCOPES);
-    if (token === null) {
-      return reply;
-    }
-    const channel = owned(token.user.userKey, request.params.channelId);
+    const channel = ownedChannel(request, reply);
     if (channel === null) {
-      return notFound(reply, request.params.channelId);
+      return reply;
     }
     store.delete(channel.id);
     return reply.code(204).send();
