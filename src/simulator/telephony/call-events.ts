@@ -1,6 +1,6 @@
 // Call Events API (§6.2, 6.3, 6.7, §11 #7, #8, #12): subscriptions per channel and account key, call-state
 // fan-out with event-type filtering, and the conversation-spaces recovery endpoints.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext, TokenInfo } from '../context.ts';
 import type { CallListener } from './call-hub.ts';
 import type { ChannelStore } from './channels.ts';
@@ -21,6 +21,29 @@ export function queryList(query: Query, key: string): string[] {
     return [];
   }
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The `channelId` of a subscriptions GET or DELETE (Call Events and Reports alike) and whether the caller
+ * owns that channel. Null once a 401/403 or, with no channelId, the API's own 400 (`idRequired`) is sent.
+ */
+export function subscriptionsChannel(
+  ctx: SimContext,
+  channels: ChannelStore,
+  request: FastifyRequest<{ Querystring: Query }>,
+  reply: FastifyReply,
+  idRequired: (reply: FastifyReply) => unknown,
+): { channelId: string; owned: boolean } | null {
+  const token = ctx.authorize(request, reply, MANAGE);
+  if (token === null) {
+    return null;
+  }
+  const channelId = queryList(request.query, 'channelId')[0];
+  if (channelId === undefined || channelId === '') {
+    idRequired(reply);
+    return null;
+  }
+  return { channelId, owned: channels.get(channelId)?.ownerUserKey === token.user.userKey };
 }
 
 /** Keys whose Call Events this token's user may read and subscribe to: super admins of the account. */
@@ -170,33 +193,20 @@ export function registerCallEventsRoutes(
   });
 
   app.get<{ Querystring: Query }>('/call-events/v1/subscriptions', async (request, reply) => {
-    const token = ctx.authorize(request, reply, MANAGE);
-    if (token === null) {
+    const query = subscriptionsChannel(ctx, channels, request, reply, idRequired);
+    if (query === null) {
       return reply;
     }
-    const channelId = queryList(request.query, 'channelId')[0];
-    if (channelId === undefined || channelId === '') {
-      return idRequired(reply);
-    }
-    const channel = channels.get(channelId);
-    const keys = channel?.ownerUserKey === token.user.userKey ? subscriptions.keysOf(channelId) : [];
-    return reply.send({ accountKeys: keys });
+    return reply.send({ accountKeys: query.owned ? subscriptions.keysOf(query.channelId) : [] });
   });
 
   app.delete<{ Querystring: Query }>('/call-events/v1/subscriptions', async (request, reply) => {
-    const token = ctx.authorize(request, reply, MANAGE);
-    if (token === null) {
+    const query = subscriptionsChannel(ctx, channels, request, reply, idRequired);
+    if (query === null) {
       return reply;
     }
-    const channelId = queryList(request.query, 'channelId')[0];
-    if (channelId === undefined || channelId === '') {
-      return idRequired(reply);
-    }
-    const channel = channels.get(channelId);
-    const removed =
-      channel?.ownerUserKey === token.user.userKey
-        ? subscriptions.unsubscribe(channelId, queryList(request.query, 'accountKey'))
-        : 0;
+    const { channelId, owned } = query;
+    const removed = owned ? subscriptions.unsubscribe(channelId, queryList(request.query, 'accountKey')) : 0;
     if (removed === 0) {
       return ctx.sendError(reply, 404, 'NOT_FOUND', `No subscription for channel ${channelId}`, {
         constraints: [],

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SimContext } from '../context.ts';
 import type { CallListener } from './call-hub.ts';
-import { administers, queryList } from './call-events.ts';
+import { administers, queryList, subscriptionsChannel } from './call-events.ts';
 import type { ChannelStore } from './channels.ts';
 import type { Conversation, JsonObject } from './conversation.ts';
 import type { DirectoryView } from './directory.ts';
@@ -114,6 +114,8 @@ export function registerReportRoutes(
   const bad = (reply: FastifyReply, constraints: object[]) =>
     ctx.sendError(reply, 400, 'BAD_REQUEST', 'Invalid request', { constraints });
 
+  const idRequired = (reply: FastifyReply) => bad(reply, [{ field: 'ID', constraint: 'REQUIRED' }]);
+
   app.post(`${BASE}/subscriptions`, async (request, reply) => {
     const token = ctx.authorize(request, reply, MANAGE);
     if (token === null) {
@@ -163,17 +165,12 @@ export function registerReportRoutes(
   });
 
   app.get<{ Querystring: Query }>(`${BASE}/subscriptions`, async (request, reply) => {
-    const token = ctx.authorize(request, reply, MANAGE);
-    if (token === null) {
+    const query = subscriptionsChannel(ctx, channels, request, reply, idRequired);
+    if (query === null) {
       return reply;
     }
-    const channelId = queryList(request.query, 'channelId')[0];
-    if (channelId === undefined || channelId === '') {
-      return bad(reply, [{ field: 'ID', constraint: 'REQUIRED' }]);
-    }
-    const owned = channels.get(channelId)?.ownerUserKey === token.user.userKey;
     return reply.send({
-      accountKeys: owned ? reports.keysOf(channelId) : [],
+      accountKeys: query.owned ? reports.keysOf(query.channelId) : [],
       userKeys: [],
       lineIds: [],
       phoneNumberIds: [],
@@ -181,16 +178,13 @@ export function registerReportRoutes(
   });
 
   app.delete<{ Querystring: Query }>(`${BASE}/subscriptions`, async (request, reply) => {
-    const token = ctx.authorize(request, reply, MANAGE);
-    if (token === null) {
+    const query = subscriptionsChannel(ctx, channels, request, reply, idRequired);
+    if (query === null) {
       return reply;
     }
-    const channelId = queryList(request.query, 'channelId')[0];
-    if (channelId === undefined || channelId === '') {
-      return bad(reply, [{ field: 'ID', constraint: 'REQUIRED' }]);
-    }
-    const owned = channels.get(channelId)?.ownerUserKey === token.user.userKey;
-    const removed = owned ? reports.unsubscribe(channelId, queryList(request.query, 'accountKey')) : 0;
+    const removed = query.owned
+      ? reports.unsubscribe(query.channelId, queryList(request.query, 'accountKey'))
+      : 0;
     if (removed === 0) {
       return ctx.sendError(reply, 404, 'NOT_FOUND', 'No matching subscription', { constraints: [] });
     }
