@@ -1,7 +1,7 @@
 // Users and Lines API (reference §2): /users/v1/lines, /users/v1/me, /users/v1/users?accountKey=.
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.ts';
-import { paginate } from '../http/paging.ts';
+import { accountPage } from './account-page.ts';
 import { accountOf, linesOf } from './views.ts';
 
 /** §1.7: lines.read is the documented scope; users.v1.read is what a broader token carries. */
@@ -51,20 +51,9 @@ export function registerUsersRoutes(app: FastifyInstance, ctx: SimContext): void
         constraintViolations: [{ field: 'accountKey', constraint: 'REQUIRED' }],
       });
     }
-    if (accountKey !== token.user.accountKey) {
-      return ctx.sendError(
-        reply,
-        403,
-        'FORBIDDEN',
-        `The token's user has no access to account ${accountKey}`,
-      );
-    }
-    const users = ctx.directory.users.filter((u) => u.accountKey === accountKey);
-    const page = paginate(users, { pageSize: query['pageSize'], pageMarker: query['pageMarker'] });
-    if (!page.ok) {
-      return ctx.sendError(reply, 400, 'BAD_REQUEST', page.message, {
-        constraintViolations: [{ field: page.field, constraint: 'INVALID' }],
-      });
+    const page = accountPage(ctx, reply, token, accountKey, ctx.directory.users, query);
+    if (page === null) {
+      return reply;
     }
     const items = page.items.map((u) => ({
       userKey: u.userKey,

@@ -1,7 +1,7 @@
 // Voice Admin phone numbers (fixtures voice-admin/phone-numbers.json): maps phoneNumberId to the company DID.
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.ts';
-import { paginate } from '../http/paging.ts';
+import { accountPage } from './account-page.ts';
 import { accountOf, phoneNumberView } from './views.ts';
 
 const VOICE_ADMIN_SCOPES = ['voice-admin.v1.read'];
@@ -14,22 +14,11 @@ export function registerVoiceAdminRoutes(app: FastifyInstance, ctx: SimContext):
     }
     const query = (request.query ?? {}) as Record<string, unknown>;
     const accountKey = typeof query['accountKey'] === 'string' ? query['accountKey'] : token.user.accountKey;
-    if (accountKey !== token.user.accountKey) {
-      return ctx.sendError(
-        reply,
-        403,
-        'FORBIDDEN',
-        `The token's user has no access to account ${accountKey}`,
-      );
+    const page = accountPage(ctx, reply, token, accountKey, ctx.directory.phoneNumbers, query);
+    if (page === null) {
+      return reply;
     }
     const account = accountOf(ctx.directory, accountKey);
-    const numbers = ctx.directory.phoneNumbers.filter((p) => p.accountKey === accountKey);
-    const page = paginate(numbers, { pageSize: query['pageSize'], pageMarker: query['pageMarker'] });
-    if (!page.ok) {
-      return ctx.sendError(reply, 400, 'BAD_REQUEST', page.message, {
-        constraintViolations: [{ field: page.field, constraint: 'INVALID' }],
-      });
-    }
     const items = page.items.map((p) => phoneNumberView(p, account));
     return page.nextPageMarker === undefined ? { items } : { items, nextPageMarker: page.nextPageMarker };
   });
