@@ -6,7 +6,7 @@ import { startSimulator } from './index.ts';
 import type { RunningSimulator } from './index.ts';
 import { FIXTURES_MISSING, fixture, fixturesAvailable } from './testing/fixtures.ts';
 import { shapeDiff } from './testing/shape.ts';
-import { DEMO_CLIENT, basicAuth, postToken } from './testing/sim-client.ts';
+import { DEMO_CLIENT, basicAuth, postToken, withSimulator } from './testing/sim-client.ts';
 
 const REDIRECT = 'http://127.0.0.1:5173/auth/callback';
 let sim: RunningSimulator;
@@ -191,8 +191,7 @@ test('a dead refresh token is 400 invalid_request as the live service answers', 
 });
 
 test('rotateRefreshTokens issues a new refresh token and retires the old one', async () => {
-  const rotating = await startSimulator({ autoApprove: true, rotateRefreshTokens: true });
-  try {
+  await withSimulator(startSimulator({ autoApprove: true, rotateRefreshTokens: true }), async (rotating) => {
     const location = await authorize({ redirect_uri: REDIRECT }, rotating);
     const first = await postToken(rotating, {
       grant_type: 'authorization_code',
@@ -206,9 +205,7 @@ test('rotateRefreshTokens issues a new refresh token and retires the old one', a
     assert.notEqual(refreshed.body['refresh_token'], oldToken);
     const reused = await postToken(rotating, { grant_type: 'refresh_token', refresh_token: oldToken });
     assert.equal(reused.status, 400);
-  } finally {
-    await rotating.close();
-  }
+  });
 });
 
 test('the personal access token grant answers the fixture shape, with loa', async () => {

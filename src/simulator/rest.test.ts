@@ -5,7 +5,7 @@ import { startSimulator } from './index.ts';
 import type { RunningSimulator } from './index.ts';
 import { FIXTURES_MISSING, fixture, fixturesAvailable } from './testing/fixtures.ts';
 import { shapeDiff } from './testing/shape.ts';
-import { getJson, patToken, postSim } from './testing/sim-client.ts';
+import { getJson, patToken, postSim, withSimulator } from './testing/sim-client.ts';
 
 const ACCOUNT = '4718093562201847735';
 let sim: RunningSimulator;
@@ -163,8 +163,7 @@ test('a token without the endpoint’s scope is 403 AUTHZ_INSUFFICIENT_SCOPE in 
 });
 
 test('a token expires after tokenTtlSeconds of simulated time (timeScale)', async () => {
-  const fast = await startSimulator({ timeScale: 1000, tokenTtlSeconds: 60 });
-  try {
+  await withSimulator(startSimulator({ timeScale: 1000, tokenTtlSeconds: 60 }), async (fast) => {
     const short = await patToken(fast);
     assert.equal((await getJson(fast, '/users/v1/lines', short)).status, 200);
     await new Promise((resolve) => setTimeout(resolve, 120));
@@ -172,14 +171,11 @@ test('a token expires after tokenTtlSeconds of simulated time (timeScale)', asyn
     assert.equal(status, 401);
     assert.equal((body as { errorCode: string }).errorCode, 'AUTHN_EXPIRED_TOKEN');
     await expectShape(body, 'errors/401-invalid-token.json');
-  } finally {
-    await fast.close();
-  }
+  });
 });
 
 test('POST /_sim/faults {expireTokens:true} expires every issued token; new ones work', async () => {
-  const own = await startSimulator();
-  try {
+  await withSimulator(startSimulator(), async (own) => {
     const old = await patToken(own);
     const { body } = await postSim(own, '/_sim/faults', { expireTokens: true });
     assert.equal((body as { expiredTokens: number }).expiredTokens, 1);
@@ -188,14 +184,11 @@ test('POST /_sim/faults {expireTokens:true} expires every issued token; new ones
       'AUTHN_EXPIRED_TOKEN',
     );
     assert.equal((await getJson(own, '/users/v1/lines', await patToken(own))).status, 200);
-  } finally {
-    await own.close();
-  }
+  });
 });
 
 test('http429 faults answer 429 with an empty JSON body; http5xx faults answer 500/502/503', async () => {
-  const own = await startSimulator();
-  try {
+  await withSimulator(startSimulator(), async (own) => {
     const valid = await patToken(own);
     await postSim(own, '/_sim/faults', { http429: 1 });
     const limited = await getJson(own, '/users/v1/lines', valid);
@@ -208,20 +201,15 @@ test('http429 faults answer 429 with an empty JSON body; http5xx faults answer 5
     assert.equal((failed.body as { errorCode: string }).errorCode, 'UNKNOWN_ERROR');
     await postSim(own, '/_sim/faults', { reset: true });
     assert.equal((await getJson(own, '/users/v1/lines', valid)).status, 200);
-  } finally {
-    await own.close();
-  }
+  });
 });
 
 test('faults apply to REST only: the token endpoint and the control API keep working', async () => {
-  const own = await startSimulator();
-  try {
+  await withSimulator(startSimulator(), async (own) => {
     await postSim(own, '/_sim/faults', { http429: 1, http5xx: 1 });
     assert.ok(await patToken(own));
     assert.equal((await fetch(`${own.url}/_sim/health`)).status, 200);
-  } finally {
-    await own.close();
-  }
+  });
 });
 
 test('CORS: a preflight OPTIONS is 204 with the allowed methods and headers', async () => {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from '../index.ts';
 import { FIXTURES_MISSING, fixture, fixturesAvailable } from '../testing/fixtures.ts';
+import { withSimulator } from '../testing/sim-client.ts';
 import { SeedError, loadDefaultDirectory, loadDirectoryFile, parseDirectory } from './schema.ts';
 
 interface FixtureAccount {
@@ -141,12 +142,9 @@ test('a seed file that is missing or not JSON gives a clear error; a valid file 
       seed.users[0].firstName = 'Pri';
     }
     await writeFile(join(dir, 'seed.json'), JSON.stringify(seed));
-    const sim = await startSimulator({ directory: join(dir, 'seed.json') });
-    try {
+    await withSimulator(startSimulator({ directory: join(dir, 'seed.json') }), async (sim) => {
       assert.equal(sim.directory.users[0]?.firstName, 'Pri');
-    } finally {
-      await sim.close();
-    }
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

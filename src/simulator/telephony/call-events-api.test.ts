@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../index.ts';
 import { FIXTURES_MISSING, fixture, fixturesAvailable } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
+import { postSim } from '../testing/sim-client.ts';
 import {
   adminToken,
   api,
@@ -42,11 +43,7 @@ async function channel(bearer = token): Promise<{ channelId: string; url: string
 }
 
 async function setFaults(faults: Record<string, unknown>): Promise<void> {
-  await fetch(`${sim.url}/_sim/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
+  await postSim(sim, '/_sim/faults', faults);
 }
 
 test("GoTo's demo: code grant, channel 201, subscription 207, call-state with the caller in type.caller", async () => {
@@ -260,13 +257,8 @@ test('the drop fault leaves sequence gaps; duplicate repeats data.id; reorder sw
 
 test('closeSockets drops every channel socket', async () => {
   const { collector } = await subscribedChannel(sim, token);
-  const response = await fetch(`${sim.url}/_sim/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ closeSockets: true }),
-  });
-  const body = (await response.json()) as { closedSockets: number };
-  assert.ok(body.closedSockets >= 1);
+  const { body } = await postSim(sim, '/_sim/faults', { closeSockets: true });
+  assert.ok((body as { closedSockets: number }).closedSockets >= 1);
   await collector.waitClose();
 });
 

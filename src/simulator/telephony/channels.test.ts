@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { RunningSimulator } from '../index.ts';
 import { FIXTURES_MISSING, fixture, fixturesAvailable } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
+import { patToken, postSim, withSimulator } from '../testing/sim-client.ts';
 import { adminToken, api, fastSimulator, FrameCollector, placeCall, stateOf } from './test-support.ts';
 import type { Frame } from './test-support.ts';
 
@@ -68,14 +69,12 @@ test('both channelType spellings are accepted and anything else is a 400 with co
 
 test('creating a channel needs a token, and a notifications.manage scope', async () => {
   assert.equal((await api(sim, 'POST', `${CHANNELS}/x`, null, { channelType: 'WebSockets' })).status, 401);
-  const { patToken } = await import('../testing/sim-client.ts');
   const narrow = await patToken(sim, 'users.v1.lines.read');
   assert.equal((await api(sim, 'POST', `${CHANNELS}/x`, narrow, { channelType: 'WebSockets' })).status, 403);
 });
 
 test('the list pages with pageSize and pageMarker and has the fixture shape', async () => {
-  const own = await fastSimulator();
-  try {
+  await withSimulator(fastSimulator(), async (own) => {
     const bearer = await adminToken(own);
     for (const nick of ['a', 'b', 'c']) {
       await createWs(own, bearer, nick);
@@ -92,9 +91,7 @@ test('the list pages with pageSize and pageMarker and has the fixture shape', as
     const second = await api(own, 'GET', `${CHANNELS}?pageSize=2&pageMarker=${page1.nextPageMarker}`, bearer);
     assert.deepEqual(second.body, { items: [(second.body as { items: unknown[] }).items[0]] });
     assert.equal((await api(own, 'GET', `${CHANNELS}?pageSize=0`, bearer)).status, 400);
-  } finally {
-    await own.close();
-  }
+  });
 });
 
 test('get, refresh and channel-lifetime answer 200; delete answers 204 and then the fixture 404', async () => {
@@ -123,8 +120,8 @@ test('a socket to an unknown channel is refused', async () => {
 });
 
 test('without refresh: REFRESH_REQUIRED at 600 s left, TO_BE_CLOSED at expiry, close 1000, channel and subscriptions gone', async () => {
-  const quick = await fastSimulator({ timeScale: 2000, tokenTtlSeconds: 86_400 }); // 1200 s pass in 0.6 s
-  try {
+  // 1200 s pass in 0.6 s
+  await withSimulator(fastSimulator({ timeScale: 2000, tokenTtlSeconds: 86_400 }), async (quick) => {
     const bearer = await adminToken(quick);
     const { channelId, channelData } = await createWs(quick, bearer);
     await api(quick, 'POST', '/call-events/v1/subscriptions', bearer, {
@@ -155,14 +152,11 @@ test('without refresh: REFRESH_REQUIRED at 600 s left, TO_BE_CLOSED at expiry, c
     assert.equal((await api(quick, 'GET', `${CHANNELS}/screenpop/${channelId}`, bearer)).status, 404);
     const subs = await api(quick, 'GET', `/call-events/v1/subscriptions?channelId=${channelId}`, bearer);
     assert.deepEqual(subs.body, { accountKeys: [] });
-  } finally {
-    await quick.close();
-  }
+  });
 });
 
 test('with a refresh on every REFRESH_REQUIRED the channel outlives its lifetime', async () => {
-  const quick = await fastSimulator({ timeScale: 2000, tokenTtlSeconds: 86_400 });
-  try {
+  await withSimulator(fastSimulator({ timeScale: 2000, tokenTtlSeconds: 86_400 }), async (quick) => {
     const bearer = await adminToken(quick);
     const { channelId, channelData } = await createWs(quick, bearer);
     const collector = await FrameCollector.open(channelData.channelURL);
@@ -184,25 +178,16 @@ test('with a refresh on every REFRESH_REQUIRED the channel outlives its lifetime
     await collector.waitClose();
     assert.deepEqual(new Set(await Promise.all(refreshes)), new Set([200]));
     assert.equal((await api(quick, 'GET', `${CHANNELS}/screenpop/${channelId}`, bearer)).status, 200);
-  } finally {
-    await quick.close();
-  }
+  });
 });
 
 test('the faults channelLifetimeSeconds override applies to channels created afterwards', async () => {
-  const quick = await fastSimulator();
-  try {
+  await withSimulator(fastSimulator(), async (quick) => {
     const bearer = await adminToken(quick);
-    await fetch(`${quick.url}/_sim/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ channelLifetimeSeconds: 60 }),
-    });
+    await postSim(quick, '/_sim/faults', { channelLifetimeSeconds: 60 });
     const body = await createWs(quick, bearer);
     assert.equal(body.channelLifetime, 60);
-  } finally {
-    await quick.close();
-  }
+  });
 });
 
 test('reconnecting keeps subscriptions, eventId restarts per connection, events without a socket are lost', async () => {

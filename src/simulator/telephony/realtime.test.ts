@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../index.ts';
 import { FIXTURES_MISSING, fixture, fixturesAvailable } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
+import { postSim, withSimulator } from '../testing/sim-client.ts';
 import { adminToken, api, fastSimulator, FrameCollector, placeCall } from './test-support.ts';
 import type { Frame } from './test-support.ts';
 
@@ -158,19 +159,11 @@ test('keepalives stop when the keepalives fault is off', async () => {
   const token = await adminToken(sim);
   const { collector } = await sessionWithSubscription(token);
   await collector.waitFor((f) => f['type'] === 'keepalive');
-  await fetch(`${sim.url}/_sim/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ keepalives: false }),
-  });
+  await postSim(sim, '/_sim/faults', { keepalives: false });
   const count = collector.frames.length;
   await new Promise((resolve) => setTimeout(resolve, 500)); // 100 simulated seconds
   assert.ok(collector.frames.length <= count + 1);
-  await fetch(`${sim.url}/_sim/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ keepalives: true }),
-  });
+  await postSim(sim, '/_sim/faults', { keepalives: true });
   collector.close();
 });
 
@@ -199,21 +192,17 @@ test('a session can be read and deleted; afterwards it is 404 and its socket is 
 });
 
 test('a session without a socket expires after the idle time', async () => {
-  const quick = await fastSimulator({ realtimeIdleSeconds: 60 });
-  try {
+  await withSimulator(fastSimulator({ realtimeIdleSeconds: 60 }), async (quick) => {
     const token = await adminToken(quick);
     const session = await api(quick, 'POST', '/v2/session', token);
     const path = new URL((session.body as { self: string }).self).pathname;
     await new Promise((resolve) => setTimeout(resolve, 450)); // 90 simulated seconds
     assert.equal((await api(quick, 'GET', path, token)).status, 404);
-  } finally {
-    await quick.close();
-  }
+  });
 });
 
 test('the 31st session of one user is refused with 400', async () => {
-  const other = await fastSimulator();
-  try {
+  await withSimulator(fastSimulator(), async (other) => {
     const token = await adminToken(other);
     const statuses: number[] = [];
     for (let i = 0; i < 31; i += 1) {
@@ -224,9 +213,7 @@ test('the 31st session of one user is refused with 400', async () => {
       Array.from({ length: 30 }, () => 200),
     );
     assert.equal(statuses[30], 400);
-  } finally {
-    await other.close();
-  }
+  });
 });
 
 test('Realtime answers 401 without a token and 404 for an unknown session', async () => {

@@ -1,4 +1,4 @@
-// Test helpers that talk to a running simulator over loopback: client auth, token grants, Bearer GETs.
+// Test helpers that talk to a simulator over loopback: one per test, client auth, token grants, Bearer GETs.
 import type { RunningSimulator } from '../index.ts';
 
 export const DEMO_CLIENT = { id: 'screenpop-demo', secret: 'screenpop-demo-secret' } as const;
@@ -6,6 +6,19 @@ export const PRIYA_PAT = 'sim-pat-priya';
 
 export function basicAuth(id: string = DEMO_CLIENT.id, secret: string = DEMO_CLIENT.secret): string {
   return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+}
+
+/** Runs `use` against a simulator of its own and closes that simulator afterwards, even when `use` throws. */
+export async function withSimulator<T>(
+  started: Promise<RunningSimulator>,
+  use: (sim: RunningSimulator) => Promise<T>,
+): Promise<T> {
+  const sim = await started;
+  try {
+    return await use(sim);
+  } finally {
+    await sim.close();
+  }
 }
 
 /** POSTs a form to /oauth/token (Basic auth with the demo client unless `authorization` is given). */
