@@ -1,6 +1,7 @@
 // End to end against the simulator: what the Call Events source recovers when states or whole calls go missing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { GoToApiError } from './api-error.ts';
 import type { CallEventsSource, CallEventsSourceSettings } from './call-events-source.ts';
@@ -18,15 +19,15 @@ const REPORT_DELAY_MS = 3_000;
 let sim: RunningSimulator;
 let h: Harness;
 let admin: TokenManager;
-let env: SignedInSimulator;
+let env: SignedInSimulator<RunningSimulator>;
 
 before(async () => {
   env = await signedInSimulator(
-    {
+    await startSimulator({
       autoApprove: true,
       timeScale: TIME_SCALE,
       reportDelaySeconds: (REPORT_DELAY_MS * TIME_SCALE) / 1000,
-    },
+    }),
     'admin',
   );
   ({ sim, h, tokens: admin } = env);

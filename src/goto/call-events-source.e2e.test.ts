@@ -1,6 +1,7 @@
 // End to end against the simulator: channel + subscription + socket, refresh, rebuild, gap and reconnect recovery.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { createCallEventsSource } from './call-events-source.ts';
 import type { CallEventsSource } from './call-events-source.ts';
@@ -15,11 +16,14 @@ import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
 let sim: RunningSimulator;
 let h: Harness;
 let admin: TokenManager;
-let env: SignedInSimulator;
+let env: SignedInSimulator<RunningSimulator>;
 
 before(async () => {
   // 200× time: a 700 s channel asks for a refresh after 0.5 s and would expire after 3.5 s.
-  env = await signedInSimulator({ autoApprove: true, timeScale: 200, channelLifetimeSeconds: 700 }, 'admin');
+  env = await signedInSimulator(
+    await startSimulator({ autoApprove: true, timeScale: 200, channelLifetimeSeconds: 700 }),
+    'admin',
+  );
   ({ sim, h, tokens: admin } = env);
 });
 after(() => env.close());

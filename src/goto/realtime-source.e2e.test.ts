@@ -1,6 +1,7 @@
 // End to end against the simulator: Realtime v2 session, dialog subscriptions, frames → LegEvents, watchdog, limits.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import type { LegEvent } from '../calls/types.ts';
 import { createRealtimeSource } from './realtime-source.ts';
@@ -18,11 +19,11 @@ const KEEPALIVE_S = 30;
 let sim: RunningSimulator;
 let h: Harness;
 let priya: TokenManager;
-let env: SignedInSimulator;
+let env: SignedInSimulator<RunningSimulator>;
 
 before(async () => {
   env = await signedInSimulator(
-    { autoApprove: true, timeScale: SCALE, keepaliveSeconds: KEEPALIVE_S },
+    await startSimulator({ autoApprove: true, timeScale: SCALE, keepaliveSeconds: KEEPALIVE_S }),
     'priya',
   );
   ({ sim, h, tokens: priya } = env);
@@ -127,7 +128,7 @@ test('the 31st session of a user is a clear error, retried with back-off until a
 test('a session that idled out while disconnected (404) is replaced by a new one', async (t) => {
   // Idle expiry after 5 simulated seconds (50 ms here); the reconnect waits 200..400 ms, so it finds a 404.
   const idleEnv = await signedInSimulator(
-    { autoApprove: true, timeScale: SCALE, realtimeIdleSeconds: 5 },
+    await startSimulator({ autoApprove: true, timeScale: SCALE, realtimeIdleSeconds: 5 }),
     'priya',
   );
   t.after(() => idleEnv.close());

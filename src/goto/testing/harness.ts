@@ -15,11 +15,9 @@ import type { TokenVault } from '../token-vault.ts';
 import { FileSecretStore } from './file-secret-store.ts';
 import { RecordingSink } from './recording-sink.ts';
 import type { CallEventSource } from '../../calls/ports.ts';
-import { startSimulator } from '../../simulator/index.ts';
 import { createCallEventsSource } from '../call-events-source.ts';
 import type { CallEventsSource, CallEventsSourceSettings } from '../call-events-source.ts';
 import { usPhone } from './fixtures.ts';
-import type { RunningSimulator, SimulatorOptions } from '../../simulator/index.ts';
 
 export const simClient = { clientId: 'screenpop-demo', clientSecret: 'screenpop-demo-secret' } as const;
 export const simPat = 'sim-pat-priya';
@@ -80,8 +78,14 @@ export async function harness(simUrl: string): Promise<Harness> {
   };
 }
 
-export interface SignedInSimulator {
-  readonly sim: RunningSimulator;
+/** What the harness needs of a running simulator (the tests start it: only they may import it). */
+export interface StartedSimulator {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface SignedInSimulator<S extends StartedSimulator> {
+  readonly sim: S;
   readonly h: Harness;
   /** Token manager `key`, signed in with the demo PAT. */
   readonly tokens: TokenManager;
@@ -89,9 +93,11 @@ export interface SignedInSimulator {
   close(): Promise<void>;
 }
 
-/** A simulator, a harness on it and one signed-in token manager: how the end-to-end tests of a source begin. */
-export async function signedInSimulator(options: SimulatorOptions, key: string): Promise<SignedInSimulator> {
-  const sim = await startSimulator(options);
+/** A harness on a started simulator and one signed-in token manager: how the end-to-end tests of a source begin. */
+export async function signedInSimulator<S extends StartedSimulator>(
+  sim: S,
+  key: string,
+): Promise<SignedInSimulator<S>> {
   const h = await harness(sim.url);
   const tokens = await h.manager(key);
   await tokens.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
