@@ -1,8 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness } from '../test-harness.ts';
+import type { Harness } from '../test-harness.ts';
 import { pkceChallenge } from '../login-state.ts';
 import { sessionKey } from '../session.ts';
+
+/** Starts a sign-in; returns the state that went to GoTo (and into this browser's login cookie). */
+async function startLogin(h: Harness): Promise<string> {
+  const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
+  return new URL(String(login.headers.location)).searchParams.get('state') ?? '';
+}
+
+/** GoTo sending the browser back to our callback; `fromThisBrowser: false` omits the login cookie. */
+function callback(h: Harness, query: string, state: string, fromThisBrowser = true) {
+  const url = `/auth/callback?${query}&state=${state}`;
+  return fromThisBrowser
+    ? h.app.inject({ method: 'GET', url, cookies: { screenpop_login: state } })
+    : h.app.inject({ method: 'GET', url });
+}
 
 test('GET /auth/login redirects to GoTo with state, an S256 challenge and our callback', async () => {
   const h = await harness();
@@ -21,13 +36,8 @@ test('GET /auth/login redirects to GoTo with state, an S256 challenge and our ca
 test('the callback exchanges the code with the PKCE verifier and sets an httpOnly Lax session cookie', async () => {
   const h = await harness();
   h.signIn.users.set('dana@x', { principal: 'dana@x', displayName: 'Dana', lines: [] });
-  const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
-  const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
-  const res = await h.app.inject({
-    method: 'GET',
-    url: `/auth/callback?code=code-for:dana@x&state=${state}`,
-    cookies: { screenpop_login: state },
-  });
+  const state = await startLogin(h);
+  const res = await callback(h, 'code=code-for:dana@x', state);
   assert.equal(res.statusCode, 302);
   assert.equal(res.headers.location, '/');
   const session = res.cookies.find((c) => c.name === 'screenpop_session');
@@ -46,13 +56,8 @@ test('the session cookie is Secure when the public URL is https', async () => {
   const h = await harness();
   h.publicUrl = 'https://pop.example.com';
   h.signIn.users.set('dana@x', { principal: 'dana@x', displayName: null, lines: [] });
-  const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
-  const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
-  const res = await h.app.inject({
-    method: 'GET',
-    url: `/auth/callback?code=code-for:dana@x&state=${state}`,
-    cookies: { screenpop_login: state },
-  });
+  const state = await startLogin(h);
+  const res = await callback(h, 'code=code-for:dana@x', state);
   assert.equal(res.cookies.find((c) => c.name === 'screenpop_session')?.secure, true);
   await h.close();
 });
@@ -60,12 +65,8 @@ test('the session cookie is Secure when the public URL is https', async () => {
 test('a callback whose state this browser did not start is refused', async () => {
   const h = await harness();
   h.signIn.users.set('dana@x', { principal: 'dana@x', displayName: null, lines: [] });
-  const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
-  const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
-  const res = await h.app.inject({
-    method: 'GET',
-    url: `/auth/callback?code=code-for:dana@x&state=${state}`,
-  });
+  const state = await startLogin(h);
+  const res = await callback(h, 'code=code-for:dana@x', state, false);
   assert.equal(res.headers.location, '/?login_error=login_expired');
   assert.equal(
     res.cookies.find((c) => c.name === 'screenpop_session'),
@@ -77,11 +78,9 @@ test('a callback whose state this browser did not start is refused', async () =>
 test('a state can be used once', async () => {
   const h = await harness();
   h.signIn.users.set('dana@x', { principal: 'dana@x', displayName: null, lines: [] });
-  const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
-  const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
-  const url = `/auth/callback?code=code-for:dana@x&state=${state}`;
-  await h.app.inject({ method: 'GET', url, cookies: { screenpop_login: state } });
-  const again = await h.app.inject({ method: 'GET', url, cookies: { screenpop_login: state } });
+  const state = await startLogin(h);
+  await callback(h, 'code=code-for:dana@x', state);
+  const again = await callback(h, 'code=code-for:dana@x', state);
   assert.equal(again.headers.location, '/?login_error=login_expired');
   await h.close();
 });
@@ -92,13 +91,8 @@ test('a refused consent and a failed exchange land back on the app with their er
     ['error=access_denied', 'login_denied'],
     ['code=code-for:nobody@x', 'login_failed'],
   ] as const) {
-    const login = await h.app.inject({ method: 'GET', url: '/auth/login' });
-    const state = new URL(String(login.headers.location)).searchParams.get('state') ?? '';
-    const res = await h.app.inject({
-      method: 'GET',
-      url: `/auth/callback?${query}&state=${state}`,
-      cookies: { screenpop_login: state },
-    });
+    const state = await startLogin(h);
+    const res = await callback(h, query, state);
     assert.equal(res.headers.location, `/?login_error=${id}`);
   }
   await h.close();
