@@ -1,4 +1,5 @@
 // Unknown caller: save them as a contact, prefilled with the number, so the next call pops with a name.
+import type { Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Contact, ContactInput, PinBody } from '../../../src/shared/api.ts';
 import type { Card } from '../../../src/shared/messages.ts';
@@ -69,41 +70,10 @@ export function CreateContactForm(props: { card: Card }) {
   return (
     <form class="inline-form" data-testid="create-contact-form" onSubmit={(e) => void submit(e)}>
       <h3>New contact</h3>
-      <label>
-        Name
-        <input
-          required
-          value={name}
-          data-testid="create-contact-name"
-          onInput={(e) => setName(e.currentTarget.value)}
-          ref={nameRef}
-        />
-      </label>
-      <label>
-        Phone
-        <input
-          value={phone}
-          data-testid="create-contact-phone"
-          onInput={(e) => setPhone(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        Company
-        <input
-          value={company}
-          data-testid="create-contact-company"
-          onInput={(e) => setCompany(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        Email
-        <input
-          type="email"
-          value={email}
-          data-testid="create-contact-email"
-          onInput={(e) => setEmail(e.currentTarget.value)}
-        />
-      </label>
+      <TextField label="Name" field="name" required value={name} onInput={setName} inputRef={nameRef} />
+      <TextField label="Phone" field="phone" value={phone} onInput={setPhone} />
+      <TextField label="Company" field="company" value={company} onInput={setCompany} />
+      <TextField label="Email" field="email" type="email" value={email} onInput={setEmail} />
       <div class="row">
         <button
           type="submit"
@@ -123,5 +93,32 @@ export function CreateContactForm(props: { card: Card }) {
         </p>
       )}
     </form>
+  );
+}
+
+/** One labelled input of the form; its test id is `create-contact-<field>`. */
+function TextField(props: {
+  label: string;
+  field: string;
+  value: string;
+  onInput: (value: string) => void;
+  type?: 'email';
+  required?: boolean;
+  inputRef?: Ref<HTMLInputElement>;
+}) {
+  // Spread, not `type={props.type}`: preact's input types take no "email or unset" union.
+  const type = props.type === 'email' ? { type: props.type } : {};
+  return (
+    <label>
+      {props.label}
+      <input
+        {...type}
+        required={props.required}
+        value={props.value}
+        data-testid={`create-contact-${props.field}`}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        ref={props.inputRef}
+      />
+    </label>
   );
 }

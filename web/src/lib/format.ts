@@ -39,11 +39,7 @@ export function formatAgo(at: number, now: number, opts: FormatOptions = {}): st
 
 /** "14:05" today, "Mon 3 Nov, 14:05" otherwise; the year only when it is not this year's. */
 export function formatWhen(at: number, now: number, opts: FormatOptions = {}): string {
-  const time = new Intl.DateTimeFormat(opts.locale, {
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: opts.timeZone,
-  }).format(at);
+  const time = formatTime(at, opts);
   if (dayKey(at, opts) === dayKey(now, opts)) {
     return time;
   }
@@ -63,11 +59,7 @@ export function formatCallTime(at: number, now: number, opts: FormatOptions = {}
 
 /** An upcoming appointment: "today 15:30", "tomorrow 09:00", else "Thu 6 Nov, 10:00". */
 export function formatUpcoming(at: number, now: number, opts: FormatOptions = {}): string {
-  const time = new Intl.DateTimeFormat(opts.locale, {
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: opts.timeZone,
-  }).format(at);
+  const time = formatTime(at, opts);
   if (dayKey(at, opts) === dayKey(now, opts)) {
     return `today ${time}`;
   }
@@ -75,6 +67,15 @@ export function formatUpcoming(at: number, now: number, opts: FormatOptions = {}
     return `tomorrow ${time}`;
   }
   return formatWhen(at, now, opts);
+}
+
+/** "14:05": hours and minutes in the locale's style. */
+function formatTime(at: number, opts: FormatOptions): string {
+  return new Intl.DateTimeFormat(opts.locale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: opts.timeZone,
+  }).format(at);
 }
 
 function formatDate(at: number, opts: FormatOptions, withYear = false): string {

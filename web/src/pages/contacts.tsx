@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Contact } from '../../../src/shared/api.ts';
 import { api, errorText } from '../api.ts';
+import { PendingPane, SearchBox } from '../components/page-parts.tsx';
 import { plural } from '../lib/format.ts';
 import { routeHash } from '../lib/route.ts';
 import { contactsUrl, contactUrl } from '../lib/urls.ts';
@@ -39,14 +40,12 @@ export function ContactsPage(props: { contactId: string | null; creating: boolea
     <div class="split">
       <section class="list-pane" aria-label="Contacts">
         <div class="toolbar">
-          <input
-            type="search"
-            data-search
-            data-testid="contacts-search"
+          <SearchBox
+            testid="contacts-search"
             placeholder="Search name, company, number…"
-            aria-label="Search contacts"
+            label="Search contacts"
             value={q}
-            onInput={(e) => setQ(e.currentTarget.value)}
+            onInput={setQ}
           />
           <a class="button" href="#/contacts/new" data-testid="contacts-new">
             New contact
@@ -125,11 +124,7 @@ function ContactLoader(props: {
       .catch((e: unknown) => setError(errorText(e)));
   }, [props.id]);
   if (!contact) {
-    return (
-      <section class="detail-pane">
-        {error ? <p class="error">{error}</p> : <p class="muted">Loading…</p>}
-      </section>
-    );
+    return <PendingPane error={error} />;
   }
   return <ContactEditor contact={contact} onSaved={props.onSaved} onDeleted={props.onDeleted} />;
 }

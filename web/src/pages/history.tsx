@@ -4,6 +4,7 @@ import type { CallLogEntry } from '../../../src/shared/api.ts';
 import { api, errorText } from '../api.ts';
 import { HistoryRow, callTitle, callerNumber } from '../components/history-row.tsx';
 import { NotesEditor } from '../components/notes-form.tsx';
+import { Checkbox, PendingPane, SearchBox } from '../components/page-parts.tsx';
 import { outcomeText } from '../lib/card-text.ts';
 import { formatCallTime, formatDuration, formatWhen } from '../lib/format.ts';
 import { routeHash } from '../lib/route.ts';
@@ -42,24 +43,16 @@ export function HistoryPage(props: { callId: string | null }) {
     <div class="split">
       <section class="list-pane" aria-label="Call history">
         <div class="toolbar">
-          <input
-            type="search"
-            data-search
-            data-testid="history-search"
+          <SearchBox
+            testid="history-search"
             placeholder="Search name, number, notes…"
-            aria-label="Search calls"
+            label="Search calls"
             value={q}
-            onInput={(e) => setQ(e.currentTarget.value)}
+            onInput={setQ}
           />
-          <label class="check">
-            <input
-              type="checkbox"
-              data-testid="history-missed-only"
-              checked={missedOnly}
-              onChange={(e) => setMissedOnly(e.currentTarget.checked)}
-            />
+          <Checkbox testid="history-missed-only" checked={missedOnly} onChange={setMissedOnly}>
             Missed only
-          </label>
+          </Checkbox>
         </div>
         {state.kind === 'error' && (
           <p class="error" role="alert">
@@ -117,11 +110,7 @@ function CallDetail(props: {
   }, [props.callId]);
 
   if (!entry) {
-    return (
-      <section class="detail-pane">
-        {error ? <p class="error">{error}</p> : <p class="muted">Loading…</p>}
-      </section>
-    );
+    return <PendingPane error={error} />;
   }
   const talk = entry.answeredAt !== null ? formatDuration(entry.endedAt - entry.answeredAt) : null;
   return (

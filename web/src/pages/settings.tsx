@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { Me, SettingsBody } from '../../../src/shared/api.ts';
 import { api, errorText } from '../api.ts';
+import { Checkbox } from '../components/page-parts.tsx';
 import { lineLabel } from '../lib/card-text.ts';
 import { notificationsSupported } from '../notifications.ts';
 
@@ -30,6 +31,13 @@ export function SettingsPage(props: { me: Me; onMeChange: (me: Me) => void }) {
     },
   );
 
+  /** Any edit clears the last "Saved" or error. */
+  const edited =
+    (set: (on: boolean) => void) =>
+    (on: boolean): void => {
+      set(on);
+      setState({ kind: 'idle' });
+    };
   const toggle = (id: string, on: boolean): void => {
     const next = new Set(chosen);
     if (on) {
@@ -38,7 +46,6 @@ export function SettingsPage(props: { me: Me; onMeChange: (me: Me) => void }) {
       next.delete(id);
     }
     setChosen(next);
-    setState({ kind: 'idle' });
   };
   const ask = async (): Promise<void> => {
     if (notificationsSupported()) {
@@ -65,18 +72,9 @@ export function SettingsPage(props: { me: Me; onMeChange: (me: Me) => void }) {
       <h1>Settings</h1>
       <fieldset>
         <legend>Lines that pop a card</legend>
-        <label class="check">
-          <input
-            type="checkbox"
-            data-testid="settings-all-lines"
-            checked={allLines}
-            onChange={(e) => {
-              setAllLines(e.currentTarget.checked);
-              setState({ kind: 'idle' });
-            }}
-          />
+        <Checkbox testid="settings-all-lines" checked={allLines} onChange={edited(setAllLines)}>
           All my lines, including lines added later
-        </label>
+        </Checkbox>
         {me.lines.length === 0 && <p class="muted">No lines are assigned to you in GoTo Connect.</p>}
         {!allLines && chosen.size === 0 && me.lines.length > 0 && (
           <p class="error" data-testid="settings-no-lines">
@@ -86,34 +84,23 @@ export function SettingsPage(props: { me: Me; onMeChange: (me: Me) => void }) {
         <ul class="line-list">
           {me.lines.map((l) => (
             <li key={l.id}>
-              <label class="check">
-                <input
-                  type="checkbox"
-                  data-testid={`settings-line-${l.id}`}
-                  disabled={allLines}
-                  checked={allLines || chosen.has(l.id)}
-                  onChange={(e) => toggle(l.id, e.currentTarget.checked)}
-                />
+              <Checkbox
+                testid={`settings-line-${l.id}`}
+                disabled={allLines}
+                checked={allLines || chosen.has(l.id)}
+                onChange={edited((on) => toggle(l.id, on))}
+              >
                 {lineLabel({ lineId: l.id, name: l.name, extension: l.extension })}
-              </label>
+              </Checkbox>
             </li>
           ))}
         </ul>
       </fieldset>
       <fieldset>
         <legend>Desktop notifications</legend>
-        <label class="check">
-          <input
-            type="checkbox"
-            data-testid="settings-notifications"
-            checked={notify}
-            onChange={(e) => {
-              setNotify(e.currentTarget.checked);
-              setState({ kind: 'idle' });
-            }}
-          />
+        <Checkbox testid="settings-notifications" checked={notify} onChange={edited(setNotify)}>
           Notify me when a call rings while screenpop is in the background
-        </label>
+        </Checkbox>
         <p class="muted" data-testid="settings-permission" data-permission={permission}>
           {PERMISSION_TEXT[permission]}
         </p>
