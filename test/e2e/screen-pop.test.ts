@@ -56,7 +56,7 @@ describe('screen pop in the browser', { skip: skip ?? false }, () => {
     });
     await page.routeWebSocket(/\/api\/push$/, (ws) => {
       if (pushBlocked) {
-        ws.close({ code: 4000, reason: 'blocked by the test' });
+        void ws.close({ code: 4000, reason: 'blocked by the test' });
         return;
       }
       pushRoutes.push(ws);
