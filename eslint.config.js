@@ -1,4 +1,4 @@
-// Lint rules: typescript-eslint's recommended set plus the house habits of ../shared/STYLE.md.
+// Lint rules: typescript-eslint's recommended set plus the house habits (braces, ===, no any, type imports).
 // Import boundaries (simulator isolation, core → adapters) are checked by src/architecture.test.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

@@ -1,4 +1,4 @@
-// Spec of the simulator's OAuth server (reference §1, §11 #14–16): grants, client auth, PKCE, errors.
+// Spec of the simulator's OAuth server (goto-protocol.md §1, §11 #14–16): grants, client auth, PKCE, errors.
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
