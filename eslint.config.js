@@ -1,4 +1,4 @@
-// Lint rules: typescript-eslint's recommended set plus the house habits of ../shared/STYLE.md.
+// Lint rules: typescript-eslint's recommended set plus the house habits (braces, ===, no any, type imports).
 // Import boundaries (simulator isolation, core → adapters) are checked by src/architecture.test.ts.
 // Type-aware rules catch promises nobody waits for or whose rejection nobody handles (node:test's test/describe
 // return promises that the runner itself awaits, so those calls are known safe).

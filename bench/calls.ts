@@ -1,7 +1,7 @@
 // Bench case "events → call model": raw channel frame text → JSON.parse + schema + normalize → tracker.
 import { randomUUID } from 'node:crypto';
 import { normalizeCallEventsFrame } from '../src/goto/call-events-frames.ts';
-import { fixtureList, fixturesMissing, usPhone } from '../src/goto/testing/fixtures.ts';
+import { fixtureList, usPhone } from '../src/goto/testing/fixtures.ts';
 import { CallTracker } from '../src/calls/index.ts';
 import type { CallEvent } from '../src/calls/types.ts';
 import type { BenchCase } from './harness.ts';
@@ -76,9 +76,6 @@ export const cases: BenchCase[] = [
   {
     name: 'events → call model',
     setup() {
-      if (fixturesMissing !== false) {
-        throw new Error(fixturesMissing);
-      }
       const warmup = 20_000;
       const ops = 100_000;
       const frames = traffic(FILES.map(template), warmup + ops, 50);
@@ -109,9 +106,6 @@ export const cases: BenchCase[] = [
   {
     name: 'call model only (tracker)',
     setup() {
-      if (fixturesMissing !== false) {
-        throw new Error(fixturesMissing);
-      }
       const warmup = 20_000;
       const ops = 100_000;
       const events = normalizedTraffic(warmup + ops);

@@ -1,8 +1,10 @@
-// Enforces the one-way shape of ../shared/STYLE.md: who may import whom, by folder.
+// Enforces the one-way shape of docs/ARCHITECTURE.md (who may import whom, by folder) and a repository that
+// stands on its own (no code or test reads a path outside it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -121,4 +123,89 @@ test('the browser app imports only the shared types', () => {
       assert.ok(to === 'web' || to === 'src/shared', `${relative(root, file)} imports ${spec}`);
     }
   }
+});
+
+/** Every script the repository runs: sources, tests, tools and the config files at its root. */
+function scripts(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (
+        ['node_modules', 'dist', 'data', 'test-output', 'fixtures'].includes(name) ||
+        name.startsWith('.')
+      ) {
+        continue;
+      }
+      if (statSync(path).isDirectory()) {
+        walk(path);
+      } else if (/\.(ts|tsx|mts|js|mjs|cjs)$/.test(name)) {
+        out.push(path);
+      }
+    }
+  };
+  for (const name of readdirSync(root)) {
+    const path = join(root, name);
+    if (statSync(path).isDirectory()) {
+      if (['src', 'web', 'test', 'bench', 'scripts', 'bin'].includes(name)) {
+        walk(path);
+      }
+    } else if (/\.(ts|mts|js|mjs|cjs)$/.test(name)) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+/** The text of every string and template literal in a file (comments are not literals). */
+function stringLiterals(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
+      out.push(node.text);
+    }
+    node.forEachChild(visit);
+  };
+  visit(source);
+  return out;
+}
+
+/** Why a literal in `file` points outside the repository, or null. */
+function outsidePath(file: string, literal: string): string | null {
+  if (/(^|[/\\])shared[/\\]goto-|goto-api\.md/.test(literal)) {
+    return 'names the team folder beside the checkout (shared/goto-…); fixtures live in test/fixtures/goto';
+  }
+  const climb = /^(\.\.[/\\])+/.exec(literal);
+  if (climb !== null && relative(root, resolve(dirname(file), climb[0])).startsWith('..')) {
+    return 'climbs above the repository root';
+  }
+  return null;
+}
+
+test('no source or test reads a path outside the repository', () => {
+  const found: string[] = [];
+  for (const file of scripts()) {
+    if (file === import.meta.filename) {
+      continue; // its own examples of bad paths, in the next test
+    }
+    for (const literal of stringLiterals(file)) {
+      const why = outsidePath(file, literal);
+      if (why !== null) {
+        found.push(`${relative(root, file)}: '${literal}' ${why}`);
+      }
+    }
+  }
+  assert.deepEqual(found, []);
+});
+
+test('the outside-path rule catches a climb above the root and the shared folder, not paths inside', () => {
+  const file = join(root, 'src/goto/testing/fixtures.ts');
+  assert.ok(outsidePath(file, '../../../../shared/goto-fixtures/'));
+  assert.ok(outsidePath(file, '../../../../anything'));
+  assert.ok(outsidePath(join(root, 'bench/x.ts'), '../../shared/STYLE.md'));
+  assert.ok(outsidePath(file, '/work/shared/goto-fixtures/oauth/token-refresh.json'));
+  assert.equal(outsidePath(file, '../../../test/fixtures/goto/'), null);
+  assert.equal(outsidePath(file, '../ports.ts'), null);
+  assert.equal(outsidePath(file, 'shared/types.ts'), null);
 });

@@ -84,7 +84,7 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
 
   /**
    * The account connection adopts the first sign-in whose token carries the Call Events scope, but only a super
-   * admin may subscribe (goto-api.md §1.7). When GoTo refuses, drop those tokens so the next admin connects it.
+   * admin may subscribe (goto-protocol.md §1.7). When GoTo refuses, drop those tokens so the next admin connects it.
    */
   const notAnAdmin = (manager: TokenManager) => (error: unknown) => {
     if (error instanceof SubscriptionError && config.goto.personalAccessToken === null) {

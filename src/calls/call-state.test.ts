@@ -2,13 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeCallEventsFrame } from '../goto/call-events-frames.ts';
-import { fixtureList, fixturesMissing, usPhone } from '../goto/testing/fixtures.ts';
+import { fixtureList, usPhone } from '../goto/testing/fixtures.ts';
 import { applyEvent, endCall } from './call-state.ts';
 import type { Transition } from './call-state.ts';
 import { ending, external, leg, legEvent, LINES, lineParty, snapshot, WITHHELD } from './testing/events.ts';
 import type { Call, CallEvent, CallSnapshotEvent } from './types.ts';
-
-const skip = fixturesMissing;
 
 /** The call-state frames of one fixture file, normalized, in delivery order, optionally edited as text first. */
 function frames(file: string, edit: (text: string) => string = (t) => t): CallSnapshotEvent[] {
@@ -51,7 +49,7 @@ const LINE_2104 = '18c28667-5411-44b1-97d7-6cd9fb51f35f';
 const LINE_2105 = '4fdd8f9f-4711-450a-8d82-7a77ee183e7a';
 const LINE_2101 = 'f6bd6587-36a1-47a6-bb92-84059ebe4ca7';
 
-test('inbound queue call: ringing, answered by the line that picked up, ended answered', { skip }, () => {
+test('inbound queue call: ringing, answered by the line that picked up, ended answered', () => {
   const events = frames('ws-call-a-queue-answered.json');
   const { call, changes } = replay(events);
   assert.equal(call.phase, 'ended');
@@ -81,7 +79,7 @@ test('inbound queue call: ringing, answered by the line that picked up, ended an
   );
 });
 
-test('ring-all answered elsewhere: the other lines leave, the answering line is named', { skip }, () => {
+test('ring-all answered elsewhere: the other lines leave, the answering line is named', () => {
   const { changes } = replay(frames('ws-call-a-queue-answered.json'));
   const answered = changes.find((c) => c.reasons.includes('answered'))!;
   const state = Object.fromEntries(answered.call.legs.map((l) => [l.lineId, l.state]));
@@ -95,7 +93,7 @@ test('ring-all answered elsewhere: the other lines leave, the answering line is 
   ]);
 });
 
-test('a call that rang a line nobody answered ends missed; a two-device line is one leg', { skip }, () => {
+test('a call that rang a line nobody answered ends missed; a two-device line is one leg', () => {
   const { call } = replay(frames('ws-call-b-direct-missed.json'));
   assert.equal(call.outcome, 'missed');
   assert.equal(call.answeredBy, null);
@@ -106,7 +104,7 @@ test('a call that rang a line nobody answered ends missed; a two-device line is 
   );
 });
 
-test('a caller who leaves before any line rings is abandoned', { skip }, () => {
+test('a caller who leaves before any line rings is abandoned', () => {
   const events = frames('ws-call-a-queue-answered.json').filter(
     (e) => e.seq <= 7 || e.stateType === 'ENDING',
   );
@@ -115,7 +113,7 @@ test('a caller who leaves before any line rings is abandoned', { skip }, () => {
   assert.deepEqual(call.legs, []);
 });
 
-test('warm transfer keeps the original caller; the consult is a separate internal call', { skip }, () => {
+test('warm transfer keeps the original caller; the consult is a separate internal call', () => {
   const events = frames('ws-call-d-warm-transfer.json');
   const callerSide = replay(events);
   assert.equal(callerSide.call.outcome, 'answered');
@@ -133,40 +131,32 @@ test('warm transfer keeps the original caller; the consult is a separate interna
   assert.equal(consult.call.answeredBy, LINE_2102);
 });
 
-test('on hold the answering leg is held and the call stays connected', { skip }, () => {
+test('on hold the answering leg is held and the call stays connected', () => {
   const { changes } = replay(frames('ws-call-d-warm-transfer.json'));
   const held = changes.find((c) => c.reasons.includes(`leg:${LINE_2105}:held`))!;
   assert.equal(held.call.phase, 'connected');
 });
 
-test(
-  'outbound: the dialling line is the caller and answers; the callee is the external number',
-  { skip },
-  () => {
-    const { call } = replay(frames('ws-call-c-outbound.json'));
-    assert.equal(call.direction, 'outbound');
-    assert.equal(call.caller.extension, '2101');
-    assert.equal(call.callee?.e164, '+16305550188');
-    assert.equal(call.answeredBy, LINE_2101);
-    assert.equal(call.outcome, 'answered');
-  },
-);
+test('outbound: the dialling line is the caller and answers; the callee is the external number', () => {
+  const { call } = replay(frames('ws-call-c-outbound.json'));
+  assert.equal(call.direction, 'outbound');
+  assert.equal(call.caller.extension, '2101');
+  assert.equal(call.callee?.e164, '+16305550188');
+  assert.equal(call.answeredBy, LINE_2101);
+  assert.equal(call.outcome, 'answered');
+});
 
-test(
-  'internal: the dialling line connecting first does not answer the call; the callee does',
-  { skip },
-  () => {
-    const { call, changes } = replay(frames('ws-call-e-internal.json'));
-    assert.equal(call.direction, 'internal');
-    const dialling = changes.find((c) => c.reasons.includes(`leg:${LINE_2102}:connected`))!;
-    assert.equal(dialling.call.phase, 'ringing');
-    assert.equal(dialling.call.answeredBy, null);
-    assert.equal(call.answeredBy, LINE_2104);
-    assert.equal(call.callee?.extension, '2104');
-  },
-);
+test('internal: the dialling line connecting first does not answer the call; the callee does', () => {
+  const { call, changes } = replay(frames('ws-call-e-internal.json'));
+  assert.equal(call.direction, 'internal');
+  const dialling = changes.find((c) => c.reasons.includes(`leg:${LINE_2102}:connected`))!;
+  assert.equal(dialling.call.phase, 'ringing');
+  assert.equal(dialling.call.answeredBy, null);
+  assert.equal(call.answeredBy, LINE_2104);
+  assert.equal(call.callee?.extension, '2104');
+});
 
-test('a withheld caller is kept as withheld, without a number', { skip }, () => {
+test('a withheld caller is kept as withheld, without a number', () => {
   const events = frames('ws-call-b-direct-missed.json', (t) => t.replaceAll('+18155550162', 'Anonymous'));
   const { call } = replay(events);
   assert.equal(call.caller.withheld, true);

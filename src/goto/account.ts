@@ -1,4 +1,4 @@
-// Who the token is: its lines (GET /users/v1/lines) and the account key to subscribe to (goto-api.md §8).
+// Who the token is: its lines (GET /users/v1/lines) and the account key to subscribe to (goto-protocol.md §8).
 import { z } from 'zod';
 import type { GoToApi } from './rest-client.ts';
 

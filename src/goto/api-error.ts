@@ -1,4 +1,4 @@
-// GoTo REST errors (goto-api.md §9.2), parsed leniently into one typed error.
+// GoTo REST errors (goto-protocol.md §9.2), parsed leniently into one typed error.
 export interface ErrorConstraint {
   readonly field: string | null;
   readonly constraint: string | null;

@@ -5,12 +5,7 @@ import { reportSchema, toCallReport } from './call-events-report.ts';
 import { normalizeCallState } from './call-state-normalizer.ts';
 import type { FrameResult } from './call-events-frames.ts';
 import type { CallSnapshotEvent, LegUpdate } from '../calls/types.ts';
-import { fixture, fixtureList, fixturesMissing, usPhone } from './testing/fixtures.ts';
-
-const skip = fixturesMissing;
-if (skip !== false) {
-  console.warn(`skipping fixture replays: ${skip}`);
-}
+import { fixture, fixtureList, usPhone } from './testing/fixtures.ts';
 
 function replay(file: string): CallSnapshotEvent[] {
   return fixtureList(`call-events/${file}`).map((frame) => {
@@ -27,7 +22,7 @@ const bySeq = (events: CallSnapshotEvent[], callId: string, seq: number): CallSn
   return found;
 };
 
-test('call (a): inbound through the queue, caller is type.caller and not the company DID', { skip }, () => {
+test('call (a): inbound through the queue, caller is type.caller and not the company DID', () => {
   const events = replay('ws-call-a-queue-answered.json');
   assert.deepEqual(
     events.map((e) => e.seq),
@@ -71,7 +66,7 @@ test('call (a): inbound through the queue, caller is type.caller and not the com
   assert.equal(ending.at, Date.parse(raw.data.content.state.timestamp));
 });
 
-test('call (b): both devices of one line merge into one leg; the best device state wins', { skip }, () => {
+test('call (b): both devices of one line merge into one leg; the best device state wins', () => {
   const events = replay('ws-call-b-direct-missed.json');
   assert.deepEqual(
     events.map((e) => e.stateType),
@@ -86,7 +81,7 @@ test('call (b): both devices of one line merge into one leg; the best device sta
   assert.ok(events.every((e) => e.queue === null && e.direction === 'inbound'));
 });
 
-test('call (c): outbound, the dialling line is the caller and type.callee the called party', { skip }, () => {
+test('call (c): outbound, the dialling line is the caller and type.callee the called party', () => {
   const events = replay('ws-call-c-outbound.json');
   assert.ok(events.every((e) => e.direction === 'outbound'));
   assert.deepEqual(events[0]!.caller, {
@@ -105,7 +100,7 @@ test('call (c): outbound, the dialling line is the caller and type.callee the ca
   assert.equal(events[6]!.stateType, 'ENDING');
 });
 
-test('call (d): hold marks the agent leg held; warm transfer links both conversations', { skip }, () => {
+test('call (d): hold marks the agent leg held; warm transfer links both conversations', () => {
   const events = replay('ws-call-d-warm-transfer.json');
   const caller = '7aaa851f';
   const consult = 'b75fc43a';
@@ -126,7 +121,7 @@ test('call (d): hold marks the agent leg held; warm transfer links both conversa
   assert.ok(events.filter((e) => e.callId.startsWith(consult)).every((e) => e.direction === 'internal'));
 });
 
-test('call (e): internal calls are OUTBOUND with two LINE participants and no PHONE_NUMBER', { skip }, () => {
+test('call (e): internal calls are OUTBOUND with two LINE participants and no PHONE_NUMBER', () => {
   const events = replay('ws-call-e-internal.json');
   assert.ok(events.every((e) => e.direction === 'internal'));
   assert.equal(events[1]!.caller?.name, 'Marcus Oyelaran');
@@ -136,7 +131,7 @@ test('call (e): internal calls are OUTBOUND with two LINE participants and no PH
   assert.deepEqual(legs(events[4]!), ['2102:connected', '2104:gone']);
 });
 
-test('webhook bodies of call (a) give the same events as its WebSocket frames', { skip }, () => {
+test('webhook bodies of call (a) give the same events as its WebSocket frames', () => {
   const ws = replay('ws-call-a-queue-answered.json');
   const hooks = fixtureList('call-events/webhook-call-a-queue-answered.json').map((body) => {
     const result = normalizeWebhookBody(body, usPhone);
@@ -146,7 +141,7 @@ test('webhook bodies of call (a) give the same events as its WebSocket frames', 
   assert.deepEqual(hooks, ws);
 });
 
-test('channel control frames are recognised as JSON and as bare strings', { skip }, () => {
+test('channel control frames are recognised as JSON and as bare strings', () => {
   const refresh = JSON.stringify(fixture('channel/refresh-required-frame.json'));
   const close = JSON.stringify(fixture('channel/to-be-closed-frame.json'));
   assert.deepEqual(normalizeCallEventsFrame(refresh, usPhone), {
@@ -238,7 +233,7 @@ test('an "Anonymous" caller is withheld, with no number', () => {
   assert.equal(event.createdAt, event.at, 'absent callCreated falls back to the state time');
 });
 
-test('a REPORT_SUMMARY frame names the finished conversation', { skip }, () => {
+test('a REPORT_SUMMARY frame names the finished conversation', () => {
   const result = normalizeCallEventsFrame(
     JSON.stringify(fixture('reports/report-summary-notification.json')),
     usPhone,
@@ -246,21 +241,17 @@ test('a REPORT_SUMMARY frame names the finished conversation', { skip }, () => {
   assert.deepEqual(result, { kind: 'report', conversationSpaceId: '88596f59-2c00-3727-857d-99ebcba25a93' });
 });
 
-test(
-  "a report's callStates normalize like the live frames of the same call (AGENT legs, 3-digit times)",
-  { skip },
-  () => {
-    const report = toCallReport(reportSchema.parse(fixture('reports/report-call-a.json')));
-    const fromReport = report.states.map((s) =>
-      normalizeCallState(report.metadata, s, null, phoneCacheFor(usPhone)),
-    );
-    const live = replay('ws-call-a-queue-answered.json');
-    assert.deepEqual(
-      fromReport.map((e) => [e.seq, e.stateType, e.at, e.direction, e.caller?.e164, legs(e)]),
-      live.map((e) => [e.seq, e.stateType, e.at, e.direction, e.caller?.e164, legs(e)]),
-    );
-  },
-);
+test("a report's callStates normalize like the live frames of the same call (AGENT legs, 3-digit times)", () => {
+  const report = toCallReport(reportSchema.parse(fixture('reports/report-call-a.json')));
+  const fromReport = report.states.map((s) =>
+    normalizeCallState(report.metadata, s, null, phoneCacheFor(usPhone)),
+  );
+  const live = replay('ws-call-a-queue-answered.json');
+  assert.deepEqual(
+    fromReport.map((e) => [e.seq, e.stateType, e.at, e.direction, e.caller?.e164, legs(e)]),
+    live.map((e) => [e.seq, e.stateType, e.at, e.direction, e.caller?.e164, legs(e)]),
+  );
+});
 
 test('an internal call from a report is internal from its first state (dialString rebuilt)', () => {
   const line = (id: string, originator: string, extension: string) => ({

@@ -1,4 +1,4 @@
-// Recovery reads (goto-api.md §6.7): the latest state of every active call, and the states of one call by sequence.
+// Recovery reads (goto-protocol.md §6.7): the latest state of every active call, and the states of one call by sequence.
 import { conversationEventsSchema, conversationSpacesSchema } from './call-events-schema.ts';
 import type { CallMetadata, CallState } from './call-events-schema.ts';
 import type { GoToApi } from './rest-client.ts';

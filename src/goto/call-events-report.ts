@@ -1,4 +1,4 @@
-// Call Events Report API (goto-api.md §7): REPORT_SUMMARY subscription, one call's report, report summaries.
+// Call Events Report API (goto-protocol.md §7): REPORT_SUMMARY subscription, one call's report, report summaries.
 import { z } from 'zod';
 import { GoToApiError } from './api-error.ts';
 import { metadataSchema, participantSchema, stateSchema } from './call-events-schema.ts';

@@ -1,4 +1,4 @@
-// zod schemas for Call Events notifications (goto-api.md §5.6, §6.4–6.6): only the members screenpop reads.
+// zod schemas for Call Events notifications (goto-protocol.md §5.6, §6.4–6.6): only the members screenpop reads.
 import { z } from 'zod';
 
 // GoTo may add members at any time and sends explicit nulls where others leave members out (§9.4 #1, #2):

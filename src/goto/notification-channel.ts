@@ -1,4 +1,4 @@
-// Notification Channel API (goto-api.md §5) and the Call Events subscription on it (§6.2).
+// Notification Channel API (goto-protocol.md §5) and the Call Events subscription on it (§6.2).
 import { z } from 'zod';
 import { GoToApiError } from './api-error.ts';
 import type { GoToApi } from './rest-client.ts';

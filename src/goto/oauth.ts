@@ -1,4 +1,4 @@
-// GoTo OAuth (goto-api.md §1) through oauth4webapi: authorization URL with state + PKCE, code, refresh and PAT grants.
+// GoTo OAuth (goto-protocol.md §1) through oauth4webapi: authorization URL with state + PKCE, code, refresh and PAT grants.
 import * as oauth from 'oauth4webapi';
 import type { StoredTokens } from './ports.ts';
 

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { normalizeRealtimeFrame } from './realtime-frames.ts';
 import type { RealtimeFrameContext, RealtimeFrameResult } from './realtime-frames.ts';
 import type { LegEvent } from '../calls/types.ts';
-import { fixtureList, fixturesMissing, usPhone } from './testing/fixtures.ts';
+import { fixtureList, usPhone } from './testing/fixtures.ts';
 
-const skip = fixturesMissing;
 const line2101 = {
   lineId: 'f6bd6587-36a1-47a6-bb92-84059ebe4ca7',
   extension: '2101',
@@ -21,42 +20,38 @@ const ctx: RealtimeFrameContext = {
 const events = (results: RealtimeFrameResult[]): LegEvent[] =>
   results.flatMap((r) => (r.kind === 'event' ? [r.event] : []));
 
-test(
-  'an inbound call on a line: announce → replace → withdraw become ringing → connected → gone',
-  { skip },
-  () => {
-    const results = fixtureList('realtime/ws-frames-inbound-call.json').map((f) =>
-      normalizeRealtimeFrame(JSON.stringify(f), ctx),
-    );
-    assert.deepEqual(
-      results.map((r) => r.kind),
-      ['event', 'keepalive', 'event', 'keepalive', 'keepalive', 'event'],
-    );
-    const legs = events(results);
-    assert.deepEqual(
-      legs.map((e) => e.leg.state),
-      ['ringing', 'connected', 'gone'],
-    );
-    const first = legs[0]!;
-    assert.equal(first.callId, '8e261198-7ef7-46dc-8875-0e87823ceb27', 'callId is the originatorId');
-    assert.ok(legs.every((e) => e.callId === first.callId));
-    assert.equal(first.direction, 'inbound');
-    assert.deepEqual(first.caller, {
-      e164: '+17085550134',
-      raw: '7085550134',
-      name: 'TOLLIVER JUNE',
-      withheld: false,
-      extension: null,
-    });
-    assert.equal(first.callee?.extension, '2101');
-    assert.equal(first.dialed, '+13125550140');
-    assert.deepEqual(first.leg, { ...line2101, state: 'ringing' });
-    assert.equal(first.createdAt, 1773159005271);
-    assert.equal(first.entityId, '625077057');
-    assert.equal(legs[1]!.entityId, '625081870', 'replace carries the new entity id');
-    assert.equal(first.accountKey, '4718093562201847735');
-  },
-);
+test('an inbound call on a line: announce → replace → withdraw become ringing → connected → gone', () => {
+  const results = fixtureList('realtime/ws-frames-inbound-call.json').map((f) =>
+    normalizeRealtimeFrame(JSON.stringify(f), ctx),
+  );
+  assert.deepEqual(
+    results.map((r) => r.kind),
+    ['event', 'keepalive', 'event', 'keepalive', 'keepalive', 'event'],
+  );
+  const legs = events(results);
+  assert.deepEqual(
+    legs.map((e) => e.leg.state),
+    ['ringing', 'connected', 'gone'],
+  );
+  const first = legs[0]!;
+  assert.equal(first.callId, '8e261198-7ef7-46dc-8875-0e87823ceb27', 'callId is the originatorId');
+  assert.ok(legs.every((e) => e.callId === first.callId));
+  assert.equal(first.direction, 'inbound');
+  assert.deepEqual(first.caller, {
+    e164: '+17085550134',
+    raw: '7085550134',
+    name: 'TOLLIVER JUNE',
+    withheld: false,
+    extension: null,
+  });
+  assert.equal(first.callee?.extension, '2101');
+  assert.equal(first.dialed, '+13125550140');
+  assert.deepEqual(first.leg, { ...line2101, state: 'ringing' });
+  assert.equal(first.createdAt, 1773159005271);
+  assert.equal(first.entityId, '625077057');
+  assert.equal(legs[1]!.entityId, '625081870', 'replace carries the new entity id');
+  assert.equal(first.accountKey, '4718093562201847735');
+});
 
 test('frames of a subscription that is not ours are ignored', () => {
   const frame = { type: 'announce', subId: 'someone-else', entityId: '1', data: { originatorId: 'x' } };

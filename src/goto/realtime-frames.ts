@@ -1,4 +1,4 @@
-// Legacy Realtime v2 session frames (goto-api.md §4.4–4.5): announce / replace / withdraw → LegEvent; keepalive.
+// Legacy Realtime v2 session frames (goto-protocol.md §4.4–4.5): announce / replace / withdraw → LegEvent; keepalive.
 import { z } from 'zod';
 import type { CallDirection, LegEvent, LegState } from '../calls/types.ts';
 import type { PhoneOptions } from '../phone/phone.ts';

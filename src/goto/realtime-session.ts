@@ -1,4 +1,4 @@
-// Realtime v2 session REST (goto-api.md §4.1–4.3): create, subscribe dialogs per line, check, delete.
+// Realtime v2 session REST (goto-protocol.md §4.1–4.3): create, subscribe dialogs per line, check, delete.
 import { z } from 'zod';
 import { GoToApiError } from './api-error.ts';
 import type { GoToApi } from './rest-client.ts';

@@ -1,4 +1,4 @@
-// Opening a WebSocket with a deadline, and a ping/pong liveness check (goto-api.md §5.5: the server answers pings).
+// Opening a WebSocket with a deadline, and a ping/pong liveness check (goto-protocol.md §5.5: the server answers pings).
 import WebSocket from 'ws';
 
 export class SocketOpenError extends Error {

@@ -110,13 +110,13 @@ export interface SimFaults {
 
 /** Start-up settings of the telephony part (simulated seconds), from startSimulator's options. */
 export interface SimTelephonyOptions {
-  /** Notification-channel WebSocket lifetime (reference §11 #2: default 1200). */
+  /** Notification-channel WebSocket lifetime (goto-protocol.md §11 #2: default 1200). */
   readonly channelLifetimeSeconds: number;
   /** Delay between a call's ENDING and its REPORT_SUMMARY (default 150, i.e. 2.5 minutes). */
   readonly reportDelaySeconds: number;
-  /** Legacy Realtime session idle expiry (reference §11 #18: default 900). */
+  /** Legacy Realtime session idle expiry (goto-protocol.md §11 #18: default 900). */
   readonly realtimeIdleSeconds: number;
-  /** Legacy Realtime keepalive interval (reference §11 #18: default 30). */
+  /** Legacy Realtime keepalive interval (goto-protocol.md §11 #18: default 30). */
   readonly keepaliveSeconds: number;
 }
 

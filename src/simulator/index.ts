@@ -1,4 +1,4 @@
-// The GoTo Connect simulator: one Fastify server speaking GoTo's wire protocol for every GoTo host (reference §10).
+// The GoTo Connect simulator: one Fastify server speaking GoTo's wire protocol for every GoTo host (goto-protocol.md §10).
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';

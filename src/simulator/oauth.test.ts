@@ -1,23 +1,18 @@
-// Spec of the simulator's OAuth server (reference §1, §11 #14–16): grants, client auth, PKCE, errors.
+// Spec of the simulator's OAuth server (goto-protocol.md §1, §11 #14–16): grants, client auth, PKCE, errors.
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from './index.ts';
 import type { RunningSimulator } from './index.ts';
-import { FIXTURES_MISSING, fixture, fixturesAvailable } from './testing/fixtures.ts';
+import { fixture } from './testing/fixtures.ts';
 import { shapeDiff } from './testing/shape.ts';
 import { DEMO_CLIENT, basicAuth, postToken, withSimulator } from './testing/sim-client.ts';
 
 const REDIRECT = 'http://127.0.0.1:5173/auth/callback';
 let sim: RunningSimulator;
-let haveFixtures = false;
 
 before(async () => {
   sim = await startSimulator({ autoApprove: true });
-  haveFixtures = await fixturesAvailable();
-  if (!haveFixtures) {
-    console.warn(FIXTURES_MISSING);
-  }
 });
 after(async () => {
   await sim.close();
@@ -38,9 +33,6 @@ async function code(params: Record<string, string> = {}): Promise<string> {
 }
 
 async function expectShape(actual: unknown, file: string): Promise<void> {
-  if (!haveFixtures) {
-    return;
-  }
   assert.deepEqual(shapeDiff(actual, await fixture(file)), []);
 }
 

@@ -3,31 +3,23 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from './index.ts';
 import type { RunningSimulator } from './index.ts';
-import { FIXTURES_MISSING, fixture, fixturesAvailable } from './testing/fixtures.ts';
+import { fixture } from './testing/fixtures.ts';
 import { shapeDiff } from './testing/shape.ts';
 import { getJson, patToken, postSim, withSimulator } from './testing/sim-client.ts';
 
 const ACCOUNT = '4718093562201847735';
 let sim: RunningSimulator;
 let token: string;
-let haveFixtures = false;
 
 before(async () => {
   sim = await startSimulator();
   token = await patToken(sim);
-  haveFixtures = await fixturesAvailable();
-  if (!haveFixtures) {
-    console.warn(FIXTURES_MISSING);
-  }
 });
 after(async () => {
   await sim.close();
 });
 
 async function expectShape(actual: unknown, file: string): Promise<void> {
-  if (!haveFixtures) {
-    return;
-  }
   assert.deepEqual(shapeDiff(actual, await fixture(file)), []);
 }
 
@@ -51,11 +43,7 @@ for (const [path, file] of FIXTURE_ROUTES) {
   });
 }
 
-test('the values served are the fixture account (same ids as the fixtures)', async (t) => {
-  if (!haveFixtures) {
-    t.skip(FIXTURES_MISSING);
-    return;
-  }
+test('the values served are the fixture account (same ids as the fixtures)', async () => {
   for (const [path, file] of FIXTURE_ROUTES) {
     assert.deepEqual((await getJson(sim, path, token)).body, await fixture(file), path);
   }

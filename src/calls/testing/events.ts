@@ -1,4 +1,4 @@
-// Test builders: hand-made CallEvents with the fictional account of ../shared/goto-fixtures (no GoTo JSON here).
+// Test builders: hand-made CallEvents with the fictional account of test/fixtures/goto (no GoTo JSON here).
 import type { CallSnapshotEvent, LegEvent, LegState, LegUpdate, Party } from '../types.ts';
 
 export const ACCOUNT = '4718093562201847735';

@@ -1,14 +1,8 @@
-// Test helper: reads the shared GoTo fixtures (../shared/goto-fixtures), or says why they are missing.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Test helper: reads the GoTo wire-format fixtures of test/fixtures/goto (see its README); a missing file fails.
+import { readFileSync } from 'node:fs';
 import type { PhoneOptions } from '../../phone/phone.ts';
 
-export const fixturesDir = new URL('../../../../shared/goto-fixtures/', import.meta.url);
-
-/** A reason to skip, or false when the fixtures are there. */
-export const fixturesMissing: string | false = existsSync(fileURLToPath(fixturesDir))
-  ? false
-  : `GoTo fixtures not found at ${fileURLToPath(fixturesDir)}`;
+export const fixturesDir = new URL('../../../test/fixtures/goto/', import.meta.url);
 
 export function fixture(path: string): unknown {
   return JSON.parse(readFileSync(new URL(path, fixturesDir), 'utf8'));

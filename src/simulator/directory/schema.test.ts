@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from '../index.ts';
-import { FIXTURES_MISSING, fixture, fixturesAvailable } from '../testing/fixtures.ts';
+import { fixture } from '../testing/fixtures.ts';
 import { withSimulator } from '../testing/sim-client.ts';
 import { SeedError, loadDefaultDirectory, loadDirectoryFile, parseDirectory } from './schema.ts';
 
@@ -25,11 +25,7 @@ interface FixtureAccount {
   }[];
 }
 
-test('the default seed is exactly the fixture account (keys, ids, extensions, devices, DIDs, queue)', async (t) => {
-  if (!(await fixturesAvailable())) {
-    t.skip(FIXTURES_MISSING);
-    return;
-  }
+test('the default seed is exactly the fixture account (keys, ids, extensions, devices, DIDs, queue)', async () => {
   const account = (await fixture('account.json')) as FixtureAccount;
   const d = await loadDefaultDirectory();
   assert.deepEqual(d.accounts, [

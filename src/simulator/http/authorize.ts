@@ -12,7 +12,7 @@ export type Authorize = (
 
 const SERVER_ERRORS = [500, 502, 503] as const;
 
-/** Bodies follow fixtures errors/ (401 and 403 shapes inferred there; 429 is `{}`, reference §11 #13). */
+/** Bodies follow fixtures errors/ (401 and 403 shapes inferred there; 429 is `{}`, goto-protocol.md §11 #13). */
 export function createAuthorize(
   tokens: TokenStore,
   clock: SimClock,

@@ -1,4 +1,4 @@
-// CORS on every route (reference §0.4): browser pages on another origin call the REST APIs with a Bearer header.
+// CORS on every route (goto-protocol.md §0.4): browser pages on another origin call the REST APIs with a Bearer header.
 import type { FastifyInstance } from 'fastify';
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';

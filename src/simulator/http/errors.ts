@@ -1,4 +1,4 @@
-// Error bodies the simulator sends: GoTo REST errors (reference §9.2, §11 #13) and OAuth errors (RFC 6749 §5.2).
+// Error bodies the simulator sends: GoTo REST errors (goto-protocol.md §9.2, §11 #13) and OAuth errors (RFC 6749 §5.2).
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 

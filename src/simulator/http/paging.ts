@@ -1,4 +1,4 @@
-// pageSize / pageMarker pagination of GoTo list endpoints (reference §0.4): nextPageMarker absent on the last page.
+// pageSize / pageMarker pagination of GoTo list endpoints (goto-protocol.md §0.4): nextPageMarker absent on the last page.
 import { z } from 'zod';
 
 const DEFAULT_PAGE_SIZE = 100;

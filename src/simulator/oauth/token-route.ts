@@ -1,4 +1,4 @@
-// POST /oauth/token: authorization_code (+PKCE when sent), refresh_token, personal_access_token (reference §1).
+// POST /oauth/token: authorization_code (+PKCE when sent), refresh_token, personal_access_token (goto-protocol.md §1).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SimContext, SimOAuthClient, SimUser } from '../context.ts';
@@ -60,7 +60,7 @@ export function registerTokenRoute(app: FastifyInstance, ctx: SimContext, option
     extra: { refreshToken?: string; loa?: number },
   ): FastifyReply => {
     const info = tokens.issueAccess(user, client.clientId, scopes);
-    // Member order as in fixtures oauth/*.json; no account key (reference §1.2).
+    // Member order as in fixtures oauth/*.json; no account key (goto-protocol.md §1.2).
     const body: Record<string, unknown> = { access_token: info.accessToken, token_type: 'Bearer' };
     if (extra.refreshToken !== undefined) {
       body['refresh_token'] = extra.refreshToken;
@@ -153,7 +153,7 @@ export function registerTokenRoute(app: FastifyInstance, ctx: SimContext, option
       }
       case 'client_credentials':
       case 'password':
-        // Live probe: 401 "Unauthorized grant type" (reference §1.5).
+        // Live probe: 401 "Unauthorized grant type" (goto-protocol.md §1.5).
         return sendOAuthError(reply, 'unauthorized_client', 'Unauthorized grant type', 401);
       case undefined:
         return sendOAuthError(reply, 'invalid_request', 'grant_type is required');

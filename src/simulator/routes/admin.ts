@@ -1,4 +1,4 @@
-// Admin (/admin/rest/v1) and Identity SCIM (/identity/v1/Users/me): where the account key lives (reference §8).
+// Admin (/admin/rest/v1) and Identity SCIM (/identity/v1/Users/me): where the account key lives (goto-protocol.md §8).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { SimContext, SimUser } from '../context.ts';

@@ -1,4 +1,4 @@
-// Users and Lines API (reference §2): /users/v1/lines, /users/v1/me, /users/v1/users?accountKey=.
+// Users and Lines API (goto-protocol.md §2): /users/v1/lines, /users/v1/me, /users/v1/users?accountKey=.
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.ts';
 import { accountPage } from './account-page.ts';

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../index.ts';
-import { FIXTURES_MISSING, fixture, fixturesAvailable } from '../testing/fixtures.ts';
+import { fixture } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
 import { postSim } from '../testing/sim-client.ts';
 import {
@@ -19,7 +19,6 @@ import {
   waitEnding,
 } from './test-support.ts';
 
-const haveFixtures = await fixturesAvailable();
 const ACCOUNT = '4718093562201847735';
 const SUBS = '/call-events/v1/subscriptions';
 let sim: RunningSimulator;
@@ -71,65 +70,57 @@ test("GoTo's demo: code grant, channel 201, subscription 207, call-state with th
   socket.close();
 });
 
-test(
-  'the 207 has the fixture shape; a non-admin gets a 403 entry without errorCode; an unknown channel a 404 entry',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const { channelId } = await channel();
-    const ok = await api(
-      sim,
-      'POST',
-      SUBS,
-      token,
-      await fixture('call-events/subscribe-request.json').then((b) => ({ ...(b as object), channelId })),
-    );
-    assert.equal(ok.status, 207);
-    assert.deepEqual(shapeDiff(ok.body, await fixture('call-events/subscribe-207.json')), []);
-    const marcus = await codeGrantToken(sim, 'marcus.oyelaran@northgate-appliance.example');
-    const own = await channel(marcus);
-    const forbidden = await api(sim, 'POST', SUBS, marcus, {
-      channelId: own.channelId,
-      accountKeys: [{ id: ACCOUNT }],
-    });
-    assert.deepEqual(forbidden.body, await fixture('call-events/subscribe-207-forbidden.json'));
-    const unknown = await api(sim, 'POST', SUBS, token, {
-      channelId: 'nope',
-      accountKeys: [{ id: ACCOUNT }],
-    });
-    assert.deepEqual(unknown.body, { accountKeys: [{ id: ACCOUNT, status: 404, message: 'Not Found' }] });
-  },
-);
+test('the 207 has the fixture shape; a non-admin gets a 403 entry without errorCode; an unknown channel a 404 entry', async () => {
+  const { channelId } = await channel();
+  const ok = await api(
+    sim,
+    'POST',
+    SUBS,
+    token,
+    await fixture('call-events/subscribe-request.json').then((b) => ({ ...(b as object), channelId })),
+  );
+  assert.equal(ok.status, 207);
+  assert.deepEqual(shapeDiff(ok.body, await fixture('call-events/subscribe-207.json')), []);
+  const marcus = await codeGrantToken(sim, 'marcus.oyelaran@northgate-appliance.example');
+  const own = await channel(marcus);
+  const forbidden = await api(sim, 'POST', SUBS, marcus, {
+    channelId: own.channelId,
+    accountKeys: [{ id: ACCOUNT }],
+  });
+  assert.deepEqual(forbidden.body, await fixture('call-events/subscribe-207-forbidden.json'));
+  const unknown = await api(sim, 'POST', SUBS, token, {
+    channelId: 'nope',
+    accountKeys: [{ id: ACCOUNT }],
+  });
+  assert.deepEqual(unknown.body, { accountKeys: [{ id: ACCOUNT, status: 404, message: 'Not Found' }] });
+});
 
-test(
-  'a bad event type and a GET without channelId answer 400 bodies like the fixtures',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const { channelId } = await channel();
-    const bad = await api(sim, 'POST', SUBS, token, {
-      channelId,
-      accountKeys: [{ id: ACCOUNT, events: ['REPORT_SUMMARY'] }],
-    });
-    assert.equal(bad.status, 400);
-    const expected = (await fixture('call-events/error-400.json')) as {
-      constraints: unknown;
-      message: string;
-    };
-    assert.deepEqual((bad.body as { constraints: unknown }).constraints, expected.constraints);
-    assert.equal((bad.body as { message: string }).message, expected.message);
-    assert.deepEqual(shapeDiff(bad.body, expected), []);
-    const missing = await api(sim, 'GET', SUBS, token);
-    assert.equal(missing.status, 400);
-    const expectedMissing = (await fixture('call-events/error-400-id-required.json')) as {
-      constraints: unknown;
-    };
-    assert.deepEqual((missing.body as { constraints: unknown }).constraints, expectedMissing.constraints);
-    const malformed = await api(sim, 'POST', SUBS, token, { channelId, accountKeys: [ACCOUNT] });
-    assert.equal(malformed.status, 400);
-    assert.equal((malformed.body as { errorCode: string }).errorCode, 'MALFORMED_REQUEST');
-    const notJsonObject = await api(sim, 'POST', SUBS, token, [1, 2]);
-    assert.equal(notJsonObject.status, 400);
-  },
-);
+test('a bad event type and a GET without channelId answer 400 bodies like the fixtures', async () => {
+  const { channelId } = await channel();
+  const bad = await api(sim, 'POST', SUBS, token, {
+    channelId,
+    accountKeys: [{ id: ACCOUNT, events: ['REPORT_SUMMARY'] }],
+  });
+  assert.equal(bad.status, 400);
+  const expected = (await fixture('call-events/error-400.json')) as {
+    constraints: unknown;
+    message: string;
+  };
+  assert.deepEqual((bad.body as { constraints: unknown }).constraints, expected.constraints);
+  assert.equal((bad.body as { message: string }).message, expected.message);
+  assert.deepEqual(shapeDiff(bad.body, expected), []);
+  const missing = await api(sim, 'GET', SUBS, token);
+  assert.equal(missing.status, 400);
+  const expectedMissing = (await fixture('call-events/error-400-id-required.json')) as {
+    constraints: unknown;
+  };
+  assert.deepEqual((missing.body as { constraints: unknown }).constraints, expectedMissing.constraints);
+  const malformed = await api(sim, 'POST', SUBS, token, { channelId, accountKeys: [ACCOUNT] });
+  assert.equal(malformed.status, 400);
+  assert.equal((malformed.body as { errorCode: string }).errorCode, 'MALFORMED_REQUEST');
+  const notJsonObject = await api(sim, 'POST', SUBS, token, [1, 2]);
+  assert.equal(notJsonObject.status, 400);
+});
 
 test('subscriptions read back like the fixture, a repeat keeps the first event types, delete answers 204 then 404', async () => {
   const { channelId, url } = await channel();
@@ -149,55 +140,51 @@ test('subscriptions read back like the fixture, a repeat keeps the first event t
   socket.close();
 });
 
-test(
-  'conversation-spaces lists active calls with their latest state, by account or line, like the fixture',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const { collector } = await subscribedChannel(sim, token);
-    const placed = await placeCall(sim, {
-      scenario: 'queue',
-      from: '7735550123',
-      to: '+13125550140',
-      answeredBy: '2103',
-      talkMs: 200_000,
-    });
-    const id = String(placed['conversationSpaceId']);
-    await collector.waitFor(
-      (f) =>
-        f.data?.['type'] === 'call-state' &&
-        stateOf(f).metadata['conversationSpaceId'] === id &&
-        stateOf(f).state['sequenceNumber'] === 14,
-    );
-    const list = await api(sim, 'GET', `/call-events/v1/conversation-spaces?accountKey=${ACCOUNT}`, token);
-    assert.equal(list.status, 200);
-    const items = (
-      list.body as {
-        items: { metadata: { conversationSpaceId: string }; state: { sequenceNumber: number } }[];
-      }
-    ).items;
-    const mine = items.find((i) => i.metadata.conversationSpaceId === id);
-    assert.equal(mine?.state.sequenceNumber, 14);
-    assert.deepEqual(shapeDiff({ items: [mine] }, await fixture('call-events/conversation-spaces.json')), []);
-    const helena = '930e15a6-bca3-4d93-940f-e709ee03a322';
-    const byLine = await api(sim, 'GET', `/call-events/v1/conversation-spaces?lineId=${helena}`, token);
-    assert.ok(
-      (byLine.body as { items: { metadata: { conversationSpaceId: string } }[] }).items.some(
-        (i) => i.metadata.conversationSpaceId === id,
-      ),
-    );
-    const events = await api(
-      sim,
-      'GET',
-      `/call-events/v1/conversation-spaces/${id}/events?sequenceFrom=2&sequenceTo=4`,
-      token,
-    );
-    assert.deepEqual(
-      (events.body as { items: { sequenceNumber: number }[] }).items.map((s) => s.sequenceNumber),
-      [2, 3, 4],
-    );
-    collector.close();
-  },
-);
+test('conversation-spaces lists active calls with their latest state, by account or line, like the fixture', async () => {
+  const { collector } = await subscribedChannel(sim, token);
+  const placed = await placeCall(sim, {
+    scenario: 'queue',
+    from: '7735550123',
+    to: '+13125550140',
+    answeredBy: '2103',
+    talkMs: 200_000,
+  });
+  const id = String(placed['conversationSpaceId']);
+  await collector.waitFor(
+    (f) =>
+      f.data?.['type'] === 'call-state' &&
+      stateOf(f).metadata['conversationSpaceId'] === id &&
+      stateOf(f).state['sequenceNumber'] === 14,
+  );
+  const list = await api(sim, 'GET', `/call-events/v1/conversation-spaces?accountKey=${ACCOUNT}`, token);
+  assert.equal(list.status, 200);
+  const items = (
+    list.body as {
+      items: { metadata: { conversationSpaceId: string }; state: { sequenceNumber: number } }[];
+    }
+  ).items;
+  const mine = items.find((i) => i.metadata.conversationSpaceId === id);
+  assert.equal(mine?.state.sequenceNumber, 14);
+  assert.deepEqual(shapeDiff({ items: [mine] }, await fixture('call-events/conversation-spaces.json')), []);
+  const helena = '930e15a6-bca3-4d93-940f-e709ee03a322';
+  const byLine = await api(sim, 'GET', `/call-events/v1/conversation-spaces?lineId=${helena}`, token);
+  assert.ok(
+    (byLine.body as { items: { metadata: { conversationSpaceId: string } }[] }).items.some(
+      (i) => i.metadata.conversationSpaceId === id,
+    ),
+  );
+  const events = await api(
+    sim,
+    'GET',
+    `/call-events/v1/conversation-spaces/${id}/events?sequenceFrom=2&sequenceTo=4`,
+    token,
+  );
+  assert.deepEqual(
+    (events.body as { items: { sequenceNumber: number }[] }).items.map((s) => s.sequenceNumber),
+    [2, 3, 4],
+  );
+  collector.close();
+});
 
 test('conversation-spaces answers 400 without a key, 404 for an unknown id, 400 for a bad sequence bound', async () => {
   assert.equal((await api(sim, 'GET', '/call-events/v1/conversation-spaces', token)).status, 400);

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../index.ts';
-import { FIXTURES_MISSING, fixture, fixturesAvailable } from '../testing/fixtures.ts';
+import { fixture } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
 import {
   adminToken,
@@ -17,7 +17,6 @@ import type { FrameCollector, Frame } from './test-support.ts';
 
 let sim: RunningSimulator;
 let collector: FrameCollector;
-const haveFixtures = await fixturesAvailable();
 
 before(async () => {
   sim = await fastSimulator();
@@ -59,92 +58,72 @@ async function runCall(body: unknown): Promise<{ frames: Frame[]; placed: Record
   return { frames: framesOf(collector.frames, id), placed };
 }
 
-test(
-  'a queue call answered by one agent matches ws-call-a state for state',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const { frames, placed } = await runCall({
-      scenario: 'queue',
-      from: '+17735550123',
-      callerName: 'FENN MARLOWE',
-      to: '+13125550140',
-      answeredBy: '2103',
-    });
-    const expected = await fixtureFrames('ws-call-a-queue-answered.json');
-    assert.deepEqual(types(frames), types(expected));
-    assert.deepEqual(diffByPosition(frames, expected), []);
-    assert.deepEqual(placed['expected'], { outcome: 'answered', answeredBy: '2103' });
-  },
-);
+test('a queue call answered by one agent matches ws-call-a state for state', async () => {
+  const { frames, placed } = await runCall({
+    scenario: 'queue',
+    from: '+17735550123',
+    callerName: 'FENN MARLOWE',
+    to: '+13125550140',
+    answeredBy: '2103',
+  });
+  const expected = await fixtureFrames('ws-call-a-queue-answered.json');
+  assert.deepEqual(types(frames), types(expected));
+  assert.deepEqual(diffByPosition(frames, expected), []);
+  assert.deepEqual(placed['expected'], { outcome: 'answered', answeredBy: '2103' });
+});
 
-test(
-  'a missed direct call to a two-device line matches ws-call-b',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const { frames, placed } = await runCall({ scenario: 'missed', from: '8155550162', to: '+13125550177' });
-    const expected = await fixtureFrames('ws-call-b-direct-missed.json');
-    assert.deepEqual(types(frames), types(expected));
-    assert.deepEqual(diffByPosition(frames, expected), []);
-    assert.deepEqual(placed['expected'], { outcome: 'missed', answeredBy: null });
-  },
-);
+test('a missed direct call to a two-device line matches ws-call-b', async () => {
+  const { frames, placed } = await runCall({ scenario: 'missed', from: '8155550162', to: '+13125550177' });
+  const expected = await fixtureFrames('ws-call-b-direct-missed.json');
+  assert.deepEqual(types(frames), types(expected));
+  assert.deepEqual(diffByPosition(frames, expected), []);
+  assert.deepEqual(placed['expected'], { outcome: 'missed', answeredBy: null });
+});
 
-test(
-  'an outbound call from a line matches ws-call-c, with the recording on ENDING',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const { frames } = await runCall({ scenario: 'outbound', from: '2101', to: '630-555-0188' });
-    const expected = await fixtureFrames('ws-call-c-outbound.json');
-    assert.deepEqual(types(frames), types(expected));
-    assert.deepEqual(diffByPosition(frames, expected), []);
-    assert.equal(stateOf(frames[0] as Frame).metadata['dialString'], '6305550188');
-  },
-);
+test('an outbound call from a line matches ws-call-c, with the recording on ENDING', async () => {
+  const { frames } = await runCall({ scenario: 'outbound', from: '2101', to: '630-555-0188' });
+  const expected = await fixtureFrames('ws-call-c-outbound.json');
+  assert.deepEqual(types(frames), types(expected));
+  assert.deepEqual(diffByPosition(frames, expected), []);
+  assert.equal(stateOf(frames[0] as Frame).metadata['dialString'], '6305550188');
+});
 
-test(
-  'an internal call matches ws-call-e: OUTBOUND with two LINE parties',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const { frames } = await runCall({ scenario: 'internal', from: '2102', to: '2104' });
-    const expected = await fixtureFrames('ws-call-e-internal.json');
-    assert.deepEqual(types(frames), types(expected));
-    assert.deepEqual(diffByPosition(frames, expected), []);
-  },
-);
+test('an internal call matches ws-call-e: OUTBOUND with two LINE parties', async () => {
+  const { frames } = await runCall({ scenario: 'internal', from: '2102', to: '2104' });
+  const expected = await fixtureFrames('ws-call-e-internal.json');
+  assert.deepEqual(types(frames), types(expected));
+  assert.deepEqual(diffByPosition(frames, expected), []);
+});
 
-test(
-  'a warm transfer matches ws-call-d in both conversations and their interleaving',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const placed = await placeCall(sim, {
-      scenario: 'transfer',
-      from: '+12245550119',
-      callerName: 'BRIARWOOD    IL',
-      to: '+13125550177',
-      transferTo: '2102',
-    });
-    const callerId = String(placed['conversationSpaceId']);
-    await waitEnding(collector, callerId);
-    const expected = await fixtureFrames('ws-call-d-warm-transfer.json');
-    const expectedCaller = framesOf(expected, '7aaa851f-b0dd-3da6-92ab-92cc719388a7');
-    const expectedConsult = framesOf(expected, 'b75fc43a-97c9-3363-b8ca-90fe014c4d00');
-    const callerFrames = framesOf(collector.frames, callerId);
-    const consultId = String(stateOf(callerFrames[7] as Frame).metadata['associatedConversations']);
-    const consultFrames = framesOf(collector.frames, consultId);
-    assert.deepEqual(types(callerFrames), types(expectedCaller));
-    assert.deepEqual(types(consultFrames), types(expectedConsult));
-    assert.deepEqual(diffByPosition(callerFrames, expectedCaller), []);
-    assert.deepEqual(diffByPosition(consultFrames, expectedConsult), []);
-    const order = (list: readonly Frame[], ids: readonly string[]) =>
-      list
-        .filter((f) => ids.includes(String(stateOf(f).metadata['conversationSpaceId'])))
-        .map((f) => (stateOf(f).metadata['conversationSpaceId'] === ids[0] ? 'caller' : 'consult'));
-    assert.deepEqual(
-      order(collector.frames, [callerId, consultId]),
-      order(expected, ['7aaa851f-b0dd-3da6-92ab-92cc719388a7', 'b75fc43a-97c9-3363-b8ca-90fe014c4d00']),
-    );
-  },
-);
+test('a warm transfer matches ws-call-d in both conversations and their interleaving', async () => {
+  const placed = await placeCall(sim, {
+    scenario: 'transfer',
+    from: '+12245550119',
+    callerName: 'BRIARWOOD    IL',
+    to: '+13125550177',
+    transferTo: '2102',
+  });
+  const callerId = String(placed['conversationSpaceId']);
+  await waitEnding(collector, callerId);
+  const expected = await fixtureFrames('ws-call-d-warm-transfer.json');
+  const expectedCaller = framesOf(expected, '7aaa851f-b0dd-3da6-92ab-92cc719388a7');
+  const expectedConsult = framesOf(expected, 'b75fc43a-97c9-3363-b8ca-90fe014c4d00');
+  const callerFrames = framesOf(collector.frames, callerId);
+  const consultId = String(stateOf(callerFrames[7] as Frame).metadata['associatedConversations']);
+  const consultFrames = framesOf(collector.frames, consultId);
+  assert.deepEqual(types(callerFrames), types(expectedCaller));
+  assert.deepEqual(types(consultFrames), types(expectedConsult));
+  assert.deepEqual(diffByPosition(callerFrames, expectedCaller), []);
+  assert.deepEqual(diffByPosition(consultFrames, expectedConsult), []);
+  const order = (list: readonly Frame[], ids: readonly string[]) =>
+    list
+      .filter((f) => ids.includes(String(stateOf(f).metadata['conversationSpaceId'])))
+      .map((f) => (stateOf(f).metadata['conversationSpaceId'] === ids[0] ? 'caller' : 'consult'));
+  assert.deepEqual(
+    order(collector.frames, [callerId, consultId]),
+    order(expected, ['7aaa851f-b0dd-3da6-92ab-92cc719388a7', 'b75fc43a-97c9-3363-b8ca-90fe014c4d00']),
+  );
+});
 
 /** Every frame of `actual` must structurally match some frame of `expected` (eventId aside). */
 function diffAgainstAny(actual: readonly Frame[], expected: readonly Frame[]): string[] {
@@ -152,57 +131,49 @@ function diffAgainstAny(actual: readonly Frame[], expected: readonly Frame[]): s
   return shapeDiff(strip(actual), strip(expected));
 }
 
-test(
-  'a direct call answered on the desk phone has the states of ws-call-d before the hold',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const { frames, placed } = await runCall({
-      scenario: 'answered',
-      from: '2245550119',
-      to: '+13125550177',
-    });
-    assert.deepEqual(types(frames), [
-      'STARTING',
-      'STARTING',
-      'STARTING',
-      'STARTING',
-      'ACTIVE',
-      'ACTIVE',
-      'ACTIVE',
-      'ACTIVE',
-      'ENDING',
-    ]);
-    const expected = [
-      ...(await fixtureFrames('ws-call-d-warm-transfer.json')),
-      ...(await fixtureFrames('ws-call-a-queue-answered.json')),
-    ]; // the answered part of (d), the ENDING of (a)
-    assert.deepEqual(diffAgainstAny(frames, expected), []);
-    assert.deepEqual(placed['expected'], { outcome: 'answered', answeredBy: '2105' });
-  },
-);
+test('a direct call answered on the desk phone has the states of ws-call-d before the hold', async () => {
+  const { frames, placed } = await runCall({
+    scenario: 'answered',
+    from: '2245550119',
+    to: '+13125550177',
+  });
+  assert.deepEqual(types(frames), [
+    'STARTING',
+    'STARTING',
+    'STARTING',
+    'STARTING',
+    'ACTIVE',
+    'ACTIVE',
+    'ACTIVE',
+    'ACTIVE',
+    'ENDING',
+  ]);
+  const expected = [
+    ...(await fixtureFrames('ws-call-d-warm-transfer.json')),
+    ...(await fixtureFrames('ws-call-a-queue-answered.json')),
+  ]; // the answered part of (d), the ENDING of (a)
+  assert.deepEqual(diffAgainstAny(frames, expected), []);
+  assert.deepEqual(placed['expected'], { outcome: 'answered', answeredBy: '2105' });
+});
 
-test(
-  'a caller who gives up in the queue never connects and ENDING has no hangupOriginatorId',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const { frames, placed } = await runCall({
-      scenario: 'abandoned',
-      from: 'Anonymous',
-      to: '+13125550140',
-    });
-    const statuses = frames.flatMap((f) =>
-      (stateOf(f).state['participants'] as { status: { value: string } }[]).map((p) => p.status.value),
-    );
-    assert.ok(!statuses.includes('CONNECTED'));
-    const ending = stateOf(frames[frames.length - 1] as Frame);
-    assert.equal(ending.state['type'], 'ENDING');
-    assert.equal(Object.hasOwn(ending.metadata, 'hangupOriginatorId'), false);
-    assert.deepEqual(diffAgainstAny(frames, await fixtureFrames('ws-call-a-queue-answered.json')), []);
-    const caller = (stateOf(frames[0] as Frame).state['participants'] as { type: { caller: unknown } }[])[0];
-    assert.deepEqual(caller?.type.caller, { name: 'Anonymous', number: 'Anonymous' });
-    assert.deepEqual(placed['expected'], { outcome: 'abandoned', answeredBy: null });
-  },
-);
+test('a caller who gives up in the queue never connects and ENDING has no hangupOriginatorId', async () => {
+  const { frames, placed } = await runCall({
+    scenario: 'abandoned',
+    from: 'Anonymous',
+    to: '+13125550140',
+  });
+  const statuses = frames.flatMap((f) =>
+    (stateOf(f).state['participants'] as { status: { value: string } }[]).map((p) => p.status.value),
+  );
+  assert.ok(!statuses.includes('CONNECTED'));
+  const ending = stateOf(frames[frames.length - 1] as Frame);
+  assert.equal(ending.state['type'], 'ENDING');
+  assert.equal(Object.hasOwn(ending.metadata, 'hangupOriginatorId'), false);
+  assert.deepEqual(diffAgainstAny(frames, await fixtureFrames('ws-call-a-queue-answered.json')), []);
+  const caller = (stateOf(frames[0] as Frame).state['participants'] as { type: { caller: unknown } }[])[0];
+  assert.deepEqual(caller?.type.caller, { name: 'Anonymous', number: 'Anonymous' });
+  assert.deepEqual(placed['expected'], { outcome: 'abandoned', answeredBy: null });
+});
 
 test('ids carry the fixtures UUID versions and live timestamps trim trailing zeros', async () => {
   const { frames } = await runCall({

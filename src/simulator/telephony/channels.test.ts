@@ -6,13 +6,12 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSimulator } from '../index.ts';
-import { FIXTURES_MISSING, fixture, fixturesAvailable } from '../testing/fixtures.ts';
+import { fixture } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
 import { patToken, postSim, withSimulator } from '../testing/sim-client.ts';
 import { adminToken, api, fastSimulator, FrameCollector, placeCall, stateOf } from './test-support.ts';
 import type { Frame } from './test-support.ts';
 
-const haveFixtures = await fixturesAvailable();
 const ACCOUNT = '4718093562201847735';
 const CHANNELS = '/notification-channel/v1/channels';
 let sim: RunningSimulator;
@@ -42,9 +41,7 @@ test('a WebSocket channel is created with 201 and the fixture shape, its URL on 
   const body = await createWs();
   assert.equal(body.channelLifetime, 1200);
   assert.ok(body.channelData.channelURL.startsWith(`${sim.wsUrl}${CHANNELS}/${body.channelId}/channelId/ws`));
-  if (haveFixtures) {
-    assert.deepEqual(shapeDiff(body, await fixture('channel/create-websockets-response.json')), []);
-  }
+  assert.deepEqual(shapeDiff(body, await fixture('channel/create-websockets-response.json')), []);
 });
 
 test('both channelType spellings are accepted and anything else is a 400 with constraintViolations', async () => {
@@ -85,9 +82,7 @@ test('the list pages with pageSize and pageMarker and has the fixture shape', as
       page1.items.map((c) => c.channelNickname),
       ['a', 'b'],
     );
-    if (haveFixtures) {
-      assert.deepEqual(shapeDiff(first.body, await fixture('channel/list.json')), []);
-    }
+    assert.deepEqual(shapeDiff(first.body, await fixture('channel/list.json')), []);
     const second = await api(own, 'GET', `${CHANNELS}?pageSize=2&pageMarker=${page1.nextPageMarker}`, bearer);
     assert.deepEqual(second.body, { items: [(second.body as { items: unknown[] }).items[0]] });
     assert.equal((await api(own, 'GET', `${CHANNELS}?pageSize=0`, bearer)).status, 400);
@@ -109,9 +104,7 @@ test('get, refresh and channel-lifetime answer 200; delete answers 204 and then 
     (gone.body as { message: string }).message,
     `Notification channel does not exist ${channelId}`,
   );
-  if (haveFixtures) {
-    assert.deepEqual(shapeDiff(gone.body, await fixture('channel/not-found-404.json')), []);
-  }
+  assert.deepEqual(shapeDiff(gone.body, await fixture('channel/not-found-404.json')), []);
   assert.equal((await api(sim, 'PUT', path, token, { channelType: 'WebSockets' })).status, 404);
 });
 
@@ -133,22 +126,20 @@ test('without refresh: REFRESH_REQUIRED at 600 s left, TO_BE_CLOSED at expiry, c
     assert.equal(code, 1000);
     const types = collector.frames.map((f) => f.data?.['type']);
     assert.deepEqual(types, ['WEBSOCKET_REFRESH_REQUIRED', 'WEBSOCKET_TO_BE_CLOSED']);
-    if (haveFixtures) {
-      assert.deepEqual(
-        shapeDiff(
-          without(collector.frames[0] as Frame),
-          without((await fixture('channel/refresh-required-frame.json')) as Frame),
-        ),
-        [],
-      );
-      assert.deepEqual(
-        shapeDiff(
-          without(collector.frames[1] as Frame),
-          without((await fixture('channel/to-be-closed-frame.json')) as Frame),
-        ),
-        [],
-      );
-    }
+    assert.deepEqual(
+      shapeDiff(
+        without(collector.frames[0] as Frame),
+        without((await fixture('channel/refresh-required-frame.json')) as Frame),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      shapeDiff(
+        without(collector.frames[1] as Frame),
+        without((await fixture('channel/to-be-closed-frame.json')) as Frame),
+      ),
+      [],
+    );
     assert.equal((await api(quick, 'GET', `${CHANNELS}/screenpop/${channelId}`, bearer)).status, 404);
     const subs = await api(quick, 'GET', `/call-events/v1/subscriptions?channelId=${channelId}`, bearer);
     assert.deepEqual(subs.body, { accountKeys: [] });
@@ -254,49 +245,45 @@ async function receiver(
   return state;
 }
 
-test(
-  'a Webhook channel is checked with OPTIONS and receives bare data bodies like webhook-call-a',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const hook = await receiver();
-    try {
-      const created = await api(sim, 'POST', `${CHANNELS}/screenpop-hook`, token, {
-        channelType: 'Webhook',
-        webhookChannelData: { webhook: { url: hook.url } },
-      });
-      assert.equal(created.status, 201);
-      assert.equal(hook.options, 1);
-      assert.deepEqual(shapeDiff(created.body, await fixture('channel/create-webhook-response.json')), []);
-      const channelId = (created.body as { channelId: string }).channelId;
-      assert.match(channelId, /^Webhook\.[0-9a-f-]{36}$/);
-      await api(sim, 'POST', '/call-events/v1/subscriptions', token, {
-        channelId,
-        accountKeys: [{ id: ACCOUNT }],
-      });
-      const placed = await placeCall(sim, {
-        scenario: 'queue',
-        from: '7735550123',
-        to: '+13125550140',
-        answeredBy: '2103',
-        talkMs: 1000,
-      });
-      const expected = (await fixture('call-events/webhook-call-a-queue-answered.json')) as unknown[];
-      type Body = { content: { metadata: { conversationSpaceId: string } } };
-      const ofCall = () =>
-        hook.bodies.filter(
-          (b) => (b as Body).content.metadata.conversationSpaceId === placed['conversationSpaceId'],
-        );
-      const deadline = Date.now() + 8000;
-      while (ofCall().length < expected.length && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.equal(ofCall().length, expected.length);
-      ofCall().forEach((body, i) => assert.deepEqual(shapeDiff(body, expected[i]), [], `body ${i}`));
-    } finally {
-      hook.server.close();
+test('a Webhook channel is checked with OPTIONS and receives bare data bodies like webhook-call-a', async () => {
+  const hook = await receiver();
+  try {
+    const created = await api(sim, 'POST', `${CHANNELS}/screenpop-hook`, token, {
+      channelType: 'Webhook',
+      webhookChannelData: { webhook: { url: hook.url } },
+    });
+    assert.equal(created.status, 201);
+    assert.equal(hook.options, 1);
+    assert.deepEqual(shapeDiff(created.body, await fixture('channel/create-webhook-response.json')), []);
+    const channelId = (created.body as { channelId: string }).channelId;
+    assert.match(channelId, /^Webhook\.[0-9a-f-]{36}$/);
+    await api(sim, 'POST', '/call-events/v1/subscriptions', token, {
+      channelId,
+      accountKeys: [{ id: ACCOUNT }],
+    });
+    const placed = await placeCall(sim, {
+      scenario: 'queue',
+      from: '7735550123',
+      to: '+13125550140',
+      answeredBy: '2103',
+      talkMs: 1000,
+    });
+    const expected = (await fixture('call-events/webhook-call-a-queue-answered.json')) as unknown[];
+    type Body = { content: { metadata: { conversationSpaceId: string } } };
+    const ofCall = () =>
+      hook.bodies.filter(
+        (b) => (b as Body).content.metadata.conversationSpaceId === placed['conversationSpaceId'],
+      );
+    const deadline = Date.now() + 8000;
+    while (ofCall().length < expected.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  },
-);
+    assert.equal(ofCall().length, expected.length);
+    ofCall().forEach((body, i) => assert.deepEqual(shapeDiff(body, expected[i]), [], `body ${i}`));
+  } finally {
+    hook.server.close();
+  }
+});
 
 test('webhook POSTs are retried twice on 5xx', async () => {
   const hook = await receiver(2);

@@ -3,13 +3,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../index.ts';
-import { FIXTURES_MISSING, fixture, fixturesAvailable } from '../testing/fixtures.ts';
+import { fixture } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
 import { postSim, withSimulator } from '../testing/sim-client.ts';
 import { adminToken, api, fastSimulator, FrameCollector, placeCall } from './test-support.ts';
 import type { Frame } from './test-support.ts';
 
-const haveFixtures = await fixturesAvailable();
 const LINE_2101 = 'f6bd6587-36a1-47a6-bb92-84059ebe4ca7';
 const ORG = 'a4441acb-e00d-42f9-8207-2df8d55d375d';
 let sim: RunningSimulator;
@@ -96,30 +95,26 @@ test('seed tutorial: implicit token, lines, session, dialog subscription, announ
   collector.close();
 });
 
-test(
-  'dialog frames have the structure of realtime/ws-frames-inbound-call.json',
-  { skip: !haveFixtures && FIXTURES_MISSING },
-  async () => {
-    const token = await adminToken(sim);
-    const { collector } = await sessionWithSubscription(token);
-    await placeCall(sim, { scenario: 'answered', from: '+17085550134', to: '2101', talkMs: 65_000 });
-    await collector.waitFor((f) => f['type'] === 'withdraw');
-    const expected = (await fixture('realtime/ws-frames-inbound-call.json')) as Frame[];
-    const byType = (type: string) => expected.find((f) => f['type'] === type);
-    for (const frame of collector.frames) {
-      assert.deepEqual(shapeDiff(frame, byType(String(frame['type']))), [], String(frame['type']));
-    }
-    const replace = collector.frames.find((f) => f['type'] === 'replace') as Frame;
-    const announce = collector.frames.find((f) => f['type'] === 'announce') as Frame;
-    assert.equal(replace['oldId'], announce['entityId']);
-    assert.equal(replace['entityId'], replace['newId']);
-    assert.ok(
-      collector.frames.some((f) => f['type'] === 'keepalive'),
-      'a 65 s call spans two keepalives',
-    );
-    collector.close();
-  },
-);
+test('dialog frames have the structure of realtime/ws-frames-inbound-call.json', async () => {
+  const token = await adminToken(sim);
+  const { collector } = await sessionWithSubscription(token);
+  await placeCall(sim, { scenario: 'answered', from: '+17085550134', to: '2101', talkMs: 65_000 });
+  await collector.waitFor((f) => f['type'] === 'withdraw');
+  const expected = (await fixture('realtime/ws-frames-inbound-call.json')) as Frame[];
+  const byType = (type: string) => expected.find((f) => f['type'] === type);
+  for (const frame of collector.frames) {
+    assert.deepEqual(shapeDiff(frame, byType(String(frame['type']))), [], String(frame['type']));
+  }
+  const replace = collector.frames.find((f) => f['type'] === 'replace') as Frame;
+  const announce = collector.frames.find((f) => f['type'] === 'announce') as Frame;
+  assert.equal(replace['oldId'], announce['entityId']);
+  assert.equal(replace['entityId'], replace['newId']);
+  assert.ok(
+    collector.frames.some((f) => f['type'] === 'keepalive'),
+    'a 65 s call spans two keepalives',
+  );
+  collector.close();
+});
 
 test('a queue call announces on every agent line with one shared originatorId; losers are withdrawn', async () => {
   const token = await adminToken(sim);

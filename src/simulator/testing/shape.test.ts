@@ -1,7 +1,7 @@
 // Spec for shapeDiff: what counts as a structural difference between a payload and a fixture.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIXTURES_MISSING, fixture, fixturesAvailable } from './fixtures.ts';
+import { fixture } from './fixtures.ts';
 import { discriminatorOf, shapeDiff, timestampSpellings } from './shape.ts';
 
 test('identical structure with different values has no diff', () => {
@@ -115,11 +115,7 @@ test('a non-string where a timestamp is expected is a kind difference', () => {
   assert.deepEqual(shapeDiff({ t: 1 }, { t: '2026-03-10T15:02:12Z' }), ['$.t: expected string, got number']);
 });
 
-test('on the fixtures: webhook bodies differ from WebSocket data exactly by the null members left out', async (t) => {
-  if (!(await fixturesAvailable())) {
-    t.skip(FIXTURES_MISSING);
-    return;
-  }
+test('on the fixtures: webhook bodies differ from WebSocket data exactly by the null members left out', async () => {
   const frames = (await fixture('call-events/ws-call-a-queue-answered.json')) as { data: unknown }[];
   const webhook = (await fixture('call-events/webhook-call-a-queue-answered.json')) as unknown[];
   const diffs = shapeDiff(
@@ -138,11 +134,7 @@ test('on the fixtures: webhook bodies differ from WebSocket data exactly by the 
   );
 });
 
-test('on the fixtures: a line of /users/v1/users has the shape of a /users/v1/lines item', async (t) => {
-  if (!(await fixturesAvailable())) {
-    t.skip(FIXTURES_MISSING);
-    return;
-  }
+test('on the fixtures: a line of /users/v1/users has the shape of a /users/v1/lines item', async () => {
   const users = (await fixture('users/users.json')) as { items: { lines: unknown[] }[] };
   const lines = (await fixture('users/lines.json')) as { items: unknown[] };
   assert.deepEqual(
