@@ -168,7 +168,11 @@ export class RealtimeService implements CallListener {
 /** self, ws and subscriptions on the host `request` reached, as GoTo answers them (§4.1). */
 function sessionJson(ctx: SimContext, request: FastifyRequest, session: Session) {
   const self = `${ctx.baseUrl(request)}/v2/session/${session.id}`;
-  return { self, ws: `${ctx.wsBaseUrl(request)}/ws/v2/${session.id}`, subscriptions: `${self}/subscriptions` };
+  return {
+    self,
+    ws: `${ctx.wsBaseUrl(request)}/ws/v2/${session.id}`,
+    subscriptions: `${self}/subscriptions`,
+  };
 }
 
 export function registerRealtimeRoutes(
