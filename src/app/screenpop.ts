@@ -1,7 +1,6 @@
 // The composition root: config → store → GoTo client → tracker → lookup → pops → HTTP edge; and a clean shutdown.
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import pino from 'pino';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { CallTracker } from '../calls/index.ts';
@@ -23,6 +22,7 @@ import { seedDemoContacts, startDemo } from './demo.ts';
 import type { DemoTraffic } from './demo-traffic.ts';
 import { ContactLinker } from './contact-link.ts';
 import { connectGoTo } from './goto-connection.ts';
+import { createLogger } from './logger.ts';
 import { notesHook } from './notes-hook.ts';
 
 export interface StartOptions {
@@ -56,7 +56,7 @@ export async function startScreenpop(
   baseConfig: Config,
   options: StartOptions = {},
 ): Promise<RunningScreenpop> {
-  const log = options.logger ?? pino({ level: baseConfig.logLevel });
+  const log = options.logger ?? createLogger(baseConfig);
   const demo = baseConfig.demo.enabled
     ? await startDemo(
         baseConfig,
