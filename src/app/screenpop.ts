@@ -19,6 +19,7 @@ import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { seedDemoContacts, startDemo } from './demo.ts';
+import { seedDemoHistory } from './demo-history.ts';
 import type { DemoTraffic } from './demo-traffic.ts';
 import { ContactLinker } from './contact-link.ts';
 import { connectGoTo } from './goto-connection.ts';
@@ -71,7 +72,8 @@ export async function startScreenpop(
   });
   if (demo !== null) {
     const seeded = await seedDemoContacts(store.contacts, Date.now());
-    log.info({ seeded }, 'demo contacts');
+    const history = await seedDemoHistory(store, demo.lines, Date.now());
+    log.info({ seeded, history }, 'demo contacts and call history');
   }
   const registry = new Registry();
   const tracker = new CallTracker({ callLog: store.callLog, registry, logger: log.child({ part: 'calls' }) });
