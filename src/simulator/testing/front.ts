@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface Front {
   /** http://127.0.0.1:PORT of the front itself. */
   readonly url: string;
-  /** HTTP requests and WebSocket upgrades forwarded so far. */
+  /** HTTP requests forwarded so far, and WebSocket handshakes the simulator answered through the front. */
   readonly counts: { requests: number; upgrades: number };
   close(): Promise<void>;
 }
@@ -46,8 +46,9 @@ export async function startFront(targetPort: number): Promise<Front> {
     request.pipe(upstream);
   });
   server.on('upgrade', (request: IncomingMessage, client: Socket, head: Buffer) => {
-    counts.upgrades += 1;
     const upstream = connect(targetPort, '127.0.0.1', () => {
+      // Counted once the simulator has answered the handshake: by then it has registered the socket.
+      upstream.once('data', () => (counts.upgrades += 1));
       const lines = Object.entries(forwardedHeaders(request, targetPort)).map(([k, v]) => `${k}: ${v}`);
       upstream.write(
         `${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`,
