@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs every *.test.ts below the given folders (default: src and test) with node's test runner and tsx.
+// Runs tests with node's test runner and tsx: every *.test.ts below the given folders (default: src, web and test),
+// and any test file named directly (`npm test -- src/x/y.test.ts`).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -20,8 +21,17 @@ const walk = (dir) => {
     }
   }
 };
+const missing = roots.filter((root) => !existsSync(root));
+if (missing.length > 0) {
+  console.error(`no such test file or folder: ${missing.join(', ')}`);
+  process.exit(2);
+}
 for (const root of roots.length > 0 ? roots : ['src', 'web', 'test']) {
-  walk(root);
+  if (statSync(root).isDirectory()) {
+    walk(root);
+  } else {
+    files.push(root);
+  }
 }
 files.sort();
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';

@@ -5,6 +5,7 @@ import type { RunningSimulator } from '../simulator/index.ts';
 import type { Config } from '../config/config.ts';
 import type { ContactStore } from '../lookup/ports.ts';
 import { demoContacts } from './demo-contacts.ts';
+import type { DemoLine } from './demo-history.ts';
 import { startDemoTraffic, type DemoTraffic } from './demo-traffic.ts';
 
 /** The simulator's OAuth client and the seeded admin's personal access token (src/simulator/directory). */
@@ -14,6 +15,8 @@ export const DEMO_CONTACTS = 300;
 
 export interface Demo {
   readonly simulator: RunningSimulator;
+  /** The simulator's lines with their user's name and email, for the demo call history. */
+  readonly lines: readonly DemoLine[];
   /** The config with every GoTo URL pointed at the simulator and the demo client and PAT filled in. */
   readonly config: Config;
   startTraffic(log: Logger): DemoTraffic;
@@ -36,6 +39,14 @@ export function simulatorConfig(config: Config, url: string): Config {
   });
 }
 
+/** Each simulator line with the user it belongs to. */
+export function demoLines(directory: RunningSimulator['directory']): DemoLine[] {
+  return directory.lines.map((line) => {
+    const user = directory.users.find((u) => u.lineIds.includes(line.id));
+    return { id: line.id, extension: line.extension, name: line.name, email: user?.email ?? line.name };
+  });
+}
+
 export async function startDemo(config: Config, options: { autoApprove?: boolean } = {}): Promise<Demo> {
   const simulator = await startSimulator({
     port: config.demo.simulatorPort,
@@ -45,6 +56,7 @@ export async function startDemo(config: Config, options: { autoApprove?: boolean
   });
   return {
     simulator,
+    lines: demoLines(simulator.directory),
     config: simulatorConfig(config, simulator.url),
     startTraffic: (log) =>
       startDemoTraffic(

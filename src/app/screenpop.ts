@@ -1,7 +1,6 @@
 // The composition root: config → store → GoTo client → tracker → lookup → pops → HTTP edge; and a clean shutdown.
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import pino from 'pino';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { CallTracker } from '../calls/index.ts';
@@ -20,9 +19,11 @@ import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { seedDemoContacts, startDemo } from './demo.ts';
+import { seedDemoHistory } from './demo-history.ts';
 import type { DemoTraffic } from './demo-traffic.ts';
 import { ContactLinker } from './contact-link.ts';
 import { connectGoTo } from './goto-connection.ts';
+import { createLogger } from './logger.ts';
 import { notesHook } from './notes-hook.ts';
 
 export interface StartOptions {
@@ -56,7 +57,7 @@ export async function startScreenpop(
   baseConfig: Config,
   options: StartOptions = {},
 ): Promise<RunningScreenpop> {
-  const log = options.logger ?? pino({ level: baseConfig.logLevel });
+  const log = options.logger ?? createLogger(baseConfig);
   const demo = baseConfig.demo.enabled
     ? await startDemo(
         baseConfig,
@@ -71,7 +72,8 @@ export async function startScreenpop(
   });
   if (demo !== null) {
     const seeded = await seedDemoContacts(store.contacts, Date.now());
-    log.info({ seeded }, 'demo contacts');
+    const history = await seedDemoHistory(store, demo.lines, Date.now());
+    log.info({ seeded, history }, 'demo contacts and call history');
   }
   const registry = new Registry();
   const tracker = new CallTracker({ callLog: store.callLog, registry, logger: log.child({ part: 'calls' }) });

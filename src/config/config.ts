@@ -71,6 +71,8 @@ const envSchema = z.object({
   GOTO_REALTIME_URL: url.default('https://realtime.jive.com'),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Log lines as JSON or human-readable (pino-pretty); default: pretty at a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -106,6 +108,8 @@ export interface Config {
     readonly realtimeUrl: string;
   };
   readonly logLevel: Env['LOG_LEVEL'];
+  /** null: pretty when stdout is a terminal, JSON otherwise. */
+  readonly logFormat: 'json' | 'pretty' | null;
 }
 
 export class ConfigError extends Error {
@@ -172,5 +176,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       realtimeUrl: e.GOTO_REALTIME_URL,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? null,
   });
 }

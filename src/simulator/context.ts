@@ -125,10 +125,13 @@ export interface SimContext {
   readonly options: SimTelephonyOptions;
   readonly clock: SimClock;
   readonly faults: SimFaults;
-  /** http://127.0.0.1:PORT — every GoTo host (auth, api, admin, realtime, webrtc) is this one origin. */
-  baseUrl(): string;
-  /** ws://127.0.0.1:PORT */
-  wsBaseUrl(): string;
+  /**
+   * The origin this request reached (every GoTo host is this one server): the public URL when one is set, else
+   * X-Forwarded-Proto/-Host or Host, e.g. https://realtime.jive.com behind a TLS front, http://127.0.0.1:PORT without.
+   */
+  baseUrl(request: FastifyRequest): string;
+  /** The same origin for WebSockets: wss://… or ws://… */
+  wsBaseUrl(request: FastifyRequest): string;
   /**
    * Checks the Bearer token (401 AUTHN_INVALID_TOKEN / AUTHN_EXPIRED_TOKEN), the scope (403
    * AUTHZ_INSUFFICIENT_SCOPE; any one of `scopes` is enough) and applies REST faults (429 / 5xx).

@@ -101,3 +101,61 @@ test('a malformed JSON body is a 400 in GoTo’s error shape, not a crash', asyn
   assert.equal(response.status, 400);
   assert.equal(((await response.json()) as { errorCode: string }).errorCode, 'MALFORMED_REQUEST');
 });
+
+test('no CORS on /_sim: a preflight from another origin is a 404 without Access-Control headers', async () => {
+  for (const path of ['/_sim/calls', '/_sim/faults', '/_sim/traffic', '/_sim/directory']) {
+    const response = await fetch(`${sim.url}${path}`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    await response.arrayBuffer();
+    assert.equal(response.status, 404, path);
+    assert.equal(response.headers.get('access-control-allow-origin'), null, path);
+    assert.equal(response.headers.get('access-control-allow-methods'), null, path);
+  }
+  const read = await fetch(`${sim.url}/_sim/directory`, { headers: { origin: 'https://evil.example' } });
+  await read.arrayBuffer();
+  assert.equal(read.status, 200);
+  assert.equal(
+    read.headers.get('access-control-allow-origin'),
+    null,
+    'another origin cannot read the answer',
+  );
+});
+
+test("GoTo's routes keep their CORS next to the control API", async () => {
+  const response = await fetch(`${sim.url}/users/v1/lines`, {
+    method: 'OPTIONS',
+    headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+  });
+  assert.equal(response.status, 204);
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+});
+
+test('POST /_sim/* takes only JSON: a form POST (no preflight needed from any page) is a 415 and places no call', async () => {
+  const before = ((await (await fetch(`${sim.url}/_sim/calls`)).json()) as { items: unknown[] }).items.length;
+  for (const [type, body] of [
+    ['application/x-www-form-urlencoded', 'scenario=answered&from=%2B15551234567&to=2101'],
+    ['text/plain', '{"scenario":"answered","from":"+15551234567","to":"2101"}'],
+  ] as const) {
+    const response = await fetch(`${sim.url}/_sim/calls`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    });
+    assert.equal(response.status, 415, type);
+    assert.equal(((await response.json()) as { error: string }).error, 'unsupported_media_type');
+  }
+  const form = await fetch(`${sim.url}/_sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'reset=true',
+  });
+  assert.equal(form.status, 415);
+  const after = ((await (await fetch(`${sim.url}/_sim/calls`)).json()) as { items: unknown[] }).items.length;
+  assert.equal(after, before);
+});

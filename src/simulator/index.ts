@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { createSimClock } from './clock.ts';
 import type { SimContext, SimDirectory, SimFaults, SimTelephonyOptions, TelephonyHandle } from './context.ts';
 import { loadDefaultDirectory, loadDirectoryFile, parseDirectory } from './directory/schema.ts';
 import { createAuthorize } from './http/authorize.ts';
 import { registerCors } from './http/cors.ts';
 import { sendGoToError } from './http/errors.ts';
+import { parsePublicUrl, requestOrigin, webSocketOrigin } from './http/public-url.ts';
 import { registerAuthorizeRoutes } from './oauth/authorize-routes.ts';
 import { registerTokenRoute } from './oauth/token-route.ts';
 import { TokenStore } from './oauth/token-store.ts';
@@ -23,6 +24,11 @@ export interface SimulatorOptions {
   /** 0 = a random free port. */
   readonly port?: number;
   readonly host?: string;
+  /**
+   * The origin clients reach the simulator on (e.g. https://goto.test behind a TLS front), used in every absolute URL
+   * it hands out. Default: the origin of each request (X-Forwarded-Proto/-Host, else Host).
+   */
+  readonly publicUrl?: string;
   /** A directory, or the path of a JSON seed file; default: the fixtures' Northgate account. */
   readonly directory?: SimDirectory | string;
   /** Simulated time runs this many times faster than the wall clock. */
@@ -42,6 +48,8 @@ export interface RunningSimulator {
   /** http://127.0.0.1:PORT — auth, api, admin, realtime and webrtc hosts all in one. */
   readonly url: string;
   readonly wsUrl: string;
+  /** The publicUrl option, or null when the URLs handed out follow each request's host. */
+  readonly publicUrl: string | null;
   readonly port: number;
   readonly directory: SimDirectory;
   readonly ctx: SimContext;
@@ -105,13 +113,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const faults: SimFaults = { ...DEFAULT_FAULTS };
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 0;
+  const publicUrl = options.publicUrl === undefined ? null : parsePublicUrl(options.publicUrl);
+  const bindUrl = (): string => `http://${urlHost(host)}:${port}`;
+  const baseUrl = (request: FastifyRequest): string => publicUrl ?? requestOrigin(request.headers, bindUrl());
   const ctx: SimContext = {
     directory,
     options: telephonyOptions(options),
     clock,
     faults,
-    baseUrl: () => `http://${urlHost(host)}:${port}`,
-    wsBaseUrl: () => `ws://${urlHost(host)}:${port}`,
+    baseUrl,
+    wsBaseUrl: (request) => webSocketOrigin(baseUrl(request)),
     authorize: createAuthorize(tokens, clock, faults),
     sendError: sendGoToError,
     uuid: () => randomUUID(),
@@ -146,8 +157,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
   const handle = telephony;
   return {
-    url: ctx.baseUrl(),
-    wsUrl: ctx.wsBaseUrl(),
+    url: bindUrl(),
+    wsUrl: webSocketOrigin(bindUrl()),
+    publicUrl,
     port,
     directory,
     ctx,

@@ -22,8 +22,8 @@ import { SHARED_NUMBER } from '../../src/app/demo-contacts.ts';
 import type { Card } from '../../src/shared/messages.ts';
 
 const MARCUS_EXT = '2102';
-// The README's pictures change only on purpose: UPDATE_SCREENSHOTS=1 writes them, other runs keep them aside.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-output/screenshots';
+// Screens after this file's calls (hostile names, test notes): for looking at, never the README's (readme-screens).
+const SCREENSHOTS = 'test-output/screenshots';
 const HELENA_EXT = '2103';
 // A skip carries its reason ("/usr/bin/chromium is missing ..."), printed by the test reporter.
 const skip = browserSkipReason();
@@ -286,7 +286,7 @@ describe('screen pop in the browser', { skip: skip ?? false }, () => {
     await page.getByTestId('nav-live').click();
   });
 
-  test('the main screens render (screenshots for the README)', async () => {
+  test('the main screens render (screenshots in test-output)', async () => {
     const all = await stack.app.store.contacts.search({ text: '', limit: 1000, offset: 0 });
     const rich = all.items.find(
       (c) => c.tier !== null && c.company !== null && c.tickets.length > 0 && c.appointments.length > 0,

@@ -102,8 +102,9 @@ test('screenpop simulate reports an unreachable simulator clearly and exits 1', 
   assert.match(stderr, /cannot reach the simulator at http:\/\/127\.0\.0\.1:9/);
 });
 
-test('screenpop simulator prints the base URL and seeded users, serves, and stops on SIGINT', async () => {
-  const child = spawn(process.execPath, [BIN, 'simulator', '--port', '0'], {
+/** Runs `screenpop simulator ARGS` and resolves once its banner is out, with the URL it listens on. */
+async function simulatorCli(args: string[]) {
+  const child = spawn(process.execPath, [BIN, 'simulator', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -118,6 +119,11 @@ test('screenpop simulator prints the base URL and seeded users, serves, and stop
       }
     });
   });
+  return { child, url, stdout };
+}
+
+test('screenpop simulator prints the base URL and seeded users, serves, and stops on SIGINT', async () => {
+  const { child, url, stdout } = await simulatorCli([]);
   try {
     assert.match(stdout, /Priya Castellano\s+ext 2101/);
     assert.match(stdout, /\+13125550140 → dial plan → queue 2200 "Service Desk"/);
@@ -131,4 +137,34 @@ test('screenpop simulator prints the base URL and seeded users, serves, and stop
   const [code] = await once(child, 'exit');
   assert.equal(code, 0);
   assert.ok(Date.now() - started < 5000);
+});
+
+test('screenpop simulator --public-url names that origin in the banner and in the URLs it hands out', async () => {
+  const { child, url, stdout } = await simulatorCli(['--public-url', 'https://goto.test']);
+  try {
+    assert.match(stdout, /URLs it hands out name https:\/\/goto\.test/);
+    const token = await fetch(`${url}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('screenpop-demo:screenpop-demo-secret').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=personal_access_token&pat=sim-pat-priya',
+    });
+    const { access_token } = (await token.json()) as { access_token: string };
+    const session = await fetch(`${url}/v2/session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    assert.match(((await session.json()) as { ws: string }).ws, /^wss:\/\/goto\.test\/ws\/v2\//);
+  } finally {
+    child.kill('SIGINT');
+  }
+  assert.deepEqual(await once(child, 'exit'), [0, null]);
+});
+
+test('screenpop simulator refuses a --public-url with a path and exits 1', async () => {
+  const { code, stderr } = await runCli(['simulator', '--port', '0', '--public-url', 'https://goto.test/x']);
+  assert.equal(code, 1);
+  assert.match(stderr, /publicUrl must be an http\(s\) origin/);
 });

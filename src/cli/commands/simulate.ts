@@ -11,7 +11,8 @@ const USAGE = `usage:
                            [--expire-tokens] [--reset]
   every subcommand takes --sim URL (default $SCREENPOP_SIM_URL or http://127.0.0.1:7070)`;
 
-const DEFAULT_SIM = 'http://127.0.0.1:7070';
+/** Where `simulate` looks without --sim: the simulator's default port (`screenpop simulator`, demo mode). */
+export const DEFAULT_SIM = 'http://127.0.0.1:7070';
 
 /** "3s", "500ms", "2m", "1.5" (seconds) → milliseconds. */
 export function parseDuration(text: string): number {

@@ -3,9 +3,12 @@ import { parseArgs } from 'node:util';
 import { startSimulator } from '../../simulator/index.ts';
 import type { RunningSimulator, SimDirectory } from '../../simulator/index.ts';
 
-const USAGE = `usage: screenpop simulator [--port 7070] [--host 127.0.0.1] [--seed file.json] [--time-scale N]
-                          [--traffic CALLS_PER_SECOND] [--auto-approve] [--token-ttl SECONDS]
-                          [--rotate-refresh-tokens] [--log]`;
+const USAGE = `usage: screenpop simulator [--port 7070] [--host 127.0.0.1] [--public-url https://goto.test]
+                          [--seed file.json] [--time-scale N] [--traffic CALLS_PER_SECOND] [--auto-approve]
+                          [--token-ttl SECONDS] [--rotate-refresh-tokens] [--log]
+
+  --public-url  origin of every URL the simulator hands out (session, channel, login); default: the host each
+                request names (X-Forwarded-Proto/-Host from a front, else Host)`;
 
 function positiveNumber(name: string, text: string | undefined): number | undefined {
   if (text === undefined) {
@@ -35,7 +38,13 @@ function routeOf(
 export function describeSimulator(sim: RunningSimulator): string {
   const d = sim.directory;
   const out: string[] = [`GoTo Connect simulator listening on ${sim.url} (WebSocket ${sim.wsUrl})`];
-  out.push('  every GoTo host is this one origin: auth, api.goto.com, api.getgo.com, realtime, webrtc', '');
+  out.push('  every GoTo host is this one origin: auth, api.goto.com, api.getgo.com, realtime, webrtc');
+  out.push(
+    sim.publicUrl === null
+      ? '  URLs it hands out name the host each request reached (X-Forwarded-Proto/-Host behind a front)'
+      : `  URLs it hands out name ${sim.publicUrl}`,
+    '',
+  );
   out.push('OAuth clients (authorize: /oauth/authorize, token: /oauth/token):');
   for (const c of d.clients) {
     out.push(`  client_id ${c.clientId}  client_secret ${c.clientSecret}`);
@@ -81,6 +90,7 @@ export async function run(args: string[]): Promise<void> {
     options: {
       port: { type: 'string', default: '7070' },
       host: { type: 'string', default: '127.0.0.1' },
+      'public-url': { type: 'string' },
       seed: { type: 'string' },
       'time-scale': { type: 'string' },
       traffic: { type: 'string' },
@@ -103,6 +113,7 @@ export async function run(args: string[]): Promise<void> {
   const sim = await startSimulator({
     port,
     host: values.host,
+    publicUrl: values['public-url'],
     directory: values.seed,
     timeScale: positiveNumber('time-scale', values['time-scale']),
     tokenTtlSeconds: positiveNumber('token-ttl', values['token-ttl']),

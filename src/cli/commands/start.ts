@@ -1,6 +1,13 @@
 // screenpop start: runs screenpop (demo mode with the built-in simulator when no GoTo credentials are set).
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { startScreenpop } from '../../app/screenpop.ts';
+import { DEFAULT_SIM } from './simulate.ts';
+
+/** The banner's "place one yourself" command, aimed at the simulator this run started (--sim when not the default). */
+export function placeCallCommand(simulatorUrl: string): string {
+  const sim = simulatorUrl === DEFAULT_SIM ? '' : ` --sim ${simulatorUrl}`;
+  return `npx screenpop simulate call --from +17085550101 --to +13125550140 --answer-after 5s${sim}`;
+}
 
 export async function run(_args: string[]): Promise<void> {
   let config;
@@ -20,7 +27,7 @@ export async function run(_args: string[]): Promise<void> {
       `demo mode: GoTo simulator at ${app.simulator.url} (${app.simulator.directory.users.length} users)`,
       'sign in as one of the simulator users (e.g. marcus.oyelaran@northgate-appliance.example, Service Desk queue)',
       `demo calls every ${config.demo.callIntervalSeconds} s; place one yourself:`,
-      `  npx screenpop simulate call --from +17085550101 --to +13125550140 --answer-after 5s`,
+      `  ${placeCallCommand(app.simulator.url)}`,
     );
   }
   console.log(lines.join('\n'));

@@ -43,6 +43,11 @@ function serviceParams(service: string | undefined): URLSearchParams | null {
   }
 }
 
+/** GoTo's absolute login URL on the host the browser asked for, the approve URL in `service` (goto-protocol.md §1.2). */
+function loginLocation(origin: string, servicePath: string): string {
+  return `${origin}/login?service=${encodeURIComponent(`${origin}${servicePath}`)}`;
+}
+
 export function registerAuthorizeRoutes(
   app: FastifyInstance,
   ctx: SimContext,
@@ -72,15 +77,13 @@ export function registerAuthorizeRoutes(
       }
       return reply.redirect(completeAuthorization(authz, user, options.tokens), 302);
     }
-    const service = `${ctx.baseUrl()}/oauth/approve?${params.toString()}`;
-    return reply.redirect(`/login?service=${encodeURIComponent(service)}`, 302);
+    return reply.redirect(loginLocation(ctx.baseUrl(request), `/oauth/approve?${params.toString()}`), 302);
   });
 
   // GoTo's login page returns the browser to this "service" URL; here the login form finishes the flow itself.
-  app.get('/oauth/approve', async (request, reply) => {
-    const service = `${ctx.baseUrl()}${request.url}`;
-    return reply.redirect(`/login?service=${encodeURIComponent(service)}`, 302);
-  });
+  app.get('/oauth/approve', async (request, reply) =>
+    reply.redirect(loginLocation(ctx.baseUrl(request), request.url), 302),
+  );
 
   app.get('/login', async (request, reply) => {
     const { service } = request.query as { service?: string };

@@ -1,5 +1,5 @@
 // The control API under /_sim (no auth, JSON): health, directory, calls, faults, traffic. Used by tests, demo and CLI.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SimContext, SimFaults, TelephonyHandle } from '../context.ts';
 import type { TokenStore } from '../oauth/token-store.ts';
@@ -48,6 +48,19 @@ function badRequest(reply: FastifyReply, error: z.ZodError): FastifyReply {
   return reply.code(400).send({ error: 'invalid_body', message: problems.join('; ') });
 }
 
+/**
+ * POST bodies must be JSON: a form or text/plain POST is a "simple" request a page on any origin can send without a
+ * preflight, and the control API has no auth to stop it.
+ */
+async function jsonOnly(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    await reply
+      .code(415)
+      .send({ error: 'unsupported_media_type', message: 'send the body as application/json' });
+  }
+}
+
 export function registerControlRoutes(
   app: FastifyInstance,
   ctx: SimContext,
@@ -62,7 +75,7 @@ export function registerControlRoutes(
 
   app.get('/_sim/directory', async () => ctx.directory);
 
-  app.post('/_sim/calls', async (request, reply) => {
+  app.post('/_sim/calls', { onRequest: jsonOnly }, async (request, reply) => {
     try {
       const started = await options.telephony().placeCall(request.body ?? {});
       return reply.code(201).send(started);
@@ -85,7 +98,7 @@ export function registerControlRoutes(
 
   app.get('/_sim/faults', async () => ctx.faults);
 
-  app.post('/_sim/faults', async (request, reply) => {
+  app.post('/_sim/faults', { onRequest: jsonOnly }, async (request, reply) => {
     const parsed = faultsBody.safeParse(request.body ?? {});
     if (!parsed.success) {
       return badRequest(reply, parsed.error);
@@ -109,7 +122,7 @@ export function registerControlRoutes(
     return result;
   });
 
-  app.post('/_sim/traffic', async (request, reply) => {
+  app.post('/_sim/traffic', { onRequest: jsonOnly }, async (request, reply) => {
     const parsed = trafficBody.safeParse(request.body ?? {});
     if (!parsed.success) {
       return badRequest(reply, parsed.error);

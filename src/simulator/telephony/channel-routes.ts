@@ -40,14 +40,15 @@ export function isLoopbackUrl(raw: string): boolean {
   }
 }
 
-export function channelJson(ctx: SimContext, channel: Channel): JsonObject {
+/** A channel as GoTo shows it; its URLs are on the host `request` reached (§5.1). */
+export function channelJson(ctx: SimContext, request: FastifyRequest, channel: Channel): JsonObject {
   if (channel.kind === 'WebSockets') {
     return {
       channelId: channel.id,
       channelNickname: channel.nickname,
       channelData: {
         channelType: 'WebSockets',
-        channelURL: `${ctx.wsBaseUrl()}${BASE}/${channel.id}/channelId/ws`,
+        channelURL: `${ctx.wsBaseUrl(request)}${BASE}/${channel.id}/channelId/ws`,
         isConnected: channel.sockets.size > 0,
       },
       channelLifetime: channel.lifetimeSeconds,
@@ -65,7 +66,7 @@ export function channelJson(ctx: SimContext, channel: Channel): JsonObject {
             unreachableTimestamp: liveTimestamp(channel.unreachableSince),
           },
     channelLifetime: channel.lifetimeSeconds,
-    resourceURL: `${ctx.baseUrl()}${BASE}/${channel.nickname}/${channel.id}`,
+    resourceURL: `${ctx.baseUrl(request)}${BASE}/${channel.nickname}/${channel.id}`,
     doNotDisturbAware: false,
   };
 }
@@ -156,7 +157,7 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: SimContext, sto
       webhookUrl,
       lifetimeSeconds: body.channelLifetime ?? null,
     });
-    return reply.code(201).send(channelJson(ctx, channel));
+    return reply.code(201).send(channelJson(ctx, request, channel));
   });
 
   app.get<{ Querystring: { pageSize?: string; pageMarker?: string } }>(BASE, async (request, reply) => {
@@ -168,13 +169,13 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: SimContext, sto
     if (page === null) {
       return badRequest(reply, 'Invalid paging', [{ field: 'pageSize', constraint: 'INVALID' }]);
     }
-    const items = page.items.map((c) => channelJson(ctx, c));
+    const items = page.items.map((c) => channelJson(ctx, request, c));
     return reply.send(page.next === null ? { items } : { nextPageMarker: page.next, items });
   });
 
   app.get<One>(`${BASE}/:nickname/:channelId`, async (request, reply) => {
     const channel = ownedChannel(request, reply);
-    return channel === null ? reply : reply.send(channelJson(ctx, channel));
+    return channel === null ? reply : reply.send(channelJson(ctx, request, channel));
   });
 
   app.put<One>(`${BASE}/:nickname/:channelId`, async (request, reply) => {
@@ -187,7 +188,7 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: SimContext, sto
       return badRequest(reply, 'Invalid refresh', violations(parsed.error));
     }
     store.refresh(channel);
-    return reply.code(200).send(channelJson(ctx, channel));
+    return reply.code(200).send(channelJson(ctx, request, channel));
   });
 
   const lifetime = async (request: FastifyRequest<One>, reply: FastifyReply, extend: boolean) => {

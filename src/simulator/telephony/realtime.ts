@@ -165,9 +165,14 @@ export class RealtimeService implements CallListener {
   }
 }
 
-function sessionJson(ctx: SimContext, session: Session) {
-  const self = `${ctx.baseUrl()}/v2/session/${session.id}`;
-  return { self, ws: `${ctx.wsBaseUrl()}/ws/v2/${session.id}`, subscriptions: `${self}/subscriptions` };
+/** self, ws and subscriptions on the host `request` reached, as GoTo answers them (§4.1). */
+function sessionJson(ctx: SimContext, request: FastifyRequest, session: Session) {
+  const self = `${ctx.baseUrl(request)}/v2/session/${session.id}`;
+  return {
+    self,
+    ws: `${ctx.wsBaseUrl(request)}/ws/v2/${session.id}`,
+    subscriptions: `${self}/subscriptions`,
+  };
 }
 
 export function registerRealtimeRoutes(
@@ -207,12 +212,12 @@ export function registerRealtimeRoutes(
         `At most ${MAX_SESSIONS_PER_USER} active sessions per user`,
       );
     }
-    return reply.code(200).send(sessionJson(ctx, session));
+    return reply.code(200).send(sessionJson(ctx, request, session));
   });
 
   app.get<{ Params: { id: string } }>('/v2/session/:id', async (request, reply) => {
     const found = owned(request, reply);
-    return found === null ? reply : reply.send(sessionJson(ctx, found.session));
+    return found === null ? reply : reply.send(sessionJson(ctx, request, found.session));
   });
 
   app.delete<{ Params: { id: string } }>('/v2/session/:id', async (request, reply) => {
