@@ -92,7 +92,7 @@ export async function startScreenpop(
   const linker = new ContactLinker({
     callLog: store.callLog,
     pins: store.pins,
-    logged: () => tracker.flush(),
+    logged: (callId) => tracker.written(callId),
     log: log.child({ part: 'calls' }),
   });
   const pops = new PopService({

@@ -1,4 +1,4 @@
-// Prometheus counters of the call tracker: events in, duplicates, out-of-order, changes out, call-log failures.
+// Prometheus metrics of the call tracker: events in, duplicates, out-of-order, changes out, the call log's health.
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { EventSourceKind } from './types.ts';
 
@@ -23,6 +23,9 @@ export class CallMetrics {
   readonly logWriteFailures: SourceCounter;
   readonly logWritesAbandoned: SourceCounter;
   readonly liveCalls: Gauge;
+  readonly logWritesFailing: Gauge;
+  /** Read when /metrics is scraped: ended calls not yet in the call log. */
+  backlog: () => number = () => 0;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -49,8 +52,22 @@ export class CallMetrics {
     );
     this.logWritesAbandoned = plain(
       'screenpop_call_log_writes_abandoned_total',
-      'Ended calls not written to the call log after every retry',
+      'Ended calls dropped unwritten: past the backlog limit, or at shutdown with the store refusing writes',
     );
+    const backlog = (): number => this.backlog();
+    new Gauge({
+      name: 'screenpop_call_log_backlog',
+      help: 'Ended calls not yet in the call log (settling, or waiting for the store)',
+      registers: [registry],
+      collect() {
+        this.set(backlog());
+      },
+    });
+    this.logWritesFailing = new Gauge({
+      name: 'screenpop_call_log_writes_failing',
+      help: '1 while the store refuses call-log writes (from a failed write until the next success)',
+      registers: [registry],
+    });
     this.liveCalls = new Gauge({
       name: 'screenpop_calls_live',
       help: 'Calls in the live map (ended calls stay for a grace period)',

@@ -299,18 +299,80 @@ test('a failed call-log write is retried with back-off and each failure counted'
   assert.equal(logEntries.length, 3);
 });
 
-test('the tracker gives up after the configured attempts and says so', async () => {
+test('a refused call-log write is retried until the store takes it, however long that is', async () => {
+  const { tracker, log } = setup({ logRetryMaxMs: 2 });
+  log.failuresLeft = 40; // far past the five attempts the tracker used to give up after
+  tracker.event(ending('c1', 1));
+  await tracker.written('c1');
+  assert.deepEqual(
+    log.written.map((c) => c.id),
+    ['c1'],
+  );
+  assert.equal(await counter(tracker, 'screenpop_call_log_write_failures_total'), 40);
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_abandoned_total'), 0);
+});
+
+test('while writes fail the tracker says so and counts the backlog; both clear once the store answers', async () => {
+  const { tracker, log } = setup({ logRetryBaseMs: 5, logRetryMaxMs: 5 });
+  log.failuresLeft = Number.MAX_SAFE_INTEGER;
+  tracker.event(ending('c1', 1));
+  tracker.event(ending('c2', 1));
+  const deadline = Date.now() + 10_000;
+  while (!tracker.logWritesFailing && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.equal(tracker.logWritesFailing, true);
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_failing'), 1);
+  assert.equal(await counter(tracker, 'screenpop_call_log_backlog'), 2);
+  log.failuresLeft = 0;
+  await tracker.flush();
+  assert.equal(tracker.logWritesFailing, false);
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_failing'), 0);
+  assert.equal(await counter(tracker, 'screenpop_call_log_backlog'), 0);
+  assert.deepEqual(log.written.map((c) => c.id).sort(), ['c1', 'c2']);
+});
+
+test('past the backlog limit the oldest waiting row is dropped, counted and logged', async () => {
   const errors: string[] = [];
   const { tracker, log } = setup({
-    logWriteAttempts: 3,
+    logBacklogLimit: 2,
+    logRetryBaseMs: 5,
+    logRetryMaxMs: 5,
     logger: { warn: () => {}, error: (_o, message) => errors.push(message) },
   });
-  log.failuresLeft = 10;
-  tracker.event(ending('c1', 1));
+  log.failuresLeft = Number.MAX_SAFE_INTEGER;
+  for (const id of ['c1', 'c2', 'c3', 'c4']) {
+    tracker.event(ending(id, 1));
+  }
+  const deadline = Date.now() + 10_000;
+  while (errors.length < 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  log.failuresLeft = 0;
   await tracker.flush();
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_abandoned_total'), 2);
+  assert.deepEqual(errors, [
+    'ended call not written to the call log',
+    'ended call not written to the call log',
+  ]);
+  assert.equal(log.written.length, 2, 'the two rows within the limit are written');
+});
+
+test('close gives up on a store that keeps refusing after the close wait, dropping and logging each row', async () => {
+  const errors: string[] = [];
+  const { tracker, log } = setup({
+    logCloseWaitMs: 50,
+    logRetryBaseMs: 5,
+    logRetryMaxMs: 5,
+    logger: { warn: () => {}, error: (_o, message) => errors.push(message) },
+  });
+  log.failuresLeft = Number.MAX_SAFE_INTEGER;
+  tracker.event(ending('c1', 1));
+  tracker.event(ending('c2', 1));
+  await tracker.close();
   assert.equal(log.written.length, 0);
-  assert.equal(await counter(tracker, 'screenpop_call_log_writes_abandoned_total'), 1);
-  assert.deepEqual(errors, ['ended call not written to the call log']);
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_abandoned_total'), 2);
+  assert.equal(errors.length, 2);
 });
 
 test('a throwing listener does not stop the others or the tracker', () => {

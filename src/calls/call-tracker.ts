@@ -40,10 +40,16 @@ export interface CallTrackerOptions {
    * missing from the list (they may have started while it was fetched). Default 2,000 ms.
    */
   readonly recoveryGraceMs?: number;
-  /** Attempts to write one ended call (first try included). Default 5. */
-  readonly logWriteAttempts?: number;
-  /** First retry delay, doubled per attempt. Default 200 ms. */
+  /** First retry delay of a refused call-log write, doubled per failure in a row. Default 200 ms. */
   readonly logRetryBaseMs?: number;
+  /** The retry delay is capped here: rows are retried until the store takes them. Default 5,000 ms. */
+  readonly logRetryMaxMs?: number;
+  /** Ended calls held while the store refuses writes; past it the oldest is dropped and counted. Default 100,000. */
+  readonly logBacklogLimit?: number;
+  /** close() waits this long for a refusing store before dropping what is left. Default 10,000 ms. */
+  readonly logCloseWaitMs?: number;
+  /** The live map and traces are swept this often even when no event arrives; 0 = only on events. Default 5,000 ms. */
+  readonly sweepEveryMs?: number;
   readonly trace?: TraceOptions;
   readonly registry?: Registry;
   readonly logger?: TrackerLogger;
@@ -95,6 +101,7 @@ export class CallTracker implements CallEventSink {
   readonly #listeners = new Set<ChangeListener>();
   readonly #traces: TraceStore;
   readonly #notes: TraceEntry[] = [];
+  #sweeper: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: CallTrackerOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -112,8 +119,10 @@ export class CallTracker implements CallEventSink {
       {
         settleMs: this.#settleMs,
         gapWaitMs: this.#gapWaitMs,
-        attempts: options.logWriteAttempts ?? 5,
         retryBaseMs: options.logRetryBaseMs ?? 200,
+        retryMaxMs: options.logRetryMaxMs ?? 5_000,
+        limit: options.logBacklogLimit ?? 100_000,
+        closeWaitMs: options.logCloseWaitMs ?? 10_000,
       },
       {
         log: options.callLog ?? null,
@@ -123,6 +132,12 @@ export class CallTracker implements CallEventSink {
         logger: this.#logger,
       },
     );
+    const every = options.sweepEveryMs ?? 5_000;
+    if (every > 0) {
+      // Without it an idle tracker keeps ended calls (and screenpop_calls_live) until the next event.
+      this.#sweeper = setInterval(() => this.#sweep(), every);
+      this.#sweeper.unref();
+    }
   }
 
   /** Subscribes to changes; returns the unsubscribe function. Listeners run synchronously, in order. */
@@ -150,16 +165,35 @@ export class CallTracker implements CallEventSink {
   }
 
   /**
-   * For shutdown: ends the settle and gap waits now, so every ended call is written as it stands, and resolves
-   * once every write has finished. Call it before closing the call log's store.
+   * For shutdown: stops the sweep timer, ends the settle and gap waits now, so every ended call is written as it
+   * stands, and resolves once every write has finished. Call it before closing the call log's store.
    */
   async close(): Promise<void> {
+    if (this.#sweeper !== null) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = null;
+    }
     await this.#logQueue.close();
   }
 
-  /** Resolves once every call-log write started so far has finished (written or given up). */
+  /** Resolves once no call-log write is pending. Tests and shutdown only: under traffic it may never resolve. */
   async flush(): Promise<void> {
     await this.#logQueue.flush();
+  }
+
+  /** Resolves once this call's row is in the call log (or was dropped); at once when none is pending. */
+  written(callId: string): Promise<void> {
+    return this.#logQueue.written(callId);
+  }
+
+  /** Ended calls not yet in the call log (settling, or waiting for the store). */
+  get logBacklog(): number {
+    return this.#logQueue.backlog;
+  }
+
+  /** True while the store refuses call-log writes (readiness). */
+  get logWritesFailing(): boolean {
+    return this.#logQueue.failing;
   }
 
   event(event: CallEvent): void {

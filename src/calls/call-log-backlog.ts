@@ -1,0 +1,198 @@
+// Settled ended calls on their way to the store: one writer, retried until the store takes them, bounded in memory.
+import type { CallMetrics } from './call-metrics.ts';
+import type { CallLogWriter } from './ports.ts';
+import type { Call } from './types.ts';
+
+/** pino-compatible; the tracker logs only what needs a person (writes failing, a call that could not be logged). */
+export interface TrackerLogger {
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface BacklogOptions {
+  /** First retry delay after a failed write, doubled per failure in a row. */
+  readonly retryBaseMs: number;
+  /** The retry delay never grows past this: the log catches up within this long of the store answering. */
+  readonly retryMaxMs: number;
+  /**
+   * Rows held while the store refuses them. Past it the oldest row is dropped, counted and logged: at 100,000
+   * (about 300 bytes each, ~30 MB) that takes hours of a busy call centre with its database down.
+   */
+  readonly limit: number;
+}
+
+export interface BacklogDeps {
+  readonly log: CallLogWriter;
+  readonly metrics: CallMetrics;
+  readonly logger: TrackerLogger;
+  readonly trace: (callId: string, message: string) => void;
+  /** Told once per row: written (true) or dropped (false). */
+  readonly done: (callId: string, written: boolean) => void;
+}
+
+interface Row {
+  readonly call: Call;
+  failures: number;
+}
+
+/**
+ * Writes one row at a time, in order. A failed row goes to the back, so one row the store refuses does not hold
+ * up the others; the writer then waits (capped back-off) before the next attempt, since a failing store
+ * usually fails every row.
+ */
+export class CallLogBacklog {
+  #rows: Row[] = [];
+  #head = 0;
+  #draining = false;
+  /** The row being written: taken off the queue, not yet done. */
+  #writing = 0;
+  #stopped = false;
+  #failing = false;
+  #retryMs: number;
+  /** Cuts the back-off wait short (stop). */
+  #wake: (() => void) | null = null;
+  readonly #idle = new Set<() => void>();
+
+  constructor(
+    private readonly options: BacklogOptions,
+    private readonly deps: BacklogDeps,
+  ) {
+    this.#retryMs = options.retryBaseMs;
+  }
+
+  /** Rows not yet written, the one being written included. */
+  get size(): number {
+    return this.#waiting() + this.#writing;
+  }
+
+  /** True from a failed write until the next one that succeeds. */
+  get failing(): boolean {
+    return this.#failing;
+  }
+
+  push(call: Call): void {
+    if (this.#stopped) {
+      this.#drop(call, 'the tracker is closed');
+      return;
+    }
+    this.#rows.push({ call, failures: 0 });
+    if (this.#waiting() > this.options.limit) {
+      this.#drop(this.#take().call, `more than ${this.options.limit} rows waiting for the store`);
+    }
+    if (!this.#draining) {
+      void this.#drain();
+    }
+  }
+
+  /** Resolves once no row is waiting (now, or when the writer next runs dry). */
+  idle(): Promise<void> {
+    if (this.size === 0) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#idle.add(resolve));
+  }
+
+  /** Shutdown: drops every row still waiting (each logged) and stops retrying. */
+  stop(): void {
+    this.#stopped = true;
+    while (this.#waiting() > 0) {
+      this.#drop(this.#take().call, 'shutdown while the store refused writes');
+    }
+    this.#wake?.();
+    this.#settleIdle();
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    while (this.#waiting() > 0 && !this.#stopped) {
+      const row = this.#take();
+      this.#writing = 1;
+      const written = await this.#write(row);
+      this.#writing = 0;
+      if (written) {
+        this.#retryMs = this.options.retryBaseMs;
+        continue;
+      }
+      if (this.#stopped) {
+        this.#drop(row.call, 'shutdown while the store refused writes');
+        break;
+      }
+      this.#rows.push(row);
+      await this.#pause(this.#retryMs);
+      this.#retryMs = Math.min(this.#retryMs * 2, this.options.retryMaxMs);
+    }
+    this.#draining = false;
+    this.#settleIdle();
+  }
+
+  async #write(row: Row): Promise<boolean> {
+    const { call } = row;
+    try {
+      await this.deps.log.writeEndedCall(call);
+    } catch (error) {
+      row.failures++;
+      this.deps.metrics.logWriteFailures.inc();
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.trace(call.id, `call log write ${row.failures} failed: ${message}`);
+      if (!this.#failing) {
+        this.deps.logger.warn({ err: error, callId: call.id }, 'call log writes failing, retrying');
+      }
+      this.#setFailing(true);
+      return false;
+    }
+    this.deps.trace(call.id, 'written to the call log');
+    if (this.#failing) {
+      this.deps.logger.warn({ callId: call.id, backlog: this.size }, 'call log writes succeed again');
+    }
+    this.#setFailing(false);
+    this.deps.done(call.id, true);
+    return true;
+  }
+
+  #waiting(): number {
+    return this.#rows.length - this.#head;
+  }
+
+  #take(): Row {
+    const row = this.#rows[this.#head]!;
+    this.#head++;
+    if (this.#head > 1024 && this.#head * 2 > this.#rows.length) {
+      this.#rows = this.#rows.slice(this.#head);
+      this.#head = 0;
+    }
+    return row;
+  }
+
+  #drop(call: Call, why: string): void {
+    this.deps.metrics.logWritesAbandoned.inc();
+    this.deps.logger.error({ callId: call.id, why }, 'ended call not written to the call log');
+    this.deps.trace(call.id, `not written to the call log: ${why}`);
+    this.deps.done(call.id, false);
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.#wake?.(), ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        resolve();
+      };
+    });
+  }
+
+  #setFailing(failing: boolean): void {
+    this.#failing = failing;
+    this.deps.metrics.logWritesFailing.set(failing ? 1 : 0);
+  }
+
+  #settleIdle(): void {
+    if (this.size > 0) {
+      return;
+    }
+    for (const resolve of this.#idle) {
+      resolve();
+    }
+    this.#idle.clear();
+  }
+}
