@@ -16,6 +16,7 @@ import { PopService } from '../pops/pop-service.ts';
 import { buildServer } from '../server/app.ts';
 import type { ServerMetrics } from '../server/metrics.ts';
 import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-routes.ts';
+import { readinessRoute } from '../server/routes/health.ts';
 import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
@@ -139,6 +140,7 @@ export async function startScreenpop(
     webRoot: options.webRoot === undefined ? resolve('dist/web') : options.webRoot,
   });
   metrics = server.metrics;
+  readinessRoute(server.app, [{ name: 'call_log_writes', ready: () => !tracker.logWritesFailing }]);
   await server.app.listen({ port: config.server.port, host: config.server.host });
   if (publicUrl === '') {
     publicUrl = localUrl(config.server.host, server.app.server.address());
