@@ -26,6 +26,8 @@ export class CallMetrics {
   readonly logWritesFailing: Gauge;
   /** Read when /metrics is scraped: ended calls not yet in the call log. */
   backlog: () => number = () => 0;
+  /** Read when /metrics is scraped: calls with a trace kept. */
+  traced: () => number = () => 0;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -61,6 +63,15 @@ export class CallMetrics {
       registers: [registry],
       collect() {
         this.set(backlog());
+      },
+    });
+    const traced = (): number => this.traced();
+    new Gauge({
+      name: 'screenpop_call_traces',
+      help: 'Calls whose trace is kept (bounded in time and count; swept on a timer too)',
+      registers: [registry],
+      collect() {
+        this.set(traced());
       },
     });
     this.logWritesFailing = new Gauge({

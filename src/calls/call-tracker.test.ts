@@ -190,6 +190,34 @@ test('after the grace period an ended call leaves the live map, and late events 
   assert.equal(await counter(tracker, 'screenpop_call_event_duplicates_total'), 1);
 });
 
+test('an idle tracker still sweeps on its timer: ended calls leave the live gauge, old traces go', async () => {
+  const { tracker, clock } = setup({ endedGraceMs: 5_000, sweepEveryMs: 5, trace: { retentionMs: 60_000 } });
+  tracker.event(snapshot('c1', 1, [leg('2101', 'ringing')]));
+  tracker.event(ending('c1', 2));
+  await tracker.flush();
+  assert.equal(await counter(tracker, 'screenpop_calls_live'), 1);
+  assert.equal(await counter(tracker, 'screenpop_call_traces'), 1);
+  clock.ms += 60_001; // no event from here on
+  const deadline = Date.now() + 10_000;
+  while ((await counter(tracker, 'screenpop_call_traces')) > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.equal(await counter(tracker, 'screenpop_calls_live'), 0);
+  assert.equal(await counter(tracker, 'screenpop_call_traces'), 0);
+  assert.equal(tracker.get('c1'), null);
+  await tracker.close();
+});
+
+test('trace memory levels off at its call limit under endless traffic', async () => {
+  const { tracker } = setup({ trace: { maxCalls: 100 }, sweepEveryMs: 0 });
+  for (let i = 0; i < 1_000; i++) {
+    tracker.event(snapshot(`c${i}`, 1, [leg('2101', 'ringing')]));
+    tracker.event(ending(`c${i}`, 2));
+  }
+  assert.equal(await counter(tracker, 'screenpop_call_traces'), 100);
+  await tracker.close();
+});
+
 test('realtime: a repeated dialog entity is a duplicate, but withdraw may reuse the last entity id', () => {
   const { tracker, changes } = setup();
   const ring = legEvent('r1', '2101', 'ringing');

@@ -115,6 +115,7 @@ export class CallTracker implements CallEventSink {
     this.#entities = new BoundedSet(options.dedupeLimit ?? 100_000);
     this.#traces = new TraceStore(options.trace);
     this.metrics = new CallMetrics(options.registry);
+    this.metrics.traced = () => this.#traces.size;
     this.#logQueue = new CallLogQueue(
       {
         settleMs: this.#settleMs,
