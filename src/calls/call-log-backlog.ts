@@ -26,12 +26,15 @@ export interface BacklogDeps {
   readonly metrics: CallMetrics;
   readonly logger: TrackerLogger;
   readonly trace: (callId: string, message: string) => void;
-  /** Told once per row: written (true) or dropped (false). */
-  readonly done: (callId: string, written: boolean) => void;
 }
 
+/** Told once per row: written (true) or dropped (false). */
+export type RowDone = (written: boolean) => void;
+
 interface Row {
-  readonly call: Call;
+  /** Replaced by a newer version of the call while the row waits. */
+  call: Call;
+  readonly done: RowDone[];
   failures: number;
 }
 
@@ -45,7 +48,9 @@ export class CallLogBacklog {
   #head = 0;
   #draining = false;
   /** The row being written: taken off the queue, not yet done. */
-  #writing = 0;
+  #writing: Row | null = null;
+  /** The newest row of each call: a newer version replaces a waiting row, so an older one never lands last. */
+  readonly #latest = new Map<string, Row>();
   #stopped = false;
   #failing = false;
   #retryMs: number;
@@ -62,7 +67,7 @@ export class CallLogBacklog {
 
   /** Rows not yet written, the one being written included. */
   get size(): number {
-    return this.#waiting() + this.#writing;
+    return this.#waiting() + (this.#writing === null ? 0 : 1);
   }
 
   /** True from a failed write until the next one that succeeds. */
@@ -70,15 +75,20 @@ export class CallLogBacklog {
     return this.#failing;
   }
 
-  push(call: Call): void {
-    if (this.#stopped) {
-      this.#drop(call, 'the tracker is closed');
+  push(call: Call, done: RowDone): void {
+    const waiting = this.#latest.get(call.id);
+    if (waiting !== undefined && waiting !== this.#writing) {
+      waiting.call = call;
+      waiting.done.push(done);
       return;
     }
-    this.#rows.push({ call, failures: 0 });
-    if (this.#waiting() > this.options.limit) {
-      this.#drop(this.#take().call, `more than ${this.options.limit} rows waiting for the store`);
+    const row: Row = { call, done: [done], failures: 0 };
+    if (this.#stopped) {
+      this.#drop(row, 'the tracker is closed');
+      return;
     }
+    this.#latest.set(call.id, row);
+    this.#enqueue(row);
     if (!this.#draining) {
       void this.#drain();
     }
@@ -96,7 +106,7 @@ export class CallLogBacklog {
   stop(): void {
     this.#stopped = true;
     while (this.#waiting() > 0) {
-      this.#drop(this.#take().call, 'shutdown while the store refused writes');
+      this.#drop(this.#take(), 'shutdown while the store refused writes');
     }
     this.#wake?.();
     this.#settleIdle();
@@ -106,18 +116,22 @@ export class CallLogBacklog {
     this.#draining = true;
     while (this.#waiting() > 0 && !this.#stopped) {
       const row = this.#take();
-      this.#writing = 1;
+      this.#writing = row;
       const written = await this.#write(row);
-      this.#writing = 0;
+      this.#writing = null;
       if (written) {
         this.#retryMs = this.options.retryBaseMs;
         continue;
       }
-      if (this.#stopped) {
-        this.#drop(row.call, 'shutdown while the store refused writes');
+      const newer = this.#latest.get(row.call.id);
+      if (newer !== row && newer !== undefined) {
+        newer.done.unshift(...row.done); // a newer version waits: it is this call's row now
+      } else if (this.#stopped) {
+        this.#drop(row, 'shutdown while the store refused writes');
         break;
+      } else {
+        this.#enqueue(row);
       }
-      this.#rows.push(row);
       await this.#pause(this.#retryMs);
       this.#retryMs = Math.min(this.#retryMs * 2, this.options.retryMaxMs);
     }
@@ -145,8 +159,16 @@ export class CallLogBacklog {
       this.deps.logger.warn({ callId: call.id, backlog: this.size }, 'call log writes succeed again');
     }
     this.#setFailing(false);
-    this.deps.done(call.id, true);
+    this.#settle(row, true);
     return true;
+  }
+
+  /** Appends the row; past the limit the oldest waiting row is dropped. */
+  #enqueue(row: Row): void {
+    this.#rows.push(row);
+    if (this.#waiting() > this.options.limit) {
+      this.#drop(this.#take(), `more than ${this.options.limit} rows waiting for the store`);
+    }
   }
 
   #waiting(): number {
@@ -163,11 +185,21 @@ export class CallLogBacklog {
     return row;
   }
 
-  #drop(call: Call, why: string): void {
+  #drop(row: Row, why: string): void {
+    const callId = row.call.id;
     this.deps.metrics.logWritesAbandoned.inc();
-    this.deps.logger.error({ callId: call.id, why }, 'ended call not written to the call log');
-    this.deps.trace(call.id, `not written to the call log: ${why}`);
-    this.deps.done(call.id, false);
+    this.deps.logger.error({ callId, why }, 'ended call not written to the call log');
+    this.deps.trace(callId, `not written to the call log: ${why}`);
+    this.#settle(row, false);
+  }
+
+  #settle(row: Row, written: boolean): void {
+    if (this.#latest.get(row.call.id) === row) {
+      this.#latest.delete(row.call.id);
+    }
+    for (const done of row.done) {
+      done(written);
+    }
   }
 
   #pause(ms: number): Promise<void> {

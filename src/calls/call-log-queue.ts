@@ -1,4 +1,6 @@
-// Writes ended calls to the call log once: after a settle time (and their missing states), then via the backlog.
+// Writes ended calls to the call log: at once when they end, and again after the settle time (and their missing
+// states) only if late history changed them. The first write is what survives a kill -9: a call held back for the
+// settle time died with the process, and the next process never hears of it (GoTo lists only live calls).
 import { CallLogBacklog } from './call-log-backlog.ts';
 import type { BacklogOptions, TrackerLogger } from './call-log-backlog.ts';
 import type { CallMetrics } from './call-metrics.ts';
@@ -36,14 +38,22 @@ export interface LogQueueDeps {
   readonly logger: TrackerLogger;
 }
 
-/** A call between its end and its row: `done` resolves once the row is written or dropped. */
+/** A call between its end and its final row. */
 interface Pending {
-  readonly done: Promise<void>;
-  readonly resolve: () => void;
+  /** Resolves once the call has a row (its first write landed) or that write was dropped. */
+  readonly row: Promise<void>;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
 
 export class CallLogQueue {
-  /** Every ended call whose row is not in the store yet (settling, or waiting for the store). */
+  /** Every ended call whose final row is not in the store yet (settling, or waiting for the store). */
   readonly #pending = new Map<string, Pending>();
   readonly #waiting = new Set<() => void>();
   readonly #backlog: CallLogBacklog | null;
@@ -63,12 +73,11 @@ export class CallLogQueue {
             metrics: deps.metrics,
             logger: deps.logger,
             trace: (callId, message) => this.#trace(callId, message),
-            done: (callId) => this.#done(callId),
           });
     deps.metrics.backlog = () => this.#pending.size;
   }
 
-  /** Ended calls not yet in the call log. */
+  /** Ended calls whose final row is not in the call log yet. */
   get backlog(): number {
     return this.#pending.size;
   }
@@ -78,32 +87,36 @@ export class CallLogQueue {
     return this.#backlog?.failing ?? false;
   }
 
-  /** Starts the wait-then-write of one ended call. */
+  /** Writes one ended call now, and again once settled if late history changed it. */
   schedule(job: LogJob): void {
     const backlog = this.#backlog;
     if (backlog === null || this.#pending.has(job.callId)) {
       return;
     }
-    let resolve = (): void => {};
-    const done = new Promise<void>((r) => {
-      resolve = r;
-    });
-    this.#pending.set(job.callId, { done, resolve });
+    const row = deferred();
+    this.#pending.set(job.callId, { row: row.promise });
+    const first = job.current();
+    backlog.push(first, row.resolve);
     void this.#settled(job).then(() => {
       job.seal();
-      backlog.push(job.current());
+      const last = job.current();
+      if (last === first) {
+        void row.promise.then(() => this.#done(job.callId));
+      } else {
+        backlog.push(last, () => this.#done(job.callId));
+      }
     });
   }
 
   /**
-   * Resolves once this call's row is in the store (or was dropped); at once when no write of it is pending.
+   * Resolves once this call has a row in the store (or its write was dropped); at once when none is pending.
    * Costs the same however busy the queue is: it waits for one row, not for the queue to run dry.
    */
   written(callId: string): Promise<void> {
-    return this.#pending.get(callId)?.done ?? Promise.resolve();
+    return this.#pending.get(callId)?.row ?? Promise.resolve();
   }
 
-  /** Resolves once nothing is pending: every row written or dropped. Under steady traffic it may never be. */
+  /** Resolves once nothing is pending: every final row written or dropped. Under steady traffic it may never be. */
   flush(): Promise<void> {
     if (this.#pending.size === 0) {
       return Promise.resolve();
@@ -128,9 +141,7 @@ export class CallLogQueue {
   }
 
   #done(callId: string): void {
-    const pending = this.#pending.get(callId);
     this.#pending.delete(callId);
-    pending?.resolve();
     if (this.#pending.size === 0) {
       for (const resolve of this.#drained) {
         resolve();
@@ -146,7 +157,7 @@ export class CallLogQueue {
     if (job.holes() === 0 || this.#hurry) {
       return;
     }
-    this.#trace(job.callId, `waiting for ${job.holes()} missing states before logging`);
+    this.#trace(job.callId, `waiting for ${job.holes()} missing states before the final write`);
     const waiter = this.#waitable(Math.max(0, this.options.gapWaitMs - this.options.settleMs));
     job.wake = waiter.wake;
     await waiter.done;
