@@ -8,7 +8,7 @@ import { CallTracker } from '../calls/index.ts';
 import { systemClock } from '../calls/ports.ts';
 import type { Config } from '../config/config.ts';
 import { phoneOptionsFrom } from '../goto/index.ts';
-import { cardLookup } from '../lookup/card-view.ts';
+import { cardLookup } from '../pops/card-lookup.ts';
 import { createCallerLookupFromConfig } from '../lookup/settings.ts';
 import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';

@@ -172,12 +172,15 @@ export class PopService {
       }
     }
     for (const leg of state.call.legs) {
-      state.seenLines.set(leg.lineId, {
-        lineId: leg.lineId,
-        extension: leg.extension,
-        name: leg.name,
-        state: leg.state,
-      });
+      const seen = state.seenLines.get(leg.lineId);
+      if (seen?.state !== leg.state || seen.name !== leg.name || seen.extension !== leg.extension) {
+        state.seenLines.set(leg.lineId, {
+          lineId: leg.lineId,
+          extension: leg.extension,
+          name: leg.name,
+          state: leg.state,
+        });
+      }
     }
     state.version += 1;
     this.send(state, state.audience.recipients(this.deps.directory), reason);
