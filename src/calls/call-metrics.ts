@@ -1,5 +1,6 @@
 // Prometheus metrics of the call tracker: events in, duplicates, out-of-order, changes out, the call log's health.
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { EventVerdict } from './call-trace.ts';
 import type { EventSourceKind } from './types.ts';
 
 type PerSource<T> = Record<EventSourceKind, T>;
@@ -84,5 +85,27 @@ export class CallMetrics {
       help: 'Calls in the live map (ended calls stay for a grace period)',
       registers: [registry],
     });
+  }
+
+  /** Counts what the tracker did with an event (a recovery's repeats of known states are not duplicates). */
+  verdict(source: EventSourceKind, verdict: EventVerdict, recovery: boolean): void {
+    switch (verdict) {
+      case 'duplicate':
+        if (!recovery) {
+          this.duplicates[source].inc();
+        }
+        break;
+      case 'older':
+      case 'after-end':
+        this.outOfOrder[source].inc();
+        break;
+      case 'applied':
+      case 'no-change':
+        break;
+      default: {
+        const never: never = verdict;
+        throw new Error(`unknown verdict ${String(never)}`);
+      }
+    }
   }
 }
