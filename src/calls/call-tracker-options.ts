@@ -34,7 +34,7 @@ export interface CallTrackerOptions {
   readonly logRetryBaseMs?: number;
   /** The retry delay is capped here: rows are retried until the store takes them. Default 5,000 ms. */
   readonly logRetryMaxMs?: number;
-  /** Ended calls held while the store refuses writes; past it the oldest is dropped and counted. Default 100,000. */
+  /** Ended calls held while the store refuses writes; past it the oldest is dropped and counted. Default 50,000. */
   readonly logBacklogLimit?: number;
   /** close() waits this long for a refusing store before dropping what is left. Default 10,000 ms. */
   readonly logCloseWaitMs?: number;

@@ -54,7 +54,7 @@ export class CallTracker implements CallEventSink {
         gapWaitMs,
         retryBaseMs: options.logRetryBaseMs ?? 200,
         retryMaxMs: options.logRetryMaxMs ?? 5_000,
-        limit: options.logBacklogLimit ?? 100_000,
+        limit: options.logBacklogLimit ?? 50_000,
         closeWaitMs: options.logCloseWaitMs ?? 10_000,
       },
       {
