@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { systemClock } from '../calls/ports.ts';
 import type { Call } from '../calls/types.ts';
-import { cardLookup } from '../lookup/card-view.ts';
+import { cardLookup } from '../pops/card-lookup.ts';
 import { createCallerLookup } from '../lookup/caller-lookup.ts';
 import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';

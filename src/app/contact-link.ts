@@ -1,5 +1,5 @@
 // Links an ended call's log entry to the contact its card showed, once the tracker has written the call
-// (it writes after a settle delay, so the link waits for that write like notes-hook does).
+// (it writes after a settle delay, so the link waits for that call's row like notes-hook does).
 import type { CallLogStore, PinStore } from '../lookup/ports.ts';
 import type { Card } from '../shared/messages.ts';
 
@@ -18,8 +18,8 @@ export function shownContactId(card: Card): string | null {
 export interface ContactLinkDeps {
   readonly callLog: Pick<CallLogStore, 'linkContact'>;
   readonly pins: Pick<PinStore, 'getPin'>;
-  /** Resolves once the call-log writes started so far are done (CallTracker.flush). */
-  readonly logged: () => Promise<void>;
+  /** Resolves once this call's row is in the call log (CallTracker.written): one row, not the whole queue. */
+  readonly logged: (callId: string) => Promise<void>;
   readonly log: { warn(fields: object, message: string): void };
 }
 
@@ -64,7 +64,7 @@ export class ContactLinker {
       return;
     }
     this.remember(card.callId, contactId);
-    await this.deps.logged();
+    await this.deps.logged(card.callId);
     await this.deps.callLog.linkContact(card.callId, contactId);
   }
 

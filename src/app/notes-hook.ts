@@ -1,5 +1,7 @@
-// Around PUT /api/calls/:id/notes: waits for a just-ended call to reach the call log (the tracker writes it after
-// a settle delay, so a quick agent would get "no such call"), and afterwards shows the notes on the live card.
+// Around PUT /api/calls/:id/notes: waits for a just-ended call's row to reach the call log (the tracker writes it
+// after a settle delay, so a quick agent would get "no such call"), and afterwards shows the notes on the live card.
+// It waits for that one row, never for the whole queue: under steady traffic the queue is never empty. While the
+// store refuses writes the request waits for the row to land, holding the note, and saves it then.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CallTracker } from '../calls/index.ts';
@@ -13,11 +15,16 @@ function isNotesSave(request: FastifyRequest): boolean {
   return request.method === 'PUT' && request.routeOptions.url === NOTES_ROUTE;
 }
 
-export function notesHook(scope: FastifyInstance, deps: { pops: PopService; tracker: CallTracker }): void {
+export interface NotesHookDeps {
+  readonly pops: Pick<PopService, 'notesSaved'>;
+  readonly tracker: Pick<CallTracker, 'written'>;
+}
+
+export function notesHook(scope: FastifyInstance, deps: NotesHookDeps): void {
   scope.addHook('preHandler', async (request) => {
     const p = params.safeParse(request.params);
-    if (isNotesSave(request) && p.success && deps.tracker.get(p.data.id)?.phase === 'ended') {
-      await deps.tracker.flush();
+    if (isNotesSave(request) && p.success) {
+      await deps.tracker.written(p.data.id);
     }
   });
   scope.addHook('onResponse', async (request, reply) => {

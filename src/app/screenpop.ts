@@ -7,7 +7,7 @@ import { CallTracker } from '../calls/index.ts';
 import { systemClock } from '../calls/ports.ts';
 import type { Config } from '../config/config.ts';
 import { phoneOptionsFrom } from '../goto/index.ts';
-import { cardLookup } from '../lookup/card-view.ts';
+import { cardLookup } from '../pops/card-lookup.ts';
 import { createCallerLookupFromConfig } from '../lookup/settings.ts';
 import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';
@@ -15,6 +15,7 @@ import { PopService } from '../pops/pop-service.ts';
 import { buildServer } from '../server/app.ts';
 import type { ServerMetrics } from '../server/metrics.ts';
 import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-routes.ts';
+import { readinessRoute } from '../server/routes/health.ts';
 import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
@@ -94,7 +95,7 @@ export async function startScreenpop(
   const linker = new ContactLinker({
     callLog: store.callLog,
     pins: store.pins,
-    logged: () => tracker.flush(),
+    logged: (callId) => tracker.written(callId),
     log: log.child({ part: 'calls' }),
   });
   const pops = new PopService({
@@ -141,6 +142,7 @@ export async function startScreenpop(
     webRoot: options.webRoot === undefined ? resolve('dist/web') : options.webRoot,
   });
   metrics = server.metrics;
+  readinessRoute(server.app, [{ name: 'call_log_writes', ready: () => !tracker.logWritesFailing }]);
   await server.app.listen({ port: config.server.port, host: config.server.host });
   if (publicUrl === '') {
     publicUrl = localUrl(config.server.host, server.app.server.address());

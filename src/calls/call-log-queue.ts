@@ -1,14 +1,14 @@
-// Writes ended calls to the call log once: after a settle time (and their missing states), with retries.
+// Writes ended calls to the call log: at once when they end, and again after the settle time (and their missing
+// states) only if late history changed them. The first write is what survives a kill -9: a call held back for the
+// settle time died with the process, and the next process never hears of it (GoTo lists only live calls).
+import { CallLogBacklog } from './call-log-backlog.ts';
+import type { BacklogOptions, TrackerLogger } from './call-log-backlog.ts';
 import type { CallMetrics } from './call-metrics.ts';
 import type { TraceStore } from './call-trace.ts';
 import type { CallLogWriter, Clock } from './ports.ts';
 import type { Call } from './types.ts';
 
-/** pino-compatible; the tracker logs only what needs a person (a call that could not be logged). */
-export interface TrackerLogger {
-  warn(object: object, message: string): void;
-  error(object: object, message: string): void;
-}
+export type { TrackerLogger } from './call-log-backlog.ts';
 
 /** One ended call waiting to be written; the tracker keeps it up to date while history may still arrive. */
 export interface LogJob {
@@ -23,11 +23,11 @@ export interface LogJob {
   wake: (() => void) | null;
 }
 
-export interface LogQueueOptions {
+export interface LogQueueOptions extends BacklogOptions {
   readonly settleMs: number;
   readonly gapWaitMs: number;
-  readonly attempts: number;
-  readonly retryBaseMs: number;
+  /** close() waits this long for a refusing store before it drops the rows still waiting. */
+  readonly closeWaitMs: number;
 }
 
 export interface LogQueueDeps {
@@ -38,45 +38,116 @@ export interface LogQueueDeps {
   readonly logger: TrackerLogger;
 }
 
+/** A call between its end and its final row. */
+interface Pending {
+  /** Resolves once the call has a row (its first write landed) or that write was dropped. */
+  readonly row: Promise<void>;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 export class CallLogQueue {
-  readonly #pending = new Set<Promise<void>>();
+  /** Every ended call whose final row is not in the store yet (settling, or waiting for the store). */
+  readonly #pending = new Map<string, Pending>();
   readonly #waiting = new Set<() => void>();
+  readonly #backlog: CallLogBacklog | null;
+  /** flush() callers, told when nothing is pending any more. */
+  readonly #drained = new Set<() => void>();
   #hurry = false;
 
   constructor(
     private readonly options: LogQueueOptions,
     private readonly deps: LogQueueDeps,
-  ) {}
+  ) {
+    this.#backlog =
+      deps.log === null
+        ? null
+        : new CallLogBacklog(options, {
+            log: deps.log,
+            metrics: deps.metrics,
+            logger: deps.logger,
+            trace: (callId, message) => this.#trace(callId, message),
+          });
+    deps.metrics.backlog = () => this.#pending.size;
+  }
 
-  /** Starts the wait-then-write of one ended call. */
+  /** Ended calls whose final row is not in the call log yet. */
+  get backlog(): number {
+    return this.#pending.size;
+  }
+
+  /** True while the store refuses call-log writes (from a failure until the next success). */
+  get failing(): boolean {
+    return this.#backlog?.failing ?? false;
+  }
+
+  /** Writes one ended call now, and again once settled if late history changed it. */
   schedule(job: LogJob): void {
-    const log = this.deps.log;
-    if (log === null) {
+    const backlog = this.#backlog;
+    if (backlog === null || this.#pending.has(job.callId)) {
       return;
     }
-    const write = this.#settled(job)
-      .then(() => {
-        job.seal();
-        return this.#writeWithRetry(log, job.current());
-      })
-      .finally(() => this.#pending.delete(write));
-    this.#pending.add(write);
+    const row = deferred();
+    this.#pending.set(job.callId, { row: row.promise });
+    const first = job.current();
+    backlog.push(first, row.resolve);
+    void this.#settled(job).then(() => {
+      job.seal();
+      const last = job.current();
+      if (last === first) {
+        void row.promise.then(() => this.#done(job.callId));
+      } else {
+        backlog.push(last, () => this.#done(job.callId));
+      }
+    });
   }
 
-  /** Resolves once every write scheduled so far has finished (written or given up). */
-  async flush(): Promise<void> {
-    while (this.#pending.size > 0) {
-      await Promise.all([...this.#pending]);
+  /**
+   * Resolves once this call has a row in the store (or its write was dropped); at once when none is pending.
+   * Costs the same however busy the queue is: it waits for one row, not for the queue to run dry.
+   */
+  written(callId: string): Promise<void> {
+    return this.#pending.get(callId)?.row ?? Promise.resolve();
+  }
+
+  /** Resolves once nothing is pending: every final row written or dropped. Under steady traffic it may never be. */
+  flush(): Promise<void> {
+    if (this.#pending.size === 0) {
+      return Promise.resolve();
     }
+    return new Promise((resolve) => this.#drained.add(resolve));
   }
 
-  /** Cuts every wait short (shutdown) and resolves once everything is written. */
+  /**
+   * Cuts every wait short (shutdown) and resolves once everything is written, or once `closeWaitMs` passed
+   * with the store still refusing: the rows left are then dropped, each logged with its call id.
+   */
   async close(): Promise<void> {
     this.#hurry = true;
     for (const wake of [...this.#waiting]) {
       wake();
     }
+    const gaveUp = this.#waitable(this.options.closeWaitMs);
+    await Promise.race([this.flush(), gaveUp.done]);
+    gaveUp.wake();
+    this.#backlog?.stop();
     await this.flush();
+  }
+
+  #done(callId: string): void {
+    this.#pending.delete(callId);
+    if (this.#pending.size === 0) {
+      for (const resolve of this.#drained) {
+        resolve();
+      }
+      this.#drained.clear();
+    }
   }
 
   async #settled(job: LogJob): Promise<void> {
@@ -86,7 +157,7 @@ export class CallLogQueue {
     if (job.holes() === 0 || this.#hurry) {
       return;
     }
-    this.#trace(job.callId, `waiting for ${job.holes()} missing states before logging`);
+    this.#trace(job.callId, `waiting for ${job.holes()} missing states before the final write`);
     const waiter = this.#waitable(Math.max(0, this.options.gapWaitMs - this.options.settleMs));
     job.wake = waiter.wake;
     await waiter.done;
@@ -106,28 +177,6 @@ export class CallLogQueue {
       this.#waiting.add(wake);
     });
     return { done, wake };
-  }
-
-  async #writeWithRetry(log: CallLogWriter, call: Call): Promise<void> {
-    const { attempts, retryBaseMs } = this.options;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await log.writeEndedCall(call);
-        this.#trace(call.id, 'written to the call log');
-        return;
-      } catch (error) {
-        this.deps.metrics.logWriteFailures.inc();
-        const message = error instanceof Error ? error.message : String(error);
-        this.#trace(call.id, `call log write ${attempt}/${attempts} failed: ${message}`);
-        if (attempt >= attempts) {
-          this.deps.metrics.logWritesAbandoned.inc();
-          this.deps.logger.error({ err: error, callId: call.id }, 'ended call not written to the call log');
-          return;
-        }
-        this.deps.logger.warn({ err: error, callId: call.id, attempt }, 'call log write failed, retrying');
-        await new Promise((resolve) => setTimeout(resolve, retryBaseMs * 2 ** (attempt - 1)));
-      }
-    }
   }
 
   #trace(callId: string, message: string): void {

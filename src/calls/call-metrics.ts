@@ -1,5 +1,6 @@
-// Prometheus counters of the call tracker: events in, duplicates, out-of-order, changes out, call-log failures.
+// Prometheus metrics of the call tracker: events in, duplicates, out-of-order, changes out, the call log's health.
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { EventVerdict } from './call-trace.ts';
 import type { EventSourceKind } from './types.ts';
 
 type PerSource<T> = Record<EventSourceKind, T>;
@@ -23,6 +24,11 @@ export class CallMetrics {
   readonly logWriteFailures: SourceCounter;
   readonly logWritesAbandoned: SourceCounter;
   readonly liveCalls: Gauge;
+  readonly logWritesFailing: Gauge;
+  /** Read when /metrics is scraped: ended calls not yet in the call log. */
+  backlog: () => number = () => 0;
+  /** Read when /metrics is scraped: calls with a trace kept. */
+  traced: () => number = () => 0;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -49,12 +55,57 @@ export class CallMetrics {
     );
     this.logWritesAbandoned = plain(
       'screenpop_call_log_writes_abandoned_total',
-      'Ended calls not written to the call log after every retry',
+      'Ended calls dropped unwritten: past the backlog limit, or at shutdown with the store refusing writes',
     );
+    const backlog = (): number => this.backlog();
+    new Gauge({
+      name: 'screenpop_call_log_backlog',
+      help: 'Ended calls not yet in the call log (settling, or waiting for the store)',
+      registers: [registry],
+      collect() {
+        this.set(backlog());
+      },
+    });
+    const traced = (): number => this.traced();
+    new Gauge({
+      name: 'screenpop_call_traces',
+      help: 'Calls whose trace is kept (bounded in time and count; swept on a timer too)',
+      registers: [registry],
+      collect() {
+        this.set(traced());
+      },
+    });
+    this.logWritesFailing = new Gauge({
+      name: 'screenpop_call_log_writes_failing',
+      help: '1 while the store refuses call-log writes (from a failed write until the next success)',
+      registers: [registry],
+    });
     this.liveCalls = new Gauge({
       name: 'screenpop_calls_live',
       help: 'Calls in the live map (ended calls stay for a grace period)',
       registers: [registry],
     });
+  }
+
+  /** Counts what the tracker did with an event (a recovery's repeats of known states are not duplicates). */
+  verdict(source: EventSourceKind, verdict: EventVerdict, recovery: boolean): void {
+    switch (verdict) {
+      case 'duplicate':
+        if (!recovery) {
+          this.duplicates[source].inc();
+        }
+        break;
+      case 'older':
+      case 'after-end':
+        this.outOfOrder[source].inc();
+        break;
+      case 'applied':
+      case 'no-change':
+        break;
+      default: {
+        const never: never = verdict;
+        throw new Error(`unknown verdict ${String(never)}`);
+      }
+    }
   }
 }

@@ -89,6 +89,8 @@ interface Log {
 /** Bounded in time, per call and in calls; summaries are written when read, to keep the hot path cheap. */
 export class TraceStore {
   readonly #logs = new Map<string, Log>();
+  /** Source notes that named no call, the newest 500. */
+  readonly #notes: TraceEntry[] = [];
   readonly #retentionMs: number;
   readonly #maxEntries: number;
   readonly #maxCalls: number;
@@ -108,6 +110,18 @@ export class TraceStore {
 
   add(callId: string, entry: Exclude<TraceEntry, { kind: 'event' }>): void {
     this.#add(callId, entry);
+  }
+
+  /** A source note that names no call (socket closed, channel refreshed...). */
+  note(entry: TraceEntry): void {
+    this.#notes.push(entry);
+    if (this.#notes.length > 500) {
+      this.#notes.shift();
+    }
+  }
+
+  notes(): readonly TraceEntry[] {
+    return this.#notes;
   }
 
   get(callId: string, now: number): CallTrace | null {

@@ -120,9 +120,10 @@ test('a state that ENDING overtook adds its history without reopening the call; 
   assert.equal(call.legs[0]!.state, 'gone');
   assert.equal(changes.length, 3);
   await tracker.flush();
+  // Written as it ended (what a kill -9 right then leaves in the log), then rewritten with the late answer.
   assert.deepEqual(
     log.written.map((c) => c.outcome),
-    ['answered'],
+    ['missed', 'answered'],
   );
 });
 
@@ -144,12 +145,16 @@ test('an ended call with holes in its sequence is logged once they are filled, w
   tracker.event(snapshot('c1', 1, [leg('2101', 'ringing')]));
   tracker.event(ending('c1', 3));
   await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(log.written.length, 0, 'waiting for state 2');
+  assert.deepEqual(
+    log.written.map((c) => c.outcome),
+    ['missed'],
+    'written as it ended; the final write waits for state 2',
+  );
   tracker.event({ ...snapshot('c1', 2, [leg('2101', 'connected')]), notificationId: null });
   await tracker.flush();
   assert.deepEqual(
     log.written.map((c) => c.outcome),
-    ['answered'],
+    ['missed', 'answered'],
   );
 });
 
@@ -165,7 +170,7 @@ test('an ended call whose holes never fill is logged after the gap wait', async 
   const entries = tracker.trace('c1')!.entries.filter((e) => e.kind === 'log');
   assert.deepEqual(
     entries.map((e) => e.kind === 'log' && e.message),
-    ['waiting for 1 missing states before logging', 'written to the call log'],
+    ['written to the call log', 'waiting for 1 missing states before the final write'],
   );
 });
 
@@ -188,6 +193,34 @@ test('after the grace period an ended call leaves the live map, and late events 
   await tracker.flush();
   assert.equal(log.written.length, 1);
   assert.equal(await counter(tracker, 'screenpop_call_event_duplicates_total'), 1);
+});
+
+test('an idle tracker still sweeps on its timer: ended calls leave the live gauge, old traces go', async () => {
+  const { tracker, clock } = setup({ endedGraceMs: 5_000, sweepEveryMs: 5, trace: { retentionMs: 60_000 } });
+  tracker.event(snapshot('c1', 1, [leg('2101', 'ringing')]));
+  tracker.event(ending('c1', 2));
+  await tracker.flush();
+  assert.equal(await counter(tracker, 'screenpop_calls_live'), 1);
+  assert.equal(await counter(tracker, 'screenpop_call_traces'), 1);
+  clock.ms += 60_001; // no event from here on
+  const deadline = Date.now() + 10_000;
+  while ((await counter(tracker, 'screenpop_call_traces')) > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.equal(await counter(tracker, 'screenpop_calls_live'), 0);
+  assert.equal(await counter(tracker, 'screenpop_call_traces'), 0);
+  assert.equal(tracker.get('c1'), null);
+  await tracker.close();
+});
+
+test('trace memory levels off at its call limit under endless traffic', async () => {
+  const { tracker } = setup({ trace: { maxCalls: 100 }, sweepEveryMs: 0 });
+  for (let i = 0; i < 1_000; i++) {
+    tracker.event(snapshot(`c${i}`, 1, [leg('2101', 'ringing')]));
+    tracker.event(ending(`c${i}`, 2));
+  }
+  assert.equal(await counter(tracker, 'screenpop_call_traces'), 100);
+  await tracker.close();
 });
 
 test('realtime: a repeated dialog entity is a duplicate, but withdraw may reuse the last entity id', () => {
@@ -299,18 +332,80 @@ test('a failed call-log write is retried with back-off and each failure counted'
   assert.equal(logEntries.length, 3);
 });
 
-test('the tracker gives up after the configured attempts and says so', async () => {
+test('a refused call-log write is retried until the store takes it, however long that is', async () => {
+  const { tracker, log } = setup({ logRetryMaxMs: 2 });
+  log.failuresLeft = 40; // far past the five attempts the tracker used to give up after
+  tracker.event(ending('c1', 1));
+  await tracker.written('c1');
+  assert.deepEqual(
+    log.written.map((c) => c.id),
+    ['c1'],
+  );
+  assert.equal(await counter(tracker, 'screenpop_call_log_write_failures_total'), 40);
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_abandoned_total'), 0);
+});
+
+test('while writes fail the tracker says so and counts the backlog; both clear once the store answers', async () => {
+  const { tracker, log } = setup({ logRetryBaseMs: 5, logRetryMaxMs: 5 });
+  log.failuresLeft = Number.MAX_SAFE_INTEGER;
+  tracker.event(ending('c1', 1));
+  tracker.event(ending('c2', 1));
+  const deadline = Date.now() + 10_000;
+  while (!tracker.logWritesFailing && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.equal(tracker.logWritesFailing, true);
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_failing'), 1);
+  assert.equal(await counter(tracker, 'screenpop_call_log_backlog'), 2);
+  log.failuresLeft = 0;
+  await tracker.flush();
+  assert.equal(tracker.logWritesFailing, false);
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_failing'), 0);
+  assert.equal(await counter(tracker, 'screenpop_call_log_backlog'), 0);
+  assert.deepEqual(log.written.map((c) => c.id).sort(), ['c1', 'c2']);
+});
+
+test('past the backlog limit the oldest waiting row is dropped, counted and logged', async () => {
   const errors: string[] = [];
   const { tracker, log } = setup({
-    logWriteAttempts: 3,
+    logBacklogLimit: 2,
+    logRetryBaseMs: 5,
+    logRetryMaxMs: 5,
     logger: { warn: () => {}, error: (_o, message) => errors.push(message) },
   });
-  log.failuresLeft = 10;
-  tracker.event(ending('c1', 1));
+  log.failuresLeft = Number.MAX_SAFE_INTEGER;
+  for (const id of ['c1', 'c2', 'c3', 'c4']) {
+    tracker.event(ending(id, 1));
+  }
+  const deadline = Date.now() + 10_000;
+  while (errors.length < 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  log.failuresLeft = 0;
   await tracker.flush();
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_abandoned_total'), 2);
+  assert.deepEqual(errors, [
+    'ended call not written to the call log',
+    'ended call not written to the call log',
+  ]);
+  assert.equal(log.written.length, 2, 'the two rows within the limit are written');
+});
+
+test('close gives up on a store that keeps refusing after the close wait, dropping and logging each row', async () => {
+  const errors: string[] = [];
+  const { tracker, log } = setup({
+    logCloseWaitMs: 50,
+    logRetryBaseMs: 5,
+    logRetryMaxMs: 5,
+    logger: { warn: () => {}, error: (_o, message) => errors.push(message) },
+  });
+  log.failuresLeft = Number.MAX_SAFE_INTEGER;
+  tracker.event(ending('c1', 1));
+  tracker.event(ending('c2', 1));
+  await tracker.close();
   assert.equal(log.written.length, 0);
-  assert.equal(await counter(tracker, 'screenpop_call_log_writes_abandoned_total'), 1);
-  assert.deepEqual(errors, ['ended call not written to the call log']);
+  assert.equal(await counter(tracker, 'screenpop_call_log_writes_abandoned_total'), 2);
+  assert.equal(errors.length, 2);
 });
 
 test('a throwing listener does not stop the others or the tracker', () => {

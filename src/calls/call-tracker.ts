@@ -1,78 +1,23 @@
-// The live calls: de-duplicates and orders events, runs the state machine, emits changes, logs ended calls.
-import type { Registry } from 'prom-client';
-import { BoundedSet } from './bounded-set.ts';
+// The live calls: takes events from the sources, runs each call's state machine through the ordering rules, emits
+// changes and hands ended calls to the call log. Ordering: event-ordering.ts; the map: live-calls.ts; the log:
+// call-log-queue.ts; the trace: call-trace.ts.
 import { CallLogQueue } from './call-log-queue.ts';
-import type { LogJob, TrackerLogger } from './call-log-queue.ts';
+import type { TrackerLogger } from './call-log-queue.ts';
 import { CallMetrics } from './call-metrics.ts';
-import { applyEvent, endCall } from './call-state.ts';
+import { endCall } from './call-state.ts';
 import type { Transition } from './call-state.ts';
 import { TraceStore } from './call-trace.ts';
-import type { CallTrace, EventVerdict, TraceEntry, TraceOptions } from './call-trace.ts';
-import { LineDevices } from './line-devices.ts';
+import type { CallTrace, TraceEntry } from './call-trace.ts';
+import type { CallTrackerOptions, ChangeListener } from './call-tracker-options.ts';
+import { EventOrdering } from './event-ordering.ts';
+import { LiveCalls, logJob } from './live-calls.ts';
+import type { Entry } from './live-calls.ts';
 import { systemClock } from './ports.ts';
-import type { CallEventSink, CallLogWriter, Clock } from './ports.ts';
+import type { CallEventSink, Clock } from './ports.ts';
+import type { Call, CallChange, CallEvent } from './types.ts';
 
+export type { CallTrackerOptions, ChangeListener } from './call-tracker-options.ts';
 export type { TrackerLogger } from './call-log-queue.ts';
-import type { Call, CallChange, CallEvent, CallSnapshotEvent, LegEvent } from './types.ts';
-
-export interface CallTrackerOptions {
-  readonly clock?: Clock;
-  /** Where ended calls go; none = not written anywhere. */
-  readonly callLog?: CallLogWriter;
-  /** How long an ended call stays in the live map (cards show "ended" for a while). Default 60 s. */
-  readonly endedGraceMs?: number;
-  /** Ended call ids remembered after they leave the live map, so late events cannot resurrect them. */
-  readonly endedIdsLimit?: number;
-  /** Notification ids / dialog entities remembered for de-duplication. */
-  readonly dedupeLimit?: number;
-  /**
-   * How long after its end a call still takes history from a state that ENDING overtook (a reordered answer),
-   * and so how long the call-log write waits. Default 1,000 ms.
-   */
-  readonly settleMs?: number;
-  /**
-   * A Call Events call that ends with holes in its sequence (states dropped; the source fetches them) waits up
-   * to this long for them before it is logged, taking their history meanwhile. Default 30,000 ms.
-   */
-  readonly gapWaitMs?: number;
-  /**
-   * When a source gives no `requestedAt` with a recovery, calls heard from this recently are not ended for
-   * missing from the list (they may have started while it was fetched). Default 2,000 ms.
-   */
-  readonly recoveryGraceMs?: number;
-  /** Attempts to write one ended call (first try included). Default 5. */
-  readonly logWriteAttempts?: number;
-  /** First retry delay, doubled per attempt. Default 200 ms. */
-  readonly logRetryBaseMs?: number;
-  readonly trace?: TraceOptions;
-  readonly registry?: Registry;
-  readonly logger?: TrackerLogger;
-}
-
-export type ChangeListener = (change: CallChange) => void;
-
-interface Entry {
-  /** Null only while the first event is being applied. */
-  call: Call | null;
-  /** Highest Call Events sequence number applied; -1 for none. */
-  lastSeq: number;
-  readonly seqs: Set<number>;
-  /** Realtime device states; created on the first leg event. */
-  devices: LineDevices | null;
-  /** Clock time of the last event received for this call. */
-  touched: number;
-  /** Clock time the call ended; null while live. */
-  endedClock: number | null;
-  /** The call-log write has started: history can no longer be added. */
-  sealed: boolean;
-  /** The pending call-log write, once ended. */
-  job: LogJob | null;
-}
-
-/** Sequence numbers below the newest that this call has not seen (Call Events numbers states 1..n). */
-function holes(entry: Entry): number {
-  return entry.lastSeq < 0 ? 0 : entry.lastSeq - entry.seqs.size;
-}
 
 const NOBODY: TrackerLogger = { warn: () => {}, error: () => {} };
 
@@ -81,39 +26,36 @@ export class CallTracker implements CallEventSink {
   readonly #clock: Clock;
   readonly #logger: TrackerLogger;
   readonly #logQueue: CallLogQueue;
-  readonly #graceMs: number;
-  readonly #settleMs: number;
-  readonly #gapWaitMs: number;
   readonly #recoveryGraceMs: number;
-  readonly #live = new Map<string, Entry>();
-  /** Ended calls still in the live map, in the order they ended: [callId, clock time]; read from #endedHead. */
-  #endedQueue: [string, number][] = [];
-  #endedHead = 0;
-  readonly #ended: BoundedSet<string>;
-  readonly #notifications: BoundedSet<string>;
-  readonly #entities: BoundedSet<string>;
+  readonly #live: LiveCalls;
+  readonly #ordering: EventOrdering;
   readonly #listeners = new Set<ChangeListener>();
   readonly #traces: TraceStore;
-  readonly #notes: TraceEntry[] = [];
+  #sweeper: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: CallTrackerOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? NOBODY;
-    this.#graceMs = options.endedGraceMs ?? 60_000;
-    this.#settleMs = options.settleMs ?? 1_000;
-    this.#gapWaitMs = options.gapWaitMs ?? 30_000;
+    const settleMs = options.settleMs ?? 1_000;
+    const gapWaitMs = options.gapWaitMs ?? 30_000;
     this.#recoveryGraceMs = options.recoveryGraceMs ?? 2_000;
-    this.#ended = new BoundedSet(options.endedIdsLimit ?? 50_000);
-    this.#notifications = new BoundedSet(options.dedupeLimit ?? 100_000);
-    this.#entities = new BoundedSet(options.dedupeLimit ?? 100_000);
+    this.#live = new LiveCalls(options.endedGraceMs ?? 60_000, options.endedIdsLimit ?? 50_000);
+    this.#ordering = new EventOrdering(
+      this.#live,
+      { settleMs, gapWaitMs, dedupeLimit: options.dedupeLimit ?? 100_000 },
+      (entry, transition) => this.#commit(entry, transition),
+    );
     this.#traces = new TraceStore(options.trace);
     this.metrics = new CallMetrics(options.registry);
+    this.metrics.traced = () => this.#traces.size;
     this.#logQueue = new CallLogQueue(
       {
-        settleMs: this.#settleMs,
-        gapWaitMs: this.#gapWaitMs,
-        attempts: options.logWriteAttempts ?? 5,
+        settleMs,
+        gapWaitMs,
         retryBaseMs: options.logRetryBaseMs ?? 200,
+        retryMaxMs: options.logRetryMaxMs ?? 5_000,
+        limit: options.logBacklogLimit ?? 50_000,
+        closeWaitMs: options.logCloseWaitMs ?? 10_000,
       },
       {
         log: options.callLog ?? null,
@@ -123,6 +65,12 @@ export class CallTracker implements CallEventSink {
         logger: this.#logger,
       },
     );
+    const every = options.sweepEveryMs ?? 5_000;
+    if (every > 0) {
+      // Without it an idle tracker keeps ended calls (and screenpop_calls_live) until the next event.
+      this.#sweeper = setInterval(() => this.#sweep(), every);
+      this.#sweeper.unref();
+    }
   }
 
   /** Subscribes to changes; returns the unsubscribe function. Listeners run synchronously, in order. */
@@ -137,7 +85,7 @@ export class CallTracker implements CallEventSink {
 
   /** Every call in the live map: live ones and those ended less than the grace period ago. */
   calls(): Call[] {
-    return [...this.#live.values()].flatMap((e) => (e.call === null ? [] : [e.call]));
+    return [...this.#live.entries()].flatMap((e) => (e.call === null ? [] : [e.call]));
   }
 
   trace(callId: string): CallTrace | null {
@@ -146,20 +94,39 @@ export class CallTracker implements CallEventSink {
 
   /** Source notes that named no call (socket closed, channel refreshed...), oldest first. */
   notes(): readonly TraceEntry[] {
-    return this.#notes;
+    return this.#traces.notes();
   }
 
   /**
-   * For shutdown: ends the settle and gap waits now, so every ended call is written as it stands, and resolves
-   * once every write has finished. Call it before closing the call log's store.
+   * For shutdown: stops the sweep timer, ends the settle and gap waits now, so every ended call is written as it
+   * stands, and resolves once every write has finished. Call it before closing the call log's store.
    */
   async close(): Promise<void> {
+    if (this.#sweeper !== null) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = null;
+    }
     await this.#logQueue.close();
   }
 
-  /** Resolves once every call-log write started so far has finished (written or given up). */
+  /** Resolves once no call-log write is pending. Tests and shutdown only: under traffic it may never resolve. */
   async flush(): Promise<void> {
     await this.#logQueue.flush();
+  }
+
+  /** Resolves once this call's row is in the call log (or was dropped); at once when none is pending. */
+  written(callId: string): Promise<void> {
+    return this.#logQueue.written(callId);
+  }
+
+  /** Ended calls whose final row is not in the call log yet (settling, or waiting for the store). */
+  get logBacklog(): number {
+    return this.#logQueue.backlog;
+  }
+
+  /** True while the store refuses call-log writes (readiness). */
+  get logWritesFailing(): boolean {
+    return this.#logQueue.failing;
   }
 
   event(event: CallEvent): void {
@@ -171,7 +138,7 @@ export class CallTracker implements CallEventSink {
   recovered(active: readonly CallEvent[], reason: string, requestedAt?: number): void {
     const now = this.#clock.now();
     this.metrics.recoveries.inc();
-    this.#note({ at: now, kind: 'recovery', reason });
+    this.#traces.note({ at: now, kind: 'recovery', reason });
     const listed = new Set<string>();
     const since = requestedAt ?? now - this.#recoveryGraceMs;
     for (const event of active) {
@@ -179,7 +146,7 @@ export class CallTracker implements CallEventSink {
       this.#traces.add(event.callId, { at: now, kind: 'recovery', reason });
       this.#ingest(event, true);
     }
-    for (const entry of [...this.#live.values()]) {
+    for (const entry of [...this.#live.entries()]) {
       const call = entry.call;
       if (call === null || listed.has(call.id) || call.phase === 'ended') {
         continue;
@@ -196,7 +163,7 @@ export class CallTracker implements CallEventSink {
   note(message: string, callId?: string): void {
     const entry: TraceEntry = { at: this.#clock.now(), kind: 'note', message };
     if (callId === undefined) {
-      this.#note(entry);
+      this.#traces.note(entry);
     } else {
       this.#traces.add(callId, entry);
     }
@@ -210,127 +177,8 @@ export class CallTracker implements CallEventSink {
   #ingest(event: CallEvent, recovery: boolean): void {
     const now = this.#clock.now();
     const record = this.#traces.event(event.callId, now, event);
-    const verdict = this.#dispatch(event, now, recovery);
-    record.verdict = verdict;
-    switch (verdict) {
-      case 'duplicate':
-        if (!recovery) {
-          this.metrics.duplicates[event.source].inc();
-        }
-        break;
-      case 'older':
-      case 'after-end':
-        this.metrics.outOfOrder[event.source].inc();
-        break;
-      case 'applied':
-      case 'no-change':
-        break;
-      default: {
-        const never: never = verdict;
-        throw new Error(`unknown verdict ${String(never)}`);
-      }
-    }
-  }
-
-  #dispatch(event: CallEvent, now: number, recovery: boolean): EventVerdict {
-    const entry = this.#live.get(event.callId);
-    if (entry === undefined && this.#ended.has(event.callId)) {
-      return this.#seenBefore(event) ? 'duplicate' : 'after-end';
-    }
-    switch (event.kind) {
-      case 'snapshot':
-        return this.#snapshot(entry, event, now, recovery);
-      case 'leg':
-        return this.#leg(entry, event, now);
-      default: {
-        const never: never = event;
-        throw new Error(`unknown event ${JSON.stringify(never)}`);
-      }
-    }
-  }
-
-  /** Marks the event's identity as seen; true when it had been seen before. */
-  #seenBefore(event: CallEvent): boolean {
-    if (event.kind === 'leg') {
-      // withdraw repeats the entityId of the last replace: the state tells them apart.
-      return !this.#entities.add(`${event.entityId}\u0000${event.leg.state}`);
-    }
-    return event.notificationId !== null && !this.#notifications.add(event.notificationId);
-  }
-
-  #snapshot(
-    entry: Entry | undefined,
-    event: CallSnapshotEvent,
-    now: number,
-    recovery: boolean,
-  ): EventVerdict {
-    const seenId = this.#seenBefore(event);
-    if (seenId || entry?.seqs.has(event.seq) === true) {
-      return 'duplicate';
-    }
-    // ENDING is terminal whatever its number; any other state older than the newest applied is history only.
-    const older = entry !== undefined && event.seq < entry.lastSeq && event.stateType !== 'ENDING';
-    const endedClock = entry?.endedClock ?? null;
-    const amendEnded = endedClock !== null && older && this.#amendable(entry!, now);
-    if (endedClock !== null && !amendEnded) {
-      return 'after-end';
-    }
-    const target = entry ?? this.#newEntry(now);
-    target.seqs.add(event.seq);
-    target.lastSeq = Math.max(target.lastSeq, event.seq);
-    target.touched = recovery ? target.touched : now;
-    const changed = this.#commit(target, applyEvent(target.call, event, { older, amendEnded }));
-    if (amendEnded && holes(target) === 0) {
-      target.job?.wake?.();
-    }
-    if (older) {
-      return 'older';
-    }
-    return changed ? 'applied' : 'no-change';
-  }
-
-  #leg(entry: Entry | undefined, event: LegEvent, now: number): EventVerdict {
-    if (this.#seenBefore(event)) {
-      return 'duplicate';
-    }
-    if (entry?.call?.phase === 'ended') {
-      return 'after-end';
-    }
-    const target = entry ?? this.#newEntry(now);
-    target.devices ??= new LineDevices();
-    const merged = target.devices.update(event.leg.lineId, event.legId, event.leg.state);
-    if (merged.kind === 'regressed') {
-      return 'older';
-    }
-    target.touched = now;
-    const lineEvent =
-      merged.lineState === event.leg.state
-        ? event
-        : { ...event, leg: { ...event.leg, state: merged.lineState } };
-    return this.#commit(target, applyEvent(target.call, lineEvent)) ? 'applied' : 'no-change';
-  }
-
-  /** Not in the live map until its first transition commits it. */
-  #newEntry(now: number): Entry {
-    return {
-      call: null,
-      lastSeq: -1,
-      seqs: new Set(),
-      devices: null,
-      touched: now,
-      endedClock: null,
-      sealed: false,
-      job: null,
-    };
-  }
-
-  /** An ended call still takes history during the settle time, or while its sequence holes may yet fill. */
-  #amendable(entry: Entry, now: number): boolean {
-    if (entry.sealed || entry.endedClock === null) {
-      return false;
-    }
-    const since = now - entry.endedClock;
-    return since <= this.#settleMs || (holes(entry) > 0 && since <= this.#gapWaitMs);
+    record.verdict = this.#ordering.dispatch(event, now, recovery);
+    this.metrics.verdict(event.source, record.verdict, recovery);
   }
 
   /** Stores and emits a transition; false when there was none. */
@@ -343,60 +191,41 @@ export class CallTracker implements CallEventSink {
     entry.call = transition.call;
     this.#live.set(transition.call.id, entry);
     const now = this.#clock.now();
-    this.#traces.add(transition.call.id, {
+    const { call, reasons } = transition;
+    this.#traces.add(call.id, {
       at: now,
       kind: 'transition',
-      version: transition.call.version,
-      phase: transition.call.phase,
-      reasons: transition.reasons,
+      version: call.version,
+      phase: call.phase,
+      reasons,
     });
     this.metrics.changes.inc();
     if (newlyEnded) {
-      entry.endedClock = now;
-      this.#ended.add(transition.call.id);
-      this.#endedQueue.push([transition.call.id, now]);
-      this.metrics.callsEnded.inc();
-      entry.job = {
-        callId: transition.call.id,
-        current: () => entry.call!,
-        holes: () => holes(entry),
-        seal: () => {
-          entry.sealed = true;
-        },
-        wake: null,
-      };
-      this.#logQueue.schedule(entry.job);
+      this.#ended(entry, call.id, now);
     }
     this.metrics.liveCalls.set(this.#live.size);
-    const change: CallChange = { call: transition.call, previous, reasons: transition.reasons };
+    const change: CallChange = { call, previous, reasons };
     for (const listener of this.#listeners) {
       try {
         listener(change);
       } catch (error) {
-        this.#logger.error({ err: error, callId: change.call.id }, 'call change listener failed');
+        this.#logger.error({ err: error, callId: call.id }, 'call change listener failed');
       }
     }
     return true;
   }
 
-  #note(entry: TraceEntry): void {
-    this.#notes.push(entry);
-    if (this.#notes.length > 500) {
-      this.#notes.shift();
-    }
+  #ended(entry: Entry, callId: string, now: number): void {
+    entry.endedClock = now;
+    this.#live.ended(callId, now);
+    this.metrics.callsEnded.inc();
+    entry.job = logJob(entry, callId);
+    this.#logQueue.schedule(entry.job);
   }
 
   #sweep(): void {
     const now = this.#clock.now();
-    const queue = this.#endedQueue;
-    while (this.#endedHead < queue.length && queue[this.#endedHead]![1] + this.#graceMs <= now) {
-      this.#live.delete(queue[this.#endedHead]![0]);
-      this.#endedHead++;
-    }
-    if (this.#endedHead > 1024 && this.#endedHead * 2 > queue.length) {
-      this.#endedQueue = queue.slice(this.#endedHead);
-      this.#endedHead = 0;
-    }
+    this.#live.sweep(now);
     this.metrics.liveCalls.set(this.#live.size);
     this.#traces.sweep(now);
   }

@@ -2,6 +2,7 @@
 // later answers as updates; plus history, urgency and links.
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../calls/ports.ts';
+import { externalParty } from '../calls/external-party.ts';
 import type { Call, Party } from '../calls/types.ts';
 import { normalizePhone } from '../phone/phone.ts';
 import type { NormalizedNumber, PhoneOptions } from '../phone/phone.ts';
@@ -51,10 +52,7 @@ export interface CallerLookup {
   close(): void;
 }
 
-/** Inbound and internal calls look up the caller; outbound calls the number dialled. */
-export function externalParty(call: Call): Party {
-  return call.direction === 'outbound' && call.callee !== null ? call.callee : call.caller;
-}
+export { externalParty } from '../calls/external-party.ts';
 
 interface Gathered {
   readonly n: NormalizedNumber;

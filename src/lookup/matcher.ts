@@ -1,4 +1,5 @@
 // Store matching: a caller's number → every contact whose phone shares a key, scored and explained.
+import { unusableNumber } from '../calls/external-party.ts';
 import type { NormalizedNumber } from '../phone/phone.ts';
 import type { ContactStore, PhoneHit, PhoneKeys, PinStore } from './ports.ts';
 import type { Contact, Match, MatchReason, UnknownReason } from './types.ts';
@@ -13,16 +14,7 @@ const SCORE: Record<Exclude<MatchReason, 'provider'>, number> = {
 
 /** Why a number cannot be looked up at all, or null when it can. */
 export function unusableReason(n: NormalizedNumber): UnknownReason | null {
-  if (n.withheld) {
-    return 'withheld number';
-  }
-  if (n.extension !== null) {
-    return 'internal extension';
-  }
-  if (n.e164 === null) {
-    return 'invalid number';
-  }
-  return null;
+  return unusableNumber(n);
 }
 
 export function phoneKeys(n: NormalizedNumber): PhoneKeys {

@@ -69,3 +69,44 @@ test('a call on a line nobody pops reaches only the supervisors', () => {
   audience.observe(call({ legs: [leg('line-77', 'ringing')] }));
   assert.deepEqual(audience.recipients(directory(['boss@x.com'])), ['boss@x.com']);
 });
+
+test('5,000 sign-ins: each touches only its own index entries, however many agents signed in before', () => {
+  const dir = new AgentDirectory(['boss@x.com']);
+  const perSignIn: number[] = [];
+  for (let i = 0; i < 5_000; i++) {
+    const before = dir.work.indexEntries;
+    dir.put(agent(`a${i}@x.com`, [`line-${i}`, `line-shared-${i % 10}`]));
+    perSignIn.push(dir.work.indexEntries - before);
+  }
+  assert.deepEqual(
+    new Set(perSignIn),
+    new Set([2]),
+    'two lines, two entries, for the first agent and the last',
+  );
+  const before = dir.work.indexEntries;
+  dir.put(agent('a0@x.com', ['line-new']));
+  assert.equal(dir.work.indexEntries - before, 3, 'a settings change: two entries out, one in');
+  assert.deepEqual(dir.agentsOnLines(['line-0']), new Set());
+  assert.deepEqual(dir.agentsOnLines(['line-new']), new Set(['a0@x.com']));
+});
+
+test('naming a call’s recipients visits its lines’ agents and the supervisors, not every agent', () => {
+  const dir = new AgentDirectory(['boss@x.com']);
+  dir.put(agent('sam@x.com', [], { role: 'supervisor' }));
+  for (let i = 0; i < 5_000; i++) {
+    dir.put(agent(`a${i}@x.com`, [`line-${i}`]));
+  }
+  const audience = new CallAudience();
+  audience.observe(call({ legs: [leg('line-7', 'ringing')] }));
+  const before = dir.work.agentsVisited;
+  assert.deepEqual(audience.recipients(dir), ['a7@x.com', 'boss@x.com', 'sam@x.com']);
+  assert.equal(dir.work.agentsVisited - before, 3);
+  audience.recipients(dir);
+  assert.equal(dir.work.agentsVisited - before, 3, 'unchanged lines and agents: the last answer stands');
+  dir.put(agent('sam@x.com', [], { role: 'agent' }));
+  assert.deepEqual(
+    audience.recipients(dir),
+    ['a7@x.com', 'boss@x.com'],
+    'a demoted supervisor leaves the set',
+  );
+});

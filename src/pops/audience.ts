@@ -12,20 +12,62 @@ export function activeLines(call: Call): string[] {
   return call.legs.filter((leg) => leg.state !== 'gone').map((leg) => leg.lineId);
 }
 
+/** Work done, counted so tests can prove it does not grow with the number of agents (issue 12). */
+export interface DirectoryWork {
+  /** Line-index entries added or removed by put(). */
+  indexEntries: number;
+  /** Agents looked at while naming a call's recipients. */
+  agentsVisited: number;
+}
+
 /**
  * An in-memory index of agents by line, kept in step with the AgentStore by whoever saves agents
- * (sign-in, settings). Routing runs on every call change, so it must not wait on the database.
+ * (sign-in, settings). Routing runs on every call change, so it must not wait on the database; and a
+ * sign-in updates only that agent's entries, so N sign-ins cost N, not N².
  */
 export class AgentDirectory {
+  readonly work: DirectoryWork = { indexEntries: 0, agentsVisited: 0 };
   private readonly agents = new Map<string, AgentSettings>();
-  private byLine = new Map<string, Set<string>>();
+  private readonly byLine = new Map<string, Set<string>>();
+  /** Configured supervisors and agents whose stored role says so, kept as agents are put. */
+  private readonly supervisorSet: Set<string>;
+  #version = 0;
 
-  constructor(private readonly supervisorPrincipals: readonly string[]) {}
+  constructor(private readonly supervisorPrincipals: readonly string[]) {
+    this.supervisorSet = new Set(supervisorPrincipals);
+  }
+
+  /** Changes on every put(): recipients computed before it may be stale. */
+  get version(): number {
+    return this.#version;
+  }
 
   /** Adds or replaces one agent (after sign-in or a settings change). */
   put(agent: AgentSettings): void {
+    const old = this.agents.get(agent.principal);
     this.agents.set(agent.principal, agent);
-    this.reindex();
+    this.#version++;
+    if (old !== undefined) {
+      for (const lineId of popLinesOf(old)) {
+        this.work.indexEntries++;
+        const set = this.byLine.get(lineId);
+        set?.delete(agent.principal);
+        if (set?.size === 0) {
+          this.byLine.delete(lineId);
+        }
+      }
+    }
+    for (const lineId of popLinesOf(agent)) {
+      this.work.indexEntries++;
+      const set = this.byLine.get(lineId) ?? new Set<string>();
+      set.add(agent.principal);
+      this.byLine.set(lineId, set);
+    }
+    if (agent.role === 'supervisor' || this.supervisorPrincipals.includes(agent.principal)) {
+      this.supervisorSet.add(agent.principal);
+    } else {
+      this.supervisorSet.delete(agent.principal);
+    }
   }
 
   get(principal: string): AgentSettings | null {
@@ -33,7 +75,7 @@ export class AgentDirectory {
   }
 
   isSupervisor(principal: string): boolean {
-    return this.supervisorPrincipals.includes(principal) || this.agents.get(principal)?.role === 'supervisor';
+    return this.supervisorSet.has(principal);
   }
 
   /** Principals who pop on any of these lines. */
@@ -41,33 +83,26 @@ export class AgentDirectory {
     const out = new Set<string>();
     for (const lineId of lineIds) {
       for (const principal of this.byLine.get(lineId) ?? []) {
+        this.work.agentsVisited++;
         out.add(principal);
       }
     }
     return out;
   }
 
-  /** Every supervisor: configured ones and agents whose stored role says so. */
-  supervisors(): Set<string> {
-    const out = new Set(this.supervisorPrincipals);
-    for (const agent of this.agents.values()) {
-      if (agent.role === 'supervisor') {
-        out.add(agent.principal);
-      }
-    }
-    return out;
+  /** Every supervisor: configured ones and agents whose stored role says so. Do not modify. */
+  supervisors(): ReadonlySet<string> {
+    return this.supervisorSet;
   }
 
-  private reindex(): void {
-    const byLine = new Map<string, Set<string>>();
-    for (const agent of this.agents.values()) {
-      for (const lineId of popLinesOf(agent)) {
-        const set = byLine.get(lineId) ?? new Set<string>();
-        set.add(agent.principal);
-        byLine.set(lineId, set);
-      }
+  /** The principals who get a card on these lines: their agents and every supervisor, sorted. */
+  recipients(lineIds: Iterable<string>): string[] {
+    const out = this.agentsOnLines(lineIds);
+    for (const principal of this.supervisorSet) {
+      this.work.agentsVisited++;
+      out.add(principal);
     }
-    this.byLine = byLine;
+    return [...out].sort();
   }
 }
 
@@ -77,21 +112,34 @@ export class AgentDirectory {
  */
 export class CallAudience {
   private readonly lines = new Set<string>();
+  /** Recipients as last computed, valid while neither the lines nor the directory changed. */
+  private cached: { readonly version: number; readonly principals: readonly string[] } | null = null;
 
-  /** Records the call's current lines; returns every line that has ever taken part. */
-  observe(call: Call): ReadonlySet<string> {
-    for (const lineId of activeLines(call)) {
-      this.lines.add(lineId);
+  /** Records the call's current lines; returns the lines that take part for the first time. */
+  observe(call: Call): string[] {
+    const added: string[] = [];
+    for (const leg of call.legs) {
+      if (leg.state !== 'gone' && !this.lines.has(leg.lineId)) {
+        this.lines.add(leg.lineId);
+        added.push(leg.lineId);
+      }
     }
+    if (added.length > 0) {
+      this.cached = null;
+    }
+    return added;
+  }
+
+  /** Every line that has ever taken part. */
+  seen(): ReadonlySet<string> {
     return this.lines;
   }
 
-  /** The principals who must get this call's card now. */
-  recipients(directory: AgentDirectory): string[] {
-    const out = directory.agentsOnLines(this.lines);
-    for (const principal of directory.supervisors()) {
-      out.add(principal);
+  /** The principals who must get this call's card now (shared between calls to it: do not modify). */
+  recipients(directory: AgentDirectory): readonly string[] {
+    if (this.cached?.version !== directory.version) {
+      this.cached = { version: directory.version, principals: directory.recipients(this.lines) };
     }
-    return [...out].sort();
+    return this.cached.principals;
   }
 }

@@ -1,24 +1,17 @@
-// Builds the browser's Card from the tracker's Call and what the caller lookup found so far.
-import { externalParty } from '../lookup/caller-lookup.ts';
+// The card's content is decided here, and only here: the browser's Card from the tracker's Call and the lookup's
+// LookupResult (which party is external: calls/external-party.ts; the Card type: src/shared/messages.ts).
+import { externalParty, unusableNumber } from '../calls/external-party.ts';
+import type { Call, Leg, Party } from '../calls/types.ts';
+import type { Contact, LookupResult, Match } from '../lookup/types.ts';
 import { formatInternational } from '../phone/phone.ts';
-import type { Call, Leg } from '../calls/types.ts';
-import type { Card, CardLine } from '../shared/messages.ts';
-import type { UnknownReason } from '../lookup/types.ts';
+import type { Card, CardContact, CardLine, CardMatch } from '../shared/messages.ts';
 
-/** Everything on a card that comes from the lookup rather than from GoTo (see lookup-view.ts). */
+/** Everything on a card that comes from the lookup rather than from GoTo. */
 export type CardEnrichment = Pick<Card, 'lookup' | 'history' | 'urgency' | 'links'>;
 
-/** What a card shows before the lookup has answered. */
+/** What a card shows before the lookup has answered (an unusable number is "done" at once, as the lookup says). */
 export function pendingEnrichment(call: Call): CardEnrichment {
-  const party = externalParty(call);
-  // The same wording the lookup uses, so the first card and the looked-up one agree.
-  const unusable: UnknownReason | null = party.withheld
-    ? 'withheld number'
-    : party.extension !== null
-      ? 'internal extension'
-      : party.e164 === null
-        ? 'invalid number'
-        : null;
+  const unusable = unusableNumber(externalParty(call));
   return {
     lookup: { status: unusable === null ? 'pending' : 'done', matches: [], unknownReason: unusable },
     history: { lastCall: null, callsLast30Days: 0 },
@@ -27,16 +20,71 @@ export function pendingEnrichment(call: Call): CardEnrichment {
   };
 }
 
+/** A contact as the card shows it: store-only fields (notes, custom fields) stay behind. */
+export function toCardContact(c: Contact): CardContact {
+  return {
+    id: c.id,
+    name: c.name,
+    company: c.company,
+    email: c.email,
+    tier: c.tier,
+    tags: c.tags,
+    recordUrl: c.recordUrl,
+    tickets: c.tickets.map((t) => ({ id: t.id, title: t.title, status: t.status, url: t.url })),
+    appointments: c.appointments.map((a) => ({ at: a.at, title: a.title })),
+  };
+}
+
+export function toCardMatch(m: Match): CardMatch {
+  return {
+    contact: toCardContact(m.contact),
+    score: m.score,
+    reason: m.reasonText,
+    pinned: m.reason === 'pinned',
+  };
+}
+
+/** LookupResult → the card's lookup, history, urgency and links fields, 1:1. */
+export function toCardEnrichment(r: LookupResult): CardEnrichment {
+  const last = r.history.lastCall;
+  return {
+    lookup: { status: r.status, matches: r.matches.map(toCardMatch), unknownReason: r.unknownReason },
+    history: {
+      lastCall:
+        last === null
+          ? null
+          : {
+              callId: last.callId,
+              at: last.at,
+              outcome: last.outcome,
+              answeredByName: last.answeredByName,
+              notes: last.notes,
+              disposition: last.disposition,
+            },
+      callsLast30Days: r.history.callsLast30Days,
+    },
+    urgency: r.urgency,
+    links: r.links,
+  };
+}
+
+/** Formatting a number is not free and a call keeps its parties across versions: once per party object. */
+const displays = new WeakMap<Party, string>();
+
 /** "+1 312 555 0140", else the raw number, else "Withheld" (the external party: the callee of an outbound call). */
 export function callerDisplay(call: Call): string {
   const party = externalParty(call);
-  if (party.e164 !== null) {
-    return formatInternational(party.e164);
+  let display = displays.get(party);
+  if (display === undefined) {
+    display =
+      party.e164 !== null
+        ? formatInternational(party.e164)
+        : party.withheld || party.raw === ''
+          ? 'Withheld'
+          : party.raw;
+    displays.set(party, display);
   }
-  if (party.withheld || party.raw === '') {
-    return 'Withheld';
-  }
-  return party.raw;
+  return display;
 }
 
 function cardLine(leg: Leg): CardLine {
@@ -66,7 +114,9 @@ function answeringLine(call: Call, seenLines: ReadonlyMap<string, CardLine>): Ca
     : { lineId: call.answeredBy, extension: null, name: null, state: 'gone' };
 }
 
-export function buildCard({ call, enrichment, version, notes, seenLines = new Map() }: CardInput): Card {
+const NO_LINES: ReadonlyMap<string, CardLine> = new Map();
+
+export function buildCard({ call, enrichment, version, notes, seenLines = NO_LINES }: CardInput): Card {
   const answeredBy = answeringLine(call, seenLines);
   const party = externalParty(call);
   return {

@@ -112,3 +112,37 @@ test('saved notes show on the call’s card', () => {
   assert.deepEqual(hub.cards('dana@x')[0]?.notes, { text: 'wants a callback', disposition: 'follow-up' });
   pops.close();
 });
+
+test('5,000 sign-ins visit only the live calls on each agent’s lines, not every call held', () => {
+  const directory = new AgentDirectory([]);
+  const hub = new MemoryPushHub();
+  const lookup: CardLookup = { start: () => {} };
+  const pops = new PopService({ directory, hub, lookup, log: silent, retentionMs: 60_000 });
+  for (let i = 0; i < 200; i++) {
+    const ringing = call({ id: `live-${i}`, legs: [leg(`line-${i}`, 'ringing')] });
+    pops.onCallChange({ call: ringing, previous: null, reasons: ['created'] });
+  }
+  for (let i = 0; i < 300; i++) {
+    const ended = call({
+      id: `ended-${i}`,
+      legs: [leg(`line-${i}`, 'gone')],
+      phase: 'ended',
+      outcome: 'missed',
+    });
+    pops.onCallChange({ call: ended, previous: null, reasons: ['created', 'ended'] });
+  }
+  const perSignIn: number[] = [];
+  for (let i = 0; i < 5_000; i++) {
+    const before = pops.work.callsVisited;
+    pops.agentChanged(agent(`a${i}@x`, [`line-${i}`]));
+    perSignIn.push(pops.work.callsVisited - before);
+  }
+  assert.equal(Math.max(...perSignIn), 1, 'at most the one live call on the agent’s line');
+  assert.equal(pops.work.callsVisited, 200);
+  assert.equal(hub.cards('a7@x')[0]?.callId, 'live-7');
+  assert.deepEqual(hub.cards('a4000@x'), []);
+  pops.agentChanged(agent('sue@x', [], { role: 'supervisor' }));
+  assert.equal(pops.work.callsVisited, 400, 'a supervisor signing in gets every live call, and only those');
+  assert.equal(pops.canSee('sue@x', 'live-199'), true);
+  pops.close();
+});

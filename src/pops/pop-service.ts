@@ -1,5 +1,5 @@
 // Turns the tracker's call changes and the lookup's results into versioned cards for the right agents.
-import { CallAudience, type AgentDirectory } from './audience.ts';
+import { CallAudience, popLinesOf, type AgentDirectory } from './audience.ts';
 import { buildCard, pendingEnrichment, type CardEnrichment } from './card-builder.ts';
 import type { Call, CallChange } from '../calls/types.ts';
 import type { Card, CardLine } from '../shared/messages.ts';
@@ -39,7 +39,12 @@ interface CallState {
 }
 
 export class PopService {
+  /** Calls visited by agentChanged, counted so tests can prove a sign-in does not walk every call (issue 12). */
+  readonly work = { callsVisited: 0 };
   private readonly calls = new Map<string, CallState>();
+  /** Calls not ended yet, by every line that took part: a sign-in looks only at its own lines' calls. */
+  private readonly liveByLine = new Map<string, Set<CallState>>();
+  private readonly live = new Set<CallState>();
 
   constructor(private readonly deps: PopServiceDeps) {}
 
@@ -53,18 +58,25 @@ export class PopService {
       this.deps.lookup.start(change.call, (enrichment) => this.onLookup(change.call.id, enrichment));
     }
     if (change.call.phase === 'ended' && state.evict === null) {
+      this.unindex(state);
       state.evict = setTimeout(() => this.calls.delete(change.call.id), this.deps.retentionMs ?? 15 * 60_000);
       state.evict.unref();
     }
   }
 
-  /** An agent signed in or changed settings: live calls on their lines pop for them right away. */
+  /**
+   * An agent signed in or changed settings: live calls on their lines pop for them right away (every live call
+   * for a supervisor). Only those calls are visited, not every call held.
+   */
   agentChanged(agent: AgentSettings): void {
-    this.deps.directory.put(agent);
-    for (const state of this.calls.values()) {
-      if (state.call.phase !== 'ended') {
-        this.send(state, state.audience.recipients(this.deps.directory), 'agent-changed');
-      }
+    const directory = this.deps.directory;
+    directory.put(agent);
+    const affected = directory.isSupervisor(agent.principal)
+      ? this.live
+      : this.liveOnLines(popLinesOf(agent));
+    for (const state of affected) {
+      this.work.callsVisited++;
+      this.send(state, state.audience.recipients(directory), 'agent-changed');
     }
   }
 
@@ -100,6 +112,30 @@ export class PopService {
       }
     }
     this.calls.clear();
+    this.live.clear();
+    this.liveByLine.clear();
+  }
+
+  /** Live calls on any of these lines, each once, in the order they were first seen. */
+  private liveOnLines(lineIds: readonly string[]): Set<CallState> {
+    const out = new Set<CallState>();
+    for (const lineId of lineIds) {
+      for (const state of this.liveByLine.get(lineId) ?? []) {
+        out.add(state);
+      }
+    }
+    return out;
+  }
+
+  private unindex(state: CallState): void {
+    this.live.delete(state);
+    for (const lineId of state.audience.seen()) {
+      const states = this.liveByLine.get(lineId);
+      states?.delete(state);
+      if (states?.size === 0) {
+        this.liveByLine.delete(lineId);
+      }
+    }
   }
 
   private track(call: Call): CallState {
@@ -114,6 +150,7 @@ export class PopService {
       evict: null,
     };
     this.calls.set(call.id, state);
+    this.live.add(state);
     return state;
   }
 
@@ -127,14 +164,23 @@ export class PopService {
   }
 
   private publish(state: CallState, reason: string): void {
-    state.audience.observe(state.call);
+    for (const lineId of state.audience.observe(state.call)) {
+      if (this.live.has(state)) {
+        const states = this.liveByLine.get(lineId) ?? new Set<CallState>();
+        states.add(state);
+        this.liveByLine.set(lineId, states);
+      }
+    }
     for (const leg of state.call.legs) {
-      state.seenLines.set(leg.lineId, {
-        lineId: leg.lineId,
-        extension: leg.extension,
-        name: leg.name,
-        state: leg.state,
-      });
+      const seen = state.seenLines.get(leg.lineId);
+      if (seen?.state !== leg.state || seen.name !== leg.name || seen.extension !== leg.extension) {
+        state.seenLines.set(leg.lineId, {
+          lineId: leg.lineId,
+          extension: leg.extension,
+          name: leg.name,
+          state: leg.state,
+        });
+      }
     }
     state.version += 1;
     this.send(state, state.audience.recipients(this.deps.directory), reason);

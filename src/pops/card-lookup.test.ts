@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CallerLookup } from './caller-lookup.ts';
-import { cardLookup, toCardEnrichment } from './card-view.ts';
-import type { CardEnrichment } from './card-view.ts';
-import { contact, party, ringingCall } from './test-values.ts';
-import type { LookupResult } from './types.ts';
+import type { CallerLookup } from '../lookup/caller-lookup.ts';
+import { contact, party, ringingCall } from '../lookup/test-values.ts';
+import type { LookupResult } from '../lookup/types.ts';
+import { toCardEnrichment } from './card-builder.ts';
+import type { CardEnrichment } from './card-builder.ts';
+import { cardLookup } from './card-lookup.ts';
 
 const result: LookupResult = {
   number: { raw: '+13125550140', e164: '+13125550140', national: '3125550140' },
