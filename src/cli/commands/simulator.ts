@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { startSimulator } from '../../simulator/index.ts';
 import type { RunningSimulator, SimDirectory } from '../../simulator/index.ts';
 
-const USAGE = `usage: screenpop simulator [--port 7070] [--host 127.0.0.1] [--seed file.json] [--time-scale N]
+const USAGE = `usage: screenpop simulator [--port 7070] [--host 127.0.0.1] [--seed file.json | --agents N] [--time-scale N]
                           [--traffic CALLS_PER_SECOND] [--auto-approve] [--token-ttl SECONDS]
                           [--rotate-refresh-tokens] [--log]`;
 
@@ -82,6 +82,7 @@ export async function run(args: string[]): Promise<void> {
       port: { type: 'string', default: '7070' },
       host: { type: 'string', default: '127.0.0.1' },
       seed: { type: 'string' },
+      agents: { type: 'string' },
       'time-scale': { type: 'string' },
       traffic: { type: 'string' },
       'auto-approve': { type: 'boolean', default: false },
@@ -104,6 +105,7 @@ export async function run(args: string[]): Promise<void> {
     port,
     host: values.host,
     directory: values.seed,
+    agents: positiveNumber('agents', values.agents),
     timeScale: positiveNumber('time-scale', values['time-scale']),
     tokenTtlSeconds: positiveNumber('token-ttl', values['token-ttl']),
     autoApprove: values['auto-approve'],

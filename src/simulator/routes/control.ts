@@ -24,6 +24,16 @@ const trafficBody = z.union([
   z.strictObject({
     callsPerSecond: z.number().positive().max(1000),
     maxCalls: z.number().int().positive().optional(),
+    plan: z
+      .strictObject({
+        scenario: z.enum(['answered', 'missed']),
+        to: z.array(z.string().min(1).max(40)).min(1).max(1_000_000),
+        from: z.array(z.string().min(1).max(40)).min(1).max(1_000_000),
+        callerName: z.string().max(60).optional(),
+        answerAfterMs: z.number().int().min(0).max(86_400_000),
+        talkMs: z.number().int().min(0).max(86_400_000),
+      })
+      .optional(),
   }),
 ]);
 
@@ -85,6 +95,8 @@ export function registerControlRoutes(
 
   app.get('/_sim/faults', async () => ctx.faults);
 
+  app.get('/_sim/traffic', async () => ({ placed: options.telephony().trafficPlaced() }));
+
   app.post('/_sim/faults', async (request, reply) => {
     const parsed = faultsBody.safeParse(request.body ?? {});
     if (!parsed.success) {
@@ -119,8 +131,11 @@ export function registerControlRoutes(
       options.telephony().traffic(null);
       return { traffic: null };
     }
-    const traffic = body.maxCalls === undefined ? { callsPerSecond: body.callsPerSecond } : body;
-    options.telephony().traffic(traffic);
+    const traffic =
+      body.maxCalls === undefined
+        ? { callsPerSecond: body.callsPerSecond }
+        : { callsPerSecond: body.callsPerSecond, maxCalls: body.maxCalls };
+    options.telephony().traffic(body.plan === undefined ? traffic : { ...traffic, plan: body.plan });
     return { traffic };
   });
 }
