@@ -184,5 +184,7 @@ export interface TelephonyHandle {
   ): void;
   /** Calls the traffic generator has placed since it was last started. */
   trafficPlaced(): number;
+  /** Open channel sockets, and lines watched by Realtime sessions with an open socket. */
+  sockets(): { readonly channelSockets: number; readonly realtimeLines: number };
   close(): Promise<void>;
 }

@@ -95,7 +95,10 @@ export function registerControlRoutes(
 
   app.get('/_sim/faults', async () => ctx.faults);
 
-  app.get('/_sim/traffic', async () => ({ placed: options.telephony().trafficPlaced() }));
+  app.get('/_sim/traffic', async () => ({
+    placed: options.telephony().trafficPlaced(),
+    ...options.telephony().sockets(),
+  }));
 
   app.post('/_sim/faults', async (request, reply) => {
     const parsed = faultsBody.safeParse(request.body ?? {});

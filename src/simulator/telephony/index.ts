@@ -56,6 +56,10 @@ export const registerTelephony: TelephonyModule = async (app, ctx) => {
       traffic.start(options, options.plan === undefined ? undefined : new PlannedCalls(options.plan));
     },
     trafficPlaced: () => traffic.placed,
+    sockets: () => ({
+      channelSockets: channels.all().reduce((n, c) => n + c.sockets.size, 0),
+      realtimeLines: realtime.watchedLines(),
+    }),
     async close() {
       traffic.stop();
       timers.stop();
