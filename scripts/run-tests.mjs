@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts below the given folders (default: src and test) with node's test runner and tsx.
+// Runs every *.test.ts below the given folders (default: src, web, test and bench) with node's test runner and tsx.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ const walk = (dir) => {
     }
   }
 };
-for (const root of roots.length > 0 ? roots : ['src', 'web', 'test']) {
+for (const root of roots.length > 0 ? roots : ['src', 'web', 'test', 'bench']) {
   walk(root);
 }
 files.sort();

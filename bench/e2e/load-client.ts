@@ -79,10 +79,12 @@ async function simJson(url: string, body?: unknown): Promise<Record<string, unkn
   return result;
 }
 
-class LoadClient {
+export class LoadClient {
   private readonly sessions = new Map<string, string>();
   private readonly sockets = new Map<string, WebSocket>();
   private ledger = new PopLedger();
+  /** Callers of the current run: frames and cards of an earlier run's calls still ending are not counted. */
+  private callers: ReadonlySet<string> = new Set();
   private cardMessages = 0;
 
   constructor(private setup: LoadClientSetup) {}
@@ -134,7 +136,9 @@ class LoadClient {
       }
       const socket = await openPush(this.setup.screenpopUrl, session, (caller, at) => {
         this.cardMessages += 1;
-        this.ledger.card(caller, email, at);
+        if (this.callers.has(caller)) {
+          this.ledger.card(caller, email, at);
+        }
       });
       socket.on('close', () => this.sockets.delete(email));
       this.sockets.set(email, socket);
@@ -147,14 +151,18 @@ class LoadClient {
     const connectSeconds = (performance.now() - connectStarted) / 1000;
     const connected = new Set(command.connect.filter((email) => this.sockets.has(email)));
     const ownerOf = (lineId: string) => command.lineOwner[lineId];
+    const { plan } = command;
     this.ledger = new PopLedger();
+    this.callers = new Set(plan.from);
     this.cardMessages = 0;
     const ledger = this.ledger;
+    const callers = this.callers;
     const { simUrl, pat, client, accountKey } = this.setup;
-    const baseline = await openBaseline(simUrl, pat, client, accountKey, (caller, lineId, at) =>
-      ledger.ring(caller, lineId, at),
-    );
-    const { plan } = command;
+    const baseline = await openBaseline(simUrl, pat, client, accountKey, (caller, lineId, at) => {
+      if (callers.has(caller)) {
+        ledger.ring(caller, lineId, at);
+      }
+    });
     const started = performance.now();
     let placed = 0;
     let placingSeconds: number;

@@ -56,12 +56,15 @@ const count = (v: number) => v.toLocaleString('en-US');
 /**
  * Call k rings agent k % n, by its DID, its extension, then its one-member ring-all queue in turn; callers are
  * all distinct (a caller's number is the call's key in the ledger), even k a stored contact, odd k unknown.
+ * `firstCaller`: callers already used by earlier runs against the same simulator (their calls may still be
+ * ending while the next run starts), so no number is used twice while total calls ≤ contacts.
  */
 export function trafficPlan(
   agents: number,
   callsPerSecond: number,
   seconds: number,
   contacts: number,
+  firstCaller = 0,
 ): TrafficPlan {
   const to = [
     ...Array.from({ length: agents }, (_, i) => agentDid(i)),
@@ -69,9 +72,10 @@ export function trafficPlan(
     ...Array.from({ length: agents }, (_, i) => `+1779${String(2_000_000 + i)}`),
   ];
   const calls = Math.round(callsPerSecond * seconds);
-  const from = Array.from({ length: calls }, (_, k) =>
-    k % 2 === 0 ? knownNumber((k * 7919) % contacts) : `+1503${String(4_000_000 + k)}`,
-  );
+  const from = Array.from({ length: calls }, (_, i) => {
+    const k = firstCaller + i;
+    return k % 2 === 0 ? knownNumber((k * 7919) % contacts) : `+1503${String(4_000_000 + k)}`;
+  });
   return { callsPerSecond, calls, to, from, answerAfterMs: 1_500, talkMs: 1_000 };
 }
 
@@ -213,6 +217,12 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
     lineOwner[line.id] = directory.users.find((u) => u.userKey === line.userKey)?.email ?? '';
   }
   const emails = (n: number) => Array.from({ length: n }, (_, i) => agentEmail(i));
+  let callersUsed = 0;
+  const plan = (agents: number, callsPerSecond: number, seconds: number): TrafficPlan => {
+    const next = trafficPlan(agents, callsPerSecond, seconds, sizes.contacts, callersUsed);
+    callersUsed += next.calls;
+    return next;
+  };
   let sim: Running | null = null;
   let screenpop: Running | null = null;
   let load: LoadClientProcess | null = null;
@@ -318,7 +328,7 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
             cmd: 'pops',
             connect: emails(p.agents),
             lineOwner,
-            plan: trafficPlan(p.agents, p.callsPerSecond, p.seconds, sizes.contacts),
+            plan: plan(p.agents, p.callsPerSecond, p.seconds),
             graceMs: 5_000,
           });
           rows.push(popRow(popName, report, { p50: 0.5, p99: 2 }));
@@ -338,7 +348,7 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
               cmd: 'pops',
               connect: emails(sizes.agents),
               lineOwner,
-              plan: trafficPlan(sizes.agents, f.callsPerSecond, f.seconds, sizes.contacts),
+              plan: plan(sizes.agents, f.callsPerSecond, f.seconds),
               graceMs: 10_000,
             }),
           );
@@ -389,7 +399,7 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
           cmd: 'pops',
           connect: emails(p.agents),
           lineOwner,
-          plan: trafficPlan(p.agents, p.callsPerSecond, p.seconds, sizes.contacts),
+          plan: plan(p.agents, p.callsPerSecond, p.seconds),
           graceMs: 5_000,
         });
         rows.push(popRow(name, report, { p50: 0.5, p99: 2 }));
