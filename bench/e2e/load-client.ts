@@ -59,6 +59,8 @@ export interface PopsReport {
   readonly placingSeconds: number;
   readonly trafficSeconds: number;
   readonly cardMessages: number;
+  /** (call, line) rings the baseline saw for this run's calls. */
+  readonly rings: number;
 }
 
 export type LoadReply =
@@ -203,6 +205,7 @@ export class LoadClient {
       placingSeconds,
       trafficSeconds: (performance.now() - started) / 1000,
       cardMessages: this.cardMessages,
+      rings: ledger.ringCount,
     };
   }
 

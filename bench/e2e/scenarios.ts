@@ -44,10 +44,10 @@ export const FULL: Sizes = {
 
 export const QUICK: Sizes = {
   contacts: 50_000,
-  agents: 400,
-  pop: { agents: 100, callsPerSecond: 50, seconds: 8 },
-  fanOut: { callsPerSecond: 100, seconds: 6 },
-  startups: 3,
+  agents: 200,
+  pop: { agents: 100, callsPerSecond: 50, seconds: 6 },
+  fanOut: { callsPerSecond: 100, seconds: 5 },
+  startups: 2,
 };
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '-');
@@ -202,12 +202,13 @@ const SIGN_IN = 'sign-ins';
 const POP = 'pop latency';
 const FAN_OUT = 'fan-out';
 const REALTIME = 'realtime source';
+const SIMULATOR = 'simulator alone';
 
 /** Runs every end-to-end scenario whose name contains `filter` ('' = all), in one simulator. */
 export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> {
   const wanted = (name: string) => filter === '' || name.toLowerCase().includes(filter);
   const rows: Row[] = [];
-  if (![STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME, 'several instances'].some(wanted)) {
+  if (![SIMULATOR, STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME, 'several instances'].some(wanted)) {
     return rows;
   }
   const dir = mkdtempSync(join(tmpdir(), 'screenpop-bench-e2e-'));
@@ -234,6 +235,41 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
     );
     sim = await startSimulatorProcess(sizes.agents);
     const simUrl = sim.url;
+
+    // The simulator on its own at the fan-out rate (only the baseline channel listens): the rate it really
+    // offers and its CPU, so a figure of screenpop's is not the simulator's.
+    if (wanted(SIMULATOR)) {
+      const f = sizes.fanOut;
+      const name = `${SIMULATOR}: ${f.callsPerSecond} calls/s, ${f.seconds} s, baseline channel only`;
+      const goal = `places ≥ 95% of ${f.callsPerSecond} calls/s, every ring seen`;
+      try {
+        const probe = LoadClientProcess.start('http://127.0.0.1:9', simUrl);
+        const cpu0 = procStats(sim.process.pid ?? 0).cpuSeconds;
+        const report = await probe
+          .send<PopsReport>({
+            cmd: 'pops',
+            connect: [],
+            lineOwner,
+            plan: plan(sizes.agents, f.callsPerSecond, f.seconds),
+            graceMs: 0,
+          })
+          .finally(() => probe.close());
+        const simCpu = procStats(sim.process.pid ?? 0).cpuSeconds - cpu0;
+        const rate = report.placed / report.placingSeconds;
+        rows.push({
+          name,
+          figure: `${rate.toFixed(0)} calls/s placed, ${count(report.rings)}/${count(report.placed)} rings seen`,
+          goal,
+          met: rate >= 0.95 * f.callsPerSecond && report.rings === report.placed,
+          p50Ms: null,
+          p99Ms: null,
+          opsPerSecond: rate,
+          notes: `simulator CPU ${simCpu.toFixed(1)} s over ${report.trafficSeconds.toFixed(1)} s (${((100 * simCpu) / report.trafficSeconds).toFixed(0)}% of a core)`,
+        });
+      } catch (error) {
+        rows.push(failedRow(name, goal, error));
+      }
+    }
 
     // 5. Start-up: spawn → first 200 of /healthz, on an existing database (median of the samples).
     if (wanted(STARTUP)) {
