@@ -124,7 +124,8 @@ export function registerControlRoutes(
     return result;
   });
 
-  app.post('/_sim/traffic', async (request, reply) => {
+  // A load test's plan lists every caller: 30,000 calls are about 1 MB of JSON, Fastify's default limit.
+  app.post('/_sim/traffic', { bodyLimit: 32 * 1024 * 1024 }, async (request, reply) => {
     const parsed = trafficBody.safeParse(request.body ?? {});
     if (!parsed.success) {
       return badRequest(reply, parsed.error);
