@@ -63,6 +63,11 @@ for (const file of CASE_FILES) {
 }
 const { FULL, QUICK, runEndToEnd } = await import('./e2e/scenarios.ts');
 rows.push(...(await runEndToEnd(quick ? QUICK : FULL, filter)));
+if (quick) {
+  console.log(
+    "--quick: every size far below the goals' (they are for the full run); this checks the harness.",
+  );
+}
 console.log(formatRows(rows));
 if (values.json !== undefined) {
   writeJson(values.json, rows);

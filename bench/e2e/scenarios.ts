@@ -243,6 +243,7 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
       const name = `${SIMULATOR}: ${f.callsPerSecond} calls/s, ${f.seconds} s, baseline channel only`;
       const goal = `places ≥ 95% of ${f.callsPerSecond} calls/s, every ring seen`;
       try {
+        // No screenpop is involved: this load client only opens the baseline channel (no agent connects).
         const probe = LoadClientProcess.start('http://127.0.0.1:9', simUrl);
         const cpu0 = procStats(sim.process.pid ?? 0).cpuSeconds;
         const report = await probe
