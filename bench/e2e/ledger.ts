@@ -53,6 +53,11 @@ export class PopLedger {
     this.cards.set(callKey, agents);
   }
 
+  /** Calls in which at least one line rang. */
+  get callsRung(): number {
+    return this.rings.size;
+  }
+
   get ringCount(): number {
     let n = 0;
     for (const lines of this.rings.values()) {

@@ -186,10 +186,14 @@ export class LoadClient {
         placed = Number((await simJson(`${simUrl}/_sim/traffic`))['placed']);
       }
       placingSeconds = (performance.now() - started) / 1000;
-      // The last calls ring a few hundred ms after they are placed; then wait for the cards still missing.
-      await sleep(1_000);
+      // The last calls ring a few hundred ms after they are placed (more on a busy simulator): wait, within
+      // the grace, until every placed call has rung and every card still missing has come.
       const graceEnd = performance.now() + command.graceMs;
-      while (ledger.missing(ownerOf, connected) > 0 && performance.now() < graceEnd) {
+      await sleep(500);
+      while (
+        (ledger.callsRung < placed || ledger.missing(ownerOf, connected) > 0) &&
+        performance.now() < graceEnd
+      ) {
         await sleep(100);
       }
     } finally {

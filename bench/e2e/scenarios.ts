@@ -252,7 +252,7 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
             connect: [],
             lineOwner,
             plan: plan(sizes.agents, f.callsPerSecond, f.seconds),
-            graceMs: 0,
+            graceMs: 10_000,
           })
           .finally(() => probe.close());
         const simCpu = procStats(sim.process.pid ?? 0).cpuSeconds - cpu0;
@@ -366,7 +366,7 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
             connect: emails(p.agents),
             lineOwner,
             plan: plan(p.agents, p.callsPerSecond, p.seconds),
-            graceMs: 5_000,
+            graceMs: 10_000,
           });
           rows.push(popRow(popName, report, { p50: 0.5, p99: 2 }));
         } catch (error) {
@@ -437,7 +437,7 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
           connect: emails(p.agents),
           lineOwner,
           plan: plan(p.agents, p.callsPerSecond, p.seconds),
-          graceMs: 5_000,
+          graceMs: 10_000,
         });
         rows.push(popRow(name, report, { p50: 0.5, p99: 2 }));
       } catch (error) {
