@@ -61,7 +61,8 @@ for (const file of CASE_FILES) {
     }
   }
 }
-const { FULL, QUICK, runEndToEnd } = await import('./e2e/scenarios.ts');
+const { FULL, QUICK } = await import('./e2e/plan.ts');
+const { runEndToEnd } = await import('./e2e/scenarios.ts');
 rows.push(...(await runEndToEnd(quick ? QUICK : FULL, filter)));
 if (quick) {
   console.log(

@@ -20,7 +20,7 @@ import {
 import { startSimulator } from '../../src/simulator/index.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
 import { LoadClient } from './load-client.ts';
-import { trafficPlan } from './scenarios.ts';
+import { trafficPlan } from './plan.ts';
 
 const AGENTS = 3;
 const directory = generateDirectory({ agents: AGENTS, queueSize: 1 });

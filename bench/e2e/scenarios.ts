@@ -1,181 +1,22 @@
 // End-to-end scenarios of issue 12: the real screenpop (`screenpop start`), the simulator and the load client in
 // three processes over loopback, nothing mocked. Each scenario gives one row beside its goal; a failure becomes
 // a NOT MET row with its reason, never a non-zero exit.
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import {
-  GENERATED_ACCOUNT_KEY,
-  GENERATED_ADMIN_PAT,
-  GENERATED_CLIENT,
-  agentDid,
-  agentEmail,
-  agentExtension,
-  generateDirectory,
-} from '../../src/simulator/directory/generate.ts';
+import { agentEmail, generateDirectory } from '../../src/simulator/directory/generate.ts';
 import { openStore } from '../../src/store/store.ts';
-import { fillBySql, knownNumber } from '../lookup.ts';
+import { fillBySql } from '../lookup.ts';
 import type { Row } from '../report.ts';
 import { percentile } from './ledger.ts';
-import type { LoadCommand, LoadReply, PopsReport, SignInReport, TrafficPlan } from './load-client.ts';
+import type { PopsReport, SignInReport, TrafficPlan } from './load-client.ts';
+import { LoadClientProcess, withRss } from './load-client-process.ts';
+import { trafficPlan } from './plan.ts';
+import type { Sizes } from './plan.ts';
+import { count, failedRow, ms, popRow } from './rows.ts';
 import { procStats, startScreenpopProcess, startSimulatorProcess, waitForSimulator } from './processes.ts';
 import type { Running } from './processes.ts';
-
-export interface Sizes {
-  readonly contacts: number;
-  /** Agents in the simulator's directory and signed in (scenario 3), and sockets of scenario 2. */
-  readonly agents: number;
-  readonly pop: { readonly agents: number; readonly callsPerSecond: number; readonly seconds: number };
-  readonly fanOut: { readonly callsPerSecond: number; readonly seconds: number };
-  readonly startups: number;
-}
-
-export const FULL: Sizes = {
-  contacts: 1_000_000,
-  agents: 10_000,
-  pop: { agents: 1_000, callsPerSecond: 200, seconds: 60 },
-  fanOut: { callsPerSecond: 500, seconds: 60 },
-  startups: 5,
-};
-
-export const QUICK: Sizes = {
-  contacts: 50_000,
-  agents: 200,
-  pop: { agents: 100, callsPerSecond: 50, seconds: 6 },
-  fanOut: { callsPerSecond: 100, seconds: 5 },
-  startups: 2,
-};
-
-const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '-');
-const count = (v: number) => v.toLocaleString('en-US');
-
-/**
- * Call k rings agent k % n, by its DID, its extension, then its one-member ring-all queue in turn; callers are
- * all distinct (a caller's number is the call's key in the ledger), even k a stored contact, odd k unknown.
- * `firstCaller`: callers already used by earlier runs against the same simulator (their calls may still be
- * ending while the next run starts), so no number is used twice while total calls ≤ contacts.
- */
-export function trafficPlan(
-  agents: number,
-  callsPerSecond: number,
-  seconds: number,
-  contacts: number,
-  firstCaller = 0,
-): TrafficPlan {
-  const to = [
-    ...Array.from({ length: agents }, (_, i) => agentDid(i)),
-    ...Array.from({ length: agents }, (_, i) => agentExtension(i)),
-    ...Array.from({ length: agents }, (_, i) => `+1779${String(2_000_000 + i)}`),
-  ];
-  const calls = Math.round(callsPerSecond * seconds);
-  const from = Array.from({ length: calls }, (_, i) => {
-    const k = firstCaller + i;
-    return k % 2 === 0 ? knownNumber((k * 7919) % contacts) : `+1503${String(4_000_000 + k)}`;
-  });
-  return { callsPerSecond, calls, to, from, answerAfterMs: 1_500, talkMs: 1_000 };
-}
-
-/** The load-client process, one command at a time. */
-class LoadClientProcess {
-  private constructor(private readonly child: ChildProcess) {}
-
-  static start(screenpopUrl: string, simUrl: string): LoadClientProcess {
-    const setup = {
-      screenpopUrl,
-      simUrl,
-      pat: GENERATED_ADMIN_PAT,
-      client: GENERATED_CLIENT,
-      accountKey: GENERATED_ACCOUNT_KEY,
-    };
-    const child = fork(fileURLToPath(new URL('./load-client.ts', import.meta.url)), [JSON.stringify(setup)], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    return new LoadClientProcess(child);
-  }
-
-  get pid(): number {
-    return this.child.pid ?? 0;
-  }
-
-  send<R extends LoadReply>(command: LoadCommand): Promise<R> {
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`load client exited (${code})`));
-      this.child.once('exit', onExit);
-      this.child.once('message', (reply: LoadReply) => {
-        this.child.off('exit', onExit);
-        if (reply.kind === 'error') {
-          reject(new Error(reply.message));
-          return;
-        }
-        resolve(reply as R);
-      });
-      this.child.send(command);
-    });
-  }
-
-  async close(): Promise<void> {
-    if (this.child.exitCode !== null) {
-      return;
-    }
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ cmd: 'close' } satisfies LoadCommand);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
-/** Samples a process's RSS while `work` runs (every 500 ms); resolves with the work's result and the peak. */
-async function withRss<T>(pid: number, work: Promise<T>): Promise<{ result: T; maxRssMb: number }> {
-  let maxRssMb = procStats(pid).rssMb;
-  const timer = setInterval(() => {
-    maxRssMb = Math.max(maxRssMb, procStats(pid).rssMb);
-  }, 500);
-  try {
-    const result = await work;
-    return { result, maxRssMb: Math.max(maxRssMb, procStats(pid).rssMb) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-function failedRow(name: string, goal: string, error: unknown): Row {
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    name,
-    figure: 'failed',
-    goal,
-    met: false,
-    p50Ms: null,
-    p99Ms: null,
-    opsPerSecond: null,
-    notes: message.split('\n').slice(0, 3).join(' | '),
-  };
-}
-
-function popRow(name: string, report: PopsReport, goal: { p50: number; p99: number }): Row {
-  const s = report.summary;
-  const flat = s.windowP99Ms.every((p) => p <= goal.p99);
-  const met = s.p50Ms <= goal.p50 && s.p99Ms <= goal.p99 && s.lost === 0 && s.wrongAgent === 0 && flat;
-  return {
-    name,
-    figure: `added p50 ${ms(s.p50Ms)} ms, p99 ${ms(s.p99Ms)} ms; ${s.lost} lost, ${s.wrongAgent} to a wrong agent`,
-    goal: `p50 ≤ ${goal.p50} ms, p99 ≤ ${goal.p99} ms (each 10 s), 0 lost, 0 wrong`,
-    met,
-    p50Ms: s.p50Ms,
-    p99Ms: s.p99Ms,
-    opsPerSecond: report.placed / report.placingSeconds,
-    notes:
-      `p99 per 10 s: ${s.windowP99Ms.map(ms).join(' / ')}; ${count(report.placed)} calls, ` +
-      `${count(s.delivered)}/${count(s.expected)} cards, max ${ms(s.maxMs)} ms, ${s.unmatched} unmatched, ` +
-      `${count(report.sockets)} sockets (opened in ${report.connectSeconds.toFixed(1)} s)`,
-  };
-}
 
 /** A fresh copy of the contacts database for one screenpop instance. */
 function copyDatabase(template: string, dir: string, name: string): string {
@@ -214,8 +55,9 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
   const dir = mkdtempSync(join(tmpdir(), 'screenpop-bench-e2e-'));
   const lineOwner: Record<string, string> = {};
   const directory = generateDirectory({ agents: sizes.agents, queueSize: 1 });
+  const emailOf = new Map(directory.users.map((u) => [u.userKey, u.email]));
   for (const line of directory.lines) {
-    lineOwner[line.id] = directory.users.find((u) => u.userKey === line.userKey)?.email ?? '';
+    lineOwner[line.id] = emailOf.get(line.userKey) ?? '';
   }
   const emails = (n: number) => Array.from({ length: n }, (_, i) => agentEmail(i));
   let callersUsed = 0;
