@@ -44,28 +44,231 @@ const POP = 'pop latency';
 const FAN_OUT = 'fan-out';
 const REALTIME = 'realtime source';
 const SIMULATOR = 'simulator alone';
+const SEVERAL = 'several instances';
+
+/** What every scenario of one bench run shares: sizes, the simulator, the contacts file, the agents. */
+class E2eRun {
+  readonly lineOwner: Record<string, string> = {};
+  private callersUsed = 0;
+
+  constructor(
+    readonly sizes: Sizes,
+    readonly dir: string,
+    readonly sim: Running,
+    readonly contactsFile: string,
+  ) {
+    const directory = generateDirectory({ agents: sizes.agents, queueSize: 1 });
+    const emailOf = new Map(directory.users.map((u) => [u.userKey, u.email]));
+    for (const line of directory.lines) {
+      this.lineOwner[line.id] = emailOf.get(line.userKey) ?? '';
+    }
+  }
+
+  emails(n: number): string[] {
+    return Array.from({ length: n }, (_, i) => agentEmail(i));
+  }
+
+  /** The next run's calls, with callers no earlier run used. */
+  plan(agents: number, callsPerSecond: number, seconds: number): TrafficPlan {
+    const next = trafficPlan(agents, callsPerSecond, seconds, this.sizes.contacts, this.callersUsed);
+    this.callersUsed += next.calls;
+    return next;
+  }
+
+  pops(load: LoadClientProcess, agents: number, callsPerSecond: number, seconds: number, connect = agents) {
+    return load.send<PopsReport>({
+      cmd: 'pops',
+      connect: this.emails(connect),
+      lineOwner: this.lineOwner,
+      plan: this.plan(agents, callsPerSecond, seconds),
+      graceMs: 10_000,
+    });
+  }
+
+  startScreenpop(eventSource: 'call-events' | 'realtime', name: string) {
+    return startScreenpopProcess({
+      simUrl: this.sim.url,
+      databaseFile: copyDatabase(this.contactsFile, this.dir, name),
+      dataDir: this.dir,
+      eventSource,
+    });
+  }
+
+  cpu(process: Running): number {
+    return procStats(process.process.pid ?? 0).cpuSeconds;
+  }
+}
+
+/** Runs `measure`; its failure becomes a NOT MET row with the reason. */
+async function row(name: string, goal: string, measure: () => Promise<Row>): Promise<Row> {
+  try {
+    return await measure();
+  } catch (error) {
+    return failedRow(name, goal, error);
+  }
+}
+
+/**
+ * The simulator on its own at the fan-out rate (only the baseline channel listens): the rate it really offers
+ * and its CPU, so a figure of screenpop's is not the simulator's.
+ */
+function simulatorAlone(run: E2eRun): Promise<Row> {
+  const f = run.sizes.fanOut;
+  const name = `${SIMULATOR}: ${f.callsPerSecond} calls/s, ${f.seconds} s, baseline channel only`;
+  const goal = `places ≥ 95% of ${f.callsPerSecond} calls/s, every ring seen`;
+  return row(name, goal, async () => {
+    // No screenpop is involved: this load client only opens the baseline channel (no agent connects).
+    const probe = LoadClientProcess.start('http://127.0.0.1:9', run.sim.url);
+    const cpu0 = run.cpu(run.sim);
+    const report = await run
+      .pops(probe, run.sizes.agents, f.callsPerSecond, f.seconds, 0)
+      .finally(() => probe.close());
+    const simCpu = run.cpu(run.sim) - cpu0;
+    const rate = report.placed / report.placingSeconds;
+    const share = ((100 * simCpu) / report.trafficSeconds).toFixed(0);
+    return {
+      name,
+      figure: `${rate.toFixed(0)} calls/s placed, ${count(report.rings)}/${count(report.placed)} rings seen`,
+      goal,
+      met: rate >= 0.95 * f.callsPerSecond && report.rings === report.placed,
+      p50Ms: null,
+      p99Ms: null,
+      opsPerSecond: rate,
+      notes: `simulator CPU ${simCpu.toFixed(1)} s over ${report.trafficSeconds.toFixed(1)} s (${share}% of a core)`,
+    };
+  });
+}
+
+/** 5. Start-up: spawn → first 200 of /healthz, on an existing database (median of the samples). */
+function startUp(run: E2eRun): Promise<Row> {
+  const name = `${STARTUP}: ready to serve, existing ${count(run.sizes.contacts)}-contact SQLite`;
+  return row(name, '≤ 1500 ms', async () => {
+    const samples: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < run.sizes.startups; i++) {
+      const started = await run.startScreenpop('call-events', `startup-${i}.db`);
+      samples.push(started.readyMs);
+      cpu.push(started.readyCpuSeconds);
+      await started.stop();
+      rmSync(join(run.dir, `startup-${i}.db`), { force: true });
+    }
+    samples.sort((a, b) => a - b);
+    const p50 = percentile(samples, 50);
+    return {
+      name,
+      figure: `${ms(p50)} ms (median of ${samples.length})`,
+      goal: '≤ 1500 ms',
+      met: p50 <= 1500,
+      p50Ms: p50,
+      p99Ms: samples[samples.length - 1] ?? null,
+      opsPerSecond: null,
+      notes:
+        `spawn of \`screenpop start\` (node + tsx) to GET /healthz 200; samples ` +
+        `${samples.map((s) => s.toFixed(0)).join(', ')} ms; CPU by then ${cpu.map((c) => c.toFixed(1)).join(', ')} s`,
+    };
+  });
+}
+
+/** 3. Sign-ins: every agent through the real sign-in flow over HTTP; the sessions serve 1 and 2. */
+async function signIns(run: E2eRun, screenpop: Running, load: LoadClientProcess): Promise<Row> {
+  const name = `${SIGN_IN}: ${count(run.sizes.agents)} agents over HTTP (login, OAuth, callback)`;
+  return row(name, '≥ 500/s', async () => {
+    const cpu0 = { screenpop: run.cpu(screenpop), sim: run.cpu(run.sim) };
+    const report = await load.send<SignInReport>({
+      cmd: 'signIn',
+      emails: run.emails(run.sizes.agents),
+      concurrency: 32,
+    });
+    const cpu = { screenpop: run.cpu(screenpop) - cpu0.screenpop, sim: run.cpu(run.sim) - cpu0.sim };
+    const rate = report.count / report.seconds;
+    return {
+      name,
+      figure: `${rate.toFixed(0)} sign-ins/s, ${report.failures} failed`,
+      goal: '≥ 500/s',
+      met: rate >= 500 && report.failures === 0,
+      p50Ms: report.p50Ms,
+      p99Ms: report.p99Ms,
+      opsPerSecond: rate,
+      notes:
+        `simulator's share: its /oauth/authorize leg p50 ${ms(report.simulatorP50Ms)} ms, ` +
+        `p99 ${ms(report.simulatorP99Ms)} ms; CPU screenpop ${cpu.screenpop.toFixed(1)} s, ` +
+        `simulator ${cpu.sim.toFixed(1)} s (token, users and lines calls included), 32 in flight` +
+        (report.firstError === null ? '' : `; first error: ${report.firstError.slice(0, 120)}`),
+    };
+  });
+}
+
+/** 1. Pop latency through Call Events. */
+function popLatency(run: E2eRun, load: LoadClientProcess): Promise<Row> {
+  const p = run.sizes.pop;
+  const name = `${POP}: ${count(p.agents)} agents, ${p.callsPerSecond} calls/s, ${p.seconds} s (Call Events)`;
+  return row(name, 'p50 ≤ 0.5 ms, p99 ≤ 2 ms, 0 lost', async () =>
+    popRow(name, await run.pops(load, p.agents, p.callsPerSecond, p.seconds), { p50: 0.5, p99: 2 }),
+  );
+}
+
+/** 2. Fan-out: every agent's socket open, a higher call rate; screenpop's RSS sampled meanwhile. */
+function fanOut(run: E2eRun, screenpop: Running, load: LoadClientProcess): Promise<Row> {
+  const f = run.sizes.fanOut;
+  const agents = run.sizes.agents;
+  const name = `${FAN_OUT}: ${count(agents)} sockets, ${f.callsPerSecond} calls/s, ${f.seconds} s`;
+  const goal = 'p99 ≤ 20 ms, screenpop RSS ≤ 500 MB, 0 lost';
+  return row(name, goal, async () => {
+    const { result, maxRssMb } = await withRss(
+      screenpop.process.pid ?? 0,
+      run.pops(load, agents, f.callsPerSecond, f.seconds),
+    );
+    const s = result.summary;
+    return {
+      ...popRow(name, result, { p50: Number.POSITIVE_INFINITY, p99: 20 }),
+      figure: `added p99 ${ms(s.p99Ms)} ms; RSS ${maxRssMb.toFixed(0)} MB; ${s.lost} lost, ${s.wrongAgent} wrong`,
+      goal,
+      met: s.p99Ms <= 20 && maxRssMb <= 500 && s.lost === 0 && s.wrongAgent === 0,
+    };
+  });
+}
+
+/** 4. The pop scenario through the legacy Realtime API: one session per signed-in agent. */
+function realtime(run: E2eRun, load: LoadClientProcess, screenpop: Running): Promise<Row> {
+  const p = run.sizes.pop;
+  const name = `${REALTIME}: ${count(p.agents)} agents, ${p.callsPerSecond} calls/s, ${p.seconds} s (Realtime v2)`;
+  return row(name, 'as pop latency', async () => {
+    await load.send({ cmd: 'retarget', screenpopUrl: screenpop.url });
+    const signedIn = await load.send<SignInReport>({
+      cmd: 'signIn',
+      emails: run.emails(p.agents),
+      concurrency: 32,
+    });
+    if (signedIn.failures > 0) {
+      throw new Error(`${signedIn.failures} sign-ins failed: ${signedIn.firstError}`);
+    }
+    if (!(await waitForSimulator(run.sim.url, (s) => s.realtimeLines >= p.agents, 120_000))) {
+      throw new Error(`screenpop did not open ${p.agents} Realtime sessions within 120 s`);
+    }
+    const report = await run.pops(load, p.agents, p.callsPerSecond, p.seconds);
+    return popRow(name, report, { p50: 0.5, p99: 2 });
+  });
+}
+
+const NOT_RUN: Row = {
+  name: SEVERAL,
+  figure: 'not run: needs several instances',
+  goal: '',
+  met: null,
+  p50Ms: null,
+  p99Ms: null,
+  opsPerSecond: null,
+  notes: 'screenpop runs as one instance until that issue lands',
+};
 
 /** Runs every end-to-end scenario whose name contains `filter` ('' = all), in one simulator. */
 export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> {
   const wanted = (name: string) => filter === '' || name.toLowerCase().includes(filter);
   const rows: Row[] = [];
-  if (![SIMULATOR, STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME, 'several instances'].some(wanted)) {
+  if (![SIMULATOR, STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME, SEVERAL].some(wanted)) {
     return rows;
   }
   const dir = mkdtempSync(join(tmpdir(), 'screenpop-bench-e2e-'));
-  const lineOwner: Record<string, string> = {};
-  const directory = generateDirectory({ agents: sizes.agents, queueSize: 1 });
-  const emailOf = new Map(directory.users.map((u) => [u.userKey, u.email]));
-  for (const line of directory.lines) {
-    lineOwner[line.id] = emailOf.get(line.userKey) ?? '';
-  }
-  const emails = (n: number) => Array.from({ length: n }, (_, i) => agentEmail(i));
-  let callersUsed = 0;
-  const plan = (agents: number, callsPerSecond: number, seconds: number): TrafficPlan => {
-    const next = trafficPlan(agents, callsPerSecond, seconds, sizes.contacts, callersUsed);
-    callersUsed += next.calls;
-    return next;
-  };
   let sim: Running | null = null;
   let screenpop: Running | null = null;
   let load: LoadClientProcess | null = null;
@@ -76,228 +279,39 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
       `bench: e2e: contacts in ${contacts.seconds.toFixed(1)} s; simulator with ${count(sizes.agents)} agents ...`,
     );
     sim = await startSimulatorProcess(sizes.agents);
-    const simUrl = sim.url;
-
-    // The simulator on its own at the fan-out rate (only the baseline channel listens): the rate it really
-    // offers and its CPU, so a figure of screenpop's is not the simulator's.
+    const run = new E2eRun(sizes, dir, sim, contacts.file);
     if (wanted(SIMULATOR)) {
-      const f = sizes.fanOut;
-      const name = `${SIMULATOR}: ${f.callsPerSecond} calls/s, ${f.seconds} s, baseline channel only`;
-      const goal = `places ≥ 95% of ${f.callsPerSecond} calls/s, every ring seen`;
-      try {
-        // No screenpop is involved: this load client only opens the baseline channel (no agent connects).
-        const probe = LoadClientProcess.start('http://127.0.0.1:9', simUrl);
-        const cpu0 = procStats(sim.process.pid ?? 0).cpuSeconds;
-        const report = await probe
-          .send<PopsReport>({
-            cmd: 'pops',
-            connect: [],
-            lineOwner,
-            plan: plan(sizes.agents, f.callsPerSecond, f.seconds),
-            graceMs: 10_000,
-          })
-          .finally(() => probe.close());
-        const simCpu = procStats(sim.process.pid ?? 0).cpuSeconds - cpu0;
-        const rate = report.placed / report.placingSeconds;
-        rows.push({
-          name,
-          figure: `${rate.toFixed(0)} calls/s placed, ${count(report.rings)}/${count(report.placed)} rings seen`,
-          goal,
-          met: rate >= 0.95 * f.callsPerSecond && report.rings === report.placed,
-          p50Ms: null,
-          p99Ms: null,
-          opsPerSecond: rate,
-          notes: `simulator CPU ${simCpu.toFixed(1)} s over ${report.trafficSeconds.toFixed(1)} s (${((100 * simCpu) / report.trafficSeconds).toFixed(0)}% of a core)`,
-        });
-      } catch (error) {
-        rows.push(failedRow(name, goal, error));
-      }
+      rows.push(await simulatorAlone(run));
     }
-
-    // 5. Start-up: spawn → first 200 of /healthz, on an existing database (median of the samples).
     if (wanted(STARTUP)) {
-      const name = `${STARTUP}: ready to serve, existing ${count(sizes.contacts)}-contact SQLite`;
-      try {
-        const samples: number[] = [];
-        const cpu: number[] = [];
-        for (let i = 0; i < sizes.startups; i++) {
-          const file = copyDatabase(contacts.file, dir, `startup-${i}.db`);
-          const started = await startScreenpopProcess({
-            simUrl,
-            databaseFile: file,
-            dataDir: dir,
-            eventSource: 'call-events',
-          });
-          samples.push(started.readyMs);
-          cpu.push(started.readyCpuSeconds);
-          await started.stop();
-          rmSync(file, { force: true });
-        }
-        samples.sort((a, b) => a - b);
-        const p50 = percentile(samples, 50);
-        rows.push({
-          name,
-          figure: `${ms(p50)} ms (median of ${samples.length})`,
-          goal: '≤ 1500 ms',
-          met: p50 <= 1500,
-          p50Ms: p50,
-          p99Ms: samples[samples.length - 1] ?? null,
-          opsPerSecond: null,
-          notes: `spawn of \`screenpop start\` (node + tsx) to GET /healthz 200; samples ${samples.map((s) => s.toFixed(0)).join(', ')} ms; CPU by then ${cpu.map((c) => c.toFixed(1)).join(', ')} s`,
-        });
-      } catch (error) {
-        rows.push(failedRow(name, '≤ 1500 ms', error));
-      }
+      rows.push(await startUp(run));
     }
-
-    const callEventsWanted = [SIGN_IN, POP, FAN_OUT].some(wanted);
-    if (callEventsWanted) {
-      screenpop = await startScreenpopProcess({
-        simUrl,
-        databaseFile: copyDatabase(contacts.file, dir, 'call-events.db'),
-        dataDir: dir,
-        eventSource: 'call-events',
-      });
-      if (!(await waitForSimulator(simUrl, (s) => s.channelSockets >= 1, 60_000))) {
+    if ([SIGN_IN, POP, FAN_OUT].some(wanted)) {
+      screenpop = await run.startScreenpop('call-events', 'call-events.db');
+      if (!(await waitForSimulator(sim.url, (s) => s.channelSockets >= 1, 60_000))) {
         throw new Error('screenpop did not open its Call Events channel within 60 s');
       }
-      load = LoadClientProcess.start(screenpop.url, simUrl);
-
-      // 3. Sign-ins: every agent through the real sign-in flow over HTTP; the sessions serve 1 and 2.
-      const signInName = `${SIGN_IN}: ${count(sizes.agents)} agents over HTTP (login, OAuth, callback)`;
-      const signInGoal = '≥ 500/s';
-      try {
-        const cpu0 = {
-          sp: procStats(screenpop.process.pid ?? 0).cpuSeconds,
-          sim: procStats(sim.process.pid ?? 0).cpuSeconds,
-        };
-        const report = await load.send<SignInReport>({
-          cmd: 'signIn',
-          emails: emails(sizes.agents),
-          concurrency: 32,
-        });
-        const spCpu = procStats(screenpop.process.pid ?? 0).cpuSeconds - cpu0.sp;
-        const simCpu = procStats(sim.process.pid ?? 0).cpuSeconds - cpu0.sim;
-        const rate = report.count / report.seconds;
-        if (wanted(SIGN_IN)) {
-          rows.push({
-            name: signInName,
-            figure: `${rate.toFixed(0)} sign-ins/s, ${report.failures} failed`,
-            goal: signInGoal,
-            met: rate >= 500 && report.failures === 0,
-            p50Ms: report.p50Ms,
-            p99Ms: report.p99Ms,
-            opsPerSecond: rate,
-            notes:
-              `simulator's share: its /oauth/authorize leg p50 ${ms(report.simulatorP50Ms)} ms, p99 ${ms(report.simulatorP99Ms)} ms; ` +
-              `CPU screenpop ${spCpu.toFixed(1)} s, simulator ${simCpu.toFixed(1)} s (token, users and lines calls included), 32 in flight` +
-              (report.firstError === null ? '' : `; first error: ${report.firstError.slice(0, 120)}`),
-          });
-        }
-      } catch (error) {
-        rows.push(failedRow(signInName, signInGoal, error));
+      load = LoadClientProcess.start(screenpop.url, sim.url);
+      const signedIn = await signIns(run, screenpop, load); // pop latency and fan-out need the sessions
+      if (wanted(SIGN_IN)) {
+        rows.push(signedIn);
       }
-
-      // 1. Pop latency.
-      const p = sizes.pop;
-      const popName = `${POP}: ${count(p.agents)} agents, ${p.callsPerSecond} calls/s, ${p.seconds} s (Call Events)`;
       if (wanted(POP)) {
-        try {
-          const report = await load.send<PopsReport>({
-            cmd: 'pops',
-            connect: emails(p.agents),
-            lineOwner,
-            plan: plan(p.agents, p.callsPerSecond, p.seconds),
-            graceMs: 10_000,
-          });
-          rows.push(popRow(popName, report, { p50: 0.5, p99: 2 }));
-        } catch (error) {
-          rows.push(failedRow(popName, 'p50 ≤ 0.5 ms, p99 ≤ 2 ms, 0 lost', error));
-        }
+        rows.push(await popLatency(run, load));
       }
-
-      // 2. Fan-out: every agent's socket open, a higher call rate; screenpop's RSS sampled meanwhile.
-      const f = sizes.fanOut;
-      const fanName = `${FAN_OUT}: ${count(sizes.agents)} sockets, ${f.callsPerSecond} calls/s, ${f.seconds} s`;
       if (wanted(FAN_OUT)) {
-        try {
-          const { result, maxRssMb } = await withRss(
-            screenpop.process.pid ?? 0,
-            load.send<PopsReport>({
-              cmd: 'pops',
-              connect: emails(sizes.agents),
-              lineOwner,
-              plan: plan(sizes.agents, f.callsPerSecond, f.seconds),
-              graceMs: 10_000,
-            }),
-          );
-          const row = popRow(fanName, result, { p50: Number.POSITIVE_INFINITY, p99: 20 });
-          const s = result.summary;
-          rows.push({
-            ...row,
-            figure: `added p99 ${ms(s.p99Ms)} ms; RSS ${maxRssMb.toFixed(0)} MB; ${s.lost} lost, ${s.wrongAgent} wrong`,
-            goal: 'p99 ≤ 20 ms, screenpop RSS ≤ 500 MB, 0 lost',
-            met: s.p99Ms <= 20 && maxRssMb <= 500 && s.lost === 0 && s.wrongAgent === 0,
-          });
-        } catch (error) {
-          rows.push(failedRow(fanName, 'p99 ≤ 20 ms, RSS ≤ 500 MB, 0 lost', error));
-        }
+        rows.push(await fanOut(run, screenpop, load));
       }
       await screenpop.stop();
       screenpop = null;
     }
-
-    // 4. The same pop scenario through the legacy Realtime API: one session per signed-in agent.
     if (wanted(REALTIME)) {
-      const p = sizes.pop;
-      const name = `${REALTIME}: ${count(p.agents)} agents, ${p.callsPerSecond} calls/s, ${p.seconds} s (Realtime v2)`;
-      try {
-        screenpop = await startScreenpopProcess({
-          simUrl,
-          databaseFile: copyDatabase(contacts.file, dir, 'realtime.db'),
-          dataDir: dir,
-          eventSource: 'realtime',
-        });
-        if (load === null) {
-          load = LoadClientProcess.start(screenpop.url, simUrl);
-        } else {
-          await load.send({ cmd: 'retarget', screenpopUrl: screenpop.url });
-        }
-        const signedIn = await load.send<SignInReport>({
-          cmd: 'signIn',
-          emails: emails(p.agents),
-          concurrency: 32,
-        });
-        if (signedIn.failures > 0) {
-          throw new Error(`${signedIn.failures} sign-ins failed: ${signedIn.firstError}`);
-        }
-        if (!(await waitForSimulator(simUrl, (s) => s.realtimeLines >= p.agents, 120_000))) {
-          throw new Error(`screenpop did not open ${p.agents} Realtime sessions within 120 s`);
-        }
-        const report = await load.send<PopsReport>({
-          cmd: 'pops',
-          connect: emails(p.agents),
-          lineOwner,
-          plan: plan(p.agents, p.callsPerSecond, p.seconds),
-          graceMs: 10_000,
-        });
-        rows.push(popRow(name, report, { p50: 0.5, p99: 2 }));
-      } catch (error) {
-        rows.push(failedRow(name, 'as pop latency', error));
-      }
+      screenpop = await run.startScreenpop('realtime', 'realtime.db');
+      load ??= LoadClientProcess.start(screenpop.url, sim.url);
+      rows.push(await realtime(run, load, screenpop));
     }
-
-    if (wanted('several instances')) {
-      rows.push({
-        name: 'several instances',
-        figure: 'not run: needs several instances',
-        goal: '',
-        met: null,
-        p50Ms: null,
-        p99Ms: null,
-        opsPerSecond: null,
-        notes: 'screenpop runs as one instance until that issue lands',
-      });
+    if (wanted(SEVERAL)) {
+      rows.push(NOT_RUN);
     }
   } catch (error) {
     rows.push(failedRow('end-to-end set-up', '', error));
