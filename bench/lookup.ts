@@ -22,8 +22,8 @@ import { seededRandom as random } from '../src/util/seeded-random.ts';
 
 const CONTACTS = Number(process.env.BENCH_LOOKUP_CONTACTS ?? 1_000_000);
 const BATCH = 10_000;
-const OPS = 200_000;
-const WARMUP = 20_000;
+const OPS = Number(process.env.BENCH_LOOKUP_OPS ?? 200_000);
+const WARMUP = Math.min(20_000, OPS / 10);
 const phone = { defaultRegion: 'US' as const, suffixDigits: 7 };
 
 // Area codes for the stored contacts, and others (never stored) for unknown callers.
@@ -31,7 +31,7 @@ const KNOWN_AREAS = [212, 312, 415, 617, 708, 773, 202, 305, 404, 512, 646, 718,
 const UNKNOWN_AREAS = [503, 614, 702, 801];
 
 /** The i-th stored number: the 7-digit local part is i itself, so no two contacts share a "last 7 digits" key. */
-function knownNumber(i: number): string {
+export function knownNumber(i: number): string {
   const area = KNOWN_AREAS[(i * 7919) % KNOWN_AREAS.length]!;
   const exchange = 200 + Math.floor(i / 10_000); // 200..299 for 1M contacts: never 0xx/1xx
   return `+1${area}${exchange}${String(i % 10_000).padStart(4, '0')}`;
@@ -81,7 +81,7 @@ async function fillByUpsert(store: Store): Promise<void> {
  * Straight into the store's tables, in the rows the store writes (phones already split into keys). Only the
  * lookup's columns matter here; content_hash is a placeholder because nothing re-imports these rows.
  */
-function fillBySql(file: string): void {
+export function fillBySql(file: string, count = CONTACTS): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -106,8 +106,8 @@ function fillBySql(file: string): void {
       phoneRow.run(i + 1, raw, e164, n.national, n.suffix);
     }
   });
-  for (let from = 0; from < CONTACTS; from += 100_000) {
-    insert(from, Math.min(CONTACTS, from + 100_000));
+  for (let from = 0; from < count; from += 100_000) {
+    insert(from, Math.min(count, from + 100_000));
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
@@ -259,7 +259,7 @@ export const cases: BenchCase[] = [
       });
       return (e164) => service.lookup(call(e164));
     },
-    20_000,
+    Math.min(20_000, OPS),
   ),
 ];
 

@@ -1,8 +1,24 @@
-// npm run bench [-- filter]: runs every known bench case file's cases and prints one table.
+// npm run bench [-- --quick] [-- --json PATH] [-- filter]: the part benchmarks (bench/*.ts cases) and the
+// end-to-end scenarios (bench/e2e), printed as one table of figures beside their goals. Always exits 0.
 import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { formatTable, runCase } from './harness.ts';
-import type { BenchCase, BenchResult } from './harness.ts';
+import { runCase } from './harness.ts';
+import type { BenchCase } from './harness.ts';
+import { formatRows, partRow, writeJson } from './report.ts';
+import type { Row } from './report.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } },
+});
+const quick = values.quick;
+if (quick) {
+  // Every scenario small: the whole run in under two minutes. Set before the case files read them.
+  process.env['BENCH_LOOKUP_CONTACTS'] ??= '50000';
+  process.env['BENCH_LOOKUP_OPS'] ??= '20000';
+  process.env['BENCH_IMPORT_ROWS'] ??= '50000';
+}
 
 /** Case files, each `export const cases: BenchCase[]`. Listed here on purpose; a missing file is skipped. */
 const CASE_FILES = ['calls.ts', 'lookup.ts', 'import.ts'];
@@ -21,15 +37,41 @@ async function load(file: string): Promise<BenchCase[]> {
   return module.cases;
 }
 
-const filter = process.argv.slice(2).join(' ').toLowerCase();
-const results: BenchResult[] = [];
+const filter = positionals.join(' ').toLowerCase();
+const rows: Row[] = [];
 for (const file of CASE_FILES) {
   for (const bench of await load(file)) {
     if (filter !== '' && !bench.name.toLowerCase().includes(filter)) {
       continue;
     }
     console.error(`bench: ${bench.name} ...`);
-    results.push(await runCase(bench));
+    try {
+      rows.push(partRow(await runCase(bench)));
+    } catch (error) {
+      rows.push({
+        name: bench.name,
+        figure: 'failed',
+        goal: '',
+        met: false,
+        p50Ms: null,
+        p99Ms: null,
+        opsPerSecond: null,
+        notes: String(error).split('\n')[0] ?? '',
+      });
+    }
   }
 }
-console.log(formatTable(results));
+const { FULL, QUICK } = await import('./e2e/plan.ts');
+const { runEndToEnd } = await import('./e2e/scenarios.ts');
+rows.push(...(await runEndToEnd(quick ? QUICK : FULL, filter)));
+if (quick) {
+  console.log(
+    "--quick: every size far below the goals' (they are for the full run); this checks the harness.",
+  );
+}
+console.log(formatRows(rows));
+if (values.json !== undefined) {
+  writeJson(values.json, rows);
+}
+// Child processes are stopped by now; sockets or timers of the part cases must not keep the bench alive.
+process.exit(0);

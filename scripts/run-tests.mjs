@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs tests with node's test runner and tsx: every *.test.ts below the given folders (default: src, web and test),
+// Runs tests with node's test runner and tsx: every *.test.ts below the given folders (default: src, web, test and bench),
 // and any test file named directly (`npm test -- src/x/y.test.ts`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -26,7 +26,7 @@ if (missing.length > 0) {
   console.error(`no such test file or folder: ${missing.join(', ')}`);
   process.exit(2);
 }
-for (const root of roots.length > 0 ? roots : ['src', 'web', 'test']) {
+for (const root of roots.length > 0 ? roots : ['src', 'web', 'test', 'bench']) {
   if (statSync(root).isDirectory()) {
     walk(root);
   } else {

@@ -150,6 +150,20 @@ export interface SimContext {
   uuid(): string;
 }
 
+/**
+ * A load test's calls, placed by the simulator itself at the traffic rate (one control request, not one POST
+ * per call): call i is `scenario` to `to[i % to.length]` from `from[i % from.length]`.
+ */
+export interface SimTrafficPlan {
+  readonly scenario: 'answered' | 'missed';
+  readonly to: readonly string[];
+  readonly from: readonly string[];
+  readonly callerName?: string;
+  /** Simulated ms the call rings before it is answered (or given up). */
+  readonly answerAfterMs: number;
+  readonly talkMs: number;
+}
+
 /** The telephony part registers its routes and WebSocket endpoints with this. */
 export type TelephonyModule = (app: FastifyInstance, ctx: SimContext) => Promise<TelephonyHandle>;
 
@@ -163,7 +177,17 @@ export interface TelephonyHandle {
   listCalls(): readonly unknown[];
   /** Drops every open WebSocket (channel and realtime sessions) right now. */
   closeSockets(): number;
-  /** Starts / stops the traffic generator (calls per second, realistic mix). */
-  traffic(options: { readonly callsPerSecond: number; readonly maxCalls?: number } | null): void;
+  /** Starts / stops the traffic generator (calls per second; a realistic mix, or `plan` for load tests). */
+  traffic(
+    options: {
+      readonly callsPerSecond: number;
+      readonly maxCalls?: number;
+      readonly plan?: SimTrafficPlan;
+    } | null,
+  ): void;
+  /** Calls the traffic generator has placed since it was last started. */
+  trafficPlaced(): number;
+  /** Open channel sockets, and lines watched by Realtime sessions with an open socket. */
+  sockets(): { readonly channelSockets: number; readonly realtimeLines: number };
   close(): Promise<void>;
 }

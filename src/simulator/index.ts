@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { createSimClock } from './clock.ts';
 import type { SimContext, SimDirectory, SimFaults, SimTelephonyOptions, TelephonyHandle } from './context.ts';
+import { generateDirectory } from './directory/generate.ts';
 import { loadDefaultDirectory, loadDirectoryFile, parseDirectory } from './directory/schema.ts';
 import { createAuthorize } from './http/authorize.ts';
 import { registerCors } from './http/cors.ts';
@@ -31,6 +32,8 @@ export interface SimulatorOptions {
   readonly publicUrl?: string;
   /** A directory, or the path of a JSON seed file; default: the fixtures' Northgate account. */
   readonly directory?: SimDirectory | string;
+  /** Instead of `directory`: a generated contact centre of this many agents (directory/generate.ts). */
+  readonly agents?: number;
   /** Simulated time runs this many times faster than the wall clock. */
   readonly timeScale?: number;
   readonly tokenTtlSeconds?: number;
@@ -107,7 +110,10 @@ function registerErrorHandlers(app: FastifyInstance): void {
 
 /** Starts the simulator and resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const directory = await resolveDirectory(options.directory);
+  const directory =
+    options.agents === undefined
+      ? await resolveDirectory(options.directory)
+      : generateDirectory({ agents: options.agents });
   const clock = createSimClock(options.timeScale ?? 1);
   const tokens = new TokenStore(clock, positive('tokenTtlSeconds', options.tokenTtlSeconds ?? 3600));
   const faults: SimFaults = { ...DEFAULT_FAULTS };

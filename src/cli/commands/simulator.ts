@@ -4,11 +4,12 @@ import { startSimulator } from '../../simulator/index.ts';
 import type { RunningSimulator, SimDirectory } from '../../simulator/index.ts';
 
 const USAGE = `usage: screenpop simulator [--port 7070] [--host 127.0.0.1] [--public-url https://goto.test]
-                          [--seed file.json] [--time-scale N] [--traffic CALLS_PER_SECOND] [--auto-approve]
-                          [--token-ttl SECONDS] [--rotate-refresh-tokens] [--log]
+                          [--seed file.json | --agents N] [--time-scale N] [--traffic CALLS_PER_SECOND]
+                          [--auto-approve] [--token-ttl SECONDS] [--rotate-refresh-tokens] [--log]
 
   --public-url  origin of every URL the simulator hands out (session, channel, login); default: the host each
-                request names (X-Forwarded-Proto/-Host from a front, else Host)`;
+                request names (X-Forwarded-Proto/-Host from a front, else Host)
+  --agents N    a generated contact-centre directory: N agents, each with a line, extension and DID, and ring-all queues`;
 
 function positiveNumber(name: string, text: string | undefined): number | undefined {
   if (text === undefined) {
@@ -92,6 +93,7 @@ export async function run(args: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'public-url': { type: 'string' },
       seed: { type: 'string' },
+      agents: { type: 'string' },
       'time-scale': { type: 'string' },
       traffic: { type: 'string' },
       'auto-approve': { type: 'boolean', default: false },
@@ -115,6 +117,7 @@ export async function run(args: string[]): Promise<void> {
     host: values.host,
     publicUrl: values['public-url'],
     directory: values.seed,
+    agents: positiveNumber('agents', values.agents),
     timeScale: positiveNumber('time-scale', values['time-scale']),
     tokenTtlSeconds: positiveNumber('token-ttl', values['token-ttl']),
     autoApprove: values['auto-approve'],

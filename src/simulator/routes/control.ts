@@ -24,6 +24,16 @@ const trafficBody = z.union([
   z.strictObject({
     callsPerSecond: z.number().positive().max(1000),
     maxCalls: z.number().int().positive().optional(),
+    plan: z
+      .strictObject({
+        scenario: z.enum(['answered', 'missed']),
+        to: z.array(z.string().min(1).max(40)).min(1).max(1_000_000),
+        from: z.array(z.string().min(1).max(40)).min(1).max(1_000_000),
+        callerName: z.string().max(60).optional(),
+        answerAfterMs: z.number().int().min(0).max(86_400_000),
+        talkMs: z.number().int().min(0).max(86_400_000),
+      })
+      .optional(),
   }),
 ]);
 
@@ -98,6 +108,11 @@ export function registerControlRoutes(
 
   app.get('/_sim/faults', async () => ctx.faults);
 
+  app.get('/_sim/traffic', async () => ({
+    placed: options.telephony().trafficPlaced(),
+    ...options.telephony().sockets(),
+  }));
+
   app.post('/_sim/faults', { onRequest: jsonOnly }, async (request, reply) => {
     const parsed = faultsBody.safeParse(request.body ?? {});
     if (!parsed.success) {
@@ -122,7 +137,8 @@ export function registerControlRoutes(
     return result;
   });
 
-  app.post('/_sim/traffic', { onRequest: jsonOnly }, async (request, reply) => {
+  // A load test's plan lists every caller: 30,000 calls are about 1 MB of JSON, Fastify's default limit.
+  app.post('/_sim/traffic', { onRequest: jsonOnly, bodyLimit: 32 * 1024 * 1024 }, async (request, reply) => {
     const parsed = trafficBody.safeParse(request.body ?? {});
     if (!parsed.success) {
       return badRequest(reply, parsed.error);
@@ -132,8 +148,11 @@ export function registerControlRoutes(
       options.telephony().traffic(null);
       return { traffic: null };
     }
-    const traffic = body.maxCalls === undefined ? { callsPerSecond: body.callsPerSecond } : body;
-    options.telephony().traffic(traffic);
+    const traffic =
+      body.maxCalls === undefined
+        ? { callsPerSecond: body.callsPerSecond }
+        : { callsPerSecond: body.callsPerSecond, maxCalls: body.maxCalls };
+    options.telephony().traffic(body.plan === undefined ? traffic : { ...traffic, plan: body.plan });
     return { traffic };
   });
 }

@@ -12,6 +12,8 @@ import { parsePlaceCall, planCall } from './place-call.ts';
 
 /** Ended calls kept for GET /_sim/calls and the recovery endpoints. */
 const KEEP_ENDED = 500;
+/** Pruning scans every call: done once per this many placed calls, not per call (500 calls/s, ~20,000 live). */
+const PRUNE_EVERY = 64;
 
 export interface PlacedCall {
   readonly conversationSpaceId: string;
@@ -25,6 +27,7 @@ export class CallEngine implements ConversationRegistry {
   readonly hub = new CallHub();
   readonly directory: DirectoryView;
   private readonly calls = new Map<string, CallRecord>();
+  private placedSincePrune = 0;
 
   constructor(
     private readonly ctx: SimContext,
@@ -107,6 +110,11 @@ export class CallEngine implements ConversationRegistry {
   }
 
   private prune(): void {
+    this.placedSincePrune += 1;
+    if (this.calls.size <= KEEP_ENDED || this.placedSincePrune < PRUNE_EVERY) {
+      return;
+    }
+    this.placedSincePrune = 0;
     const ended = [...this.calls.values()].filter((c) => c.ended);
     for (const call of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) {
       this.calls.delete(call.id);

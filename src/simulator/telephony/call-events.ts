@@ -65,6 +65,8 @@ export class CallEventsSubscriptions implements CallListener {
   }
 
   onState(conversation: Conversation, state: EmittedState): void {
+    // One content object for every channel, so its JSON is encoded once (notifications.ts).
+    const content = { metadata: state.metadata, state: state.state };
     for (const [channelId, keys] of this.byChannel) {
       const types = keys.get(conversation.metadata.accountKey);
       if (types?.has(state.type) === true) {
@@ -73,7 +75,7 @@ export class CallEventsSubscriptions implements CallListener {
           type: 'call-state',
           // Published a little after the state itself (fixtures: 60–300 ms later).
           at: state.at + 60 + Math.floor(Math.random() * 40),
-          content: { metadata: state.metadata, state: state.state },
+          content,
         });
       }
     }

@@ -11,21 +11,67 @@ export type Target =
       readonly dialPlanId: string | null;
     };
 
+function routeKey(
+  accountKey: string,
+  route:
+    { readonly kind: 'line'; readonly lineId: string } | { readonly kind: 'queue'; readonly queueId: string },
+): string {
+  return route.kind === 'line'
+    ? `${accountKey}|line:${route.lineId}`
+    : `${accountKey}|queue:${route.queueId}`;
+}
+
+/** First item per key, in directory order (what `Array.find` would return). */
+function firstBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    if (!map.has(key(item))) {
+      map.set(key(item), item);
+    }
+  }
+  return map;
+}
+
+/**
+ * Indexed once: a generated directory has thousands of lines and numbers, and every placed call resolves its
+ * target here (a linear scan per call made the simulator, not screenpop, the bottleneck of a load test).
+ */
 export class DirectoryView {
-  constructor(private readonly directory: SimDirectory) {}
+  private readonly linesByExtension: Map<string, SimLine>;
+  private readonly linesById: Map<string, SimLine>;
+  private readonly usersByKey: Map<string, SimUser>;
+  private readonly numbers: Map<string, SimPhoneNumber>;
+  /** `accountKey|line:ID` or `accountKey|queue:ID` → the first number routed there. */
+  private readonly numbersByRoute: Map<string, SimPhoneNumber>;
+  private readonly queuesById: Map<string, SimQueue>;
+  private readonly queuesByExtension: Map<string, SimQueue>;
+  private readonly mainNumbers = new Map<string, SimPhoneNumber | undefined>();
+
+  constructor(private readonly directory: SimDirectory) {
+    this.linesByExtension = firstBy(directory.lines, (l) => l.extension);
+    this.linesById = firstBy(directory.lines, (l) => l.id);
+    this.usersByKey = firstBy(directory.users, (u) => u.userKey);
+    this.numbers = firstBy(directory.phoneNumbers, (p) => p.number);
+    this.numbersByRoute = firstBy(directory.phoneNumbers, (p) => routeKey(p.accountKey, p.routesTo));
+    this.queuesById = firstBy(directory.queues, (q) => q.id);
+    this.queuesByExtension = firstBy(directory.queues, (q) => q.extension);
+  }
 
   lineByExtension(extension: string, accountKey?: string): SimLine | undefined {
-    return this.directory.lines.find(
-      (l) => l.extension === extension && (accountKey === undefined || l.accountKey === accountKey),
-    );
+    const first = this.linesByExtension.get(extension);
+    if (first === undefined || accountKey === undefined || first.accountKey === accountKey) {
+      return first;
+    }
+    // The same extension in another account (extensions are unique per account only).
+    return this.directory.lines.find((l) => l.extension === extension && l.accountKey === accountKey);
   }
 
   lineById(id: string): SimLine | undefined {
-    return this.directory.lines.find((l) => l.id === id);
+    return this.linesById.get(id);
   }
 
   userOf(line: SimLine): SimUser | null {
-    return this.directory.users.find((u) => u.userKey === line.userKey) ?? null;
+    return this.usersByKey.get(line.userKey) ?? null;
   }
 
   organizationOf(accountKey: string): string {
@@ -40,44 +86,40 @@ export class DirectoryView {
 
   /** The DID an account shows as caller ID: its number routed to a dial plan or queue, else its first. */
   mainNumber(accountKey: string): SimPhoneNumber | undefined {
-    const own = this.directory.phoneNumbers.filter((p) => p.accountKey === accountKey);
-    return own.find((p) => p.routesTo.kind === 'queue') ?? own[0];
+    if (!this.mainNumbers.has(accountKey)) {
+      const own = this.directory.phoneNumbers.filter((p) => p.accountKey === accountKey);
+      this.mainNumbers.set(accountKey, own.find((p) => p.routesTo.kind === 'queue') ?? own[0]);
+    }
+    return this.mainNumbers.get(accountKey);
   }
 
-  private didFor(predicate: (p: SimPhoneNumber) => boolean, accountKey: string): SimPhoneNumber | null {
-    return (
-      this.directory.phoneNumbers.find((p) => p.accountKey === accountKey && predicate(p)) ??
-      this.mainNumber(accountKey) ??
-      null
-    );
+  private didFor(
+    route: { kind: 'line'; lineId: string } | { kind: 'queue'; queueId: string },
+    accountKey: string,
+  ) {
+    return this.numbersByRoute.get(routeKey(accountKey, route)) ?? this.mainNumber(accountKey) ?? null;
   }
 
   /** `to` of an inbound scenario: a company DID (any spelling), a line extension or a queue extension. */
   resolveInbound(to: string, e164: string | null): Target | null {
-    const phoneNumber = this.directory.phoneNumbers.find((p) => p.number === e164 || p.number === to);
+    const phoneNumber = (e164 === null ? undefined : this.numbers.get(e164)) ?? this.numbers.get(to);
     if (phoneNumber !== undefined) {
       const route = phoneNumber.routesTo;
       if (route.kind === 'line') {
         const line = this.lineById(route.lineId);
         return line === undefined ? null : { kind: 'line', line, phoneNumber };
       }
-      const queue = this.directory.queues.find((q) => q.id === route.queueId);
+      const queue = this.queuesById.get(route.queueId);
       return queue === undefined ? null : { kind: 'queue', queue, phoneNumber, dialPlanId: route.dialPlanId };
     }
     const line = this.lineByExtension(to);
     if (line !== undefined) {
-      const did = this.didFor(
-        (p) => p.routesTo.kind === 'line' && p.routesTo.lineId === line.id,
-        line.accountKey,
-      );
+      const did = this.didFor({ kind: 'line', lineId: line.id }, line.accountKey);
       return { kind: 'line', line, phoneNumber: did };
     }
-    const queue = this.directory.queues.find((q) => q.extension === to);
+    const queue = this.queuesByExtension.get(to);
     if (queue !== undefined) {
-      const did = this.didFor(
-        (p) => p.routesTo.kind === 'queue' && p.routesTo.queueId === queue.id,
-        queue.accountKey,
-      );
+      const did = this.didFor({ kind: 'queue', queueId: queue.id }, queue.accountKey);
       return { kind: 'queue', queue, phoneNumber: did, dialPlanId: null };
     }
     return null;

@@ -14,19 +14,40 @@ export function reportTimestamp(epochMs: number): string {
   return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
 }
 
+/**
+ * Random bytes from a pool refilled 64 KiB at a time: a call at load-test rates needs dozens of small random
+ * values (ids, nanoseconds), and one randomBytes call each cost more than the rest of the id.
+ */
+const POOL_SIZE = 64 * 1024;
+let pool = randomBytes(POOL_SIZE);
+let poolOffset = 0;
+
+function randomChunk(length: number): Buffer {
+  if (length > POOL_SIZE) {
+    return randomBytes(length);
+  }
+  if (poolOffset + length > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
+  poolOffset += length;
+  return pool.subarray(poolOffset - length, poolOffset);
+}
+
 /** Notification envelopes: up to nine fractional digits (`…:02.330396546Z`), trailing zeros trimmed. */
 export function envelopeTimestamp(epochMs: number): string {
   const iso = new Date(epochMs).toISOString();
-  const nanos = `${iso.slice(20, 23)}${String(randomBytes(3).readUIntBE(0, 3) % 1_000_000).padStart(6, '0')}`;
+  const nanos = `${iso.slice(20, 23)}${String(randomChunk(3).readUIntBE(0, 3) % 1_000_000).padStart(6, '0')}`;
   const fraction = nanos.replace(/0+$/, '');
   return `${iso.slice(0, 19)}${fraction === '' ? '' : `.${fraction}`}Z`;
 }
 
+/**
+ * A UUID spelled as version 3 or 5. GoTo's are name-based; the simulator has no names to hash, so random bytes
+ * with the version and variant bits set look the same (hashing random bytes added cost, not realism).
+ */
 function namedUuid(version: 3 | 5): string {
-  const hash = createHash(version === 3 ? 'md5' : 'sha1')
-    .update(randomBytes(16))
-    .digest();
-  const bytes = hash.subarray(0, 16);
+  const bytes = Buffer.from(randomChunk(16));
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | (version << 4);
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
@@ -44,7 +65,7 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Opaque id from the URL-safe alphabet (channel ids, session ids, page markers). */
 export function opaqueId(length: number, alphabet = `${ALNUM}_-`): string {
-  const bytes = randomBytes(length);
+  const bytes = randomChunk(length);
   let out = '';
   for (const byte of bytes) {
     out += alphabet[byte % alphabet.length];

@@ -8,7 +8,7 @@ import { Timers } from './flow-context.ts';
 import { optionsOf } from './options.ts';
 import { registerReportRoutes, ReportService } from './reports.ts';
 import { RealtimeService, registerRealtimeRoutes } from './realtime.ts';
-import { CallMix, TrafficGenerator } from './traffic.ts';
+import { CallMix, PlannedCalls, TrafficGenerator } from './traffic.ts';
 
 export { SimInputError } from './place-call.ts';
 
@@ -53,8 +53,13 @@ export const registerTelephony: TelephonyModule = async (app, ctx) => {
         traffic.stop();
         return;
       }
-      traffic.start(options);
+      traffic.start(options, options.plan === undefined ? undefined : new PlannedCalls(options.plan));
     },
+    trafficPlaced: () => traffic.placed,
+    sockets: () => ({
+      channelSockets: channels.all().reduce((n, c) => n + c.sockets.size, 0),
+      realtimeLines: realtime.watchedLines(),
+    }),
     async close() {
       traffic.stop();
       timers.stop();

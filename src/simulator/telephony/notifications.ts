@@ -32,8 +32,29 @@ export function notificationData(input: NotificationInput, now: number): Notific
   };
 }
 
+/** JSON of content objects handed to several channels (one call state to every subscriber): encoded once. */
+const contentJson = new WeakMap<object, string>();
+
+function encodedContent(content: Json): string {
+  if (typeof content !== 'object' || content === null) {
+    return JSON.stringify(content);
+  }
+  let json = contentJson.get(content);
+  if (json === undefined) {
+    json = JSON.stringify(content);
+    contentJson.set(content, json);
+  }
+  return json;
+}
+
+/** Exactly JSON.stringify({event, eventId, timestamp, data}), with `data.content` encoded once per object. */
 export function webSocketFrame(data: NotificationData, eventId: number, now: number): string {
-  return JSON.stringify({ event: 'Notification', eventId, timestamp: envelopeTimestamp(now), data });
+  const members = Object.entries(data).map(
+    ([key, value]) =>
+      `${JSON.stringify(key)}:${key === 'content' ? encodedContent(value) : JSON.stringify(value)}`,
+  );
+  const timestamp = JSON.stringify(envelopeTimestamp(now));
+  return `{"event":"Notification","eventId":${eventId},"timestamp":${timestamp},"data":{${members.join(',')}}}`;
 }
 
 /** Webhook bodies are the bare `data` with null members left out (§5.7, fixtures README). */

@@ -145,6 +145,17 @@ export class RealtimeService implements CallListener {
     return true;
   }
 
+  /** Lines watched by a session with an open socket (a load test waits for its agents' sessions). */
+  watchedLines(): number {
+    const lines = new Set<string>();
+    for (const session of this.sessions.values()) {
+      if (session.sockets.size > 0) {
+        session.subscriptions.forEach((sub) => lines.add(sub.entity.id));
+      }
+    }
+    return lines.size;
+  }
+
   closeSockets(): number {
     let closed = 0;
     for (const session of this.sessions.values()) {

@@ -1,6 +1,6 @@
 // Traffic generator (POST /_sim/traffic): a steady stream of realistic calls — mostly queue and direct answered
 // calls, some missed and abandoned, a few transfers, outbound and internal calls; withheld, new and repeat callers.
-import type { SimDirectory } from '../context.ts';
+import type { SimDirectory, SimTrafficPlan } from '../context.ts';
 import type { Timers } from './flow-context.ts';
 import type { PlaceCall } from './place-call.ts';
 
@@ -130,6 +130,35 @@ export class CallMix {
   }
 }
 
+/** Where the generator's calls come from: the realistic mix or a load test's plan. */
+export interface CallSource {
+  next(): PlaceCall | null;
+}
+
+/** A load test's fixed plan: call i goes to `to[i % to.length]` from `from[i % from.length]`. */
+export class PlannedCalls implements CallSource {
+  private index = 0;
+
+  constructor(private readonly plan: SimTrafficPlan) {}
+
+  next(): PlaceCall | null {
+    const { to, from } = this.plan;
+    if (to.length === 0 || from.length === 0) {
+      return null;
+    }
+    const i = this.index;
+    this.index += 1;
+    return {
+      scenario: this.plan.scenario,
+      to: to[i % to.length] as string,
+      from: from[i % from.length] as string,
+      callerName: this.plan.callerName ?? 'LOAD TEST',
+      answerAfterMs: this.plan.answerAfterMs,
+      talkMs: this.plan.talkMs,
+    };
+  }
+}
+
 /** Starts calls at `callsPerSecond` of wall-clock time (not simulated time) until stopped or `maxCalls` were placed. */
 export class TrafficGenerator {
   private cancel: (() => void) | null = null;
@@ -139,11 +168,11 @@ export class TrafficGenerator {
     private readonly timers: Timers,
     private readonly scale: number,
     private readonly now: () => number,
-    private readonly mix: CallMix,
+    private readonly mix: CallSource,
     private readonly place: (body: PlaceCall) => void,
   ) {}
 
-  start(options: { callsPerSecond: number; maxCalls?: number }): void {
+  start(options: { callsPerSecond: number; maxCalls?: number }, source: CallSource = this.mix): void {
     this.stop();
     this.placed = 0;
     if (!(options.callsPerSecond > 0)) {
@@ -158,7 +187,7 @@ export class TrafficGenerator {
       const elapsedRealSeconds = (this.now() - startedAt) / this.scale / 1000;
       const due = Math.min(limit, Math.floor(elapsedRealSeconds * options.callsPerSecond) + 1);
       for (let burst = 0; this.placed < due && burst < 1000; burst += 1) {
-        const body = this.mix.next();
+        const body = source.next();
         if (body === null) {
           break;
         }
