@@ -7,6 +7,7 @@ import { AppError, registerErrorHandler } from './errors.ts';
 import { LoginStates } from './login-state.ts';
 import { ServerMetrics } from './metrics.ts';
 import { originAllowed } from './origin.ts';
+import { PushChannels } from './push-channels.ts';
 import { Sessions, requireSession } from './session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cardRoutes } from './routes/cards.ts';
@@ -19,6 +20,8 @@ import type { ServerDeps } from './ports.ts';
 export interface ServerApp {
   readonly app: FastifyInstance;
   readonly metrics: ServerMetrics;
+  /** The push fan-out, whose counters show the work done per card update. */
+  readonly channels: PushChannels;
   /** Closes every push socket (before app.close(), so shutdown does not wait on browsers). */
   closeSockets(): void;
 }
@@ -52,7 +55,8 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
   const secure = () => deps.publicUrl().startsWith('https:');
   const sessions = new Sessions({ sessions: deps.sessions, secure, ttlMs: deps.sessionTtlMs, now });
   const sockets = new SocketRegistry();
-  const metrics = new ServerMetrics(() => deps.hub.socketCount(), now, deps.registry);
+  const channels = new PushChannels(deps.hub);
+  const metrics = new ServerMetrics(() => channels.socketCount(), now, deps.registry);
 
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -96,7 +100,7 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
     secure,
     closeSockets: (id) => sockets.closeSession(id),
   });
-  await pushRoutes(app, { deps, sessions, sockets });
+  await pushRoutes(app, { deps, sessions, sockets, channels });
   await app.register(async (scope) => {
     scope.addHook('preHandler', requireSession(sessions, deps.publicPaths));
     await meRoutes(scope, deps);
@@ -106,5 +110,5 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
     }
   });
   await serveWebApp(app, deps.webRoot);
-  return { app, metrics, closeSockets: () => sockets.closeAll() };
+  return { app, metrics, channels, closeSockets: () => sockets.closeAll() };
 }

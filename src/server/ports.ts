@@ -1,9 +1,8 @@
 // What the HTTP edge needs from the rest of screenpop; the composition root (src/app) supplies each piece.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { AgentSettings, AgentStore, SessionStore } from '../pops/ports.ts';
-import type { MemoryPushHub } from '../pops/memory-push-hub.ts';
-import type { PopService } from '../pops/pop-service.ts';
+import type { CallTrace } from '../calls/index.ts';
+import type { AgentSettings, AgentStore, PushHub, SessionStore } from '../pops/ports.ts';
 
 /** The GoTo user behind a completed sign-in. Tokens stay with the GoTo client; the edge never sees them. */
 export interface SignedInUser {
@@ -29,6 +28,14 @@ export interface SignInGateway {
   complete(callback: URL, pending: PendingSignIn): Promise<SignedInUser>;
 }
 
+/** What the edge asks of the live calls (pops' PopService answers). */
+export interface LiveCalls {
+  /** Whether the agent may see this call: a recipient of its card now or before, or a supervisor. */
+  canSee(principal: string, callId: string): boolean;
+  /** An agent signed in or changed settings: live calls on their lines pop for them. */
+  agentChanged(agent: AgentSettings): void;
+}
+
 export interface ServerDeps {
   readonly log: FastifyBaseLogger;
   /** Public base URL ("https://pop.example.com"); a function because tests listen on port 0 first. */
@@ -38,10 +45,10 @@ export interface ServerDeps {
   readonly agents: AgentStore;
   readonly sessions: SessionStore;
   readonly signIn: SignInGateway;
-  readonly pops: PopService;
-  readonly hub: MemoryPushHub;
+  readonly pops: LiveCalls;
+  readonly hub: PushHub;
   /** The tracker's trace of a call, or null when it knows no such call. */
-  readonly trace: (callId: string) => unknown;
+  readonly trace: (callId: string) => CallTrace | null;
   /** Registers more authenticated routes (the store's contacts / calls / pins plugin). */
   readonly extraRoutes?: (scope: FastifyInstance) => Promise<void>;
   /** Paths inside extraRoutes that need no session (GET /api/openapi.json). */

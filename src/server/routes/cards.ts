@@ -8,17 +8,17 @@ import type { ServerDeps } from '../ports.ts';
 const traceParams = z.object({ id: z.string().min(1).max(200) });
 
 export async function cardRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
-  app.get('/api/cards', async (request) => ({ items: deps.hub.cards(principalOf(request)) }));
+  app.get('/api/cards', async (request) => ({ items: await deps.hub.recentCards(principalOf(request)) }));
 
   app.get('/api/calls/:id/trace', async (request) => {
     const { id } = traceParams.parse(request.params);
     const principal = principalOf(request);
     // Someone else's call answers exactly like a call that does not exist.
-    if (!deps.hub.hasCard(principal, id) && !deps.pops.canSee(principal, id)) {
+    if (!deps.pops.canSee(principal, id) && !(await deps.hub.wasSent(principal, id))) {
       throw new AppError('call_not_found');
     }
     const trace = deps.trace(id);
-    if (trace === null || trace === undefined) {
+    if (trace === null) {
       throw new AppError('call_not_found');
     }
     return trace;
