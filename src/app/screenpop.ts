@@ -14,6 +14,7 @@ import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';
 import { PopService } from '../pops/pop-service.ts';
 import { buildServer } from '../server/app.ts';
+import { withConfiguredRole } from '../server/roles.ts';
 import type { ServerMetrics } from '../server/metrics.ts';
 import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-routes.ts';
 import { openStore } from '../store/store.ts';
@@ -84,7 +85,11 @@ export async function startScreenpop(
     registry,
   });
   const directory = new AgentDirectory(config.supervisors);
-  for (const agent of await store.agents.listAgents()) {
+  for (const stored of await store.agents.listAgents()) {
+    const agent = withConfiguredRole(stored, config.supervisors);
+    if (agent !== stored) {
+      await store.agents.saveAgent(agent);
+    }
     directory.put(agent);
   }
   const hub = new MemoryPushHub();

@@ -124,3 +124,20 @@ test('a configured supervisor signs in with the supervisor role', async () => {
   assert.equal(me.json().role, 'supervisor');
   await h.close();
 });
+
+test('a supervisor removed from the config loses the role at the next start, in open sessions and at sign-in', async () => {
+  const before = await harness({ supervisors: ['boss@x'] });
+  const cookie = await before.signInAs('boss@x', []);
+  await before.close();
+  // Restarted without boss@x in SCREENPOP_SUPERVISORS, same agent and session records.
+  const after = await harness({ supervisors: [], agents: before.agents, sessions: before.sessions });
+  const me = await after.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+  assert.equal(me.statusCode, 200);
+  assert.equal(me.json().role, 'agent');
+  after.signIn.users = before.signIn.users;
+  const again = await after.signInAs('boss@x', []);
+  const meAgain = await after.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: again } });
+  assert.equal(meAgain.json().role, 'agent');
+  assert.equal((await before.agents.getAgent('boss@x'))?.role, 'agent');
+  await after.close();
+});

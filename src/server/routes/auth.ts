@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { LOGIN_COOKIE, type LoginStates } from '../login-state.ts';
+import { configuredRole } from '../roles.ts';
 import type { Sessions } from '../session.ts';
 import type { ErrorId } from '../errors.ts';
 import type { ServerDeps, SignedInUser } from '../ports.ts';
@@ -42,7 +43,7 @@ export function mergeAgent(
     lines: user.lines,
     popLines: popLines !== null && popLines.length > 0 ? popLines : null,
     desktopNotifications: existing?.desktopNotifications ?? false,
-    role: supervisors.includes(user.principal) ? 'supervisor' : (existing?.role ?? 'agent'),
+    role: configuredRole(user.principal, supervisors),
   };
 }
 
