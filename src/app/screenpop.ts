@@ -138,6 +138,7 @@ export async function startScreenpop(
       await registerDataRoutes(scope, {
         store,
         phone: phoneOptionsFrom(config),
+        supervisors: config.supervisors,
         principal: (request) => request.principal ?? '',
       });
     },

@@ -12,6 +12,10 @@ const catalogue = {
   bad_request: { status: 400, message: 'The request could not be read.' },
   not_found: { status: 404, message: 'Nothing here.' },
   call_not_found: { status: 404, message: 'No such call, or it is not one of yours.' },
+  not_your_call: {
+    status: 403,
+    message: 'Only the agents who took part in this call, or a supervisor, can change its notes.',
+  },
   line_not_yours: { status: 400, message: 'Pop lines must be among your own GoTo lines.' },
   login_expired: { status: 400, message: 'The sign-in attempt expired or was already used. Sign in again.' },
   login_denied: { status: 403, message: 'GoTo sign-in was cancelled or refused. Sign in again.' },

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { CallTrace } from '../calls/index.ts';
 import type { AgentSettings, AgentStore, PushHub, SessionStore } from '../pops/ports.ts';
+import type { AuditEntry, NoteRevision } from '../shared/api.ts';
 
 /** The GoTo user behind a completed sign-in. Tokens stay with the GoTo client; the edge never sees them. */
 export interface SignedInUser {
@@ -26,6 +27,26 @@ export interface SignInGateway {
   /** Checks the callback against the pending sign-in, exchanges the code (the GoTo client keeps the tokens)
    * and reads the user's principal and lines. */
   complete(callback: URL, pending: PendingSignIn): Promise<SignedInUser>;
+}
+
+/** Every save of a call's notes (store/ implements it over both databases). */
+export interface NoteRevisionStore {
+  addNoteRevision(revision: NoteRevision): Promise<void>;
+  /** The call's revisions, oldest first. */
+  noteRevisions(callId: string): Promise<NoteRevision[]>;
+}
+
+export interface AuditQuery {
+  /** Entries with an id below this one (paging back from the newest). */
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
+/** The audit log (store/ implements it over both databases). */
+export interface AuditStore {
+  record(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  /** Newest first. */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
 }
 
 /** What the edge asks of the live calls (pops' PopService answers). */

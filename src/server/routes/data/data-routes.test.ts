@@ -7,14 +7,21 @@ import { storeTargets } from '../../../store/test-targets.ts';
 import type { Store } from '../../../store/store.ts';
 import { registerDataRoutes } from './data-routes.ts';
 
-async function app(store: Store): Promise<FastifyInstance> {
+async function app(store: Store, supervisors: string[] = []): Promise<FastifyInstance> {
   const fastify = Fastify();
   await registerDataRoutes(fastify, {
     store,
+    supervisors,
     phone: { defaultRegion: 'US', suffixDigits: 7 },
     principal: (request) => String(request.headers['x-agent'] ?? 'dana@x.example'),
   });
   return fastify;
+}
+
+/** An agent record with these GoTo lines, as sign-in stores it. */
+function agent(principal: string, lineIds: string[]) {
+  const lines = lineIds.map((id) => ({ id, extension: null, name: null }));
+  return { principal, displayName: null, lines, popLines: null, desktopNotifications: false, role: 'agent' as const };
 }
 
 const ended: Call = {
@@ -86,6 +93,7 @@ for (const target of storeTargets()) {
 
     test('calls: list with filters, read one, write notes as the signed-in agent', async () => {
       const store = await target.open();
+      await store.agents.saveAgent(agent('eli@x.example', ['line-a']));
       await store.callLog.writeEndedCall(ended);
       await store.callLog.writeEndedCall({ ...ended, id: 'call-2', outcome: 'missed', answeredBy: null, startedAt: 5_000 });
       const api = await app(store);
@@ -115,6 +123,43 @@ for (const target of storeTargets()) {
         payload: { notes: null, disposition: null },
       });
       assert.equal(missing.statusCode, 404);
+      await api.close();
+    });
+
+    test('notes: only agents whose line took part, or supervisors, write them; every save is kept', async () => {
+      const store = await target.open();
+      await store.agents.saveAgent(agent('aiko@x.example', ['line-a']));
+      await store.agents.saveAgent(agent('marcus@x.example', ['line-m']));
+      await store.callLog.writeEndedCall(ended); // rang and answered on Aiko's line-a
+      const api = await app(store, ['boss@x.example']);
+      const save = (who: string, notes: string) =>
+        api.inject({
+          method: 'PUT',
+          url: '/api/calls/call-1/notes',
+          headers: { 'x-agent': who },
+          payload: { notes, disposition: null },
+        });
+      assert.equal((await save('aiko@x.example', 'wants a refund')).statusCode, 200);
+      const marcus = await save('marcus@x.example', 'overwritten');
+      assert.equal(marcus.statusCode, 403);
+      assert.equal(marcus.json<{ error: string }>().error, 'not_your_call');
+      assert.equal((await save('nobody@x.example', 'overwritten')).statusCode, 403);
+      const read = await api.inject({ method: 'GET', url: '/api/calls/call-1', headers: { 'x-agent': 'marcus@x.example' } });
+      assert.equal(read.statusCode, 200, 'reading the call log stays team-wide');
+      assert.equal(read.json<{ notes: string }>().notes, 'wants a refund');
+      assert.equal((await save('boss@x.example', 'refund approved')).statusCode, 200);
+      const revisions = await api.inject({ method: 'GET', url: '/api/calls/call-1/notes/revisions' });
+      assert.equal(revisions.statusCode, 200);
+      const items = revisions.json<{ items: { notes: string; by: string; at: number }[] }>().items;
+      assert.deepEqual(
+        items.map((r) => [r.notes, r.by]),
+        [
+          ['wants a refund', 'aiko@x.example'],
+          ['refund approved', 'boss@x.example'],
+        ],
+      );
+      assert.ok(items.every((r) => r.at > 0));
+      assert.equal((await api.inject({ method: 'GET', url: '/api/calls/nope/notes/revisions' })).statusCode, 404);
       await api.close();
     });
 

@@ -10,7 +10,9 @@ import { pinRoutes } from './pin-routes.ts';
 import { RequestError, sendRequestError } from './validate.ts';
 
 export interface DataRoutesDeps {
-  readonly store: Pick<Store, 'contacts' | 'callLog' | 'pins'>;
+  readonly store: Pick<Store, 'contacts' | 'callLog' | 'pins' | 'agents' | 'noteRevisions' | 'audit'>;
+  /** Principals with the supervisor role (SCREENPOP_SUPERVISORS): they may write any call's notes. Default none. */
+  readonly supervisors?: readonly string[];
   /** Region and suffix digits for ?number= on the call log. */
   readonly phone: PhoneOptions;
   /** The signed-in agent (principal / email) behind a request: the author of notes and pins. */
