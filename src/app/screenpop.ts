@@ -15,6 +15,7 @@ import { MemoryPushHub } from '../pops/memory-push-hub.ts';
 import { PopService } from '../pops/pop-service.ts';
 import { buildServer } from '../server/app.ts';
 import { withConfiguredRole } from '../server/roles.ts';
+import { loginCookieKey } from '../server/login-key.ts';
 import type { ServerMetrics } from '../server/metrics.ts';
 import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-routes.ts';
 import { openStore } from '../store/store.ts';
@@ -131,7 +132,14 @@ export async function startScreenpop(
     hub,
     trace: (callId) => tracker.trace(callId),
     registry,
+    loginKey: await loginCookieKey(store.secrets),
+    rateLimit: {
+      authPerMinute: config.edge.authRequestsPerMinute,
+      apiPerMinute: config.edge.apiRequestsPerMinute,
+    },
+    metricsToken: config.edge.metricsToken,
     onSignedIn: (principal) => goto.agentSignedIn(principal),
+    onSignedOut: (principal) => goto.agentSignedOut(principal),
     publicPaths: [OPENAPI_PATH],
     extraRoutes: async (scope) => {
       notesHook(scope, { pops, tracker });

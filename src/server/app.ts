@@ -1,6 +1,6 @@
 // The Fastify app factory: every route of the edge, testable in-process with app.inject().
-import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import { AppError, registerErrorHandler } from './errors.ts';
@@ -8,6 +8,7 @@ import { LoginStates } from './login-state.ts';
 import { ServerMetrics } from './metrics.ts';
 import { originAllowed } from './origin.ts';
 import { PushChannels } from './push-channels.ts';
+import { DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-limits.ts';
 import { Sessions, requireSession } from './session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cardRoutes } from './routes/cards.ts';
@@ -40,6 +41,22 @@ const CSP = [
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** GET /metrics wants `Authorization: Bearer <token>` when a token is configured (compared in constant time). */
+function metricsGuard(token: string | null) {
+  const expected = token === null ? null : createHash('sha256').update(`Bearer ${token}`).digest();
+  return async (request: FastifyRequest): Promise<void> => {
+    if (expected === null || request.url.split('?')[0] !== '/metrics') {
+      return;
+    }
+    const given = createHash('sha256')
+      .update(request.headers.authorization ?? '')
+      .digest();
+    if (!timingSafeEqual(given, expected)) {
+      throw new AppError('metrics_token_required');
+    }
+  };
+}
+
 export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
   const now = deps.now ?? Date.now;
   const app = Fastify({
@@ -59,6 +76,7 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
   const metrics = new ServerMetrics(() => channels.socketCount(), now, deps.registry);
 
   await app.register(fastifyCookie);
+  await registerRateLimits(app, deps.rateLimit ?? DEFAULT_RATE_LIMITS);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   registerErrorHandler(app);
 
@@ -71,11 +89,19 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
       throw new AppError('forbidden_origin');
     }
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onRequest', metricsGuard(deps.metricsToken ?? null));
+  app.addHook('onSend', async (request, reply) => {
     reply.header('content-security-policy', CSP);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
+    // Cards, contacts and call notes must not linger in a shared browser's or a proxy's cache.
+    if (request.url.startsWith('/api/') || request.url.startsWith('/auth/')) {
+      reply.header('cache-control', 'no-store');
+    }
+    if (secure()) {
+      reply.header('strict-transport-security', 'max-age=31536000');
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -96,7 +122,7 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
   await authRoutes(app, {
     deps,
     sessions,
-    logins: new LoginStates(now),
+    logins: new LoginStates(deps.loginKey ?? randomBytes(32), now),
     secure,
     closeSockets: (id) => sockets.closeSession(id),
   });

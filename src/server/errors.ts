@@ -23,6 +23,12 @@ const catalogue = {
     status: 502,
     message: 'GoTo sign-in failed. Try again; if it keeps failing, ask your admin.',
   },
+  metrics_token_required: {
+    status: 401,
+    message: 'Send the metrics token: Authorization: Bearer <SCREENPOP_METRICS_TOKEN>.',
+  },
+  too_many_sockets: { status: 429, message: 'Too many open screenpop tabs for this sign-in. Close some.' },
+  rate_limited: { status: 429, message: 'Too many requests. Wait a minute and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side. Quote the correlation id.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { CallTrace } from '../calls/index.ts';
 import type { AgentSettings, AgentStore, PushHub, SessionStore } from '../pops/ports.ts';
 import type { AuditEntry, NoteRevision } from '../shared/api.ts';
+import type { RateLimits } from './rate-limits.ts';
 
 /** The GoTo user behind a completed sign-in. Tokens stay with the GoTo client; the edge never sees them. */
 export interface SignedInUser {
@@ -12,7 +13,8 @@ export interface SignedInUser {
   readonly lines: AgentSettings['lines'];
 }
 
-/** A started sign-in: where to send the browser, and the secrets the callback needs (kept server-side). */
+/** A started sign-in: where to send the browser, and the secrets the callback needs (sealed into the browser's
+ * login cookie, see login-state.ts). */
 export interface PendingSignIn {
   readonly url: string;
   readonly state: string;
@@ -78,8 +80,16 @@ export interface ServerDeps {
   readonly webRoot: string | null;
   /** Called after each sign-in (Realtime mode starts the agent's own GoTo session). */
   readonly onSignedIn?: (principal: string) => void;
+  /** Called after each sign-out: the GoTo client forgets the agent's tokens (the vault deletes them). */
+  readonly onSignedOut?: (principal: string) => Promise<void>;
+  /** Bearer token GET /metrics requires (SCREENPOP_METRICS_TOKEN); null or absent: /metrics is open. */
+  readonly metricsToken?: string | null;
   /** Prometheus registry to add the edge's metrics to (default: a new one). */
   readonly registry?: Registry;
+  /** Per-client request limits on /auth and /api (default DEFAULT_RATE_LIMITS, rate-limits.ts). */
+  readonly rateLimit?: RateLimits;
+  /** 32 bytes sealing the login cookie; every instance behind one URL needs the same (default: random). */
+  readonly loginKey?: Uint8Array;
   /** Session lifetime, ms (default 12 h). */
   readonly sessionTtlMs?: number;
   readonly now?: () => number;

@@ -9,6 +9,8 @@ import type { ServerDeps } from '../ports.ts';
 import { clientMessageSchema, parseJson } from '../../shared/messages.ts';
 
 const HEARTBEAT_MS = 30_000;
+/** Tabs one sign-in may keep open: far above a real agent's, far below a script's (each socket holds memory). */
+export const MAX_SOCKETS_PER_SESSION = 20;
 
 /** Open sockets by session, so sign-out can close them. */
 export class SocketRegistry {
@@ -21,7 +23,15 @@ export class SocketRegistry {
   }
 
   remove(sessionId: string, socket: WebSocket): void {
-    this.bySession.get(sessionId)?.delete(socket);
+    const set = this.bySession.get(sessionId);
+    set?.delete(socket);
+    if (set?.size === 0) {
+      this.bySession.delete(sessionId);
+    }
+  }
+
+  count(sessionId: string): number {
+    return this.bySession.get(sessionId)?.size ?? 0;
   }
 
   closeSession(sessionId: string): void {
@@ -77,6 +87,9 @@ export async function pushRoutes(
     if (session === null) {
       return reply.status(401).send(errorBody('unauthenticated'));
     }
+    if (sockets.count(session.id) >= MAX_SOCKETS_PER_SESSION) {
+      return reply.status(429).send(errorBody('too_many_sockets'));
+    }
     request.principal = session.principal;
     request.sessionId = session.id;
     expiries.set(request, session.expiresAt);
@@ -95,6 +108,11 @@ export async function pushRoutes(
   app.get('/api/push', { websocket: true, preValidation: admit }, (socket, request) => {
     const principal = request.principal ?? '';
     const sessionId = request.sessionId ?? '';
+    // Upgrades admitted at the same moment all passed the check above: count again now that they are open.
+    if (sockets.count(sessionId) >= MAX_SOCKETS_PER_SESSION) {
+      socket.close(4429, 'too many sockets');
+      return;
+    }
     sockets.add(sessionId, socket);
     const stopHeartbeat = heartbeat(socket);
     // An open socket must not outlive its session: the browser reconnects and gets a 401, then signs in again.

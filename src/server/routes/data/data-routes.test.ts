@@ -74,6 +74,24 @@ for (const target of storeTargets()) {
       await api.close();
     });
 
+    test('record and ticket links must be http or https: javascript: and data: are refused', async () => {
+      const api = await app(await target.open());
+      const create = (payload: object) => api.inject({ method: 'POST', url: '/api/contacts', payload: { name: 'Dana', ...payload } });
+      const ticket = (url: string) => ({ tickets: [{ id: 't1', title: 'Refund', status: 'open', url }] });
+      for (const bad of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://x.example/a']) {
+        const record = await create({ recordUrl: bad });
+        assert.equal(record.statusCode, 400, bad);
+        assert.deepEqual(
+          record.json<{ details: { path: string }[] }>().details.map((d) => d.path),
+          ['recordUrl'],
+        );
+        assert.equal((await create(ticket(bad))).statusCode, 400, bad);
+      }
+      const good = await create({ recordUrl: 'https://crm.example/c/1', ...ticket('http://desk.example/t/1') });
+      assert.equal(good.statusCode, 201);
+      await api.close();
+    });
+
     test('a bad body is a 400 naming every bad field', async () => {
       const api = await app(await target.open());
       const response = await api.inject({

@@ -3,13 +3,15 @@ import { z } from 'zod';
 import type { CallLogEntry, Contact, ContactInput, NotesBody, PinBody } from '../../../shared/api.ts';
 
 const text = (max: number) => z.string().max(max);
+/** Links the card renders as buttons: http(s) only, so a stored `javascript:` or `data:` URL can never run. */
+const webUrl = z.url({ protocol: /^https?$/, error: 'an http or https URL' }).max(2000);
 const optionalText = (max: number) => text(max).nullable().optional();
 
 export const ticketSchema = z.strictObject({
   id: z.string().min(1).max(200),
   title: text(500),
   status: text(100),
-  url: z.url().max(2000).nullable(),
+  url: webUrl.nullable(),
 });
 
 export const appointmentSchema = z.strictObject({
@@ -33,7 +35,7 @@ export const contactInputSchema = z
     tickets: z.array(ticketSchema).max(200).optional(),
     appointments: z.array(appointmentSchema).max(200).optional(),
     externalId: optionalText(200),
-    recordUrl: z.url().max(2000).nullable().optional(),
+    recordUrl: webUrl.nullable().optional(),
   })
   .meta({ id: 'ContactInput' });
 
