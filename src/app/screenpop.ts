@@ -133,6 +133,7 @@ export async function startScreenpop(
     trace: (callId) => tracker.trace(callId),
     registry,
     loginKey: await loginCookieKey(store.secrets),
+    audit: store.audit,
     rateLimit: {
       authPerMinute: config.edge.authRequestsPerMinute,
       apiPerMinute: config.edge.apiRequestsPerMinute,

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
+import { Auditor } from './audit.ts';
 import { AppError, registerErrorHandler } from './errors.ts';
 import { LoginStates } from './login-state.ts';
 import { ServerMetrics } from './metrics.ts';
@@ -72,7 +73,8 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
   const secure = () => deps.publicUrl().startsWith('https:');
   const sessions = new Sessions({ sessions: deps.sessions, secure, ttlMs: deps.sessionTtlMs, now });
   const sockets = new SocketRegistry();
-  const channels = new PushChannels(deps.hub);
+  const auditor = new Auditor(deps.audit ?? null, deps.log, now);
+  const channels = new PushChannels(deps.hub, (principal, card) => auditor.cardShown(principal, card));
   const metrics = new ServerMetrics(() => channels.socketCount(), now, deps.registry);
 
   await app.register(fastifyCookie);
@@ -126,11 +128,11 @@ export async function buildServer(deps: ServerDeps): Promise<ServerApp> {
     secure,
     closeSockets: (id) => sockets.closeSession(id),
   });
-  await pushRoutes(app, { deps, sessions, sockets, channels });
+  await pushRoutes(app, { deps, sessions, sockets, channels, auditor });
   await app.register(async (scope) => {
     scope.addHook('preHandler', requireSession(sessions, deps.publicPaths));
     await meRoutes(scope, deps);
-    await cardRoutes(scope, deps);
+    await cardRoutes(scope, deps, auditor);
     if (deps.extraRoutes !== undefined) {
       await deps.extraRoutes(scope);
     }

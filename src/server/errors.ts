@@ -16,6 +16,7 @@ const catalogue = {
     status: 403,
     message: 'Only the agents who took part in this call, or a supervisor, can change its notes.',
   },
+  supervisors_only: { status: 403, message: 'Only supervisors can read this.' },
   line_not_yours: { status: 400, message: 'Pop lines must be among your own GoTo lines.' },
   login_expired: { status: 400, message: 'The sign-in attempt expired or was already used. Sign in again.' },
   login_denied: { status: 403, message: 'GoTo sign-in was cancelled or refused. Sign in again.' },

@@ -80,6 +80,8 @@ export interface ServerDeps {
   readonly webRoot: string | null;
   /** Called after each sign-in (Realtime mode starts the agent's own GoTo session). */
   readonly onSignedIn?: (principal: string) => void;
+  /** Where card views are recorded (the store's audit log); absent: not recorded. */
+  readonly audit?: AuditStore;
   /** Called after each sign-out: the GoTo client forgets the agent's tokens (the vault deletes them). */
   readonly onSignedOut?: (principal: string) => Promise<void>;
   /** Bearer token GET /metrics requires (SCREENPOP_METRICS_TOKEN); null or absent: /metrics is open. */

@@ -46,6 +46,7 @@ export function sendMessage(socket: WebSocket, message: ServerMessage): void {
 }
 
 interface Channel {
+  readonly principal: string;
   /** Sockets that have had their hello and get every update. */
   readonly sockets: Set<WebSocket>;
   readonly subscription: Promise<PushSubscription>;
@@ -59,7 +60,11 @@ export class PushChannels {
   readonly counters: PushCounters = { framesEncoded: 0, framesSent: 0 };
   private readonly channels = new Map<string, Channel>();
 
-  constructor(private readonly hub: PushHub) {}
+  /** @param shown called when an update reached at least one of the agent's sockets (the audit trail) */
+  constructor(
+    private readonly hub: PushHub,
+    private readonly shown: (principal: string, card: Card) => void = () => {},
+  ) {}
 
   /** The text frame of a card update: `{"type":"card","cursor":N,"card":…}`, the card's bytes shared. */
   cardFrame(entry: PushEntry): Buffer {
@@ -114,6 +119,7 @@ export class PushChannels {
 
   private open(principal: string): Channel {
     const channel: Channel = {
+      principal,
       sockets: new Set(),
       joining: 0,
       cursor: 0,
@@ -149,5 +155,6 @@ export class PushChannels {
         this.counters.framesSent += 1;
       }
     }
+    this.shown(channel.principal, entry.card);
   }
 }

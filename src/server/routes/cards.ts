@@ -1,14 +1,22 @@
 // The agent's live and recent cards, and a call's trace for the agents who saw it.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { Auditor } from '../audit.ts';
 import { AppError } from '../errors.ts';
 import { principalOf } from './me.ts';
 import type { ServerDeps } from '../ports.ts';
 
 const traceParams = z.object({ id: z.string().min(1).max(200) });
 
-export async function cardRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
-  app.get('/api/cards', async (request) => ({ items: await deps.hub.recentCards(principalOf(request)) }));
+export async function cardRoutes(app: FastifyInstance, deps: ServerDeps, auditor: Auditor): Promise<void> {
+  app.get('/api/cards', async (request) => {
+    const principal = principalOf(request);
+    const items = await deps.hub.recentCards(principal);
+    for (const card of items) {
+      auditor.cardShown(principal, card);
+    }
+    return { items };
+  });
 
   app.get('/api/calls/:id/trace', async (request) => {
     const { id } = traceParams.parse(request.params);

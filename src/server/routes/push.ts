@@ -1,6 +1,7 @@
 // GET /api/push: the agent's card stream over a WebSocket, authenticated by the session cookie.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import type { Auditor } from '../audit.ts';
 import { errorBody } from '../errors.ts';
 import { originAllowed } from '../origin.ts';
 import { sendFrame, sendMessage, type PushChannels } from '../push-channels.ts';
@@ -70,9 +71,15 @@ function heartbeat(socket: WebSocket): () => void {
 
 export async function pushRoutes(
   app: FastifyInstance,
-  ctx: { deps: ServerDeps; sessions: Sessions; sockets: SocketRegistry; channels: PushChannels },
+  ctx: {
+    deps: ServerDeps;
+    sessions: Sessions;
+    sockets: SocketRegistry;
+    channels: PushChannels;
+    auditor: Auditor;
+  },
 ): Promise<void> {
-  const { deps, sessions, sockets, channels } = ctx;
+  const { deps, sessions, sockets, channels, auditor } = ctx;
 
   /** Session expiry per admitted upgrade request, so the socket closes when the session does. */
   const expiries = new WeakMap<FastifyRequest, number>();
@@ -99,7 +106,9 @@ export async function pushRoutes(
   const resume = async (socket: WebSocket, principal: string, cursor: number): Promise<void> => {
     const missed = await deps.hub.since(principal, cursor);
     for (const entry of missed) {
-      sendFrame(socket, channels.cardFrame(entry));
+      if (sendFrame(socket, channels.cardFrame(entry))) {
+        auditor.cardShown(principal, entry.card);
+      }
     }
     const end = missed.reduce((max, entry) => Math.max(max, entry.cursor), channels.cursor(principal));
     sendMessage(socket, { type: 'resumed', cursor: end, replayed: missed.length });

@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { normalizePhone } from '../../../phone/phone.ts';
 import { errorBody } from '../../errors.ts';
 import { mayWriteNotes } from './call-access.ts';
-import type { DataRoutesDeps } from './data-routes.ts';
+import type { DataRouteContext } from './data-routes.ts';
 import { callQuerySchema, idParamsSchema, notesBodySchema } from './schemas.ts';
 import { RequestError, notFound, parse } from './validate.ts';
 
-export function callRoutes(app: FastifyInstance, deps: DataRoutesDeps): void {
+export function callRoutes(app: FastifyInstance, deps: DataRouteContext): void {
   const callLog = deps.store.callLog;
 
   app.get('/api/calls', async (request) => {
@@ -65,6 +65,13 @@ export function callRoutes(app: FastifyInstance, deps: DataRoutesDeps): void {
       disposition: entry.disposition,
       by,
       at: entry.notesAt ?? Date.now(),
+    });
+    await deps.auditor.record({
+      actor: by,
+      action: 'notes.saved',
+      targetType: 'call',
+      targetId: id,
+      detail: entry.callerE164 ?? entry.callerRaw,
     });
     return entry;
   });

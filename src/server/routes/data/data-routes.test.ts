@@ -181,6 +181,60 @@ for (const target of storeTargets()) {
       await api.close();
     });
 
+    test('audit: changes to contacts, pins and notes are logged; supervisors read them as JSON or CSV', async () => {
+      const store = await target.open();
+      await store.agents.saveAgent(agent('aiko@x.example', ['line-a']));
+      await store.callLog.writeEndedCall(ended);
+      const api = await app(store, ['boss@x.example']);
+      const as = (who: string) => ({ 'x-agent': who });
+      const created = await api.inject({
+        method: 'POST',
+        url: '/api/contacts',
+        headers: as('aiko@x.example'),
+        payload: { name: '=HYPERLINK("https://evil.example","x"), Inc' },
+      });
+      const id = created.json<{ id: string }>().id;
+      await api.inject({ method: 'PUT', url: `/api/contacts/${id}`, headers: as('aiko@x.example'), payload: { name: 'Dana' } });
+      await api.inject({ method: 'POST', url: '/api/pins', headers: as('aiko@x.example'), payload: { e164: '+13125550140', contactId: id } });
+      await api.inject({ method: 'DELETE', url: '/api/pins/%2B13125550140', headers: as('aiko@x.example') });
+      await api.inject({
+        method: 'PUT',
+        url: '/api/calls/call-1/notes',
+        headers: as('aiko@x.example'),
+        payload: { notes: 'x', disposition: null },
+      });
+      await api.inject({ method: 'DELETE', url: `/api/contacts/${id}`, headers: as('aiko@x.example') });
+      const refused = await api.inject({ method: 'GET', url: '/api/audit', headers: as('aiko@x.example') });
+      assert.equal(refused.statusCode, 403);
+      assert.equal(refused.json<{ error: string }>().error, 'supervisors_only');
+      assert.equal((await api.inject({ method: 'GET', url: '/api/audit.csv', headers: as('aiko@x.example') })).statusCode, 403);
+      const log = await api.inject({ method: 'GET', url: '/api/audit', headers: as('boss@x.example') });
+      const items = log.json<{ items: { actor: string; action: string; targetId: string }[] }>().items;
+      assert.deepEqual(
+        items.map((e) => [e.action, e.targetId]),
+        [
+          ['contact.deleted', id],
+          ['notes.saved', 'call-1'],
+          ['pin.cleared', '+13125550140'],
+          ['pin.set', '+13125550140'],
+          ['contact.updated', id],
+          ['contact.created', id],
+        ],
+      );
+      assert.ok(items.every((e) => e.actor === 'aiko@x.example'));
+      const csv = await api.inject({ method: 'GET', url: '/api/audit.csv?limit=1000', headers: as('boss@x.example') });
+      assert.equal(csv.statusCode, 200);
+      assert.match(String(csv.headers['content-type']), /^text\/csv/);
+      const lines = csv.body.trimEnd().split('\r\n');
+      assert.equal(lines[0], 'time,actor,action,target_type,target_id,detail');
+      assert.equal(lines.length, 7);
+      // The formula-looking name is quoted (it holds a comma and quotes) and neutralised with a leading '.
+      assert.ok(lines[6]!.endsWith(`,contact.created,contact,${id},"'=HYPERLINK(""https://evil.example"",""x""), Inc"`), lines[6]);
+      // The pinned number starts with + (a formula in a spreadsheet): neutralised too.
+      assert.ok(lines[3]!.includes(",pin,'+13125550140,"), lines[3]);
+      await api.close();
+    });
+
     test('pins: pin a number to an existing contact, then remove it', async () => {
       const store = await target.open();
       const contact = await store.contacts.create({ name: 'Dana' });
