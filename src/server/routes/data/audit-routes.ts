@@ -1,16 +1,11 @@
 // /api/audit: the audit log for supervisors, as JSON pages or a CSV export.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { errorBody } from '../../errors.ts';
 import { auditCsv } from '../../audit.ts';
 import { configuredRole } from '../../roles.ts';
 import type { DataRoutesDeps } from './data-routes.ts';
+import { auditQuerySchema } from './schemas.ts';
 import { RequestError, parse } from './validate.ts';
-
-export const auditQuerySchema = z.strictObject({
-  beforeId: z.coerce.number().int().min(1).optional().describe('entries older than this id (paging back)'),
-  limit: z.coerce.number().int().min(1).max(10_000).default(500),
-});
 
 export function auditRoutes(app: FastifyInstance, deps: DataRoutesDeps): void {
   const read = async (request: Parameters<DataRoutesDeps['principal']>[0]) => {

@@ -292,9 +292,12 @@ for (const target of storeTargets()) {
       }>();
       assert.equal(doc.openapi, '3.1.0');
       assert.deepEqual(Object.keys(doc.paths).sort(), [
+        '/api/audit',
+        '/api/audit.csv',
         '/api/calls',
         '/api/calls/{id}',
         '/api/calls/{id}/notes',
+        '/api/calls/{id}/notes/revisions',
         '/api/contacts',
         '/api/contacts/{id}',
         '/api/pins',

@@ -1,6 +1,14 @@
 // zod schemas of the data API: they validate requests and generate the OpenAPI document (openapi.ts).
 import { z } from 'zod';
-import type { CallLogEntry, Contact, ContactInput, NotesBody, PinBody } from '../../../shared/api.ts';
+import type {
+  AuditEntry,
+  CallLogEntry,
+  Contact,
+  ContactInput,
+  NoteRevision,
+  NotesBody,
+  PinBody,
+} from '../../../shared/api.ts';
 
 const text = (max: number) => z.string().max(max);
 /** Links the card renders as buttons: http(s) only, so a stored `javascript:` or `data:` URL can never run. */
@@ -112,6 +120,11 @@ export const callQuerySchema = z.strictObject({
   limit: limit(500, 50),
 });
 
+export const auditQuerySchema = z.strictObject({
+  beforeId: z.coerce.number().int().min(1).optional().describe('entries older than this id (paging back)'),
+  limit: limit(10_000, 500),
+});
+
 export const idParamsSchema = z.strictObject({ id: z.string().min(1).max(200) });
 export const pinParamsSchema = z.strictObject({ e164: z.string().min(1).max(20) });
 
@@ -119,6 +132,40 @@ export const contactPageSchema = z
   .object({ items: z.array(contactSchema), total: z.number().int() })
   .meta({ id: 'ContactPage' });
 export const callListSchema = z.object({ items: z.array(callLogEntrySchema) }).meta({ id: 'CallList' });
+
+export const noteRevisionSchema = z
+  .object({
+    callId: z.string(),
+    notes: z.string().nullable(),
+    disposition: z.string().nullable(),
+    by: z.string(),
+    at: z.number().int(),
+  })
+  .meta({ id: 'NoteRevision' });
+export const noteRevisionListSchema = z
+  .object({ items: z.array(noteRevisionSchema) })
+  .meta({ id: 'NoteRevisionList' });
+
+export const auditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.number().int(),
+    actor: z.string(),
+    action: z.enum([
+      'card.viewed',
+      'contact.created',
+      'contact.updated',
+      'contact.deleted',
+      'pin.set',
+      'pin.cleared',
+      'notes.saved',
+    ]),
+    targetType: z.enum(['call', 'contact', 'pin']),
+    targetId: z.string(),
+    detail: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEntry' });
+export const auditListSchema = z.object({ items: z.array(auditEntrySchema) }).meta({ id: 'AuditList' });
 
 export const apiErrorSchema = z
   .object({
@@ -142,4 +189,6 @@ export const schemasMatchSharedTypes: [
   Same<Mutable<CallLogEntry>, z.output<typeof callLogEntrySchema>>,
   Same<Mutable<NotesBody>, z.output<typeof notesBodySchema>>,
   Same<Mutable<PinBody>, z.output<typeof pinBodySchema>>,
-] = [true, true, true, true, true];
+  Same<Mutable<NoteRevision>, z.output<typeof noteRevisionSchema>>,
+  Same<Mutable<AuditEntry>, z.output<typeof auditEntrySchema>>,
+] = [true, true, true, true, true, true, true];
