@@ -1,13 +1,16 @@
-// The audit log end to end: a supervisor's change lands in the log, shown under Settings; agents do not see it.
+// Record keeping end to end: the audit log under Settings (supervisors only) and a call's earlier notes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import {
   USERS,
   browserSkipReason,
+  knownCaller,
   launchBrowser,
+  placeCall,
   signInInBrowser,
   startStack,
+  waitForAsync,
   type Stack,
 } from './harness.ts';
 
@@ -57,5 +60,40 @@ describe('audit log in the browser', { skip: skip ?? false }, () => {
     await agentPage.getByTestId('settings-save').waitFor();
     assert.equal(await agentPage.getByTestId('audit-log').count(), 0);
     await agentContext.close();
+  });
+
+  test('a call’s earlier notes stay readable in its history detail after they are overwritten', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInInBrowser(page, stack, USERS.priya);
+    const caller = await knownCaller(stack, 'demo-7');
+    const callId = await placeCall(stack, {
+      scenario: 'answered',
+      from: caller.e164,
+      to: '2101',
+      answerAfterMs: 200,
+      talkMs: 300,
+    });
+    const save = (notes: string) =>
+      page.evaluate(
+        async ([id, text]) =>
+          (
+            await fetch(`/api/calls/${encodeURIComponent(id)}/notes`, {
+              method: 'PUT',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ notes: text, disposition: null }),
+            })
+          ).status,
+        [callId, notes] as const,
+      );
+    await waitForAsync('the call in the call log', async () => (await save('first words')) === 200, 20_000);
+    assert.equal(await save('second thoughts'), 200);
+    await page.goto(`${stack.url}/#/history/${encodeURIComponent(callId)}`);
+    await page.getByTestId('note-revisions').locator('summary').click();
+    const earlier = page.getByTestId('note-revision');
+    await earlier.first().waitFor();
+    assert.equal(await earlier.count(), 1);
+    assert.match((await earlier.first().textContent()) ?? '', /priya\.castellano.*: first words/);
+    await context.close();
   });
 });
