@@ -24,6 +24,8 @@ export interface GoToConnection {
   start(): Promise<void>;
   /** Realtime mode: starts (once) the signed-in agent's own Realtime session. */
   agentSignedIn(principal: string): void;
+  /** Sign-out: stops the agent's own Realtime session and deletes their GoTo tokens from the vault. */
+  agentSignedOut(principal: string): Promise<void>;
   /** Stops every source (deletes the notification channel / Realtime sessions). */
   stop(): Promise<void>;
 }
@@ -166,6 +168,12 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
       if (!callEvents) {
         startAgent(principal);
       }
+    },
+    async agentSignedOut(principal) {
+      const source = sources.get(principal);
+      sources.delete(principal);
+      await source?.stop();
+      await (await principals.manager(principal)).clear();
     },
     async stop() {
       const all = [...sources.values()];

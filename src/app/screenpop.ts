@@ -13,6 +13,8 @@ import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';
 import { PopService } from '../pops/pop-service.ts';
 import { buildServer } from '../server/app.ts';
+import { withConfiguredRole } from '../server/roles.ts';
+import { loginCookieKey } from '../server/login-key.ts';
 import type { ServerMetrics } from '../server/metrics.ts';
 import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-routes.ts';
 import { readinessRoute } from '../server/routes/health.ts';
@@ -87,7 +89,11 @@ export async function startScreenpop(
     registry,
   });
   const directory = new AgentDirectory(config.supervisors);
-  for (const agent of await store.agents.listAgents()) {
+  for (const stored of await store.agents.listAgents()) {
+    const agent = withConfiguredRole(stored, config.supervisors);
+    if (agent !== stored) {
+      await store.agents.saveAgent(agent);
+    }
     directory.put(agent);
   }
   const hub = new MemoryPushHub();
@@ -129,13 +135,22 @@ export async function startScreenpop(
     hub,
     trace: (callId) => tracker.trace(callId),
     registry,
+    loginKey: await loginCookieKey(store.secrets),
+    audit: store.audit,
+    rateLimit: {
+      authPerMinute: config.edge.authRequestsPerMinute,
+      apiPerMinute: config.edge.apiRequestsPerMinute,
+    },
+    metricsToken: config.edge.metricsToken,
     onSignedIn: (principal) => goto.agentSignedIn(principal),
+    onSignedOut: (principal) => goto.agentSignedOut(principal),
     publicPaths: [OPENAPI_PATH],
     extraRoutes: async (scope) => {
       notesHook(scope, { pops, tracker });
       await registerDataRoutes(scope, {
         store,
         phone: phoneOptionsFrom(config),
+        supervisors: config.supervisors,
         principal: (request) => request.principal ?? '',
       });
     },

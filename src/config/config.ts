@@ -42,6 +42,12 @@ const envSchema = z.object({
   SCREENPOP_URGENCY_RULES: z.string().default(''),
   /** Comma-separated GoTo principals (emails) who see every call. */
   SCREENPOP_SUPERVISORS: list.default([]),
+  /** Requests per minute one client address may make to /auth/* (sign-in) before getting 429. */
+  SCREENPOP_RATE_LIMIT_AUTH: z.coerce.number().int().min(1).default(300),
+  /** Requests per minute one session (or address, without one) may make to /api/* before getting 429. */
+  SCREENPOP_RATE_LIMIT_API: z.coerce.number().int().min(1).default(1200),
+  /** Bearer token /metrics requires (Authorization: Bearer …); unset: /metrics is open. */
+  SCREENPOP_METRICS_TOKEN: z.string().min(16).optional(),
   /** Demo mode: built-in simulator, generated contacts and calls. Default: on when GOTO_CLIENT_ID is unset. */
   SCREENPOP_DEMO: bool.optional(),
   /** Port of the built-in simulator in demo mode (0 = any free port). */
@@ -79,6 +85,12 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   readonly server: { readonly port: number; readonly host: string; readonly publicUrl: string | null };
+  /** Abuse limits and the /metrics token of the HTTP edge. */
+  readonly edge: {
+    readonly authRequestsPerMinute: number;
+    readonly apiRequestsPerMinute: number;
+    readonly metricsToken: string | null;
+  };
   readonly dataDir: string;
   readonly databaseUrl: string | null;
   readonly secretKey: string | null;
@@ -148,6 +160,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   return Object.freeze({
     server: { port: e.SCREENPOP_PORT, host: e.SCREENPOP_HOST, publicUrl: e.SCREENPOP_PUBLIC_URL ?? null },
+    edge: {
+      authRequestsPerMinute: e.SCREENPOP_RATE_LIMIT_AUTH,
+      apiRequestsPerMinute: e.SCREENPOP_RATE_LIMIT_API,
+      metricsToken: e.SCREENPOP_METRICS_TOKEN ?? null,
+    },
     dataDir: e.SCREENPOP_DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? null,
     secretKey: e.SCREENPOP_SECRET_KEY ?? null,

@@ -1,13 +1,11 @@
-// In-memory PushHub: per-agent card buffers and the agent's open sockets (every tab gets every card).
-import { CardBuffer, type BufferedCard } from './card-buffer.ts';
-import type { PushHub } from './ports.ts';
+// In-memory PushHub for one instance: per-agent card buffers and the agent's subscribers (every tab gets every card).
+import { CardBuffer } from './card-buffer.ts';
+import type { PushEntry, PushHub, PushListener, PushSubscription } from './ports.ts';
 import type { Card } from '../shared/messages.ts';
-
-export type CardListener = (entry: BufferedCard) => void;
 
 export class MemoryPushHub implements PushHub {
   private readonly buffers = new Map<string, CardBuffer>();
-  private readonly listeners = new Map<string, Set<CardListener>>();
+  private readonly listeners = new Map<string, Set<PushListener>>();
 
   /** @param capacity calls kept per agent for replay and GET /api/cards */
   constructor(private readonly capacity = 100) {}
@@ -24,43 +22,34 @@ export class MemoryPushHub implements PushHub {
     }
   }
 
-  /** Registers one socket of an agent; returns the function that removes it. */
-  subscribe(principal: string, listener: CardListener): () => void {
-    const set = this.listeners.get(principal) ?? new Set<CardListener>();
+  subscribe(principal: string, listener: PushListener): Promise<PushSubscription> {
+    const set = this.listeners.get(principal) ?? new Set<PushListener>();
     set.add(listener);
     this.listeners.set(principal, set);
-    return () => {
+    const close = () => {
       set.delete(listener);
-      if (set.size === 0) {
+      if (set.size === 0 && this.listeners.get(principal) === set) {
         this.listeners.delete(principal);
       }
     };
+    return Promise.resolve({ cursor: this.buffers.get(principal)?.position ?? 0, close });
   }
 
-  cursor(principal: string): number {
-    return this.buffers.get(principal)?.position ?? 0;
+  since(principal: string, cursor: number): Promise<readonly PushEntry[]> {
+    return Promise.resolve(this.buffers.get(principal)?.since(cursor) ?? []);
   }
 
-  since(principal: string, cursor: number): BufferedCard[] {
-    return this.buffers.get(principal)?.since(cursor) ?? [];
+  recentCards(principal: string): Promise<readonly Card[]> {
+    return Promise.resolve(this.cards(principal));
   }
 
+  wasSent(principal: string, callId: string): Promise<boolean> {
+    return Promise.resolve(this.buffers.get(principal)?.has(callId) ?? false);
+  }
+
+  /** The agent's kept cards, newest first, read synchronously (in-process callers and tests). */
   cards(principal: string): Card[] {
     return this.buffers.get(principal)?.cards() ?? [];
-  }
-
-  /** Whether this agent has been sent the call's card (the right to read its trace). */
-  hasCard(principal: string, callId: string): boolean {
-    return this.buffers.get(principal)?.has(callId) ?? false;
-  }
-
-  /** Open sockets, for /metrics. */
-  socketCount(): number {
-    let n = 0;
-    for (const set of this.listeners.values()) {
-      n += set.size;
-    }
-    return n;
   }
 
   private buffer(principal: string): CardBuffer {

@@ -36,8 +36,38 @@ export interface SessionStore {
   deleteExpiredSessions(now: number): Promise<number>;
 }
 
-/** Delivers card updates to the agents' browsers (in memory now; Postgres NOTIFY for several instances later). */
+/** One update in an agent's card stream. */
+export interface PushEntry {
+  /** Per-agent sequence number of this update; a browser resumes after the last one it saw. */
+  readonly cursor: number;
+  readonly card: Card;
+}
+
+export type PushListener = (entry: PushEntry) => void;
+
+/** A live subscription to one agent's stream. */
+export interface PushSubscription {
+  /** The agent's cursor when the subscription began: every later update reaches the listener. */
+  readonly cursor: number;
+  /** Stops delivery; safe to call twice. */
+  close(): void;
+}
+
+/**
+ * Delivers card updates to the agents' browsers and keeps each agent's recent cards for replay: in memory for
+ * one instance (memory-push-hub.ts), PostgreSQL LISTEN/NOTIFY for several. Reads are async so a hub may keep
+ * its streams outside the process; `push-hub.contract.ts` is the behaviour every implementation shares.
+ */
 export interface PushHub {
-  /** Sends the card to each listed agent's open sockets. */
+  /** Appends the card to each listed agent's stream and delivers it to their subscribers (the hub owns failures). */
   publish(principals: readonly string[], card: Card): void;
+  /** Starts delivering the agent's updates after the returned cursor to `listener`. */
+  subscribe(principal: string, listener: PushListener): Promise<PushSubscription>;
+  /** The agent's updates after `cursor`, oldest first, each call once in its current state. A cursor ahead of the
+   * stream (from before a restart) replays everything kept. */
+  since(principal: string, cursor: number): Promise<readonly PushEntry[]>;
+  /** The agent's kept cards, newest update first. */
+  recentCards(principal: string): Promise<readonly Card[]>;
+  /** Whether this agent has been sent the call's card (the right to read its trace). */
+  wasSent(principal: string, callId: string): Promise<boolean>;
 }

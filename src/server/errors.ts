@@ -12,6 +12,11 @@ const catalogue = {
   bad_request: { status: 400, message: 'The request could not be read.' },
   not_found: { status: 404, message: 'Nothing here.' },
   call_not_found: { status: 404, message: 'No such call, or it is not one of yours.' },
+  not_your_call: {
+    status: 403,
+    message: 'Only the agents who took part in this call, or a supervisor, can change its notes.',
+  },
+  supervisors_only: { status: 403, message: 'Only supervisors can read this.' },
   line_not_yours: { status: 400, message: 'Pop lines must be among your own GoTo lines.' },
   login_expired: { status: 400, message: 'The sign-in attempt expired or was already used. Sign in again.' },
   login_denied: { status: 403, message: 'GoTo sign-in was cancelled or refused. Sign in again.' },
@@ -19,6 +24,12 @@ const catalogue = {
     status: 502,
     message: 'GoTo sign-in failed. Try again; if it keeps failing, ask your admin.',
   },
+  metrics_token_required: {
+    status: 401,
+    message: 'Send the metrics token: Authorization: Bearer <SCREENPOP_METRICS_TOKEN>.',
+  },
+  too_many_sockets: { status: 429, message: 'Too many open screenpop tabs for this sign-in. Close some.' },
+  rate_limited: { status: 429, message: 'Too many requests. Wait a minute and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side. Quote the correlation id.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

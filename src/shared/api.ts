@@ -86,6 +86,40 @@ export interface CallLogEntry {
   readonly notesAt: number | null;
 }
 
+/** One save of a call's notes: every save is kept, with who wrote it and when. */
+export interface NoteRevision {
+  readonly callId: string;
+  readonly notes: string | null;
+  readonly disposition: string | null;
+  /** Agent principal (email). */
+  readonly by: string;
+  readonly at: number;
+}
+
+/** What an audit entry records. */
+export type AuditAction =
+  | 'card.viewed'
+  | 'contact.created'
+  | 'contact.updated'
+  | 'contact.deleted'
+  | 'pin.set'
+  | 'pin.cleared'
+  | 'notes.saved';
+
+/** One line of the audit log: who did what to which record, and when (read by supervisors). */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: number;
+  /** Agent principal (email). */
+  readonly actor: string;
+  readonly action: AuditAction;
+  readonly targetType: 'call' | 'contact' | 'pin';
+  /** Call id, contact id, or the pinned E.164 number. */
+  readonly targetId: string;
+  /** Short context for a reader (the caller's number, the contact's name); null when none. */
+  readonly detail: string | null;
+}
+
 /** One of an agent's GoTo lines (from /users/v1/lines). */
 export interface AgentLine {
   readonly id: string;
@@ -144,7 +178,10 @@ export interface ApiError {
  *   GET  /api/calls?number=&outcome=&line=&q=&before=&limit=   { items: CallLogEntry[] }
  *   GET  /api/calls/:id           CallLogEntry
  *   PUT  /api/calls/:id/notes     NotesBody → CallLogEntry
+ *   GET  /api/calls/:id/notes/revisions   { items: NoteRevision[] } every save of the call's notes, oldest first
  *   GET  /api/calls/:id/trace     the call's trace (events, transitions, recoveries)
+ *   GET  /api/audit?before=&limit=   { items: AuditEntry[] } newest first (supervisors only)
+ *   GET  /api/audit.csv?before=&limit=   the same as CSV, formula cells neutralised (supervisors only)
  *   POST /api/pins                PinBody → 204;  DELETE /api/pins/:e164 → 204
  *   GET  /api/openapi.json        OpenAPI 3 document of these routes (no session needed)
  *   GET  /api/push                WebSocket: ServerMessage / ClientMessage (src/shared/messages.ts)

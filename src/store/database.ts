@@ -95,6 +95,28 @@ export interface SessionsTable {
   expires_at: number;
 }
 
+/** Every save of a call's notes, kept so an overwrite can be seen and undone by hand. */
+export interface NoteRevisionsTable {
+  id: Generated<number>;
+  call_id: string;
+  notes: string | null;
+  disposition: string | null;
+  author: string;
+  at: number;
+}
+
+/** Who viewed or changed what, for supervisors (src/server/audit.ts). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  /** Short human-readable context ("+13125550140", a contact's name); never a secret. */
+  detail: string | null;
+}
+
 export interface Database {
   contacts: ContactsTable;
   contact_phones: ContactPhonesTable;
@@ -103,4 +125,6 @@ export interface Database {
   secrets: SecretsTable;
   agents: AgentsTable;
   sessions: SessionsTable;
+  note_revisions: NoteRevisionsTable;
+  audit_log: AuditLogTable;
 }

@@ -223,6 +223,60 @@ const phoneIdsNeverReused: Migration = {
   },
 };
 
+/** A generated id column: identity in PostgreSQL, AUTOINCREMENT in SQLite (ids never reused). */
+function idColumn(db: Db, dialect: Dialect, table: string) {
+  return db.schema
+    .createTable(table)
+    .addColumn('id', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
+      dialect === 'postgres' ? c.generatedAlwaysAsIdentity().primaryKey() : c.primaryKey().autoIncrement(),
+    );
+}
+
+/** Every save of a call's notes with its author and time (issue 13 item 8): an overwrite no longer erases. */
+function noteRevisions(dialect: Dialect): Migration {
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Db) {
+      await idColumn(db, dialect, 'note_revisions')
+        .addColumn('call_id', 'text', (c) => c.notNull())
+        .addColumn('notes', 'text')
+        .addColumn('disposition', 'text')
+        .addColumn('author', 'text', (c) => c.notNull())
+        .addColumn('at', big, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('note_revisions_call')
+        .on('note_revisions')
+        .columns(['call_id', 'id'])
+        .execute();
+    },
+    async down(db: Db) {
+      await db.schema.dropTable('note_revisions').execute();
+    },
+  };
+}
+
+/** The audit log (issue 13 item 12): who viewed a caller's card, who changed or deleted a contact, pin or note. */
+function auditLog(dialect: Dialect): Migration {
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Db) {
+      await idColumn(db, dialect, 'audit_log')
+        .addColumn('at', big, (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_type', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .execute();
+      await db.schema.createIndex('audit_log_at').on('audit_log').columns(['at', 'id']).execute();
+    },
+    async down(db: Db) {
+      await db.schema.dropTable('audit_log').execute();
+    },
+  };
+}
+
 /** The migrations for one dialect, by name (names sort in the order they run). */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -232,6 +286,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       ...(dialect === 'sqlite' ? { '0003_pending_indexes': pendingIndexes } : {}),
       '0004_contacts_by_name': contactsByName,
       ...(dialect === 'sqlite' ? { '0005_phone_ids_never_reused': phoneIdsNeverReused } : {}),
+      '0006_note_revisions': noteRevisions(dialect),
+      '0007_audit_log': auditLog(dialect),
     }),
   };
 }

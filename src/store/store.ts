@@ -18,6 +18,9 @@ import { KyselyPinStore } from './pin-store.ts';
 import { KyselySecretStore } from './secret-store.ts';
 import { KyselyAgentStore } from './agent-store.ts';
 import { KyselySessionStore } from './session-store.ts';
+import { KyselyNoteRevisionStore } from './note-revision-store.ts';
+import { KyselyAuditStore } from './audit-log-store.ts';
+import type { AuditStore, NoteRevisionStore } from './ports.ts';
 import { openSqlite } from './sqlite/open-sqlite.ts';
 import { SqliteContactStore } from './sqlite/contact-store.ts';
 import { SqlitePinStore } from './sqlite/pin-store.ts';
@@ -59,6 +62,8 @@ export interface Store {
   readonly secrets: SecretStore;
   readonly agents: AgentStore;
   readonly sessions: SessionStore;
+  readonly noteRevisions: NoteRevisionStore;
+  readonly audit: AuditStore;
   close(): Promise<void>;
 }
 
@@ -144,6 +149,8 @@ async function assemble(
     secrets: new KyselySecretStore(db, clock),
     agents: new KyselyAgentStore(db, clock),
     sessions: new KyselySessionStore(db),
+    noteRevisions: new KyselyNoteRevisionStore(db),
+    audit: new KyselyAuditStore(db),
     close: () => db.destroy(),
   };
 }

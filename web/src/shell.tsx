@@ -1,6 +1,7 @@
 // The signed-in app: header with navigation and connection state, the routed page, keyboard shortcuts.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Me } from '../../src/shared/api.ts';
+import { AuditLog } from './components/audit-log.tsx';
 import { ConnectionIndicator, HelpOverlay } from './components/chrome.tsx';
 import { newestNotesCard, orderCards } from './lib/cards.ts';
 import { notificationTitle } from './lib/notify-claim.ts';
@@ -187,6 +188,7 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
         {route.page === 'history' && <HistoryPage callId={route.callId} />}
         {route.page === 'contacts' && <ContactsPage contactId={route.contactId} creating={route.creating} />}
         {route.page === 'settings' && <SettingsPage me={me} onMeChange={props.onMeChange} />}
+        {route.page === 'settings' && me.role === 'supervisor' && <AuditLog />}
       </main>
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>

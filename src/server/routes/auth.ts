@@ -1,7 +1,8 @@
 // Sign-in with GoTo (authorization code + state + PKCE, all server-side) and sign-out.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { LOGIN_COOKIE, type LoginStates } from '../login-state.ts';
+import { LOGIN_COOKIE, LOGIN_TTL_MS, type LoginStates } from '../login-state.ts';
+import { configuredRole } from '../roles.ts';
 import type { Sessions } from '../session.ts';
 import type { ErrorId } from '../errors.ts';
 import type { ServerDeps, SignedInUser } from '../ports.ts';
@@ -42,7 +43,7 @@ export function mergeAgent(
     lines: user.lines,
     popLines: popLines !== null && popLines.length > 0 ? popLines : null,
     desktopNotifications: existing?.desktopNotifications ?? false,
-    role: supervisors.includes(user.principal) ? 'supervisor' : (existing?.role ?? 'agent'),
+    role: configuredRole(user.principal, supervisors),
   };
 }
 
@@ -52,13 +53,12 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
 
   app.get('/auth/login', async (_request, reply) => {
     const login = await deps.signIn.begin(redirectUri());
-    logins.keep(login);
-    reply.setCookie(LOGIN_COOKIE, login.state, {
+    reply.setCookie(LOGIN_COOKIE, logins.seal(login), {
       httpOnly: true,
       sameSite: 'lax',
       secure: ctx.secure(),
       path: '/auth',
-      maxAge: 600,
+      maxAge: LOGIN_TTL_MS / 1000,
     });
     return reply.redirect(login.url, 302);
   });
@@ -68,9 +68,10 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
     if (!query.success || query.data.state === undefined) {
       return backToApp(reply, 'login_expired');
     }
-    // The state must be the one this browser started with (cookie) and one we issued (server-side record).
-    const pending = logins.take(query.data.state);
-    if (pending === null || request.cookies[LOGIN_COOKIE] !== query.data.state) {
+    // The state must be the one this browser started with: its sealed login cookie (a callback without it
+    // consumes nothing).
+    const pending = logins.take(request.cookies[LOGIN_COOKIE], query.data.state);
+    if (pending === null) {
       request.log.warn({}, 'sign-in callback with unknown, expired or foreign state');
       return backToApp(reply, 'login_expired');
     }
@@ -100,11 +101,15 @@ export async function authRoutes(app: FastifyInstance, ctx: AuthRouteDeps): Prom
 
   app.post('/auth/logout', async (request, reply) => {
     const session = await sessions.read(request);
+    await sessions.end(request, reply);
     if (session !== null) {
       ctx.closeSockets(session.id);
       request.log.info({ principal: session.principal }, 'agent signed out');
+      // Signing out also ends screenpop's hold on the agent's GoTo account: no refresh token stays behind.
+      await deps.onSignedOut?.(session.principal).catch((error: unknown) => {
+        request.log.warn({ principal: session.principal, reason: String(error) }, 'GoTo tokens not deleted');
+      });
     }
-    await sessions.end(request, reply);
     return reply.status(204).send();
   });
 }

@@ -30,7 +30,7 @@ test('GET /api/cards lists the agent’s cards, newest first, and not other agen
 });
 
 test('GET /api/calls/:id/trace shows the trace to an agent who got the card, and 404 to others', async () => {
-  const h = await harness({ trace: (id) => (id === 'a' ? { callId: 'a', entries: [] } : null) });
+  const h = await harness({ trace: (id) => (id === 'a' ? { callId: 'a', entries: [], dropped: 0 } : null) });
   const dana = await h.signInAs('dana@x', ['line-1']);
   const eli = await h.signInAs('eli@x', ['line-2']);
   ring(h, 'a', 'line-1');

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { configuredRole } from '../roles.ts';
 import type { ServerDeps } from '../ports.ts';
 import type { Me } from '../../shared/api.ts';
 import type { AgentSettings } from '../../pops/ports.ts';
@@ -15,7 +16,8 @@ export function toMe(agent: AgentSettings, supervisors: readonly string[]): Me {
   return {
     principal: agent.principal,
     displayName: agent.displayName,
-    role: supervisors.includes(agent.principal) ? 'supervisor' : agent.role,
+    // From config, not the stored record: a supervisor removed from the list loses the role in open sessions too.
+    role: configuredRole(agent.principal, supervisors),
     lines: agent.lines,
     popLines: agent.popLines,
     desktopNotifications: agent.desktopNotifications,

@@ -183,3 +183,39 @@ test('the socket closes when its session expires', async () => {
   assert.equal(code, 4401);
   await h.close();
 });
+
+test('a card update is encoded once and the same frame goes to every tab of the agent', async () => {
+  const h = await listening();
+  const cookie = await h.signInAs('dana@x', ['line-1']);
+  const tabs = [connect(h, { cookie }), connect(h, { cookie }), connect(h, { cookie })];
+  await Promise.all(tabs.map((tab) => tab.next('hello')));
+  const got = Promise.all(tabs.map((tab) => tab.next('card')));
+  ring(h, 'call-a', 'line-1');
+  const frames = await got;
+  assert.deepEqual(frames[0], { type: 'card', cursor: 1, card: h.hub.cards('dana@x')[0] });
+  assert.deepEqual(frames[1], frames[0]);
+  assert.deepEqual(frames[2], frames[0]);
+  assert.deepEqual(h.channels.counters, { framesEncoded: 1, framesSent: 3 });
+  for (const tab of tabs) {
+    tab.socket.close();
+  }
+  await h.close();
+});
+
+test('the push socket gauge follows the open sockets', async () => {
+  const h = await listening();
+  const cookie = await h.signInAs('dana@x', ['line-1']);
+  const gauge = async () =>
+    (await h.metrics.registry.getSingleMetric('screenpop_push_sockets')?.get())?.values[0]?.value;
+  const tab = connect(h, { cookie });
+  await tab.next('hello');
+  assert.equal(await gauge(), 1);
+  const closed = new Promise((resolve) => tab.socket.on('close', resolve));
+  tab.socket.close();
+  await closed;
+  for (let i = 0; i < 200 && (await gauge()) !== 0; i += 1) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(await gauge(), 0);
+  await h.close();
+});

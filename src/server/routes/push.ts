@@ -1,21 +1,17 @@
 // GET /api/push: the agent's card stream over a WebSocket, authenticated by the session cookie.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { z } from 'zod';
+import type { Auditor } from '../audit.ts';
 import { errorBody } from '../errors.ts';
 import { originAllowed } from '../origin.ts';
+import { sendFrame, sendMessage, type PushChannels } from '../push-channels.ts';
 import type { Sessions } from '../session.ts';
 import type { ServerDeps } from '../ports.ts';
-import type { ServerMessage } from '../../shared/messages.ts';
+import { clientMessageSchema, parseJson } from '../../shared/messages.ts';
 
-const clientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('resume'), cursor: z.number().int().min(0) }),
-  z.object({ type: z.literal('ping') }),
-]);
-
-/** A browser that cannot keep up is dropped; it resumes from its cursor when it reconnects. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
+/** Tabs one sign-in may keep open: far above a real agent's, far below a script's (each socket holds memory). */
+export const MAX_SOCKETS_PER_SESSION = 20;
 
 /** Open sockets by session, so sign-out can close them. */
 export class SocketRegistry {
@@ -28,7 +24,15 @@ export class SocketRegistry {
   }
 
   remove(sessionId: string, socket: WebSocket): void {
-    this.bySession.get(sessionId)?.delete(socket);
+    const set = this.bySession.get(sessionId);
+    set?.delete(socket);
+    if (set?.size === 0) {
+      this.bySession.delete(sessionId);
+    }
+  }
+
+  count(sessionId: string): number {
+    return this.bySession.get(sessionId)?.size ?? 0;
   }
 
   closeSession(sessionId: string): void {
@@ -46,14 +50,6 @@ export class SocketRegistry {
     }
     this.bySession.clear();
   }
-}
-
-function send(socket: WebSocket, message: ServerMessage): void {
-  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-    socket.close(4008, 'too slow');
-    return;
-  }
-  socket.send(JSON.stringify(message));
 }
 
 function heartbeat(socket: WebSocket): () => void {
@@ -75,9 +71,15 @@ function heartbeat(socket: WebSocket): () => void {
 
 export async function pushRoutes(
   app: FastifyInstance,
-  ctx: { deps: ServerDeps; sessions: Sessions; sockets: SocketRegistry },
+  ctx: {
+    deps: ServerDeps;
+    sessions: Sessions;
+    sockets: SocketRegistry;
+    channels: PushChannels;
+    auditor: Auditor;
+  },
 ): Promise<void> {
-  const { deps, sessions, sockets } = ctx;
+  const { deps, sessions, sockets, channels, auditor } = ctx;
 
   /** Session expiry per admitted upgrade request, so the socket closes when the session does. */
   const expiries = new WeakMap<FastifyRequest, number>();
@@ -92,30 +94,52 @@ export async function pushRoutes(
     if (session === null) {
       return reply.status(401).send(errorBody('unauthenticated'));
     }
+    if (sockets.count(session.id) >= MAX_SOCKETS_PER_SESSION) {
+      return reply.status(429).send(errorBody('too_many_sockets'));
+    }
     request.principal = session.principal;
     request.sessionId = session.id;
     expiries.set(request, session.expiresAt);
   };
 
+  /** Replays what the browser missed after its cursor, then tells it where the replay ended. */
+  const resume = async (socket: WebSocket, principal: string, cursor: number): Promise<void> => {
+    const missed = await deps.hub.since(principal, cursor);
+    for (const entry of missed) {
+      if (sendFrame(socket, channels.cardFrame(entry))) {
+        auditor.cardShown(principal, entry.card);
+      }
+    }
+    const end = missed.reduce((max, entry) => Math.max(max, entry.cursor), channels.cursor(principal));
+    sendMessage(socket, { type: 'resumed', cursor: end, replayed: missed.length });
+  };
+
   app.get('/api/push', { websocket: true, preValidation: admit }, (socket, request) => {
     const principal = request.principal ?? '';
     const sessionId = request.sessionId ?? '';
+    // Upgrades admitted at the same moment all passed the check above: count again now that they are open.
+    if (sockets.count(sessionId) >= MAX_SOCKETS_PER_SESSION) {
+      socket.close(4429, 'too many sockets');
+      return;
+    }
     sockets.add(sessionId, socket);
-    const unsubscribe = deps.hub.subscribe(principal, (entry) =>
-      send(socket, { type: 'card', cursor: entry.cursor, card: entry.card }),
-    );
     const stopHeartbeat = heartbeat(socket);
     // An open socket must not outlive its session: the browser reconnects and gets a 401, then signs in again.
     const expiresIn = Math.min((expiries.get(request) ?? now()) - now(), 2_147_483_647);
     const expiry = setTimeout(() => socket.close(4401, 'session expired'), Math.max(0, expiresIn));
     expiry.unref();
     request.log.info({ principal }, 'push socket opened');
-    send(socket, { type: 'hello', principal, cursor: deps.hub.cursor(principal) });
+    const joined = channels
+      .join(principal, socket, (cursor) => sendMessage(socket, { type: 'hello', principal, cursor }))
+      .catch((error: unknown) => {
+        request.log.error({ principal, err: error }, 'push subscription failed');
+        socket.close(1011, 'push unavailable');
+      });
 
     socket.on('message', (data) => {
-      const parsed = clientMessage.safeParse(safeJson(String(data)));
+      const parsed = clientMessageSchema.safeParse(parseJson(String(data)));
       if (!parsed.success) {
-        send(socket, {
+        sendMessage(socket, {
           type: 'error',
           code: 'bad_message',
           message: 'Expected {type:"resume",cursor} or ping.',
@@ -123,27 +147,21 @@ export async function pushRoutes(
         return;
       }
       if (parsed.data.type === 'resume') {
-        const missed = deps.hub.since(principal, parsed.data.cursor);
-        for (const entry of missed) {
-          send(socket, { type: 'card', cursor: entry.cursor, card: entry.card });
-        }
-        send(socket, { type: 'resumed', cursor: deps.hub.cursor(principal), replayed: missed.length });
+        const cursor = parsed.data.cursor;
+        joined
+          .then(() => resume(socket, principal, cursor))
+          .catch((error: unknown) => {
+            request.log.error({ principal, err: error }, 'push replay failed');
+            sendMessage(socket, { type: 'error', code: 'resume_failed', message: 'Reload the cards.' });
+          });
       }
     });
     socket.on('close', () => {
-      unsubscribe();
+      channels.leave(principal, socket);
       stopHeartbeat();
       clearTimeout(expiry);
       sockets.remove(sessionId, socket);
       request.log.info({ principal }, 'push socket closed');
     });
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

@@ -89,3 +89,12 @@ test('the push URL follows the page origin and scheme', () => {
   assert.equal(pushUrl({ protocol: 'http:', host: '127.0.0.1:3000' }), 'ws://127.0.0.1:3000/api/push');
   assert.equal(pushUrl({ protocol: 'https:', host: 'pop.example' }), 'wss://pop.example/api/push');
 });
+
+test('a card frame is checked against the whole shared schema, not just its outline', () => {
+  const card = makeCard();
+  const bad = (over: object) => JSON.stringify({ type: 'card', cursor: 1, card: { ...card, ...over } });
+  assert.equal(parseServerMessage(bad({ phase: 'exploded' })), null);
+  assert.equal(parseServerMessage(bad({ caller: { ...card.caller, name: 42 } })), null);
+  assert.equal(parseServerMessage(bad({ urgency: { level: 'none' } })), null);
+  assert.notEqual(parseServerMessage(bad({})), null);
+});

@@ -1,4 +1,5 @@
 // Pure bookkeeping of the push protocol: parse server frames, track the resume cursor, pick the back-off.
+import { parseJson, serverMessageSchema } from '../../../src/shared/messages.ts';
 import type { Card, ClientMessage, ServerMessage } from '../../../src/shared/messages.ts';
 
 /** What the client must do after a server frame. */
@@ -57,54 +58,10 @@ export function stepPush(cursor: number | null, msg: ServerMessage): PushStep {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-
-function isCard(v: unknown): v is Card {
-  return (
-    isObject(v) &&
-    typeof v.callId === 'string' &&
-    typeof v.version === 'number' &&
-    typeof v.phase === 'string' &&
-    isObject(v.caller) &&
-    isObject(v.lookup) &&
-    Array.isArray(v.lookup.matches) &&
-    isObject(v.history) &&
-    isObject(v.urgency) &&
-    Array.isArray(v.links) &&
-    Array.isArray(v.lines)
-  );
-}
-
 /** A server frame, or null when it is not one we understand (ignored, never trusted). */
 export function parseServerMessage(data: string): ServerMessage | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (!isObject(v)) {
-    return null;
-  }
-  switch (v.type) {
-    case 'hello':
-      return typeof v.principal === 'string' && isCount(v.cursor)
-        ? { type: 'hello', principal: v.principal, cursor: v.cursor }
-        : null;
-    case 'card':
-      return isCount(v.cursor) && isCard(v.card) ? { type: 'card', cursor: v.cursor, card: v.card } : null;
-    case 'resumed':
-      return isCount(v.cursor) && isCount(v.replayed)
-        ? { type: 'resumed', cursor: v.cursor, replayed: v.replayed }
-        : null;
-    case 'error':
-      return typeof v.code === 'string' && typeof v.message === 'string'
-        ? { type: 'error', code: v.code, message: v.message }
-        : null;
-    default:
-      return null;
-  }
+  const parsed = serverMessageSchema.safeParse(parseJson(data));
+  return parsed.success ? parsed.data : null;
 }
 
 export const BACKOFF_BASE_MS = 500;

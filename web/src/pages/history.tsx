@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CallLogEntry } from '../../../src/shared/api.ts';
 import { api, errorText } from '../api.ts';
 import { HistoryRow, callTitle, callerNumber } from '../components/history-row.tsx';
+import { NoteRevisions } from '../components/note-revisions.tsx';
 import { NotesEditor } from '../components/notes-form.tsx';
 import { Checkbox, PendingPane, SearchBox } from '../components/page-parts.tsx';
 import { outcomeText } from '../lib/card-text.ts';
@@ -161,6 +162,7 @@ function CallDetail(props: {
           props.onSaved(saved);
         }}
       />
+      <NoteRevisions callId={entry.callId} savedAt={entry.notesAt} />
     </section>
   );
 }

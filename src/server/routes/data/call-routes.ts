@@ -1,11 +1,13 @@
 // /api/calls: the call log (filters), one call, and the notes agents write after a call.
 import type { FastifyInstance } from 'fastify';
 import { normalizePhone } from '../../../phone/phone.ts';
-import type { DataRoutesDeps } from './data-routes.ts';
+import { errorBody } from '../../errors.ts';
+import { mayWriteNotes } from './call-access.ts';
+import type { DataRouteContext } from './data-routes.ts';
 import { callQuerySchema, idParamsSchema, notesBodySchema } from './schemas.ts';
 import { RequestError, notFound, parse } from './validate.ts';
 
-export function callRoutes(app: FastifyInstance, deps: DataRoutesDeps): void {
+export function callRoutes(app: FastifyInstance, deps: DataRouteContext): void {
   const callLog = deps.store.callLog;
 
   app.get('/api/calls', async (request) => {
@@ -45,10 +47,40 @@ export function callRoutes(app: FastifyInstance, deps: DataRoutesDeps): void {
   app.put('/api/calls/:id/notes', async (request) => {
     const { id } = parse(idParamsSchema, request.params, 'invalid_path');
     const body = parse(notesBodySchema, request.body, 'invalid_body');
-    const entry = await callLog.setNotes(id, { ...body, by: deps.principal(request) });
+    const by = deps.principal(request);
+    const logged = await callLog.get(id);
+    if (logged === null) {
+      throw notFound('call');
+    }
+    if (!(await mayWriteNotes(deps.store.agents, deps.supervisors ?? [], by, logged))) {
+      throw new RequestError(403, errorBody('not_your_call'));
+    }
+    const entry = await callLog.setNotes(id, { ...body, by });
     if (entry === null) {
       throw notFound('call');
     }
+    await deps.store.noteRevisions.addNoteRevision({
+      callId: id,
+      notes: entry.notes,
+      disposition: entry.disposition,
+      by,
+      at: entry.notesAt ?? Date.now(),
+    });
+    await deps.auditor.record({
+      actor: by,
+      action: 'notes.saved',
+      targetType: 'call',
+      targetId: id,
+      detail: entry.callerE164 ?? entry.callerRaw,
+    });
     return entry;
+  });
+
+  app.get('/api/calls/:id/notes/revisions', async (request) => {
+    const { id } = parse(idParamsSchema, request.params, 'invalid_path');
+    if ((await callLog.get(id)) === null) {
+      throw notFound('call');
+    }
+    return { items: await deps.store.noteRevisions.noteRevisions(id) };
   });
 }

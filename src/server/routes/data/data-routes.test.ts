@@ -7,14 +7,21 @@ import { storeTargets } from '../../../store/test-targets.ts';
 import type { Store } from '../../../store/store.ts';
 import { registerDataRoutes } from './data-routes.ts';
 
-async function app(store: Store): Promise<FastifyInstance> {
+async function app(store: Store, supervisors: string[] = []): Promise<FastifyInstance> {
   const fastify = Fastify();
   await registerDataRoutes(fastify, {
     store,
+    supervisors,
     phone: { defaultRegion: 'US', suffixDigits: 7 },
     principal: (request) => String(request.headers['x-agent'] ?? 'dana@x.example'),
   });
   return fastify;
+}
+
+/** An agent record with these GoTo lines, as sign-in stores it. */
+function agent(principal: string, lineIds: string[]) {
+  const lines = lineIds.map((id) => ({ id, extension: null, name: null }));
+  return { principal, displayName: null, lines, popLines: null, desktopNotifications: false, role: 'agent' as const };
 }
 
 const ended: Call = {
@@ -67,6 +74,24 @@ for (const target of storeTargets()) {
       await api.close();
     });
 
+    test('record and ticket links must be http or https: javascript: and data: are refused', async () => {
+      const api = await app(await target.open());
+      const create = (payload: object) => api.inject({ method: 'POST', url: '/api/contacts', payload: { name: 'Dana', ...payload } });
+      const ticket = (url: string) => ({ tickets: [{ id: 't1', title: 'Refund', status: 'open', url }] });
+      for (const bad of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://x.example/a']) {
+        const record = await create({ recordUrl: bad });
+        assert.equal(record.statusCode, 400, bad);
+        assert.deepEqual(
+          record.json<{ details: { path: string }[] }>().details.map((d) => d.path),
+          ['recordUrl'],
+        );
+        assert.equal((await create(ticket(bad))).statusCode, 400, bad);
+      }
+      const good = await create({ recordUrl: 'https://crm.example/c/1', ...ticket('http://desk.example/t/1') });
+      assert.equal(good.statusCode, 201);
+      await api.close();
+    });
+
     test('a bad body is a 400 naming every bad field', async () => {
       const api = await app(await target.open());
       const response = await api.inject({
@@ -86,6 +111,7 @@ for (const target of storeTargets()) {
 
     test('calls: list with filters, read one, write notes as the signed-in agent', async () => {
       const store = await target.open();
+      await store.agents.saveAgent(agent('eli@x.example', ['line-a']));
       await store.callLog.writeEndedCall(ended);
       await store.callLog.writeEndedCall({ ...ended, id: 'call-2', outcome: 'missed', answeredBy: null, startedAt: 5_000 });
       const api = await app(store);
@@ -115,6 +141,97 @@ for (const target of storeTargets()) {
         payload: { notes: null, disposition: null },
       });
       assert.equal(missing.statusCode, 404);
+      await api.close();
+    });
+
+    test('notes: only agents whose line took part, or supervisors, write them; every save is kept', async () => {
+      const store = await target.open();
+      await store.agents.saveAgent(agent('aiko@x.example', ['line-a']));
+      await store.agents.saveAgent(agent('marcus@x.example', ['line-m']));
+      await store.callLog.writeEndedCall(ended); // rang and answered on Aiko's line-a
+      const api = await app(store, ['boss@x.example']);
+      const save = (who: string, notes: string) =>
+        api.inject({
+          method: 'PUT',
+          url: '/api/calls/call-1/notes',
+          headers: { 'x-agent': who },
+          payload: { notes, disposition: null },
+        });
+      assert.equal((await save('aiko@x.example', 'wants a refund')).statusCode, 200);
+      const marcus = await save('marcus@x.example', 'overwritten');
+      assert.equal(marcus.statusCode, 403);
+      assert.equal(marcus.json<{ error: string }>().error, 'not_your_call');
+      assert.equal((await save('nobody@x.example', 'overwritten')).statusCode, 403);
+      const read = await api.inject({ method: 'GET', url: '/api/calls/call-1', headers: { 'x-agent': 'marcus@x.example' } });
+      assert.equal(read.statusCode, 200, 'reading the call log stays team-wide');
+      assert.equal(read.json<{ notes: string }>().notes, 'wants a refund');
+      assert.equal((await save('boss@x.example', 'refund approved')).statusCode, 200);
+      const revisions = await api.inject({ method: 'GET', url: '/api/calls/call-1/notes/revisions' });
+      assert.equal(revisions.statusCode, 200);
+      const items = revisions.json<{ items: { notes: string; by: string; at: number }[] }>().items;
+      assert.deepEqual(
+        items.map((r) => [r.notes, r.by]),
+        [
+          ['wants a refund', 'aiko@x.example'],
+          ['refund approved', 'boss@x.example'],
+        ],
+      );
+      assert.ok(items.every((r) => r.at > 0));
+      assert.equal((await api.inject({ method: 'GET', url: '/api/calls/nope/notes/revisions' })).statusCode, 404);
+      await api.close();
+    });
+
+    test('audit: changes to contacts, pins and notes are logged; supervisors read them as JSON or CSV', async () => {
+      const store = await target.open();
+      await store.agents.saveAgent(agent('aiko@x.example', ['line-a']));
+      await store.callLog.writeEndedCall(ended);
+      const api = await app(store, ['boss@x.example']);
+      const as = (who: string) => ({ 'x-agent': who });
+      const created = await api.inject({
+        method: 'POST',
+        url: '/api/contacts',
+        headers: as('aiko@x.example'),
+        payload: { name: '=HYPERLINK("https://evil.example","x"), Inc' },
+      });
+      const id = created.json<{ id: string }>().id;
+      await api.inject({ method: 'PUT', url: `/api/contacts/${id}`, headers: as('aiko@x.example'), payload: { name: 'Dana' } });
+      await api.inject({ method: 'POST', url: '/api/pins', headers: as('aiko@x.example'), payload: { e164: '+13125550140', contactId: id } });
+      await api.inject({ method: 'DELETE', url: '/api/pins/%2B13125550140', headers: as('aiko@x.example') });
+      await api.inject({
+        method: 'PUT',
+        url: '/api/calls/call-1/notes',
+        headers: as('aiko@x.example'),
+        payload: { notes: 'x', disposition: null },
+      });
+      await api.inject({ method: 'DELETE', url: `/api/contacts/${id}`, headers: as('aiko@x.example') });
+      const refused = await api.inject({ method: 'GET', url: '/api/audit', headers: as('aiko@x.example') });
+      assert.equal(refused.statusCode, 403);
+      assert.equal(refused.json<{ error: string }>().error, 'supervisors_only');
+      assert.equal((await api.inject({ method: 'GET', url: '/api/audit.csv', headers: as('aiko@x.example') })).statusCode, 403);
+      const log = await api.inject({ method: 'GET', url: '/api/audit', headers: as('boss@x.example') });
+      const items = log.json<{ items: { actor: string; action: string; targetId: string }[] }>().items;
+      assert.deepEqual(
+        items.map((e) => [e.action, e.targetId]),
+        [
+          ['contact.deleted', id],
+          ['notes.saved', 'call-1'],
+          ['pin.cleared', '+13125550140'],
+          ['pin.set', '+13125550140'],
+          ['contact.updated', id],
+          ['contact.created', id],
+        ],
+      );
+      assert.ok(items.every((e) => e.actor === 'aiko@x.example'));
+      const csv = await api.inject({ method: 'GET', url: '/api/audit.csv?limit=1000', headers: as('boss@x.example') });
+      assert.equal(csv.statusCode, 200);
+      assert.match(String(csv.headers['content-type']), /^text\/csv/);
+      const lines = csv.body.trimEnd().split('\r\n');
+      assert.equal(lines[0], 'time,actor,action,target_type,target_id,detail');
+      assert.equal(lines.length, 7);
+      // The formula-looking name is quoted (it holds a comma and quotes) and neutralised with a leading '.
+      assert.ok(lines[6]!.endsWith(`,contact.created,contact,${id},"'=HYPERLINK(""https://evil.example"",""x""), Inc"`), lines[6]);
+      // The pinned number starts with + (a formula in a spreadsheet): neutralised too.
+      assert.ok(lines[3]!.includes(",pin,'+13125550140,"), lines[3]);
       await api.close();
     });
 
@@ -175,9 +292,12 @@ for (const target of storeTargets()) {
       }>();
       assert.equal(doc.openapi, '3.1.0');
       assert.deepEqual(Object.keys(doc.paths).sort(), [
+        '/api/audit',
+        '/api/audit.csv',
         '/api/calls',
         '/api/calls/{id}',
         '/api/calls/{id}/notes',
+        '/api/calls/{id}/notes/revisions',
         '/api/contacts',
         '/api/contacts/{id}',
         '/api/pins',

@@ -3,6 +3,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PhoneOptions } from '../../../phone/phone.ts';
 import type { Store } from '../../../store/store.ts';
+import { Auditor } from '../../audit.ts';
+import { auditRoutes } from './audit-routes.ts';
 import { callRoutes } from './call-routes.ts';
 import { contactRoutes } from './contact-routes.ts';
 import { openApiDocument } from './openapi.ts';
@@ -10,11 +12,20 @@ import { pinRoutes } from './pin-routes.ts';
 import { RequestError, sendRequestError } from './validate.ts';
 
 export interface DataRoutesDeps {
-  readonly store: Pick<Store, 'contacts' | 'callLog' | 'pins'>;
+  readonly store: Pick<Store, 'contacts' | 'callLog' | 'pins' | 'agents' | 'noteRevisions' | 'audit'>;
+  /** Principals with the supervisor role (SCREENPOP_SUPERVISORS): they may write any call's notes. Default none. */
+  readonly supervisors?: readonly string[];
   /** Region and suffix digits for ?number= on the call log. */
   readonly phone: PhoneOptions;
   /** The signed-in agent (principal / email) behind a request: the author of notes and pins. */
   readonly principal: (request: FastifyRequest) => string;
+  /** Clock of the audit entries (default Date.now). */
+  readonly now?: () => number;
+}
+
+/** What each route group gets: the deps and the audit trail of changes. */
+export interface DataRouteContext extends DataRoutesDeps {
+  readonly auditor: Auditor;
 }
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -28,9 +39,11 @@ export async function registerDataRoutes(app: FastifyInstance, deps: DataRoutesD
       }
       throw error;
     });
-    contactRoutes(scope, deps);
-    callRoutes(scope, deps);
-    pinRoutes(scope, deps);
+    const ctx: DataRouteContext = { ...deps, auditor: new Auditor(deps.store.audit, scope.log, deps.now ?? Date.now) };
+    contactRoutes(scope, ctx);
+    callRoutes(scope, ctx);
+    pinRoutes(scope, ctx);
+    auditRoutes(scope, ctx);
     const document = openApiDocument();
     scope.get(OPENAPI_PATH, async () => document);
   });

@@ -9,8 +9,11 @@ import {
   contactPageSchema,
   contactQuerySchema,
   contactSchema,
+  noteRevisionListSchema,
   notesBodySchema,
   pinBodySchema,
+  auditListSchema,
+  auditQuerySchema,
 } from './schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -40,6 +43,8 @@ export function openApiDocument(): Json {
     callListSchema,
     notesBodySchema,
     pinBodySchema,
+    noteRevisionListSchema,
+    auditListSchema,
     apiErrorSchema,
   ]) {
     const id = schema.meta()?.id;
@@ -104,7 +109,35 @@ export function openApiDocument(): Json {
         put: operation(
           'Save notes and disposition on a call',
           { parameters: [pathId('id')], requestBody: { required: true, ...json(ref('NotesBody')) } },
-          { '200': { description: 'the call', ...json(ref('CallLogEntry')) }, '404': error('no such call') },
+          {
+            '200': { description: 'the call', ...json(ref('CallLogEntry')) },
+            '403': error('not_your_call: only agents whose line took part, or supervisors'),
+            '404': error('no such call'),
+          },
+        ),
+      },
+      '/api/calls/{id}/notes/revisions': {
+        get: operation(
+          'Every save of the call\'s notes, oldest first',
+          { parameters: [pathId('id')] },
+          { '200': { description: 'revisions', ...json(ref('NoteRevisionList')) }, '404': error('no such call') },
+        ),
+      },
+      '/api/audit': {
+        get: operation(
+          'The audit log, newest first (supervisors)',
+          { parameters: queryParameters(auditQuerySchema) },
+          { '200': { description: 'entries', ...json(ref('AuditList')) }, '403': error('supervisors only') },
+        ),
+      },
+      '/api/audit.csv': {
+        get: operation(
+          'The audit log as CSV, formula cells neutralised (supervisors)',
+          { parameters: queryParameters(auditQuerySchema) },
+          {
+            '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } },
+            '403': error('supervisors only'),
+          },
         ),
       },
       '/api/pins': {

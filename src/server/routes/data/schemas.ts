@@ -1,15 +1,25 @@
 // zod schemas of the data API: they validate requests and generate the OpenAPI document (openapi.ts).
 import { z } from 'zod';
-import type { CallLogEntry, Contact, ContactInput, NotesBody, PinBody } from '../../../shared/api.ts';
+import type {
+  AuditEntry,
+  CallLogEntry,
+  Contact,
+  ContactInput,
+  NoteRevision,
+  NotesBody,
+  PinBody,
+} from '../../../shared/api.ts';
 
 const text = (max: number) => z.string().max(max);
+/** Links the card renders as buttons: http(s) only, so a stored `javascript:` or `data:` URL can never run. */
+const webUrl = z.url({ protocol: /^https?$/, error: 'an http or https URL' }).max(2000);
 const optionalText = (max: number) => text(max).nullable().optional();
 
 export const ticketSchema = z.strictObject({
   id: z.string().min(1).max(200),
   title: text(500),
   status: text(100),
-  url: z.url().max(2000).nullable(),
+  url: webUrl.nullable(),
 });
 
 export const appointmentSchema = z.strictObject({
@@ -33,7 +43,7 @@ export const contactInputSchema = z
     tickets: z.array(ticketSchema).max(200).optional(),
     appointments: z.array(appointmentSchema).max(200).optional(),
     externalId: optionalText(200),
-    recordUrl: z.url().max(2000).nullable().optional(),
+    recordUrl: webUrl.nullable().optional(),
   })
   .meta({ id: 'ContactInput' });
 
@@ -110,6 +120,11 @@ export const callQuerySchema = z.strictObject({
   limit: limit(500, 50),
 });
 
+export const auditQuerySchema = z.strictObject({
+  beforeId: z.coerce.number().int().min(1).optional().describe('entries older than this id (paging back)'),
+  limit: limit(10_000, 500),
+});
+
 export const idParamsSchema = z.strictObject({ id: z.string().min(1).max(200) });
 export const pinParamsSchema = z.strictObject({ e164: z.string().min(1).max(20) });
 
@@ -117,6 +132,40 @@ export const contactPageSchema = z
   .object({ items: z.array(contactSchema), total: z.number().int() })
   .meta({ id: 'ContactPage' });
 export const callListSchema = z.object({ items: z.array(callLogEntrySchema) }).meta({ id: 'CallList' });
+
+export const noteRevisionSchema = z
+  .object({
+    callId: z.string(),
+    notes: z.string().nullable(),
+    disposition: z.string().nullable(),
+    by: z.string(),
+    at: z.number().int(),
+  })
+  .meta({ id: 'NoteRevision' });
+export const noteRevisionListSchema = z
+  .object({ items: z.array(noteRevisionSchema) })
+  .meta({ id: 'NoteRevisionList' });
+
+export const auditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.number().int(),
+    actor: z.string(),
+    action: z.enum([
+      'card.viewed',
+      'contact.created',
+      'contact.updated',
+      'contact.deleted',
+      'pin.set',
+      'pin.cleared',
+      'notes.saved',
+    ]),
+    targetType: z.enum(['call', 'contact', 'pin']),
+    targetId: z.string(),
+    detail: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEntry' });
+export const auditListSchema = z.object({ items: z.array(auditEntrySchema) }).meta({ id: 'AuditList' });
 
 export const apiErrorSchema = z
   .object({
@@ -140,4 +189,6 @@ export const schemasMatchSharedTypes: [
   Same<Mutable<CallLogEntry>, z.output<typeof callLogEntrySchema>>,
   Same<Mutable<NotesBody>, z.output<typeof notesBodySchema>>,
   Same<Mutable<PinBody>, z.output<typeof pinBodySchema>>,
-] = [true, true, true, true, true];
+  Same<Mutable<NoteRevision>, z.output<typeof noteRevisionSchema>>,
+  Same<Mutable<AuditEntry>, z.output<typeof auditEntrySchema>>,
+] = [true, true, true, true, true, true, true];
