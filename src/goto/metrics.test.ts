@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { registerGoToMetrics } from './metrics.ts';
-import type { CallEventsStats } from './call-events-source.ts';
+import type { CallEventsStats } from './call-events/source.ts';
 
 test('the sources stats are exposed as Prometheus counters, summed and only growing', async () => {
   const stats: CallEventsStats = {

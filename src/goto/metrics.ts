@@ -1,8 +1,8 @@
 // Prometheus view of the GoTo sources' counters (bad frames, reconnects, gaps...), summed over every live source.
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { CallEventsStats } from './call-events-source.ts';
-import type { RealtimeStats } from './realtime-source.ts';
+import type { CallEventsStats } from './call-events/source.ts';
+import type { RealtimeStats } from './realtime/source.ts';
 
 export interface GoToMetricsSources {
   /** The sources running now (the account's Call Events source, or the agents' Realtime sources). */

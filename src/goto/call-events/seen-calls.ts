@@ -1,6 +1,6 @@
 // What the Call Events source has seen of each call: metadata and latest snapshot while live, and which ended.
-import type { CallSnapshotEvent } from '../calls/types.ts';
-import type { CallMetadata } from './call-events-schema.ts';
+import type { CallSnapshotEvent } from '../../calls/types.ts';
+import type { CallMetadata } from './schema.ts';
 
 export interface SeenCall {
   readonly metadata: CallMetadata;

@@ -1,15 +1,15 @@
 // Channel frames and webhook bodies → what they mean: a call snapshot, a channel control message, or nothing for us.
-import type { CallSnapshotEvent } from '../calls/types.ts';
-import type { PhoneOptions } from '../phone/phone.ts';
-import { PhoneCache } from './party.ts';
+import type { CallSnapshotEvent } from '../../calls/types.ts';
+import type { PhoneOptions } from '../../phone/phone.ts';
+import { PhoneCache } from '../party.ts';
 import {
   callStateContentSchema,
   frameSchema,
   notificationSchema,
   reportSummaryContentSchema,
-} from './call-events-schema.ts';
-import type { CallMetadata } from './call-events-schema.ts';
-import { CallStateError, normalizeCallState } from './call-state-normalizer.ts';
+} from './schema.ts';
+import type { CallMetadata } from './schema.ts';
+import { CallStateError, normalizeCallState } from './state-normalizer.ts';
 import type { z } from 'zod';
 
 export type ChannelControl = 'refresh-required' | 'to-be-closed';

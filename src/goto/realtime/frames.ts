@@ -1,8 +1,8 @@
 // Legacy Realtime v2 session frames (goto-api.md §4.4–4.5): announce / replace / withdraw → LegEvent; keepalive.
 import { z } from 'zod';
-import type { CallDirection, LegEvent, LegState } from '../calls/types.ts';
-import type { PhoneOptions } from '../phone/phone.ts';
-import { phoneCacheFor } from './call-events-frames.ts';
+import type { CallDirection, LegEvent, LegState } from '../../calls/types.ts';
+import type { PhoneOptions } from '../../phone/phone.ts';
+import { phoneCacheFor } from '../call-events/frames.ts';
 
 const optStr = z.string().nullish();
 const nameNumber = z.object({ name: optStr, number: optStr }).nullish();

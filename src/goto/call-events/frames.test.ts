@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeCallEventsFrame, normalizeWebhookBody, phoneCacheFor } from './call-events-frames.ts';
-import { reportSchema, toCallReport } from './call-events-report.ts';
-import { normalizeCallState } from './call-state-normalizer.ts';
-import type { FrameResult } from './call-events-frames.ts';
-import type { CallSnapshotEvent, LegUpdate } from '../calls/types.ts';
-import { fixture, fixtureList, fixturesMissing, usPhone } from './testing/fixtures.ts';
+import { normalizeCallEventsFrame, normalizeWebhookBody, phoneCacheFor } from './frames.ts';
+import { reportSchema, toCallReport } from './report.ts';
+import { normalizeCallState } from './state-normalizer.ts';
+import type { FrameResult } from './frames.ts';
+import type { CallSnapshotEvent, LegUpdate } from '../../calls/types.ts';
+import { fixture, fixtureList, fixturesMissing, usPhone } from '../testing/fixtures.ts';
 
 const skip = fixturesMissing;
 if (skip !== false) {

@@ -1,7 +1,7 @@
 // Notification Channel API (goto-api.md §5) and the Call Events subscription on it (§6.2).
 import { z } from 'zod';
-import { GoToApiError } from './api-error.ts';
-import type { GoToApi } from './rest-client.ts';
+import { GoToApiError } from '../http/api-error.ts';
+import type { GoToApi } from '../http/rest-client.ts';
 
 /** A WebSocket channel. `url` is a bearer capability: never log it. */
 export interface Channel {

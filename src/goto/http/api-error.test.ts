@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseApiError, redactPath } from './api-error.ts';
-import { fixture } from './testing/fixtures.ts';
+import { fixture } from '../testing/fixtures.ts';
 
 test('call-events 400: the constraints say what was wrong, not the boilerplate message', () => {
   const error = parseApiError(

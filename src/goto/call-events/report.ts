@@ -1,10 +1,10 @@
 // Call Events Report API (goto-api.md §7): REPORT_SUMMARY subscription, one call's report, report summaries.
 import { z } from 'zod';
-import { GoToApiError } from './api-error.ts';
-import { metadataSchema, participantSchema, stateSchema } from './call-events-schema.ts';
-import type { CallMetadata, CallState } from './call-events-schema.ts';
+import { GoToApiError } from '../http/api-error.ts';
+import { metadataSchema, participantSchema, stateSchema } from './schema.ts';
+import type { CallMetadata, CallState } from './schema.ts';
 import type { Channel } from './notification-channel.ts';
-import type { GoToApi } from './rest-client.ts';
+import type { GoToApi } from '../http/rest-client.ts';
 
 const BASE = '/call-events-report/v1';
 const MAX_PAGES = 50;

@@ -1,10 +1,10 @@
 // Signed-in GoTo users: the sign-in flow (code grant + PKCE) and one token manager per principal, from the vault.
 import type { Logger } from 'pino';
-import { listLines } from './account.ts';
-import type { GoToLine } from './account.ts';
+import { listLines } from '../http/account.ts';
+import type { GoToLine } from '../http/account.ts';
 import type { GoToOAuth, PendingAuthorization } from './oauth.ts';
-import { createGoToApi } from './rest-client.ts';
-import type { GoToApi, GoToBaseUrls } from './rest-client.ts';
+import { createGoToApi } from '../http/rest-client.ts';
+import type { GoToApi, GoToBaseUrls } from '../http/rest-client.ts';
 import { TokenManager } from './token-manager.ts';
 import type { TokenVault } from './token-vault.ts';
 

@@ -1,27 +1,27 @@
 // The account-wide Call Events source: channel + subscription + socket, kept alive, with gap and reconnect recovery.
 import type WebSocket from 'ws';
 import type { Logger } from 'pino';
-import type { CallSnapshotEvent } from '../calls/types.ts';
-import type { CallEventSink, CallEventSource } from '../calls/ports.ts';
-import type { PhoneOptions } from '../phone/phone.ts';
-import type { GoToApi } from './rest-client.ts';
-import { discoverAccountKey } from './account.ts';
-import { defaultReconnect, reconnectWithBackoff, retryTransient } from './backoff.ts';
-import { isTransient } from './api-error.ts';
-import { normalizeCallEventsFrame, normalizeWebhookBody } from './call-events-frames.ts';
-import type { FrameResult } from './call-events-frames.ts';
-import type { CallMetadata } from './call-events-schema.ts';
-import { CallEventsRecoverer } from './call-events-recoverer.ts';
-import type { RecoveryCounter } from './call-events-recoverer.ts';
-import { subscribeReportSummaries } from './call-events-report.ts';
-import { defaultReportSettings, ReportRecovery } from './call-events-report-recovery.ts';
-import type { ReportSettings } from './call-events-report-recovery.ts';
+import type { CallSnapshotEvent } from '../../calls/types.ts';
+import type { CallEventSink, CallEventSource } from '../../calls/ports.ts';
+import type { PhoneOptions } from '../../phone/phone.ts';
+import type { GoToApi } from '../http/rest-client.ts';
+import { discoverAccountKey } from '../http/account.ts';
+import { defaultReconnect, reconnectWithBackoff, retryTransient } from '../backoff.ts';
+import { isTransient } from '../http/api-error.ts';
+import { normalizeCallEventsFrame, normalizeWebhookBody } from './frames.ts';
+import type { FrameResult } from './frames.ts';
+import type { CallMetadata } from './schema.ts';
+import { CallEventsRecoverer } from './recoverer.ts';
+import type { RecoveryCounter } from './recoverer.ts';
+import { subscribeReportSummaries } from './report.ts';
+import { defaultReportSettings, ReportRecovery } from './report-recovery.ts';
+import type { ReportSettings } from './report-recovery.ts';
 import { createChannel, deleteChannel, refreshChannel, subscribeCallEvents } from './notification-channel.ts';
 import type { Channel } from './notification-channel.ts';
 import { SeenCalls } from './seen-calls.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
-import { closeQuietly, keepAlive, onTextFrame, openSocket } from './socket.ts';
-import { describe } from './token-manager.ts';
+import { closeQuietly, keepAlive, onTextFrame, openSocket } from '../socket/socket.ts';
+import { describe } from '../auth/token-manager.ts';
 
 export interface CallEventsSourceSettings {
   readonly api: GoToApi;

@@ -1,8 +1,8 @@
 // One Call Events state (metadata + state) → CallSnapshotEvent. Pure; on the hot path, so no allocations to spare.
-import type { CallDirection, CallSnapshotEvent, LegState, LegUpdate, Party } from '../calls/types.ts';
-import { linePart } from './party.ts';
-import type { PhoneCache } from './party.ts';
-import type { CallMetadata, CallState, Ivr, Participant } from './call-events-schema.ts';
+import type { CallDirection, CallSnapshotEvent, LegState, LegUpdate, Party } from '../../calls/types.ts';
+import { linePart } from '../party.ts';
+import type { PhoneCache } from '../party.ts';
+import type { CallMetadata, CallState, Ivr, Participant } from './schema.ts';
 
 export type StateType = CallSnapshotEvent['stateType'];
 

@@ -1,18 +1,18 @@
 // Recovery for the Call Events source: after a reconnect or a reconciliation (every call), on a gap (one call).
 import type { Logger } from 'pino';
-import type { CallEventSink } from '../calls/ports.ts';
-import type { CallEvent, CallSnapshotEvent } from '../calls/types.ts';
-import type { PhoneOptions } from '../phone/phone.ts';
-import { GoToApiError, isTransient } from './api-error.ts';
-import { backoffDelay, sleep } from './backoff.ts';
-import { phoneCacheFor } from './call-events-frames.ts';
-import { fetchActiveCalls, fetchCallStates } from './call-events-recovery.ts';
-import type { CallMetadata, CallState } from './call-events-schema.ts';
-import { CallStateError, normalizeCallState } from './call-state-normalizer.ts';
-import type { GoToApi } from './rest-client.ts';
+import type { CallEventSink } from '../../calls/ports.ts';
+import type { CallEvent, CallSnapshotEvent } from '../../calls/types.ts';
+import type { PhoneOptions } from '../../phone/phone.ts';
+import { GoToApiError, isTransient } from '../http/api-error.ts';
+import { backoffDelay, sleep } from '../backoff.ts';
+import { phoneCacheFor } from './frames.ts';
+import { fetchActiveCalls, fetchCallStates } from './recovery-reads.ts';
+import type { CallMetadata, CallState } from './schema.ts';
+import { CallStateError, normalizeCallState } from './state-normalizer.ts';
+import type { GoToApi } from '../http/rest-client.ts';
 import type { SeenCalls } from './seen-calls.ts';
 import type { Gap, SequenceTracker } from './sequence-tracker.ts';
-import { describe } from './token-manager.ts';
+import { describe } from '../auth/token-manager.ts';
 
 export type RecoveryCounter =
   | 'recoveredStates'

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTokenVault, VaultError } from './token-vault.ts';
 import type { TokenVault } from './token-vault.ts';
-import { FileSecretStore } from './testing/file-secret-store.ts';
-import { openStore } from '../store/store.ts';
-import type { StoredTokens } from './ports.ts';
+import { FileSecretStore } from '../testing/file-secret-store.ts';
+import { openStore } from '../../store/store.ts';
+import type { StoredTokens } from '../ports.ts';
 
 const tokens: StoredTokens = {
   accessToken: 'access-abc',

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SequenceTracker } from './sequence-tracker.ts';
-import { backoffDelay } from './backoff.ts';
+import { backoffDelay } from '../backoff.ts';
 
 test('consecutive states make no gap; a jump reports exactly the missing numbers', () => {
   const seq = new SequenceTracker();

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeRealtimeFrame } from './realtime-frames.ts';
-import type { RealtimeFrameContext, RealtimeFrameResult } from './realtime-frames.ts';
-import type { LegEvent } from '../calls/types.ts';
-import { fixtureList, fixturesMissing, usPhone } from './testing/fixtures.ts';
+import { normalizeRealtimeFrame } from './frames.ts';
+import type { RealtimeFrameContext, RealtimeFrameResult } from './frames.ts';
+import type { LegEvent } from '../../calls/types.ts';
+import { fixtureList, fixturesMissing, usPhone } from '../testing/fixtures.ts';
 
 const skip = fixturesMissing;
 const line2101 = {

@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { SecretStore, StoredTokens } from './ports.ts';
+import type { SecretStore, StoredTokens } from '../ports.ts';
 
 /** A key that is missing, malformed, or not the one the blobs were sealed with. */
 export class VaultError extends Error {

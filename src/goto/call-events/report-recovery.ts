@@ -1,13 +1,13 @@
 // Calls recovered from the Call Events Report (§7): ones that vanished unreadable, and ones an outage hid entirely.
 import type { Logger } from 'pino';
-import { GoToApiError } from './api-error.ts';
-import { backoffDelay, sleep } from './backoff.ts';
-import { fetchReport, fetchReportSummaryIds } from './call-events-report.ts';
-import type { CallMetadata, CallState } from './call-events-schema.ts';
-import type { RecoveryCounter } from './call-events-recoverer.ts';
-import type { GoToApi } from './rest-client.ts';
+import { GoToApiError } from '../http/api-error.ts';
+import { backoffDelay, sleep } from '../backoff.ts';
+import { fetchReport, fetchReportSummaryIds } from './report.ts';
+import type { CallMetadata, CallState } from './schema.ts';
+import type { RecoveryCounter } from './recoverer.ts';
+import type { GoToApi } from '../http/rest-client.ts';
 import type { SeenCalls } from './seen-calls.ts';
-import { describe } from './token-manager.ts';
+import { describe } from '../auth/token-manager.ts';
 
 export interface ReportSettings {
   /** How long after a call ends GoTo's report is ready ("a few minutes", §7.4); the outage query waits this. */

@@ -1,16 +1,16 @@
 // End to end against the simulator: sign-in, PAT, refresh, 401 retry, dead refresh token, restart resume, back-off.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator } from '../simulator/index.ts';
-import type { RunningSimulator } from '../simulator/index.ts';
-import { discoverAccountKey, listLines } from './account.ts';
-import { GoToApiError } from './api-error.ts';
+import { startSimulator } from '../../simulator/index.ts';
+import type { RunningSimulator } from '../../simulator/index.ts';
+import { discoverAccountKey, listLines } from '../http/account.ts';
+import { GoToApiError } from '../http/api-error.ts';
 import { OAuthError } from './oauth.ts';
 import { SignInRequiredError } from './token-manager.ts';
 import type { TokenStatus } from './token-manager.ts';
 import { createAccountTokenManager, GoToPrincipals } from './principals.ts';
-import { approve, harness, silent, simAccountKey, simFaults, simPat } from './testing/harness.ts';
-import type { Harness } from './testing/harness.ts';
+import { approve, harness, silent, simAccountKey, simFaults, simPat } from '../testing/harness.ts';
+import type { Harness } from '../testing/harness.ts';
 
 let sim: RunningSimulator;
 let h: Harness;

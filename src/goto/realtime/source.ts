@@ -1,15 +1,15 @@
 // The per-agent Realtime v2 source: session + dialog subscriptions + socket, a keepalive watchdog, re-creation.
 import type WebSocket from 'ws';
 import type { Logger } from 'pino';
-import type { CallEventSink, CallEventSource } from '../calls/ports.ts';
-import type { LegEvent } from '../calls/types.ts';
-import type { PhoneOptions } from '../phone/phone.ts';
-import { listLines } from './account.ts';
-import type { GoToLine } from './account.ts';
-import { defaultReconnect, reconnectWithBackoff, retryTransient } from './backoff.ts';
-import { GoToApiError, isTransient } from './api-error.ts';
-import { normalizeRealtimeFrame } from './realtime-frames.ts';
-import type { SubscribedLine } from './realtime-frames.ts';
+import type { CallEventSink, CallEventSource } from '../../calls/ports.ts';
+import type { LegEvent } from '../../calls/types.ts';
+import type { PhoneOptions } from '../../phone/phone.ts';
+import { listLines } from '../http/account.ts';
+import type { GoToLine } from '../http/account.ts';
+import { defaultReconnect, reconnectWithBackoff, retryTransient } from '../backoff.ts';
+import { GoToApiError, isTransient } from '../http/api-error.ts';
+import { normalizeRealtimeFrame } from './frames.ts';
+import type { SubscribedLine } from './frames.ts';
 import {
   createSession,
   deleteSession,
@@ -17,11 +17,11 @@ import {
   sessionAlive,
   subIdOf,
   subscribeDialogs,
-} from './realtime-session.ts';
-import type { RealtimeSession } from './realtime-session.ts';
-import type { GoToApi } from './rest-client.ts';
-import { closeQuietly, onTextFrame, openSocket } from './socket.ts';
-import { describe } from './token-manager.ts';
+} from './session.ts';
+import type { RealtimeSession } from './session.ts';
+import type { GoToApi } from '../http/rest-client.ts';
+import { closeQuietly, onTextFrame, openSocket } from '../socket/socket.ts';
+import { describe } from '../auth/token-manager.ts';
 
 export interface RealtimeSourceSettings {
   /** A GoToApi bound to the agent's own token manager. */

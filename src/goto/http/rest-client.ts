@@ -2,8 +2,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { GoToApiError, parseApiError, redactPath } from './api-error.ts';
-import { backoffDelay, sleep } from './backoff.ts';
-import type { AccessTokenSource } from './token-manager.ts';
+import { backoffDelay, sleep } from '../backoff.ts';
+import type { AccessTokenSource } from '../auth/token-manager.ts';
 
 /** The GoTo hosts (config.goto.*), all configurable so the simulator can stand in (§0.3). */
 export interface GoToBaseUrls {

@@ -1,18 +1,18 @@
 // End to end against the simulator: Realtime v2 session, dialog subscriptions, frames → LegEvents, watchdog, limits.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator } from '../simulator/index.ts';
-import type { RunningSimulator } from '../simulator/index.ts';
-import type { LegEvent } from '../calls/types.ts';
-import { createRealtimeSource } from './realtime-source.ts';
-import type { RealtimeSource } from './realtime-source.ts';
-import { createSession, deleteSession, RealtimeSessionLimitError } from './realtime-session.ts';
-import type { RealtimeSession } from './realtime-session.ts';
-import type { TokenManager } from './token-manager.ts';
-import { signedInSimulator, silent, simFaults, startRecording } from './testing/harness.ts';
-import type { Harness, SignedInSimulator } from './testing/harness.ts';
-import { usPhone } from './testing/fixtures.ts';
-import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
+import { startSimulator } from '../../simulator/index.ts';
+import type { RunningSimulator } from '../../simulator/index.ts';
+import type { LegEvent } from '../../calls/types.ts';
+import { createRealtimeSource } from './source.ts';
+import type { RealtimeSource } from './source.ts';
+import { createSession, deleteSession, RealtimeSessionLimitError } from './session.ts';
+import type { RealtimeSession } from './session.ts';
+import type { TokenManager } from '../auth/token-manager.ts';
+import { signedInSimulator, silent, simFaults, startRecording } from '../testing/harness.ts';
+import type { Harness, SignedInSimulator } from '../testing/harness.ts';
+import { usPhone } from '../testing/fixtures.ts';
+import { placeCall, RecordingSink, waitFor } from '../testing/recording-sink.ts';
 
 const SCALE = 100;
 const KEEPALIVE_S = 30;

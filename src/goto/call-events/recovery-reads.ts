@@ -1,7 +1,7 @@
 // Recovery reads (goto-api.md §6.7): the latest state of every active call, and the states of one call by sequence.
-import { conversationEventsSchema, conversationSpacesSchema } from './call-events-schema.ts';
-import type { CallMetadata, CallState } from './call-events-schema.ts';
-import type { GoToApi } from './rest-client.ts';
+import { conversationEventsSchema, conversationSpacesSchema } from './schema.ts';
+import type { CallMetadata, CallState } from './schema.ts';
+import type { GoToApi } from '../http/rest-client.ts';
 
 export interface ActiveCall {
   readonly metadata: CallMetadata;

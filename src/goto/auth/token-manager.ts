@@ -1,6 +1,6 @@
 // Keeps one GoTo principal's access token fresh: refresh ahead of expiry, once on a 401, "sign-in required" when dead.
 import type { Logger } from 'pino';
-import type { StoredTokens } from './ports.ts';
+import type { StoredTokens } from '../ports.ts';
 import type { TokenVault } from './token-vault.ts';
 import { OAuthError } from './oauth.ts';
 import type { GoToOAuth } from './oauth.ts';

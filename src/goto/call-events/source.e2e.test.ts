@@ -1,17 +1,17 @@
 // End to end against the simulator: channel + subscription + socket, refresh, rebuild, gap and reconnect recovery.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator } from '../simulator/index.ts';
-import type { RunningSimulator } from '../simulator/index.ts';
-import { createCallEventsSource } from './call-events-source.ts';
-import type { CallEventsSource } from './call-events-source.ts';
+import { startSimulator } from '../../simulator/index.ts';
+import type { RunningSimulator } from '../../simulator/index.ts';
+import { createCallEventsSource } from './source.ts';
+import type { CallEventsSource } from './source.ts';
 import { SubscriptionError } from './notification-channel.ts';
-import type { TokenManager } from './token-manager.ts';
-import { signedInSimulator, silent, simFaults, startCallEvents } from './testing/harness.ts';
-import type { Harness, SignedInSimulator, TestHooks } from './testing/harness.ts';
+import type { TokenManager } from '../auth/token-manager.ts';
+import { signedInSimulator, silent, simFaults, startCallEvents } from '../testing/harness.ts';
+import type { Harness, SignedInSimulator, TestHooks } from '../testing/harness.ts';
 import { z } from 'zod';
-import { fixtureList, usPhone } from './testing/fixtures.ts';
-import { placeCall, RecordingSink, waitFor } from './testing/recording-sink.ts';
+import { fixtureList, usPhone } from '../testing/fixtures.ts';
+import { placeCall, RecordingSink, waitFor } from '../testing/recording-sink.ts';
 
 let sim: RunningSimulator;
 let h: Harness;

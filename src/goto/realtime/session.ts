@@ -1,8 +1,8 @@
 // Realtime v2 session REST (goto-api.md §4.1–4.3): create, subscribe dialogs per line, check, delete.
 import { z } from 'zod';
-import { GoToApiError } from './api-error.ts';
-import type { GoToApi } from './rest-client.ts';
-import type { GoToLine } from './account.ts';
+import { GoToApiError } from '../http/api-error.ts';
+import type { GoToApi } from '../http/rest-client.ts';
+import type { GoToLine } from '../http/account.ts';
 
 export interface RealtimeSession {
   /** Session resource URL (on the configured realtime host). */

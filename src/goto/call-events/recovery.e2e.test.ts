@@ -1,16 +1,16 @@
 // End to end against the simulator: what the Call Events source recovers when states or whole calls go missing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator } from '../simulator/index.ts';
-import type { RunningSimulator } from '../simulator/index.ts';
-import { GoToApiError } from './api-error.ts';
-import type { CallEventsSource, CallEventsSourceSettings } from './call-events-source.ts';
-import type { GoToApi } from './rest-client.ts';
-import type { TokenManager } from './token-manager.ts';
-import { signedInSimulator, simFaults, startCallEvents } from './testing/harness.ts';
-import type { Harness, SignedInSimulator, TestHooks } from './testing/harness.ts';
-import type { RecordingSink } from './testing/recording-sink.ts';
-import { placeCall, waitFor } from './testing/recording-sink.ts';
+import { startSimulator } from '../../simulator/index.ts';
+import type { RunningSimulator } from '../../simulator/index.ts';
+import { GoToApiError } from '../http/api-error.ts';
+import type { CallEventsSource, CallEventsSourceSettings } from './source.ts';
+import type { GoToApi } from '../http/rest-client.ts';
+import type { TokenManager } from '../auth/token-manager.ts';
+import { signedInSimulator, simFaults, startCallEvents } from '../testing/harness.ts';
+import type { Harness, SignedInSimulator, TestHooks } from '../testing/harness.ts';
+import type { RecordingSink } from '../testing/recording-sink.ts';
+import { placeCall, waitFor } from '../testing/recording-sink.ts';
 
 // 100× time; reports are ready 300 simulated s (3 s real) after a call ends.
 const TIME_SCALE = 100;

@@ -1,6 +1,6 @@
 // GoTo OAuth (goto-api.md §1) through oauth4webapi: authorization URL with state + PKCE, code, refresh and PAT grants.
 import * as oauth from 'oauth4webapi';
-import type { StoredTokens } from './ports.ts';
+import type { StoredTokens } from '../ports.ts';
 
 export interface GoToOAuthSettings {
   /** config.goto.authUrl, e.g. https://authentication.logmeininc.com */
