@@ -6,7 +6,6 @@ import type { CallEventSink, CallEventSource } from '../../calls/ports.ts';
 import type { PhoneOptions } from '../../phone/phone.ts';
 import type { GoToApi } from '../http/rest-client.ts';
 import { discoverAccountKey } from '../http/account.ts';
-import { defaultReconnect, reconnectWithBackoff, retryTransient } from '../backoff.ts';
 import { isTransient } from '../http/api-error.ts';
 import { normalizeCallEventsFrame, normalizeWebhookBody } from './frames.ts';
 import type { FrameResult } from './frames.ts';
@@ -20,7 +19,9 @@ import { createChannel, deleteChannel, refreshChannel, subscribeCallEvents } fro
 import type { Channel } from './notification-channel.ts';
 import { SeenCalls } from './seen-calls.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
-import { closeQuietly, keepAlive, onTextFrame, openSocket } from '../socket/socket.ts';
+import { ReconnectingSource } from '../socket/reconnecting-source.ts';
+import type { Phase, SourceDriver } from '../socket/reconnecting-source.ts';
+import { keepAlive, openSocket } from '../socket/socket.ts';
 import { describe } from '../auth/token-manager.ts';
 
 export interface CallEventsSourceSettings {
@@ -79,7 +80,8 @@ export function createCallEventsSource(settings: CallEventsSourceSettings): Call
   return new CallEventsChannelSource(settings);
 }
 
-class CallEventsChannelSource implements CallEventsSource {
+class CallEventsChannelSource implements CallEventsSource, SourceDriver {
+  readonly name = 'Call Events channel';
   readonly stats: CallEventsStats = {
     frames: 0,
     events: 0,
@@ -95,25 +97,27 @@ class CallEventsChannelSource implements CallEventsSource {
     reportSubscriptionFailures: 0,
   };
   readonly #log: Logger;
+  readonly #link: ReconnectingSource;
   readonly #seq = new SequenceTracker();
   readonly #seen = new SeenCalls();
   readonly #recoverer: CallEventsRecoverer;
   readonly #reports: ReportRecovery;
   /** GoTo's time of the newest state received live (else when the channel connected): where an outage began. */
   #lastFrameAt: number | null = null;
+  /** #lastFrameAt when the current outage began. */
+  #outageFrom: number | null = null;
   #reconcileTimer: NodeJS.Timeout | null = null;
   #reconciling = false;
-  #sink: CallEventSink | null = null;
   #accountKey: string | null = null;
   #channel: Channel | null = null;
-  #socket: WebSocket | null = null;
-  #stopPing: (() => void) | null = null;
-  #rebuilding = false;
-  #abort = new AbortController();
-  lastError: string | null = null;
 
   constructor(private readonly settings: CallEventsSourceSettings) {
     this.#log = settings.logger.child({ component: 'goto-call-events' });
+    this.#link = new ReconnectingSource(this, {
+      log: this.#log,
+      counts: this.stats,
+      ...(settings.reconnect === undefined ? {} : { reconnect: settings.reconnect }),
+    });
     const count = (what: RecoveryCounter, n = 1): void => {
       this.stats[what] += n;
     };
@@ -121,7 +125,7 @@ class CallEventsChannelSource implements CallEventsSource {
       api: settings.api,
       log: this.#log,
       seen: this.#seen,
-      signal: () => this.#abort.signal,
+      signal: () => this.#link.signal,
       count,
       deliver: (metadata, states) => this.#recoverer.deliverAll(metadata, states),
       settings: { ...defaultReportSettings, ...settings.reports },
@@ -132,8 +136,8 @@ class CallEventsChannelSource implements CallEventsSource {
       log: this.#log,
       seq: this.#seq,
       seen: this.#seen,
-      sink: () => this.#sink,
-      signal: () => this.#abort.signal,
+      sink: () => this.#link.sink,
+      signal: () => this.#link.signal,
       count,
       retry: settings.recoveryRetry ?? { baseMs: 500, maxMs: 10_000, attempts: 4 },
       awaitReport: (callId) => this.#reports.awaitReport(callId),
@@ -142,41 +146,85 @@ class CallEventsChannelSource implements CallEventsSource {
   }
 
   get connected(): boolean {
-    return this.#socket !== null && !this.#rebuilding;
+    return this.#link.connected;
+  }
+
+  get lastError(): string | null {
+    return this.#link.lastError;
   }
 
   /**
    * Resolves once connected and subscribed. Transient failures (GoTo unreachable, 429, 5xx) are retried with
    * back-off until stop(); a permanent one (refused subscription, sign-in required) rejects.
    */
-  async start(sink: CallEventSink): Promise<void> {
-    this.#sink = sink;
-    this.#abort = new AbortController();
-    const backoff = this.settings.reconnect ?? defaultReconnect;
-    try {
-      await retryTransient(
-        async () => {
-          this.#accountKey ??= await discoverAccountKey(this.settings.api, this.settings.accountKey);
-          await this.#connect();
-        },
-        isTransient,
-        {
-          ...backoff,
-          signal: this.#abort.signal,
-          onRetry: (error, n) => {
-            this.lastError = describe(error);
-            this.#log.warn({ err: this.lastError, attempt: n }, 'Call Events start failed; retrying');
-            this.#discardChannel();
-          },
-        },
+  start(sink: CallEventSink): Promise<void> {
+    return this.#link.start(sink);
+  }
+
+  stop(): Promise<void> {
+    return this.#link.stop();
+  }
+
+  acceptWebhook(body: unknown): FrameResult {
+    const result = normalizeWebhookBody(body, this.settings.phone);
+    this.#handle(result, 'webhook');
+    return result;
+  }
+
+  // --- SourceDriver: what the reconnecting lifecycle calls ---
+
+  transient(error: unknown): boolean {
+    return isTransient(error);
+  }
+
+  /** New channel → subscription (207 checked) → socket; a previous channel is discarded first. */
+  async connect(_fresh: boolean, _phase: Phase): Promise<WebSocket | null> {
+    const api = this.settings.api;
+    this.#discardChannel();
+    this.#accountKey ??= await discoverAccountKey(api, this.settings.accountKey);
+    const channel = await createChannel(api, this.settings.nickname ?? 'screenpop');
+    this.#channel = channel;
+    await subscribeCallEvents(api, channel, [this.#accountKey]);
+    if (!this.#reports.off) {
+      // Same channel: calls that start and end while it is down are then recoverable (§7.1, §7.4).
+      await subscribeReportSummaries(api, channel, [this.#accountKey]).catch((error: unknown) =>
+        this.#reports.subscriptionFailed(error),
       );
-    } catch (error) {
-      this.lastError = describe(error);
-      await this.stop(); // no half-built channel left behind
-      throw error;
     }
-    this.lastError = null;
-    // Calls already in progress: their latest states, so pops can show them.
+    const socket = await openSocket(channel.url);
+    if (this.#link.signal.aborted) {
+      socket.terminate(); // stop() ran meanwhile: leave nothing behind
+      this.#discardChannel();
+      return null;
+    }
+    return socket;
+  }
+
+  failed(error: unknown, attempt: number, phase: Phase): void {
+    const what = phase === 'start' ? 'Call Events start failed; retrying' : 'Call Events reconnect failed';
+    this.#log.warn({ err: describe(error), attempt }, what);
+    this.#discardChannel();
+  }
+
+  opened(socket: WebSocket): () => void {
+    this.#lastFrameAt ??= Date.now();
+    this.#log.info(
+      { lifetimeSeconds: this.#channel?.lifetimeSeconds },
+      'Call Events channel connected and subscribed',
+    );
+    this.#link.sink?.note('call events channel connected');
+    return keepAlive(socket, this.settings.pingIntervalMs ?? 8_000, this.settings.missedPongs ?? 3, () =>
+      this.#link.lost(socket, 'no pong: socket presumed dead'),
+    );
+  }
+
+  frame(text: string): void {
+    this.stats.frames++;
+    this.#handle(normalizeCallEventsFrame(text, this.settings.phone), 'socket');
+  }
+
+  /** Calls already in progress: their latest states, so pops can show them; then the periodic reconciliation. */
+  running(): void {
     void this.#recoverer.recoverAll(this.#accountKey!, 'started');
     this.#reconcileTimer = setInterval(
       () => void this.#reconcile(),
@@ -184,6 +232,33 @@ class CallEventsChannelSource implements CallEventsSource {
     );
     this.#reconcileTimer.unref();
   }
+
+  down(): void {
+    this.#outageFrom = this.#lastFrameAt;
+  }
+
+  async recover(reason: string): Promise<void> {
+    await this.#recoverer.recoverAll(this.#accountKey!, reason);
+    if (this.#outageFrom !== null) {
+      void this.#reports.afterOutage(this.#accountKey!, this.#outageFrom);
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.#reconcileTimer !== null) {
+      clearInterval(this.#reconcileTimer);
+      this.#reconcileTimer = null;
+    }
+    const channel = this.#channel;
+    this.#channel = null;
+    if (channel !== null) {
+      await deleteChannel(this.settings.api, channel).catch((error: unknown) => {
+        this.#log.warn({ err: describe(error) }, 'could not delete the notification channel');
+      });
+    }
+  }
+
+  // --- frames ---
 
   /** One active-call list per period, only while calls are live and nothing else is recovering them. */
   async #reconcile(): Promise<void> {
@@ -206,72 +281,6 @@ class CallEventsChannelSource implements CallEventsSource {
     if (channel !== null) {
       void deleteChannel(this.settings.api, channel).catch(() => undefined);
     }
-  }
-
-  async stop(): Promise<void> {
-    this.#abort.abort();
-    this.#sink = null;
-    if (this.#reconcileTimer !== null) {
-      clearInterval(this.#reconcileTimer);
-      this.#reconcileTimer = null;
-    }
-    this.#dropSocket();
-    const channel = this.#channel;
-    this.#channel = null;
-    if (channel !== null) {
-      await deleteChannel(this.settings.api, channel).catch((error: unknown) => {
-        this.#log.warn({ err: describe(error) }, 'could not delete the notification channel');
-      });
-    }
-  }
-
-  acceptWebhook(body: unknown): FrameResult {
-    const result = normalizeWebhookBody(body, this.settings.phone);
-    this.#handle(result, 'webhook');
-    return result;
-  }
-
-  /** New channel → subscription (207 checked) → socket. */
-  async #connect(): Promise<void> {
-    const api = this.settings.api;
-    const channel = await createChannel(api, this.settings.nickname ?? 'screenpop');
-    this.#channel = channel;
-    await subscribeCallEvents(api, channel, [this.#accountKey!]);
-    if (!this.#reports.off) {
-      // Same channel: calls that start and end while it is down are then recoverable (§7.1, §7.4).
-      await subscribeReportSummaries(api, channel, [this.#accountKey!]).catch((error: unknown) =>
-        this.#reports.subscriptionFailed(error),
-      );
-    }
-    const socket = await openSocket(channel.url);
-    if (this.#abort.signal.aborted) {
-      socket.terminate(); // stop() ran meanwhile: leave nothing behind
-      this.#discardChannel();
-      return;
-    }
-    this.#socket = socket;
-    this.#lastFrameAt ??= Date.now();
-    onTextFrame(socket, (text) => this.#onFrame(text));
-    socket.on('close', (code) => this.#lost(socket, `socket closed (${code})`));
-    socket.on('error', (error) =>
-      this.#lost(socket, `socket error: ${error.message.replace(/wss?:\/\/\S+/g, '<url>')}`),
-    );
-    this.#stopPing = keepAlive(
-      socket,
-      this.settings.pingIntervalMs ?? 8_000,
-      this.settings.missedPongs ?? 3,
-      () => this.#lost(socket, 'no pong: socket presumed dead'),
-    );
-    this.#log.info(
-      { lifetimeSeconds: channel.lifetimeSeconds },
-      'Call Events channel connected and subscribed',
-    );
-    this.#sink?.note('call events channel connected');
-  }
-
-  #onFrame(text: string): void {
-    this.stats.frames++;
-    this.#handle(normalizeCallEventsFrame(text, this.settings.phone), 'socket');
   }
 
   #handle(result: FrameResult, via: 'socket' | 'webhook'): void {
@@ -303,14 +312,15 @@ class CallEventsChannelSource implements CallEventsSource {
     const gap = this.#seq.observe(event.callId, event.seq);
     this.#seen.record(event, metadata, Date.now());
     this.#lastFrameAt = Math.max(this.#lastFrameAt ?? event.at, event.at);
-    this.#sink?.event(event);
+    const sink = this.#link.sink;
+    sink?.event(event);
     if (gap !== null) {
       this.stats.gaps++;
       this.#log.info(
         { callId: gap.callId, from: gap.from, to: gap.to },
         'sequence gap: fetching the missing states',
       );
-      this.#sink?.note(`sequence gap ${gap.from}..${gap.to}`, gap.callId);
+      sink?.note(`sequence gap ${gap.from}..${gap.to}`, gap.callId);
       void this.#recoverer.recoverGap(gap, metadata);
     }
   }
@@ -321,64 +331,17 @@ class CallEventsChannelSource implements CallEventsSource {
       return;
     }
     if (control === 'to-be-closed') {
-      this.#lost(this.#socket, 'WEBSOCKET_TO_BE_CLOSED');
+      this.#link.lost(this.#link.socket, 'WEBSOCKET_TO_BE_CLOSED');
       return;
     }
     try {
       await refreshChannel(this.settings.api, channel);
       this.stats.channelRefreshes++;
       this.#log.info('notification channel refreshed');
-      this.#sink?.note('call events channel refreshed');
+      this.#link.sink?.note('call events channel refreshed');
     } catch (error) {
       this.#log.warn({ err: describe(error) }, 'channel refresh failed: rebuilding the channel');
-      this.#lost(this.#socket, 'channel refresh failed');
-    }
-  }
-
-  #dropSocket(): void {
-    this.#stopPing?.();
-    this.#stopPing = null;
-    const socket = this.#socket;
-    this.#socket = null;
-    if (socket !== null) {
-      closeQuietly(socket);
-    }
-  }
-
-  /** The socket or channel is gone: rebuild channel + subscription with back-off, then recover. */
-  #lost(socket: WebSocket | null, reason: string): void {
-    if (socket !== this.#socket || this.#rebuilding || this.#abort.signal.aborted) {
-      return;
-    }
-    this.#rebuilding = true;
-    this.#dropSocket();
-    this.#log.warn({ reason }, 'Call Events channel lost: rebuilding');
-    this.#sink?.note(`call events channel lost: ${reason}`);
-    void this.#rebuild(reason);
-  }
-
-  async #rebuild(reason: string): Promise<void> {
-    const lastFrameAt = this.#lastFrameAt;
-    this.#discardChannel();
-    const connected = await reconnectWithBackoff(() => this.#connect(), {
-      ...(this.settings.reconnect ?? defaultReconnect),
-      signal: this.#abort.signal,
-      onFailure: (error, n) => {
-        this.lastError = describe(error);
-        this.#log.warn({ err: this.lastError, attempt: n }, 'Call Events reconnect failed');
-        this.#discardChannel();
-      },
-    });
-    if (connected) {
-      this.stats.reconnects++;
-      this.lastError = null;
-    }
-    this.#rebuilding = false;
-    if (!this.#abort.signal.aborted) {
-      await this.#recoverer.recoverAll(this.#accountKey!, `reconnected after ${reason}`);
-      if (lastFrameAt !== null) {
-        void this.#reports.afterOutage(this.#accountKey!, lastFrameAt);
-      }
+      this.#link.lost(this.#link.socket, 'channel refresh failed');
     }
   }
 }

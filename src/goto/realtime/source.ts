@@ -6,7 +6,6 @@ import type { LegEvent } from '../../calls/types.ts';
 import type { PhoneOptions } from '../../phone/phone.ts';
 import { listLines } from '../http/account.ts';
 import type { GoToLine } from '../http/account.ts';
-import { defaultReconnect, reconnectWithBackoff, retryTransient } from '../backoff.ts';
 import { GoToApiError, isTransient } from '../http/api-error.ts';
 import { normalizeRealtimeFrame } from './frames.ts';
 import type { SubscribedLine } from './frames.ts';
@@ -20,7 +19,9 @@ import {
 } from './session.ts';
 import type { RealtimeSession } from './session.ts';
 import type { GoToApi } from '../http/rest-client.ts';
-import { closeQuietly, onTextFrame, openSocket } from '../socket/socket.ts';
+import { ReconnectingSource } from '../socket/reconnecting-source.ts';
+import type { Phase, SourceDriver } from '../socket/reconnecting-source.ts';
+import { openSocket } from '../socket/socket.ts';
 import { describe } from '../auth/token-manager.ts';
 
 export interface RealtimeSourceSettings {
@@ -65,7 +66,8 @@ const WATCHDOG_FACTOR = 2.5;
 /** A 404 on a session URL: the session idled out (§4.1). */
 const sessionGone = (error: unknown): boolean => error instanceof GoToApiError && error.status === 404;
 
-class RealtimeSessionSource implements RealtimeSource {
+class RealtimeSessionSource implements RealtimeSource, SourceDriver {
+  readonly name = 'Realtime socket';
   readonly stats: RealtimeStats = {
     frames: 0,
     events: 0,
@@ -76,150 +78,99 @@ class RealtimeSessionSource implements RealtimeSource {
     reconnects: 0,
   };
   lines: readonly GoToLine[] = [];
-  lastError: string | null = null;
   readonly #log: Logger;
+  readonly #link: ReconnectingSource;
   readonly #now: () => number;
   readonly #bySubId = new Map<string, SubscribedLine>();
   /** legId → callId: an outbound withdraw names the leg as its originator (fixtures README #12). */
   readonly #callOfLeg = new Map<string, string>();
-  #sink: CallEventSink | null = null;
   #session: RealtimeSession | null = null;
-  #socket: WebSocket | null = null;
   #lastFrameAt = 0;
   #watchdog: ReturnType<typeof setInterval> | null = null;
-  #rebuilding = false;
-  /** Losses since the last frame: a socket that keeps dying right after it opens backs off too. */
-  #failures = 0;
-  #abort = new AbortController();
 
   constructor(private readonly settings: RealtimeSourceSettings) {
     this.#log = settings.logger.child({ component: 'goto-realtime' });
     this.#now = settings.now ?? Date.now;
+    this.#link = new ReconnectingSource(this, {
+      log: this.#log,
+      counts: this.stats,
+      escalateRepeatedLosses: true,
+      ...(settings.reconnect === undefined ? {} : { reconnect: settings.reconnect }),
+    });
   }
 
   get connected(): boolean {
-    return this.#socket !== null && !this.#rebuilding;
+    return this.#link.connected;
   }
 
-  async start(sink: CallEventSink): Promise<void> {
-    this.#sink = sink;
-    this.#abort = new AbortController();
-    const backoff = this.settings.reconnect ?? defaultReconnect;
-    try {
-      // Retried with back-off until stop(): GoTo unreachable, 429, 5xx, an idle-expired session (404), and the
-      // 30-session limit (400; old sessions idle out). Sign-in required or a refused subscription rejects.
-      await retryTransient(
-        () => this.#startOnce(),
-        (e) => isTransient(e) || sessionGone(e) || e instanceof RealtimeSessionLimitError,
-        {
-          ...backoff,
-          signal: this.#abort.signal,
-          onRetry: (error, n) => {
-            this.lastError = describe(error);
-            if (error instanceof RealtimeSessionLimitError) {
-              this.#log.error(
-                { err: this.lastError, attempt: n },
-                'Realtime session limit reached; backing off',
-              );
-            } else {
-              this.#log.warn({ err: this.lastError, attempt: n }, 'Realtime start failed; retrying');
-            }
-            if (sessionGone(error)) {
-              this.#session = null; // idle-expired before the socket opened: start over with a new one
-            }
-          },
-        },
-      );
-      this.lastError = null;
-    } catch (error) {
-      await this.stop(); // no half-made session left behind
-      throw error;
-    }
-    this.#startWatchdog();
+  get lastError(): string | null {
+    return this.#link.lastError;
   }
 
-  async #startOnce(): Promise<void> {
-    if (this.lines.length === 0) {
-      const all = await listLines(this.settings.api);
-      const wanted = this.settings.lineIds;
-      this.lines = wanted === null ? all : all.filter((l) => wanted.includes(l.id));
-      if (this.lines.length === 0) {
-        throw new Error('Realtime source: the user has none of the requested lines');
+  start(sink: CallEventSink): Promise<void> {
+    return this.#link.start(sink);
+  }
+
+  stop(): Promise<void> {
+    return this.#link.stop();
+  }
+
+  // --- SourceDriver: what the reconnecting lifecycle calls ---
+
+  /**
+   * Start is retried with back-off until stop(): GoTo unreachable, 429, 5xx, an idle-expired session (404), and
+   * the 30-session limit (400; old sessions idle out). Sign-in required or a refused subscription rejects.
+   */
+  transient(error: unknown): boolean {
+    return isTransient(error) || sessionGone(error) || error instanceof RealtimeSessionLimitError;
+  }
+
+  /**
+   * The lines (once), a session, the socket. A reconnect keeps the session while it lives (404 = idle-expired → a
+   * new one); `fresh` (after a failed try) always starts a new one: a session can idle out before its socket opens.
+   */
+  async connect(fresh: boolean, phase: Phase): Promise<WebSocket | null> {
+    await this.#resolveLines();
+    const session = this.#session;
+    const renew =
+      fresh ||
+      session === null ||
+      (phase === 'reconnect' && !(await sessionAlive(this.settings.api, session)));
+    if (renew) {
+      this.#session = null;
+      if (session !== null) {
+        void deleteSession(this.settings.api, session).catch(() => undefined);
       }
-      for (const line of this.lines) {
-        this.#bySubId.set(subIdOf(line.id), { lineId: line.id, extension: line.extension, name: line.name });
-      }
-    }
-    if (this.#session === null) {
       await this.#newSession();
     }
-    await this.#openSocket();
+    return this.#openSocket();
   }
 
-  async stop(): Promise<void> {
-    this.#abort.abort();
-    this.#sink = null;
-    if (this.#watchdog !== null) {
-      clearInterval(this.#watchdog);
-      this.#watchdog = null;
-    }
-    this.#dropSocket();
-    const session = this.#session;
-    this.#session = null;
-    if (session !== null) {
-      await deleteSession(this.settings.api, session).catch((error: unknown) => {
-        this.#log.warn({ err: describe(error) }, 'could not delete the Realtime session');
-      });
-    }
-  }
-
-  async #newSession(): Promise<void> {
-    const session = await createSession(this.settings.api);
-    if (this.#abort.signal.aborted) {
-      void deleteSession(this.settings.api, session).catch(() => undefined); // stop() ran meanwhile
+  failed(error: unknown, attempt: number, phase: Phase): void {
+    const err = describe(error);
+    if (phase === 'reconnect') {
+      this.#log.warn({ err, attempt }, 'Realtime reconnect failed');
       return;
     }
-    this.#session = session;
-    this.stats.sessions++;
-    await subscribeDialogs(this.settings.api, session, this.lines);
-    this.#log.info({ lines: this.lines.length }, 'Realtime session created and subscribed');
+    if (error instanceof RealtimeSessionLimitError) {
+      this.#log.error({ err, attempt }, 'Realtime session limit reached; backing off');
+    } else {
+      this.#log.warn({ err, attempt }, 'Realtime start failed; retrying');
+    }
+    if (sessionGone(error)) {
+      this.#session = null; // idle-expired before the socket opened: start over with a new one
+    }
   }
 
-  async #openSocket(): Promise<void> {
-    const session = this.#session;
-    if (session === null) {
-      return; // stopped
-    }
-    const socket = await openSocket(session.ws);
-    if (this.#abort.signal.aborted) {
-      socket.terminate();
-      return;
-    }
-    this.#socket = socket;
+  opened(): () => void {
     this.#lastFrameAt = this.#now();
-    onTextFrame(socket, (text) => this.#onFrame(text));
-    socket.on('close', (code) => this.#lost(socket, `socket closed (${code})`, false));
-    socket.on('error', () => this.#lost(socket, 'socket error', false));
-    this.#sink?.note('realtime session connected');
+    this.#link.sink?.note('realtime session connected');
+    return () => undefined;
   }
 
-  #startWatchdog(): void {
-    const keepalive = this.settings.keepaliveMs ?? 30_000;
-    const limit = keepalive * WATCHDOG_FACTOR;
-    this.#watchdog = setInterval(
-      () => {
-        if (this.#socket !== null && this.#now() - this.#lastFrameAt > limit) {
-          this.#lost(this.#socket, `no frame for ${Math.round(limit / 1000)} s`, true);
-        }
-      },
-      Math.max(50, Math.round(keepalive / 4)),
-    );
-    this.#watchdog.unref();
-  }
-
-  #onFrame(text: string): void {
+  frame(text: string): void {
     this.stats.frames++;
-    this.#failures = 0;
+    this.#link.frameArrived();
     this.#lastFrameAt = this.#now();
     const result = normalizeRealtimeFrame(text, {
       phone: this.settings.phone,
@@ -230,7 +181,7 @@ class RealtimeSessionSource implements RealtimeSource {
     switch (result.kind) {
       case 'event':
         this.stats.events++;
-        this.#sink?.event(this.#stableCallId(result.event, result.legId));
+        this.#link.sink?.event(this.#stableCallId(result.event, result.legId));
         return;
       case 'keepalive':
         this.stats.keepalives++;
@@ -244,6 +195,76 @@ class RealtimeSessionSource implements RealtimeSource {
         this.#log.warn({ error: result.error }, 'bad realtime frame dropped');
         return;
     }
+  }
+
+  /** The keepalive watchdog: no frame for 2.5 keepalive periods → a new session. */
+  running(): void {
+    const keepalive = this.settings.keepaliveMs ?? 30_000;
+    const limit = keepalive * WATCHDOG_FACTOR;
+    this.#watchdog = setInterval(
+      () => {
+        const socket = this.#link.socket;
+        if (socket !== null && this.#now() - this.#lastFrameAt > limit) {
+          this.#link.lost(socket, `no frame for ${Math.round(limit / 1000)} s`, true);
+        }
+      },
+      Math.max(50, Math.round(keepalive / 4)),
+    );
+    this.#watchdog.unref();
+  }
+
+  async release(): Promise<void> {
+    if (this.#watchdog !== null) {
+      clearInterval(this.#watchdog);
+      this.#watchdog = null;
+    }
+    const session = this.#session;
+    this.#session = null;
+    if (session !== null) {
+      await deleteSession(this.settings.api, session).catch((error: unknown) => {
+        this.#log.warn({ err: describe(error) }, 'could not delete the Realtime session');
+      });
+    }
+  }
+
+  async #resolveLines(): Promise<void> {
+    if (this.lines.length > 0) {
+      return;
+    }
+    const all = await listLines(this.settings.api);
+    const wanted = this.settings.lineIds;
+    this.lines = wanted === null ? all : all.filter((l) => wanted.includes(l.id));
+    if (this.lines.length === 0) {
+      throw new Error('Realtime source: the user has none of the requested lines');
+    }
+    for (const line of this.lines) {
+      this.#bySubId.set(subIdOf(line.id), { lineId: line.id, extension: line.extension, name: line.name });
+    }
+  }
+
+  async #newSession(): Promise<void> {
+    const session = await createSession(this.settings.api);
+    if (this.#link.signal.aborted) {
+      void deleteSession(this.settings.api, session).catch(() => undefined); // stop() ran meanwhile
+      return;
+    }
+    this.#session = session;
+    this.stats.sessions++;
+    await subscribeDialogs(this.settings.api, session, this.lines);
+    this.#log.info({ lines: this.lines.length }, 'Realtime session created and subscribed');
+  }
+
+  async #openSocket(): Promise<WebSocket | null> {
+    const session = this.#session;
+    if (session === null) {
+      return null; // stopped
+    }
+    const socket = await openSocket(session.ws);
+    if (this.#link.signal.aborted) {
+      socket.terminate();
+      return null;
+    }
+    return socket;
   }
 
   /** Keeps one callId per leg for the whole dialog, whatever later frames name as originator. */
@@ -261,59 +282,5 @@ class RealtimeSessionSource implements RealtimeSource {
       this.#callOfLeg.set(legId, event.callId);
     }
     return known === undefined || known === event.callId ? event : { ...event, callId: known };
-  }
-
-  #dropSocket(): void {
-    const socket = this.#socket;
-    this.#socket = null;
-    if (socket !== null) {
-      closeQuietly(socket);
-    }
-  }
-
-  /** Socket lost: reconnect to the same session while it lives (404 = idle-expired → new session). */
-  #lost(socket: WebSocket, reason: string, freshSession: boolean): void {
-    if (socket !== this.#socket || this.#rebuilding || this.#abort.signal.aborted) {
-      return;
-    }
-    this.#rebuilding = true;
-    this.#failures++;
-    this.#dropSocket();
-    this.#log.warn({ reason }, 'Realtime socket lost: reconnecting');
-    this.#sink?.note(`realtime socket lost: ${reason}`);
-    void this.#rebuild(freshSession);
-  }
-
-  async #rebuild(freshSession: boolean): Promise<void> {
-    let fresh = freshSession;
-    const connected = await reconnectWithBackoff(
-      async () => {
-        const session = this.#session;
-        if (fresh || session === null || !(await sessionAlive(this.settings.api, session))) {
-          this.#session = null;
-          if (session !== null) {
-            void deleteSession(this.settings.api, session).catch(() => undefined);
-          }
-          await this.#newSession();
-        }
-        await this.#openSocket();
-      },
-      {
-        ...(this.settings.reconnect ?? defaultReconnect),
-        signal: this.#abort.signal,
-        // Even the first retry waits a little (base/2..base): a server that drops every socket must not be hammered.
-        skip: this.#failures - 1,
-        onFailure: (error, n) => {
-          fresh = true; // a socket that will not open on a live session: start over with a new one
-          this.lastError = describe(error);
-          this.#log.warn({ err: this.lastError, attempt: n }, 'Realtime reconnect failed');
-        },
-      },
-    );
-    if (connected) {
-      this.stats.reconnects++;
-      this.lastError = null;
-    }
-    this.#rebuilding = false;
   }
 }
