@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeCallEventsFrame, normalizeWebhookBody, phoneCacheFor } from './frames.ts';
+import { normalizeCallEventsFrame, normalizeWebhookBody } from './frames.ts';
+import { phoneCacheFor } from '../party.ts';
 import { reportSchema, toCallReport } from './report.ts';
 import { normalizeCallState } from './state-normalizer.ts';
 import type { FrameResult } from './frames.ts';

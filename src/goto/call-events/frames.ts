@@ -1,7 +1,7 @@
 // Channel frames and webhook bodies → what they mean: a call snapshot, a channel control message, or nothing for us.
 import type { CallSnapshotEvent } from '../../calls/types.ts';
 import type { PhoneOptions } from '../../phone/phone.ts';
-import { PhoneCache } from '../party.ts';
+import { phoneCacheFor } from '../party.ts';
 import {
   callStateContentSchema,
   frameSchema,
@@ -24,18 +24,6 @@ export type FrameResult =
   | { readonly kind: 'ignored'; readonly reason: string }
   /** Not parseable or not meaningful: counted and logged by the caller, never thrown. */
   | { readonly kind: 'invalid'; readonly error: string };
-
-const caches = new WeakMap<PhoneOptions, PhoneCache>();
-
-/** One PhoneCache per options object, so the pure functions below still share the memo. */
-export function phoneCacheFor(options: PhoneOptions): PhoneCache {
-  let cache = caches.get(options);
-  if (cache === undefined) {
-    cache = new PhoneCache(options);
-    caches.set(options, cache);
-  }
-  return cache;
-}
 
 const CONTROL: Readonly<Record<string, ChannelControl>> = {
   WEBSOCKET_REFRESH_REQUIRED: 'refresh-required',

@@ -5,7 +5,7 @@ import type { CallEvent, CallSnapshotEvent } from '../../calls/types.ts';
 import type { PhoneOptions } from '../../phone/phone.ts';
 import { GoToApiError, isTransient } from '../http/api-error.ts';
 import { backoffDelay, sleep } from '../backoff.ts';
-import { phoneCacheFor } from './frames.ts';
+import { phoneCacheFor } from '../party.ts';
 import { fetchActiveCalls, fetchCallStates } from './recovery-reads.ts';
 import type { CallMetadata, CallState } from './schema.ts';
 import { CallStateError, normalizeCallState } from './state-normalizer.ts';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { CallDirection, LegEvent, LegState } from '../../calls/types.ts';
 import type { PhoneOptions } from '../../phone/phone.ts';
-import { phoneCacheFor } from '../call-events/frames.ts';
+import { phoneCacheFor } from '../party.ts';
 
 const optStr = z.string().nullish();
 const nameNumber = z.object({ name: optStr, number: optStr }).nullish();
