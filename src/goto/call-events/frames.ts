@@ -95,7 +95,11 @@ export function normalizeCallEventsFrame(text: string, phone: PhoneOptions): Fra
   return fromNotification(frame.data.data, phone);
 }
 
-/** A webhook POST body: the bare `data` object, null members left out (§5.7). */
+/**
+ * A webhook POST body: the bare `data` object, null members left out (§5.7). screenpop subscribes over a WebSocket
+ * channel only (a webhook needs a URL GoTo can reach, and gives no ordering or pings); this stays so the fixture
+ * check and the fuzzing prove both spellings of a notification mean the same thing.
+ */
 export function normalizeWebhookBody(body: unknown, phone: PhoneOptions): FrameResult {
   const data = notificationSchema.safeParse(body);
   if (!data.success) {

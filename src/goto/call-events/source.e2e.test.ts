@@ -10,7 +10,7 @@ import type { TokenManager } from '../auth/token-manager.ts';
 import { signedInSimulator, silent, simFaults, startCallEvents } from '../testing/harness.ts';
 import type { Harness, SignedInSimulator, TestHooks } from '../testing/harness.ts';
 import { z } from 'zod';
-import { fixtureList, usPhone } from '../testing/fixtures.ts';
+import { usPhone } from '../testing/fixtures.ts';
 import { placeCall, RecordingSink, waitFor } from '../testing/recording-sink.ts';
 
 let sim: RunningSimulator;
@@ -162,17 +162,6 @@ test('stop() deletes the channel (and with it the subscription)', async () => {
   await source.stop();
   assert.equal(await count(), before);
   assert.equal(source.connected, false);
-});
-
-test('webhook bodies go through the same pipeline as socket frames', async (t) => {
-  const { source, sink } = await started(t);
-  const bodies = fixtureList('call-events/webhook-call-a-queue-answered.json');
-  for (const body of bodies) {
-    assert.equal(source.acceptWebhook(body).kind, 'event');
-  }
-  const states = sink.snapshots('88596f59-2c00-3727-857d-99ebcba25a93');
-  assert.equal(states.length, bodies.length);
-  assert.equal(states.at(-1)!.stateType, 'ENDING');
 });
 
 test('start() rides out GoTo failing at boot (5xx), and connects once it recovers', async (t) => {

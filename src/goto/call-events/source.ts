@@ -7,7 +7,7 @@ import type { PhoneOptions } from '../../phone/phone.ts';
 import type { GoToApi } from '../http/rest-client.ts';
 import { discoverAccountKey } from '../http/account.ts';
 import { isTransient } from '../http/api-error.ts';
-import { normalizeCallEventsFrame, normalizeWebhookBody } from './frames.ts';
+import { normalizeCallEventsFrame } from './frames.ts';
 import type { FrameResult } from './frames.ts';
 import type { CallMetadata } from './schema.ts';
 import { CallEventsRecoverer } from './recoverer.ts';
@@ -72,8 +72,6 @@ export interface CallEventsSource extends CallEventSource {
   readonly connected: boolean;
   /** Why the last start / rebuild attempt failed; null once connected. */
   readonly lastError: string | null;
-  /** Feeds one webhook POST body (the bare `data` object) through the same pipeline as socket frames. */
-  acceptWebhook(body: unknown): FrameResult;
 }
 
 export function createCallEventsSource(settings: CallEventsSourceSettings): CallEventsSource {
@@ -165,12 +163,6 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
     return this.#link.stop();
   }
 
-  acceptWebhook(body: unknown): FrameResult {
-    const result = normalizeWebhookBody(body, this.settings.phone);
-    this.#handle(result, 'webhook');
-    return result;
-  }
-
   // --- SourceDriver: what the reconnecting lifecycle calls ---
 
   transient(error: unknown): boolean {
@@ -220,7 +212,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
 
   frame(text: string): void {
     this.stats.frames++;
-    this.#handle(normalizeCallEventsFrame(text, this.settings.phone), 'socket');
+    this.#handle(normalizeCallEventsFrame(text, this.settings.phone));
   }
 
   /** Calls already in progress: their latest states, so pops can show them; then the periodic reconciliation. */
@@ -283,7 +275,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
     }
   }
 
-  #handle(result: FrameResult, via: 'socket' | 'webhook'): void {
+  #handle(result: FrameResult): void {
     switch (result.kind) {
       case 'event':
         this.#deliver(result.event, result.metadata);
@@ -292,9 +284,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
         this.#reports.onSummary(result.conversationSpaceId);
         return;
       case 'control':
-        if (via === 'socket') {
-          void this.#control(result.control);
-        }
+        void this.#control(result.control);
         return;
       case 'ignored':
         this.stats.ignored++;
@@ -302,7 +292,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
         return;
       case 'invalid':
         this.stats.invalid++;
-        this.#log.warn({ error: result.error, via }, 'bad Call Events notification dropped');
+        this.#log.warn({ error: result.error }, 'bad Call Events notification dropped');
         return;
     }
   }
