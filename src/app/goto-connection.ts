@@ -12,6 +12,7 @@ import {
   createTokenVault,
   oauthSettingsFrom,
   phoneOptionsFrom,
+  RealtimeOutages,
   registerGoToMetrics,
 } from '../goto/index.ts';
 import type { CallEventsSource, RealtimeSource, TokenManager } from '../goto/index.ts';
@@ -66,6 +67,7 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
     ...(account === undefined ? {} : { account }),
   });
   const sources = new Map<string, CallEventsSource | RealtimeSource>();
+  const outages = new RealtimeOutages(); // one per account: a call rings several agents' sources
   if (deps.registry !== undefined) {
     registerGoToMetrics(deps.registry, {
       sources: () => sources.values(),
@@ -135,6 +137,7 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
           accountKey: config.goto.accountKey,
           phone: phoneOptionsFrom(config),
           logger: log,
+          outages,
         }),
       );
     });

@@ -16,6 +16,7 @@ export { SubscriptionError } from './call-events/notification-channel.ts';
 export { createRealtimeSource } from './realtime/source.ts';
 export type { RealtimeSource, RealtimeSourceSettings, RealtimeStats } from './realtime/source.ts';
 export { RealtimeSessionLimitError } from './realtime/session.ts';
+export { RealtimeOutages } from './realtime/outages.ts';
 export { normalizeCallEventsFrame } from './call-events/frames.ts';
 export type { ChannelControl, FrameResult } from './call-events/frames.ts';
 export { normalizeRealtimeFrame } from './realtime/frames.ts';

@@ -20,10 +20,11 @@ const COUNTED = {
   recoveredStates: 'Call states fetched by recovery',
   channelRefreshes: 'Notification channel refreshes',
   fetchRetries: 'Recovery reads retried after a transient failure',
-  reconciliations: 'Periodic checks of the active-call list',
+  reconciliations: 'Checks of the active-call list (periodic, or after a Realtime reconnect)',
   reportStates: 'Call states recovered from Call Events reports',
   reportSubscriptionFailures: 'REPORT_SUMMARY subscriptions that failed',
   sessions: 'Realtime sessions created',
+  recoveredLegs: 'Realtime leg states recovered after a reconnect',
 } as const;
 
 type Counted = keyof typeof COUNTED;

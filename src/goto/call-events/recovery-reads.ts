@@ -10,16 +10,20 @@ export interface ActiveCall {
 
 const MAX_PAGES = 50;
 
-/** GET /call-events/v1/conversation-spaces?accountKey= (paged by nextPageMarker). */
+/** Whose active calls: the account's (an admin token), or one line's (any token that sees the line). */
+export type ActiveCallFilter = { readonly accountKey: string } | { readonly lineId: string };
+
+/** GET /call-events/v1/conversation-spaces?accountKey= or ?lineId= (paged by nextPageMarker). */
 export async function fetchActiveCalls(
   api: GoToApi,
-  accountKey: string,
+  filter: string | ActiveCallFilter,
   signal?: AbortSignal,
 ): Promise<ActiveCall[]> {
+  const by = typeof filter === 'string' ? { accountKey: filter } : filter;
   const calls: ActiveCall[] = [];
   let marker: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const query: Record<string, string> = { accountKey, ...(marker === null ? {} : { pageMarker: marker }) };
+    const query: Record<string, string> = { ...by, ...(marker === null ? {} : { pageMarker: marker }) };
     const url = api.url('api', '/call-events/v1/conversation-spaces', query);
     const { body } = await api.request('GET', url, { schema: conversationSpacesSchema, signal });
     calls.push(...(body.items ?? []));

@@ -11,6 +11,8 @@ const nameNumber = z.object({ name: optStr, number: optStr }).nullish();
 export const participantSchema = z.object({
   id: str,
   originator: optStr,
+  /** The device leg. Taken to be the id a Realtime dialog carries as `data.legId` (§4.5) [INF; so in the simulator]. */
+  legId: optStr,
   status: z
     .object({
       value: str,

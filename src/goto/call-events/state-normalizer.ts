@@ -12,7 +12,7 @@ export class CallStateError extends Error {}
 const LEG_RANK: Record<LegState, number> = { gone: 0, ringing: 1, held: 2, connected: 3 };
 
 /** Participant status → leg state (§6.5, §6.0 #3). Unknown statuses count as still in the call. */
-function legState(status: string): LegState {
+export function legState(status: string): LegState {
   switch (status) {
     case 'RINGING':
       return 'ringing';

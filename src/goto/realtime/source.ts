@@ -2,12 +2,14 @@
 import type WebSocket from 'ws';
 import type { Logger } from 'pino';
 import type { CallEventSink, CallEventSource } from '../../calls/ports.ts';
-import type { LegEvent } from '../../calls/types.ts';
+import type { LegEvent, LegState } from '../../calls/types.ts';
 import type { PhoneOptions } from '../../phone/phone.ts';
 import { listLines } from '../http/account.ts';
 import type { GoToLine } from '../http/account.ts';
 import { GoToApiError, isTransient } from '../http/api-error.ts';
 import { normalizeRealtimeFrame } from './frames.ts';
+import { activeLegStates, LiveLegs } from './live-legs.ts';
+import { RealtimeOutages } from './outages.ts';
 import type { SubscribedLine } from './frames.ts';
 import {
   createSession,
@@ -35,6 +37,13 @@ export interface RealtimeSourceSettings {
   /** The server's keepalive period (30 s per the simulator's choice, §11 #18); the watchdog fires at 2.5×. */
   readonly keepaliveMs?: number;
   readonly reconnect?: { readonly baseMs: number; readonly maxMs: number };
+  /**
+   * When the active calls on the lines cannot be read after an outage (token without the Call Events read scope,
+   * GoTo down), a leg that was live and is not heard of again within this time ends as unknown. Default 4 h.
+   */
+  readonly unheardLegTimeoutMs?: number;
+  /** Shared by every agent's source: a call ending while any of them was blind gets an unknown outcome. */
+  readonly outages?: RealtimeOutages;
   readonly now?: () => number;
 }
 
@@ -46,6 +55,10 @@ export interface RealtimeStats {
   invalid: number;
   sessions: number;
   reconnects: number;
+  /** Checks of the lines' active calls after a reconnect (Call Events conversation-spaces?lineId=). */
+  reconciliations: number;
+  /** Leg states delivered from those checks, or ended unheard when no check could run. */
+  recoveredLegs: number;
 }
 
 export interface RealtimeSource extends CallEventSource {
@@ -76,6 +89,8 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
     invalid: 0,
     sessions: 0,
     reconnects: 0,
+    reconciliations: 0,
+    recoveredLegs: 0,
   };
   lines: readonly GoToLine[] = [];
   readonly #log: Logger;
@@ -84,6 +99,8 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
   readonly #bySubId = new Map<string, SubscribedLine>();
   /** legId → callId: an outbound withdraw names the leg as its originator (fixtures README #12). */
   readonly #callOfLeg = new Map<string, string>();
+  readonly #legs = new LiveLegs();
+  readonly #outages: RealtimeOutages;
   #session: RealtimeSession | null = null;
   #lastFrameAt = 0;
   #watchdog: ReturnType<typeof setInterval> | null = null;
@@ -91,6 +108,7 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
   constructor(private readonly settings: RealtimeSourceSettings) {
     this.#log = settings.logger.child({ component: 'goto-realtime' });
     this.#now = settings.now ?? Date.now;
+    this.#outages = settings.outages ?? new RealtimeOutages();
     this.#link = new ReconnectingSource(this, {
       log: this.#log,
       counts: this.stats,
@@ -179,10 +197,13 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
       now: this.#now,
     });
     switch (result.kind) {
-      case 'event':
+      case 'event': {
         this.stats.events++;
-        this.#link.sink?.event(this.#stableCallId(result.event, result.legId));
+        const event = this.#markBlind(this.#stableCallId(result.event, result.legId));
+        this.#legs.record(event, this.#now());
+        this.#link.sink?.event(event);
         return;
+      }
       case 'keepalive':
         this.stats.keepalives++;
         return;
@@ -207,10 +228,66 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
         if (socket !== null && this.#now() - this.#lastFrameAt > limit) {
           this.#link.lost(socket, `no frame for ${Math.round(limit / 1000)} s`, true);
         }
+        this.#deliverRecovered(this.#legs.expired(this.#now()));
       },
       Math.max(50, Math.round(keepalive / 4)),
     );
     this.#watchdog.unref();
+  }
+
+  /**
+   * After a reconnect: frames sent while the socket was down are gone (an answer, a withdraw). The lines' active
+   * calls say which legs still ring or talk; the others have left. No list → unheard legs expire instead.
+   */
+  down(): void {
+    this.#outages.begin(this, this.#now());
+  }
+
+  async recover(reason: string): Promise<void> {
+    try {
+      await this.#reconcile(reason);
+    } finally {
+      this.#outages.end(this, this.#now());
+    }
+  }
+
+  async #reconcile(reason: string): Promise<void> {
+    if (this.#legs.size === 0) {
+      return;
+    }
+    const requestedAt = this.#now();
+    let active: Map<string, LegState>;
+    try {
+      const lineIds = this.lines.map((line) => line.id);
+      active = await activeLegStates(this.settings.api, lineIds, this.#link.signal);
+    } catch (error) {
+      this.#log.warn({ err: describe(error) }, 'could not read the active calls: unheard legs will expire');
+      this.#legs.expireUnheardAfter(this.settings.unheardLegTimeoutMs ?? 4 * 3_600_000, this.#now());
+      return;
+    }
+    if (this.#link.signal.aborted) {
+      return;
+    }
+    this.stats.reconciliations++;
+    this.#link.sink?.note(`realtime legs checked ${reason}`);
+    this.#deliverRecovered(this.#legs.reconcile(active, requestedAt, this.#now()));
+  }
+
+  /** A leg leaving while some agent's socket was down since it rang: an answer there may have gone unseen. */
+  #markBlind(event: LegEvent): LegEvent {
+    if (event.leg.state !== 'gone' || event.legId == null) {
+      return event;
+    }
+    const since = this.#legs.since(event.legId);
+    // Never heard of before its withdraw: its announce (and maybe an answer) went while this socket was down.
+    return since === null || this.#outages.blindSince(since) ? { ...event, blind: true } : event;
+  }
+
+  #deliverRecovered(events: readonly LegEvent[]): void {
+    for (const event of events) {
+      this.stats.recoveredLegs++;
+      this.#link.sink?.event(event);
+    }
   }
 
   async release(): Promise<void> {
