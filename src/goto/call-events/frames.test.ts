@@ -174,6 +174,7 @@ test('notifications of other sources on the channel are ignored, not errors', ()
 test('bad frames become a clear invalid result and never throw', () => {
   assert.deepEqual(normalizeCallEventsFrame('{nope', usPhone), {
     kind: 'invalid',
+    reason: 'not_json',
     error: 'frame is not JSON',
   });
   const noState = normalizeCallEventsFrame(
@@ -194,7 +195,11 @@ test('bad frames become a clear invalid result and never throw', () => {
     }),
     usPhone,
   );
-  assert.deepEqual(weird, { kind: 'invalid', error: 'unknown call direction "SIDEWAYS"' });
+  assert.deepEqual(weird, {
+    kind: 'invalid',
+    reason: 'bad_call_value',
+    error: 'unknown call direction "SIDEWAYS"',
+  });
 });
 
 test('an "Anonymous" caller is withheld, with no number', () => {

@@ -22,8 +22,19 @@ export type FrameResult =
   | { readonly kind: 'report'; readonly conversationSpaceId: string }
   /** A notification of another source or type on the same channel (§9.4 #6): not an error. */
   | { readonly kind: 'ignored'; readonly reason: string }
-  /** Not parseable or not meaningful: counted and logged by the caller, never thrown. */
-  | { readonly kind: 'invalid'; readonly error: string };
+  /** Not parseable or not meaningful: counted (by reason) and logged by the caller, never thrown. */
+  | { readonly kind: 'invalid'; readonly reason: RejectReason; readonly error: string };
+
+/** Why a frame was rejected: stable ids, the label of screenpop_goto_rejected_frames_total. */
+export type RejectReason =
+  | 'not_json'
+  | 'bad_envelope'
+  | 'bad_webhook_body'
+  | 'bad_report_summary'
+  | 'bad_call_state'
+  | 'bad_call_value'
+  /** Set by the source: the normalizer threw (a bug), the frame was dropped. */
+  | 'normalizer_error';
 
 const CONTROL: Readonly<Record<string, ChannelControl>> = {
   WEBSOCKET_REFRESH_REQUIRED: 'refresh-required',
@@ -47,14 +58,22 @@ function fromNotification(data: z.infer<typeof notificationSchema>, phone: Phone
     const content = reportSummaryContentSchema.safeParse(data.content);
     return content.success
       ? { kind: 'report', conversationSpaceId: content.data.conversationSpaceId }
-      : { kind: 'invalid', error: `REPORT_SUMMARY content: ${issues(content.error)}` };
+      : {
+          kind: 'invalid',
+          reason: 'bad_report_summary',
+          error: `REPORT_SUMMARY content: ${issues(content.error)}`,
+        };
   }
   if (data.source !== 'call-events' || data.type !== 'call-state') {
     return { kind: 'ignored', reason: `${data.source ?? '?'}/${data.type ?? '?'}` };
   }
   const content = callStateContentSchema.safeParse(data.content);
   if (!content.success) {
-    return { kind: 'invalid', error: `call-state content: ${issues(content.error)}` };
+    return {
+      kind: 'invalid',
+      reason: 'bad_call_state',
+      error: `call-state content: ${issues(content.error)}`,
+    };
   }
   try {
     const { metadata, state } = content.data;
@@ -62,7 +81,7 @@ function fromNotification(data: z.infer<typeof notificationSchema>, phone: Phone
     return { kind: 'event', event, metadata };
   } catch (error) {
     if (error instanceof CallStateError) {
-      return { kind: 'invalid', error: error.message };
+      return { kind: 'invalid', reason: 'bad_call_value', error: error.message };
     }
     throw error;
   }
@@ -83,11 +102,11 @@ export function normalizeCallEventsFrame(text: string, phone: PhoneOptions): Fra
   try {
     json = JSON.parse(text);
   } catch {
-    return { kind: 'invalid', error: 'frame is not JSON' };
+    return { kind: 'invalid', reason: 'not_json', error: 'frame is not JSON' };
   }
   const frame = frameSchema.safeParse(json);
   if (!frame.success) {
-    return { kind: 'invalid', error: `frame: ${issues(frame.error)}` };
+    return { kind: 'invalid', reason: 'bad_envelope', error: `frame: ${issues(frame.error)}` };
   }
   if (frame.data.data == null) {
     return { kind: 'ignored', reason: 'frame without data' };
@@ -103,7 +122,7 @@ export function normalizeCallEventsFrame(text: string, phone: PhoneOptions): Fra
 export function normalizeWebhookBody(body: unknown, phone: PhoneOptions): FrameResult {
   const data = notificationSchema.safeParse(body);
   if (!data.success) {
-    return { kind: 'invalid', error: `webhook body: ${issues(data.error)}` };
+    return { kind: 'invalid', reason: 'bad_webhook_body', error: `webhook body: ${issues(data.error)}` };
   }
   return fromNotification(data.data, phone);
 }

@@ -67,7 +67,10 @@ export interface CallEventsStats {
 }
 
 export interface CallEventsSource extends CallEventSource {
+  readonly api: 'call-events';
   readonly stats: Readonly<CallEventsStats>;
+  /** Frames rejected, by reason (RejectReason, or 'normalizer_error' for a bug caught at the edge). */
+  readonly rejected: Readonly<Record<string, number>>;
   /** True while a socket is open and subscribed. */
   readonly connected: boolean;
   /** Why the last start / rebuild attempt failed; null once connected. */
@@ -80,6 +83,8 @@ export function createCallEventsSource(settings: CallEventsSourceSettings): Call
 
 class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   readonly name = 'Call Events channel';
+  readonly api = 'call-events';
+  readonly rejected: Record<string, number> = {};
   readonly stats: CallEventsStats = {
     frames: 0,
     events: 0,
@@ -212,7 +217,15 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
 
   frame(text: string): void {
     this.stats.frames++;
-    this.#handle(normalizeCallEventsFrame(text, this.settings.phone));
+    let result: FrameResult;
+    try {
+      result = normalizeCallEventsFrame(text, this.settings.phone);
+    } catch (error) {
+      // A normalizer bug must not take the socket down: the frame is dropped and counted like a bad one.
+      this.#log.error({ err: describe(error) }, 'Call Events frame broke the normalizer');
+      result = { kind: 'invalid', reason: 'normalizer_error', error: describe(error) };
+    }
+    this.#handle(result);
   }
 
   /** Calls already in progress: their latest states, so pops can show them; then the periodic reconciliation. */
@@ -292,7 +305,11 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
         return;
       case 'invalid':
         this.stats.invalid++;
-        this.#log.warn({ error: result.error }, 'bad Call Events notification dropped');
+        this.rejected[result.reason] = (this.rejected[result.reason] ?? 0) + 1;
+        this.#log.warn(
+          { reason: result.reason, error: result.error },
+          'bad Call Events notification dropped',
+        );
         return;
     }
   }

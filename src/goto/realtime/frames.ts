@@ -48,7 +48,10 @@ export type RealtimeFrameResult =
   | { readonly kind: 'event'; readonly event: LegEvent; readonly legId: string | null }
   | { readonly kind: 'keepalive' }
   | { readonly kind: 'ignored'; readonly reason: string }
-  | { readonly kind: 'invalid'; readonly error: string };
+  | { readonly kind: 'invalid'; readonly reason: RealtimeRejectReason; readonly error: string };
+
+/** Why a frame was rejected: stable ids, the label of screenpop_goto_rejected_frames_total. */
+export type RealtimeRejectReason = 'not_json' | 'bad_envelope' | 'no_originator' | 'normalizer_error';
 
 /** Dialog states (§4.5). More than one BRIDGED ↔ UNBRIDGED cycle is possible. */
 function legStateOf(frameType: string, state: string | null | undefined): LegState {
@@ -82,11 +85,15 @@ export function normalizeRealtimeFrame(text: string, ctx: RealtimeFrameContext):
   try {
     json = JSON.parse(text);
   } catch {
-    return { kind: 'invalid', error: 'realtime frame is not JSON' };
+    return { kind: 'invalid', reason: 'not_json', error: 'realtime frame is not JSON' };
   }
   const parsed = realtimeFrameSchema.safeParse(json);
   if (!parsed.success) {
-    return { kind: 'invalid', error: `realtime frame: ${parsed.error.issues[0]?.message ?? 'bad shape'}` };
+    return {
+      kind: 'invalid',
+      reason: 'bad_envelope',
+      error: `realtime frame: ${parsed.error.issues[0]?.message ?? 'bad shape'}`,
+    };
   }
   const frame = parsed.data;
   if (frame.type === 'keepalive') {
@@ -102,7 +109,11 @@ export function normalizeRealtimeFrame(text: string, ctx: RealtimeFrameContext):
   const data = frame.data;
   const callId = data?.originatorId ?? data?.legId;
   if (data == null || callId == null) {
-    return { kind: 'invalid', error: `realtime ${frame.type} without data.originatorId` };
+    return {
+      kind: 'invalid',
+      reason: 'no_originator',
+      error: `realtime ${frame.type} without data.originatorId`,
+    };
   }
   const phones = phoneCacheFor(ctx.phone);
   const caller = phones.party(data.caller?.number ?? null, data.caller?.name ?? null);

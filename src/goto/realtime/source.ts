@@ -10,7 +10,7 @@ import { GoToApiError, isTransient } from '../http/api-error.ts';
 import { normalizeRealtimeFrame } from './frames.ts';
 import { activeLegStates, LiveLegs } from './live-legs.ts';
 import { RealtimeOutages } from './outages.ts';
-import type { SubscribedLine } from './frames.ts';
+import type { RealtimeFrameResult, SubscribedLine } from './frames.ts';
 import {
   createSession,
   deleteSession,
@@ -62,7 +62,10 @@ export interface RealtimeStats {
 }
 
 export interface RealtimeSource extends CallEventSource {
+  readonly api: 'realtime';
   readonly stats: Readonly<RealtimeStats>;
+  /** Frames rejected, by reason (RealtimeRejectReason, or 'normalizer_error' for a bug caught at the edge). */
+  readonly rejected: Readonly<Record<string, number>>;
   readonly connected: boolean;
   /** The lines being watched (after start). */
   readonly lines: readonly GoToLine[];
@@ -81,6 +84,8 @@ const sessionGone = (error: unknown): boolean => error instanceof GoToApiError &
 
 class RealtimeSessionSource implements RealtimeSource, SourceDriver {
   readonly name = 'Realtime socket';
+  readonly api = 'realtime';
+  readonly rejected: Record<string, number> = {};
   readonly stats: RealtimeStats = {
     frames: 0,
     events: 0,
@@ -190,12 +195,19 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
     this.stats.frames++;
     this.#link.frameArrived();
     this.#lastFrameAt = this.#now();
-    const result = normalizeRealtimeFrame(text, {
-      phone: this.settings.phone,
-      lineOf: (subId) => this.#bySubId.get(subId) ?? null,
-      accountKey: this.settings.accountKey,
-      now: this.#now,
-    });
+    let result: RealtimeFrameResult;
+    try {
+      result = normalizeRealtimeFrame(text, {
+        phone: this.settings.phone,
+        lineOf: (subId) => this.#bySubId.get(subId) ?? null,
+        accountKey: this.settings.accountKey,
+        now: this.#now,
+      });
+    } catch (error) {
+      // A normalizer bug must not take the socket down: the frame is dropped and counted like a bad one.
+      this.#log.error({ err: describe(error) }, 'realtime frame broke the normalizer');
+      result = { kind: 'invalid', reason: 'normalizer_error', error: describe(error) };
+    }
     switch (result.kind) {
       case 'event': {
         this.stats.events++;
@@ -213,7 +225,8 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
         return;
       case 'invalid':
         this.stats.invalid++;
-        this.#log.warn({ error: result.error }, 'bad realtime frame dropped');
+        this.rejected[result.reason] = (this.rejected[result.reason] ?? 0) + 1;
+        this.#log.warn({ reason: result.reason, error: result.error }, 'bad realtime frame dropped');
         return;
     }
   }
