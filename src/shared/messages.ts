@@ -53,6 +53,8 @@ export interface Card {
   readonly direction: 'inbound' | 'outbound' | 'internal';
   readonly phase: CardPhase;
   readonly outcome: CardOutcome | null;
+  /** True when the call ended unanswered right after the GoTo connection was down: `outcome` is a guess. */
+  readonly outcomeUnknown?: boolean;
   readonly caller: {
     /** For display: E.164 formatted internationally, or the raw number, or "Withheld". */
     readonly display: string;
