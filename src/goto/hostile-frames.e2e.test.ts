@@ -166,13 +166,17 @@ function hostile(rand: Rand, bases: readonly unknown[]): string {
   return '['.repeat(5_000) + ']'.repeat(rand() < 0.5 ? 5_000 : 10);
 }
 
-/** Sends the frames in batches, letting the client drain between them (a socket's buffer is not the test). */
-async function send(socket: WebSocket, frames: readonly string[]): Promise<void> {
+/**
+ * Sends the frames in batches of 500, each once the client has handled the last: a flood queued faster than it is
+ * read would starve the keepalive pongs behind it, and the client would rightly give the socket up.
+ */
+async function send(socket: WebSocket, frames: readonly string[], handled: () => number): Promise<void> {
   for (let i = 0; i < frames.length; i += 500) {
-    for (const frame of frames.slice(i, i + 500)) {
+    const batch = frames.slice(i, i + 500);
+    for (const frame of batch) {
       socket.send(frame);
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    await waitFor('the batch handled', () => handled() >= i + batch.length, 60_000);
   }
 }
 
@@ -227,7 +231,7 @@ test(
       }
       frames.push(hostile(rand, bases));
     }
-    await send(socket, frames);
+    await send(socket, frames, () => source.stats.frames);
     await waitFor('every frame handled', () => source.stats.frames === frames.length, 120_000);
     const delivered = new Set(sink.events.map((e) => e.callId));
     assert.deepEqual(
@@ -287,7 +291,7 @@ test(
       const frame = hostile(rand, bases);
       frames.push(frame.includes('"subId"') ? frame.replace(/"subId":"[^"]*"/, `"subId":"${subId}"`) : frame);
     }
-    await send(socket, frames);
+    await send(socket, frames, () => source.stats.frames);
     await waitFor('every frame handled', () => source.stats.frames === frames.length, 120_000);
     const delivered = new Set(sink.events.map((e) => e.callId));
     assert.deepEqual(
