@@ -4,6 +4,12 @@ import type { LegEvent, LegState } from '../../calls/types.ts';
 import { applyEvent } from '../../calls/call-state.ts';
 import { LiveLegs } from './live-legs.ts';
 import { RealtimeOutages } from './outages.ts';
+import { createRealtimeSource } from './source.ts';
+import type { RealtimeSource } from './source.ts';
+import { createGoToApi } from '../http/rest-client.ts';
+import type { SourceDriver } from '../socket/reconnecting-source.ts';
+import { silent } from '../testing/harness.ts';
+import { usPhone } from '../testing/fixtures.ts';
 
 function leg(legId: string, state: LegState, callId = 'call-1'): LegEvent {
   return {
@@ -94,4 +100,24 @@ test('the call model: a blind "gone" that ends an unanswered call marks its outc
   const after = applyEvent(answered, { ...leg('a', 'gone'), blind: true })!.call;
   assert.equal(after.outcome, 'answered');
   assert.equal(after.outcomeUnknown, undefined, 'an answer seen is an answer');
+});
+
+test('a Realtime source stopped while its socket is down ends its outage', async () => {
+  const outages = new RealtimeOutages();
+  const source = createRealtimeSource({
+    api: createGoToApi({
+      urls: { api: 'http://127.0.0.1:9', admin: 'http://127.0.0.1:9', realtime: 'http://127.0.0.1:9' },
+      tokens: { accessToken: async () => 'token', refreshAfterRejection: async () => 'token' },
+      logger: silent,
+    }),
+    lineIds: null,
+    accountKey: null,
+    phone: usPhone,
+    logger: silent,
+    outages,
+  }) as unknown as SourceDriver & RealtimeSource;
+  source.down?.('socket closed');
+  assert.equal(outages.blindSince(Date.now() + 60_000), true);
+  await source.stop();
+  assert.equal(outages.blindSince(Date.now() + 60_000), false);
 });

@@ -308,6 +308,7 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
       clearInterval(this.#watchdog);
       this.#watchdog = null;
     }
+    this.#outages.end(this, this.#now()); // stopped while down: the other agents' calls must not stay "blind"
     const session = this.#session;
     this.#session = null;
     if (session !== null) {
