@@ -1,6 +1,6 @@
 // Bench case "events → call model": raw channel frame text → JSON.parse + schema + normalize → tracker.
 import { randomUUID } from 'node:crypto';
-import { normalizeCallEventsFrame } from '../src/goto/call-events-frames.ts';
+import { normalizeCallEventsFrame } from '../src/goto/index.ts';
 import { fixtureList, usPhone } from '../src/goto/testing/fixtures.ts';
 import { CallTracker } from '../src/calls/index.ts';
 import type { CallEvent } from '../src/calls/types.ts';

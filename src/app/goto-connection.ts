@@ -1,5 +1,6 @@
 // Wires the GoTo client: sign-in gateway, the account's Call Events connection or each agent's Realtime session.
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import {
   GoToPrincipals,
   SubscriptionError,
@@ -11,9 +12,11 @@ import {
   createTokenVault,
   oauthSettingsFrom,
   phoneOptionsFrom,
+  RealtimeOutages,
+  registerGoToMetrics,
 } from '../goto/index.ts';
-import type { TokenManager } from '../goto/index.ts';
-import type { CallEventSink, CallEventSource } from '../calls/ports.ts';
+import type { CallEventsSource, RealtimeSource, TokenManager } from '../goto/index.ts';
+import type { CallEventSink } from '../calls/ports.ts';
 import type { Config } from '../config/config.ts';
 import type { SecretStore } from '../goto/ports.ts';
 import type { SignInGateway, SignedInUser } from '../server/ports.ts';
@@ -37,6 +40,8 @@ export interface GoToConnectionDeps {
   readonly log: Logger;
   /** Principals already known (agents in the store): Realtime resumes their sessions from the vault. */
   readonly knownPrincipals: () => Promise<readonly string[]>;
+  /** Where the sources' counters (frames, bad frames by reason, reconnects...) are exposed for /metrics. */
+  readonly registry?: Registry;
 }
 
 export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnection> {
@@ -63,9 +68,20 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
     logger: log,
     ...(account === undefined ? {} : { account }),
   });
-  const sources = new Map<string, CallEventSource>();
+  const sources = new Map<string, CallEventsSource | RealtimeSource>();
+  const outages = new RealtimeOutages(); // one per account: a call rings several agents' sources
+  if (deps.registry !== undefined) {
+    registerGoToMetrics(deps.registry, {
+      sources: () => sources.values(),
+      connected: () => [...sources.values()].filter((source) => source.connected).length,
+    });
+  }
 
-  const run = (key: string, make: () => CallEventSource, failed?: (error: unknown) => void): void => {
+  const run = (
+    key: string,
+    make: () => CallEventsSource | RealtimeSource,
+    failed?: (error: unknown) => void,
+  ): void => {
     if (sources.has(key)) {
       return;
     }
@@ -123,6 +139,7 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
           accountKey: config.goto.accountKey,
           phone: phoneOptionsFrom(config),
           logger: log,
+          outages,
         }),
       );
     });

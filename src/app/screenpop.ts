@@ -121,6 +121,7 @@ export async function startScreenpop(
     sink: tracker,
     log: log.child({ part: 'goto' }),
     knownPrincipals: async () => (await store.agents.listAgents()).map((a) => a.principal),
+    registry,
   });
 
   let publicUrl = config.server.publicUrl?.replace(/\/+$/, '') ?? '';

@@ -1,7 +1,7 @@
 // The state machine, scenario by scenario: the fixture calls through the real normalizer, edge cases by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeCallEventsFrame } from '../goto/call-events-frames.ts';
+import { normalizeCallEventsFrame } from '../goto/index.ts';
 import { fixtureList, usPhone } from '../goto/testing/fixtures.ts';
 import { applyEvent, endCall } from './call-state.ts';
 import type { Transition } from './call-state.ts';

@@ -263,7 +263,15 @@ function applyLeg(call: Call, event: LegEvent): Transition | null {
   mergeParties(draft, call, event);
   setLeg(draft, event.leg, event.at);
   const allGone = draft.legs.length > 0 && draft.legs.every((l) => l.state === 'gone');
-  return finish(call, draft, event.at, allGone);
+  const result = finish(call, draft, event.at, allGone);
+  if (result !== null && event.blind === true && allGone && result.call.answeredBy === null) {
+    // Found gone after an outage with nobody seen answering: an answer may have come and gone unseen.
+    return {
+      call: { ...result.call, outcomeUnknown: true },
+      reasons: [...result.reasons, 'outcome-unknown'],
+    };
+  }
+  return result;
 }
 
 /**

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
-import { createCallEventsSource, createRealtimeSource, SIGN_IN_SCOPES } from '../goto/index.ts';
+import {
+  createCallEventsSource,
+  createRealtimeSource,
+  RealtimeOutages,
+  SIGN_IN_SCOPES,
+} from '../goto/index.ts';
 import type { CallEventsSource, RealtimeSource } from '../goto/index.ts';
 import { harness, silent, simFaults, simPat } from '../goto/testing/harness.ts';
 import type { Harness } from '../goto/testing/harness.ts';
@@ -42,10 +47,16 @@ interface Fault {
   /** Real ms an outage lasts: long enough for whole calls to start and end unseen. */
   readonly outageMs?: number;
   /**
-   * Why some calls cannot end right with this fault, as the GoTo source stands: the final-state check is then
-   * reported as TODO (still run and counted). Duplicate transitions and the call log are always checked.
+   * Shares of calls this fault may leave wrong, or ended "state unknown", with the reason (default none): the
+   * test fails above them.
    */
-  readonly knownGap?: string;
+  readonly tolerate?: {
+    readonly wrong: number;
+    readonly unknown: number;
+    /** Calls the source never heard of at all (no card, so no wrong card): the rest must end, never stay live. */
+    readonly unseen: number;
+    readonly why: string;
+  };
 }
 
 // Reports are ready 40 simulated s (2 s real) after a call ends; the source waits a little longer after an outage.
@@ -75,9 +86,17 @@ const FAULTS: readonly Fault[] = [
     source: 'realtime',
     faults: {},
     killEveryMs: 700,
-    knownGap:
-      'the Realtime source has no recovery: frames sent while its socket is down are lost (an answer, a ' +
-      'withdraw), so the call ends unanswered or stays live (legacy Realtime offers no list of active dialogs)',
+    // Frames sent while a socket is down are lost for good; the check of the lines' active calls after each
+    // reconnect ends the legs that left and finds the answers still talking. What it cannot see: a call that
+    // rang and ended inside an outage (never seen), an answer on a line that has already left (a transfer).
+    // A call that ends unanswered after an agent was blind is marked "state unknown", not "missed": with a kill
+    // every 0.7 s nearly every call spans an outage, so that share is high here.
+    tolerate: {
+      wrong: 0.08,
+      unknown: 0.6,
+      unseen: 0.5,
+      why: 'whole calls inside an outage are never seen; answers on lines gone before the check are lost',
+    },
   },
 ];
 
@@ -208,6 +227,10 @@ interface SoakResult {
   readonly seconds: number;
   readonly stuckBeforeReconcile: number;
   readonly wrong: string[];
+  /** Ended unanswered on a state read back after an outage: marked "state unknown", not counted wrong. */
+  readonly unknown: string[];
+  /** Never heard of: all its frames went while sockets were down (only tolerated where the fault says so). */
+  readonly unseen: string[];
   readonly duplicates: string[];
   readonly missingInLog: string[];
   readonly stats: Readonly<Record<string, number>>;
@@ -255,6 +278,7 @@ async function soak(fault: Fault): Promise<SoakResult> {
       await simFaults(sim.url, { channelLifetimeSeconds });
     }
     if (realtime) {
+      const outages = new RealtimeOutages();
       for (const user of sim.directory.users.filter((u) => u.lineIds.length > 0)) {
         const source = createRealtimeSource({
           api: h.api(await h.signIn(user.email, user.userKey, SIGN_IN_SCOPES), 6),
@@ -263,6 +287,7 @@ async function soak(fault: Fault): Promise<SoakResult> {
           phone: usPhone,
           logger: silent,
           reconnect: { baseMs: 20, maxMs: 200 },
+          outages,
         });
         sources.push(source);
         await source.start(tracker);
@@ -363,15 +388,17 @@ async function soak(fault: Fault): Promise<SoakResult> {
     await waitFor('the sources to settle', () => sources.every((s) => s.connected), 10_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const stuck = ids.filter((id) => tracker.get(id)?.phase !== 'ended' && !endedByLog(changes, id));
-    if (stuck.length > 0 && !realtime) {
+    if (stuck.length > 0) {
       // A lost ENDING is found by the periodic reconciliation; a call hidden by an outage by the report
-      // summaries queried once reports are ready. Realtime has no recovery to wait for.
+      // summaries queried once reports are ready; a lost Realtime withdraw by the check after the reconnect.
       await waitFor('the reconciliation', () => ids.every((id) => endedByLog(changes, id)), 15_000).catch(
         () => {},
       );
     }
     await tracker.flush();
     const wrong: string[] = [];
+    const unknown: string[] = [];
+    const unseen: string[] = [];
     const duplicates: string[] = [];
     const missingInLog: string[] = [];
     for (const { placed, id, expected } of checks) {
@@ -381,7 +408,11 @@ async function soak(fault: Fault): Promise<SoakResult> {
         outcome: last?.phase === 'ended' ? last.outcome : `live:${last?.phase ?? 'unknown'}`,
         answeredBy: last?.answeredBy == null ? null : extension(sim, last.answeredBy),
       };
-      if (got.outcome !== expected.outcome || got.answeredBy !== expected.answeredBy) {
+      if (last === undefined && (fault.tolerate?.unseen ?? 0) > 0) {
+        unseen.push(`${String(placed.body['scenario'])} ${id}`);
+      } else if (last?.phase === 'ended' && last.outcomeUnknown === true) {
+        unknown.push(`${String(placed.body['scenario'])} ${id}: ${JSON.stringify(expected)}`);
+      } else if (got.outcome !== expected.outcome || got.answeredBy !== expected.answeredBy) {
         const how = list.at(-1)?.reasons.at(-1) ?? 'never seen';
         wrong.push(
           `${String(placed.body['scenario'])} ${id}: ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)} (${how})`,
@@ -403,6 +434,8 @@ async function soak(fault: Fault): Promise<SoakResult> {
       seconds: (Date.now() - started) / 1000,
       stuckBeforeReconcile: stuck.length,
       wrong,
+      unknown,
+      unseen,
       duplicates,
       missingInLog,
       stats: sumStats(sources),
@@ -471,6 +504,7 @@ for (const fault of FAULTS) {
     t.diagnostic(
       `soak ${fault.name}: ${result.calls} calls (${result.conversations} conversations) in ${result.seconds.toFixed(1)} s; ` +
         `live at settle ${result.stuckBeforeReconcile}; wrong ${result.wrong.length}; ` +
+        `state unknown ${result.unknown.length}; never seen ${result.unseen.length}; ` +
         `duplicate transitions ${result.duplicates.length}; not in log ${result.missingInLog.length}; ` +
         `source ${JSON.stringify(result.stats)}`,
     );
@@ -483,9 +517,22 @@ for (const fault of FAULTS) {
         'REPORT_SUMMARY subscribed on every channel',
       );
     }
-    if (fault.knownGap !== undefined && result.wrong.length > 0) {
-      t.todo(`GoTo source: ${fault.knownGap}`);
+    const tolerate = fault.tolerate ?? { wrong: 0, unknown: 0, unseen: 0, why: '' };
+    if (tolerate.wrong === 0) {
+      assert.deepEqual(result.wrong.slice(0, 10), [], 'calls in the wrong final state');
+    } else {
+      assert.ok(
+        result.wrong.length <= Math.floor(result.conversations * tolerate.wrong),
+        `at most ${tolerate.wrong * 100}% wrong (${tolerate.why}): ${result.wrong.slice(0, 5).join('; ')}`,
+      );
     }
-    assert.deepEqual(result.wrong.slice(0, 10), [], 'calls in the wrong final state');
+    assert.ok(
+      result.unseen.length <= Math.floor(result.conversations * tolerate.unseen),
+      `at most ${tolerate.unseen * 100}% never seen: ${result.unseen.slice(0, 5).join('; ')}`,
+    );
+    assert.ok(
+      result.unknown.length <= Math.floor(result.conversations * tolerate.unknown),
+      `at most ${tolerate.unknown * 100}% "state unknown": ${result.unknown.slice(0, 5).join('; ')}`,
+    );
   });
 }

@@ -89,6 +89,11 @@ export interface LegEvent {
   /** From `ani` ("+13125550140 <+13125550140>"), E.164 when it parses. */
   readonly dialed: string | null;
   readonly leg: LegUpdate;
+  /**
+   * Set on a state the source read back after its socket was down (not a frame): whatever happened to the leg
+   * meanwhile (an answer before a hang-up) is unknown.
+   */
+  readonly blind?: boolean;
 }
 
 /** The normalized event goto/ hands to calls/. */
@@ -131,6 +136,11 @@ export interface Call {
   readonly answeredAt: number | null;
   readonly endedAt: number | null;
   readonly associated: readonly string[];
+  /**
+   * True when the call ended, unanswered, on a state read back after a socket outage: it may have been answered
+   * while the source was blind, so `outcome` is a guess ("state unknown after a reconnect"). Absent otherwise.
+   */
+  readonly outcomeUnknown?: boolean;
   /** Increments on every emitted change; lets consumers drop stale updates. */
   readonly version: number;
 }

@@ -2,8 +2,8 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Config } from '../config/config.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
-import type { GoToOAuthSettings } from './oauth.ts';
-import type { GoToBaseUrls } from './rest-client.ts';
+import type { GoToOAuthSettings } from './auth/oauth.ts';
+import type { GoToBaseUrls } from './http/rest-client.ts';
 
 export function baseUrlsFrom(config: Config): GoToBaseUrls {
   return { api: config.goto.apiUrl, admin: config.goto.adminUrl, realtime: config.goto.realtimeUrl };

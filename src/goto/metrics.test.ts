@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { registerGoToMetrics } from './metrics.ts';
-import type { CallEventsStats } from './call-events-source.ts';
+import type { CallEventsStats } from './call-events/source.ts';
 
 test('the sources stats are exposed as Prometheus counters, summed and only growing', async () => {
   const stats: CallEventsStats = {
@@ -33,4 +33,18 @@ test('the sources stats are exposed as Prometheus counters, summed and only grow
   text = await registry.metrics();
   assert.match(text, /screenpop_goto_invalid_total 3/, 'a stopped source does not make the counter go down');
   assert.match(text, /screenpop_goto_connected_sources 0/);
+});
+
+test('rejected frames are counted by API and reason, summed over the sources', async () => {
+  const stats = { frames: 3, events: 0, ignored: 0, invalid: 3, sessions: 1 } as unknown as CallEventsStats;
+  const sources: { stats: CallEventsStats; api: string; rejected: Record<string, number> }[] = [
+    { stats, api: 'call-events', rejected: { not_json: 2, bad_call_state: 1 } },
+    { stats, api: 'realtime', rejected: { not_json: 4 } },
+  ];
+  const registry = new Registry();
+  registerGoToMetrics(registry, { sources: () => sources, connected: () => 2 });
+  const text = await registry.metrics();
+  assert.match(text, /screenpop_goto_rejected_frames_total\{api="call-events",reason="not_json"\} 2/);
+  assert.match(text, /screenpop_goto_rejected_frames_total\{api="call-events",reason="bad_call_state"\} 1/);
+  assert.match(text, /screenpop_goto_rejected_frames_total\{api="realtime",reason="not_json"\} 4/);
 });

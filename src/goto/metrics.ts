@@ -1,12 +1,17 @@
 // Prometheus view of the GoTo sources' counters (bad frames, reconnects, gaps...), summed over every live source.
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { CallEventsStats } from './call-events-source.ts';
-import type { RealtimeStats } from './realtime-source.ts';
+import type { CallEventsStats } from './call-events/source.ts';
+import type { RealtimeStats } from './realtime/source.ts';
 
 export interface GoToMetricsSources {
   /** The sources running now (the account's Call Events source, or the agents' Realtime sources). */
-  readonly sources: () => Iterable<{ readonly stats: Readonly<CallEventsStats> | Readonly<RealtimeStats> }>;
+  readonly sources: () => Iterable<{
+    readonly stats: Readonly<CallEventsStats> | Readonly<RealtimeStats>;
+    /** Which API, and its rejected frames by reason (absent: none counted). */
+    readonly api?: string;
+    readonly rejected?: Readonly<Record<string, number>>;
+  }>;
   readonly connected: () => number;
 }
 
@@ -20,10 +25,11 @@ const COUNTED = {
   recoveredStates: 'Call states fetched by recovery',
   channelRefreshes: 'Notification channel refreshes',
   fetchRetries: 'Recovery reads retried after a transient failure',
-  reconciliations: 'Periodic checks of the active-call list',
+  reconciliations: 'Checks of the active-call list (periodic, or after a Realtime reconnect)',
   reportStates: 'Call states recovered from Call Events reports',
   reportSubscriptionFailures: 'REPORT_SUMMARY subscriptions that failed',
   sessions: 'Realtime sessions created',
+  recoveredLegs: 'Realtime leg states recovered after a reconnect',
 } as const;
 
 type Counted = keyof typeof COUNTED;
@@ -50,6 +56,32 @@ export function registerGoToMetrics(registry: Registry, view: GoToMetricsSources
       },
     });
   }
+  const lastRejected = new Map<string, number>();
+  new Counter({
+    name: 'screenpop_goto_rejected_frames_total',
+    help: 'Frames dropped as bad (counted, logged, never thrown), by API and reason',
+    labelNames: ['api', 'reason'],
+    registers: [registry],
+    collect() {
+      const sums = new Map<string, { api: string; reason: string; n: number }>();
+      for (const source of view.sources()) {
+        for (const [reason, n] of Object.entries(source.rejected ?? {})) {
+          const api = source.api ?? 'unknown';
+          const key = `${api}\u0000${reason}`;
+          const sum = sums.get(key) ?? { api, reason, n: 0 };
+          sum.n += n;
+          sums.set(key, sum);
+        }
+      }
+      for (const [key, { api, reason, n }] of sums) {
+        const delta = n - (lastRejected.get(key) ?? 0);
+        lastRejected.set(key, Math.max(n, lastRejected.get(key) ?? 0));
+        if (delta > 0) {
+          this.inc({ api, reason }, delta);
+        }
+      }
+    },
+  });
   new Gauge({
     name: 'screenpop_goto_connected_sources',
     help: 'GoTo sources with an open, subscribed socket',

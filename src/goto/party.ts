@@ -56,3 +56,15 @@ export function cleanName(name: string | null): string | null {
   const trimmed = name.trim();
   return trimmed === '' ? null : trimmed;
 }
+
+const caches = new WeakMap<PhoneOptions, PhoneCache>();
+
+/** One PhoneCache per options object, so the pure normalizers of both APIs share the memo. */
+export function phoneCacheFor(options: PhoneOptions): PhoneCache {
+  let cache = caches.get(options);
+  if (cache === undefined) {
+    cache = new PhoneCache(options);
+    caches.set(options, cache);
+  }
+  return cache;
+}

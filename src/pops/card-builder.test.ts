@@ -77,3 +77,16 @@ test('an outbound call’s card shows the number the agent dialled, the party th
   assert.equal(card.caller.e164, '+17085551003');
   assert.equal(card.lookup.status, 'pending');
 });
+
+test('a call whose outcome is a guess after a reconnect carries that to its card', () => {
+  const c = call({ legs: [], phase: 'ended', outcome: 'missed', endedAt: 5_000, outcomeUnknown: true });
+  const card = buildCard({ call: c, enrichment: pendingEnrichment(c), version: 2, notes: null });
+  assert.equal(card.outcomeUnknown, true);
+  const sure = buildCard({
+    call: { ...c, outcomeUnknown: undefined },
+    enrichment: pendingEnrichment(c),
+    version: 3,
+    notes: null,
+  });
+  assert.equal('outcomeUnknown' in sure, false, 'absent when the outcome is known');
+});

@@ -125,6 +125,7 @@ export function buildCard({ call, enrichment, version, notes, seenLines = NO_LIN
     direction: call.direction,
     phase: call.phase,
     outcome: call.outcome,
+    ...(call.outcomeUnknown === true ? { outcomeUnknown: true } : {}),
     caller: {
       display: callerDisplay(call),
       e164: party.e164,

@@ -61,6 +61,8 @@ export const cardSchema = record({
   direction: z.enum(['inbound', 'outbound', 'internal']),
   phase: cardPhaseSchema,
   outcome: z.nullable(cardOutcomeSchema),
+  /** True when the call ended unanswered right after the GoTo connection was down: `outcome` is a guess. */
+  outcomeUnknown: z.optional(z.boolean()),
   caller: record({
     /** For display: E.164 formatted internationally, or the raw number, or "Withheld". */
     display: text,

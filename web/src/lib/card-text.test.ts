@@ -25,6 +25,11 @@ test('phase labels distinguish the ended outcomes', () => {
   assert.equal(phaseLabel(makeCard({ phase: 'ended', outcome: 'answered' })), 'Ended');
 });
 
+test('a call that ended unanswered right after a reconnect says its state is unknown, not "Missed"', () => {
+  const card = makeCard({ phase: 'ended', outcome: 'missed', outcomeUnknown: true });
+  assert.equal(phaseLabel(card), 'State unknown after a reconnect');
+});
+
 test('only lines still ringing are listed', () => {
   const card = makeCard({
     lines: [

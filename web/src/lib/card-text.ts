@@ -25,6 +25,9 @@ export function phaseLabel(card: Card): string {
     case 'connected':
       return 'Answered';
     case 'ended':
+      if (card.outcomeUnknown === true) {
+        return 'State unknown after a reconnect';
+      }
       switch (card.outcome) {
         case 'missed':
           return 'Missed';

@@ -1,0 +1,68 @@
+// What the Call Events source has seen of each call: metadata and latest snapshot while live, and which ended.
+import type { CallSnapshotEvent } from '../../calls/types.ts';
+import type { CallMetadata } from './schema.ts';
+
+export interface SeenCall {
+  readonly metadata: CallMetadata;
+  /** The snapshot with the highest sequence number delivered so far. */
+  readonly last: CallSnapshotEvent;
+  /**
+   * Date.now() when a state of this call was last handed to the sink as an event (0: only ever listed by a
+   * recovery). The tracker's own "last heard" moves the same way, and recovery ends calls by it.
+   */
+  readonly seenAt: number;
+}
+
+/** Bounded (least recently touched dropped first): a call centre never has anywhere near `limit` live calls. */
+export class SeenCalls {
+  readonly #live = new Map<string, SeenCall>();
+  readonly #ended = new Set<string>();
+
+  constructor(private readonly limit = 10_000) {}
+
+  /** `now` null: the state came in a recovery's active list, which does not count as hearing from the call. */
+  record(event: CallSnapshotEvent, metadata: CallMetadata, now: number | null): void {
+    const id = event.callId;
+    if (this.#ended.has(id)) {
+      return;
+    }
+    if (event.stateType === 'ENDING') {
+      this.#live.delete(id);
+      this.#ended.add(id);
+      trim(this.#ended, this.limit);
+      return;
+    }
+    const known = this.#live.get(id);
+    this.#live.delete(id);
+    const last = known === undefined || event.seq > known.last.seq ? event : known.last;
+    this.#live.set(id, { metadata: known?.metadata ?? metadata, last, seenAt: now ?? known?.seenAt ?? 0 });
+    trim(this.#live, this.limit);
+  }
+
+  get(id: string): SeenCall | undefined {
+    return this.#live.get(id);
+  }
+
+  hasEnded(id: string): boolean {
+    return this.#ended.has(id);
+  }
+
+  /** Calls seen and not seen ending, as [id, call]. */
+  live(): [string, SeenCall][] {
+    return [...this.#live.entries()];
+  }
+
+  get liveCount(): number {
+    return this.#live.size;
+  }
+}
+
+function trim(items: Set<string> | Map<string, unknown>, limit: number): void {
+  while (items.size > limit) {
+    const oldest = items.keys().next().value;
+    if (oldest === undefined) {
+      return;
+    }
+    items.delete(oldest);
+  }
+}
