@@ -17,7 +17,7 @@ import type { GoToApi, GoToResponse, RequestOptions } from './http/rest-client.t
 import { registerGoToMetrics } from './metrics.ts';
 import { createRealtimeSource } from './realtime/source.ts';
 import { subIdOf } from './realtime/session.ts';
-import { fixtureList, fixturesMissing, usPhone } from './testing/fixtures.ts';
+import { fixtureList, usPhone } from './testing/fixtures.ts';
 import { signedInSimulator, silent } from './testing/harness.ts';
 import type { Harness, SignedInSimulator } from './testing/harness.ts';
 import { RecordingSink, waitFor } from './testing/recording-sink.ts';
@@ -27,7 +27,6 @@ const FRAMES = Number(
 );
 /** One good frame (a new call) after this many hostile ones. */
 const GOOD_EVERY = 50;
-const skip = fixturesMissing;
 
 let env: SignedInSimulator<RunningSimulator>;
 // priya: the demo PAT's user, a super admin with line 2101 (Call Events for the account, Realtime for her line).
@@ -192,127 +191,119 @@ function rejectedTotals(text: string, api: string): number {
   return sum;
 }
 
-test(
-  `${FRAMES} hostile Call Events frames: none throws, each rejection counted, good calls still pop`,
-  { skip },
-  async (t) => {
-    const rand = seededRandom(13_001);
-    const bases = [
-      ...fixtureList('call-events/ws-call-a-queue-answered.json'),
-      ...fixtureList('call-events/ws-call-b-direct-missed.json'),
-      ...fixtureList('call-events/ws-call-c-outbound.json'),
-    ];
-    const starting = bases[0] as { data: { content: { metadata: Record<string, unknown> } } };
-    const opened = new Promise<WebSocket>((resolve) => (nextSocket = resolve));
-    const source = createCallEventsSource({
-      api: socketOnLoopback(h.api(admin)),
-      accountKey: '4718093562201847735',
-      phone: usPhone,
-      logger: silent,
-      recoveryRetry: { baseMs: 5, maxMs: 20, attempts: 1 },
-    });
-    const registry = new Registry();
-    registerGoToMetrics(registry, { sources: () => [source], connected: () => 1 });
-    const sink = new RecordingSink();
-    await source.start(sink);
-    t.after(() => source.stop());
-    const socket = await opened;
-    const frames: string[] = [];
-    const good: string[] = [];
-    for (let i = 0; i < FRAMES; i++) {
-      if (i % GOOD_EVERY === 0) {
-        // Call (a)'s first state under a new conversation id and notification id: a new call, seq 1, no gap.
-        const id = `fuzz-good-${i}`;
-        const frame = structuredClone(starting);
-        frame.data.content.metadata['conversationSpaceId'] = id;
-        (frame.data as Record<string, unknown>)['id'] = `${id}-n`;
-        good.push(id);
-        frames.push(JSON.stringify(frame));
-      }
-      frames.push(hostile(rand, bases));
+test(`${FRAMES} hostile Call Events frames: none throws, each rejection counted, good calls still pop`, async (t) => {
+  const rand = seededRandom(13_001);
+  const bases = [
+    ...fixtureList('call-events/ws-call-a-queue-answered.json'),
+    ...fixtureList('call-events/ws-call-b-direct-missed.json'),
+    ...fixtureList('call-events/ws-call-c-outbound.json'),
+  ];
+  const starting = bases[0] as { data: { content: { metadata: Record<string, unknown> } } };
+  const opened = new Promise<WebSocket>((resolve) => (nextSocket = resolve));
+  const source = createCallEventsSource({
+    api: socketOnLoopback(h.api(admin)),
+    accountKey: '4718093562201847735',
+    phone: usPhone,
+    logger: silent,
+    recoveryRetry: { baseMs: 5, maxMs: 20, attempts: 1 },
+  });
+  const registry = new Registry();
+  registerGoToMetrics(registry, { sources: () => [source], connected: () => 1 });
+  const sink = new RecordingSink();
+  await source.start(sink);
+  t.after(() => source.stop());
+  const socket = await opened;
+  const frames: string[] = [];
+  const good: string[] = [];
+  for (let i = 0; i < FRAMES; i++) {
+    if (i % GOOD_EVERY === 0) {
+      // Call (a)'s first state under a new conversation id and notification id: a new call, seq 1, no gap.
+      const id = `fuzz-good-${i}`;
+      const frame = structuredClone(starting);
+      frame.data.content.metadata['conversationSpaceId'] = id;
+      (frame.data as Record<string, unknown>)['id'] = `${id}-n`;
+      good.push(id);
+      frames.push(JSON.stringify(frame));
     }
-    await send(socket, frames, () => source.stats.frames);
-    await waitFor('every frame handled', () => source.stats.frames === frames.length, 120_000);
-    const delivered = new Set(sink.events.map((e) => e.callId));
-    assert.deepEqual(
-      good.filter((id) => !delivered.has(id)),
-      [],
-      'every good frame became an event',
-    );
-    const text = await registry.metrics();
-    const rejected = Object.values(source.rejected).reduce((a, b) => a + b, 0);
-    assert.ok(rejected > FRAMES * 0.5, `most hostile frames are rejected (${rejected})`);
-    assert.equal(rejectedTotals(text, 'call-events'), rejected, '/metrics counts each rejection by reason');
-    assert.equal(source.rejected['normalizer_error'] ?? 0, 0, 'no frame broke the normalizer');
-    assert.equal(source.connected, true, 'the socket survived');
-    t.diagnostic(
-      `call events: ${frames.length} frames, ${source.stats.events} events, ${source.stats.ignored} ignored, ` +
-        `rejected ${JSON.stringify(source.rejected)}`,
-    );
-  },
-);
+    frames.push(hostile(rand, bases));
+  }
+  await send(socket, frames, () => source.stats.frames);
+  await waitFor('every frame handled', () => source.stats.frames === frames.length, 120_000);
+  const delivered = new Set(sink.events.map((e) => e.callId));
+  assert.deepEqual(
+    good.filter((id) => !delivered.has(id)),
+    [],
+    'every good frame became an event',
+  );
+  const text = await registry.metrics();
+  const rejected = Object.values(source.rejected).reduce((a, b) => a + b, 0);
+  assert.ok(rejected > FRAMES * 0.5, `most hostile frames are rejected (${rejected})`);
+  assert.equal(rejectedTotals(text, 'call-events'), rejected, '/metrics counts each rejection by reason');
+  assert.equal(source.rejected['normalizer_error'] ?? 0, 0, 'no frame broke the normalizer');
+  assert.equal(source.connected, true, 'the socket survived');
+  t.diagnostic(
+    `call events: ${frames.length} frames, ${source.stats.events} events, ${source.stats.ignored} ignored, ` +
+      `rejected ${JSON.stringify(source.rejected)}`,
+  );
+});
 
-test(
-  `${FRAMES} hostile Realtime frames: none throws, each rejection counted, good calls still pop`,
-  { skip },
-  async (t) => {
-    const rand = seededRandom(13_002);
-    const bases = fixtureList('realtime/ws-frames-inbound-call.json');
-    const opened = new Promise<WebSocket>((resolve) => (nextSocket = resolve));
-    const source = createRealtimeSource({
-      api: socketOnLoopback(h.api(admin)),
-      lineIds: null,
-      accountKey: null,
-      phone: usPhone,
-      logger: silent,
-      keepaliveMs: 3_600_000,
-    });
-    const registry = new Registry();
-    registerGoToMetrics(registry, { sources: () => [source], connected: () => 1 });
-    const sink = new RecordingSink();
-    await source.start(sink);
-    t.after(() => source.stop());
-    const socket = await opened;
-    const subId = subIdOf(source.lines[0]!.id);
-    const announce = bases.find((f) => (f as { type?: string }).type === 'announce') as {
-      subId: string;
-      data: Record<string, unknown>;
-    };
-    const frames: string[] = [];
-    const good: string[] = [];
-    for (let i = 0; i < FRAMES; i++) {
-      if (i % GOOD_EVERY === 0) {
-        const id = `fuzz-good-${i}`;
-        good.push(id);
-        frames.push(
-          JSON.stringify({ ...announce, subId, data: { ...announce.data, originatorId: id, legId: id } }),
-        );
-      }
-      const frame = hostile(rand, bases);
-      frames.push(frame.includes('"subId"') ? frame.replace(/"subId":"[^"]*"/, `"subId":"${subId}"`) : frame);
+test(`${FRAMES} hostile Realtime frames: none throws, each rejection counted, good calls still pop`, async (t) => {
+  const rand = seededRandom(13_002);
+  const bases = fixtureList('realtime/ws-frames-inbound-call.json');
+  const opened = new Promise<WebSocket>((resolve) => (nextSocket = resolve));
+  const source = createRealtimeSource({
+    api: socketOnLoopback(h.api(admin)),
+    lineIds: null,
+    accountKey: null,
+    phone: usPhone,
+    logger: silent,
+    keepaliveMs: 3_600_000,
+  });
+  const registry = new Registry();
+  registerGoToMetrics(registry, { sources: () => [source], connected: () => 1 });
+  const sink = new RecordingSink();
+  await source.start(sink);
+  t.after(() => source.stop());
+  const socket = await opened;
+  const subId = subIdOf(source.lines[0]!.id);
+  const announce = bases.find((f) => (f as { type?: string }).type === 'announce') as {
+    subId: string;
+    data: Record<string, unknown>;
+  };
+  const frames: string[] = [];
+  const good: string[] = [];
+  for (let i = 0; i < FRAMES; i++) {
+    if (i % GOOD_EVERY === 0) {
+      const id = `fuzz-good-${i}`;
+      good.push(id);
+      frames.push(
+        JSON.stringify({ ...announce, subId, data: { ...announce.data, originatorId: id, legId: id } }),
+      );
     }
-    await send(socket, frames, () => source.stats.frames);
-    await waitFor('every frame handled', () => source.stats.frames === frames.length, 120_000);
-    const delivered = new Set(sink.events.map((e) => e.callId));
-    assert.deepEqual(
-      good.filter((id) => !delivered.has(id)),
-      [],
-      'every good frame became an event',
-    );
-    const text = await registry.metrics();
-    const rejected = Object.values(source.rejected).reduce((a, b) => a + b, 0);
-    assert.ok(rejected > FRAMES * 0.3, `many hostile frames are rejected (${rejected})`);
-    assert.equal(rejectedTotals(text, 'realtime'), rejected, '/metrics counts each rejection by reason');
-    assert.equal(source.rejected['normalizer_error'] ?? 0, 0, 'no frame broke the normalizer');
-    assert.equal(source.connected, true, 'the socket survived');
-    t.diagnostic(
-      `realtime: ${frames.length} frames, ${source.stats.events} events, ${source.stats.ignored} ignored, ` +
-        `rejected ${JSON.stringify(source.rejected)}`,
-    );
-  },
-);
+    const frame = hostile(rand, bases);
+    frames.push(frame.includes('"subId"') ? frame.replace(/"subId":"[^"]*"/, `"subId":"${subId}"`) : frame);
+  }
+  await send(socket, frames, () => source.stats.frames);
+  await waitFor('every frame handled', () => source.stats.frames === frames.length, 120_000);
+  const delivered = new Set(sink.events.map((e) => e.callId));
+  assert.deepEqual(
+    good.filter((id) => !delivered.has(id)),
+    [],
+    'every good frame became an event',
+  );
+  const text = await registry.metrics();
+  const rejected = Object.values(source.rejected).reduce((a, b) => a + b, 0);
+  assert.ok(rejected > FRAMES * 0.3, `many hostile frames are rejected (${rejected})`);
+  assert.equal(rejectedTotals(text, 'realtime'), rejected, '/metrics counts each rejection by reason');
+  assert.equal(source.rejected['normalizer_error'] ?? 0, 0, 'no frame broke the normalizer');
+  assert.equal(source.connected, true, 'the socket survived');
+  t.diagnostic(
+    `realtime: ${frames.length} frames, ${source.stats.events} events, ${source.stats.ignored} ignored, ` +
+      `rejected ${JSON.stringify(source.rejected)}`,
+  );
+});
 
-test(`${FRAMES} hostile webhook bodies: none throws, each one a clear result`, { skip }, (t) => {
+test(`${FRAMES} hostile webhook bodies: none throws, each one a clear result`, (t) => {
   const rand = seededRandom(13_003);
   const bases = fixtureList('call-events/webhook-call-a-queue-answered.json');
   const kinds: Record<string, number> = {};
