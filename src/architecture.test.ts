@@ -122,3 +122,16 @@ test('the browser app imports only the shared types', () => {
     }
   }
 });
+
+test('core folders receive parsed config values and never import src/config', () => {
+  for (const file of sources(join(root, 'src')).filter((f) => !f.endsWith('.test.ts'))) {
+    const from = area(file);
+    if (!['src/calls', 'src/lookup', 'src/pops'].includes(from)) {
+      continue;
+    }
+    for (const spec of relativeImports(file)) {
+      const to = area(resolve(dirname(file), spec));
+      assert.notEqual(to, 'src/config', `${relative(root, file)} (${from}) imports ${spec}`);
+    }
+  }
+});

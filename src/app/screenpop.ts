@@ -7,7 +7,6 @@ import { Registry } from 'prom-client';
 import { CallTracker } from '../calls/index.ts';
 import { systemClock } from '../calls/ports.ts';
 import type { Config } from '../config/config.ts';
-import { phoneOptionsFrom } from '../goto/index.ts';
 import { cardLookup } from '../lookup/card-view.ts';
 import { createCallerLookupFromConfig } from '../lookup/settings.ts';
 import { AgentDirectory } from '../pops/audience.ts';
@@ -75,7 +74,7 @@ export async function startScreenpop(
   }
   const registry = new Registry();
   const tracker = new CallTracker({ callLog: store.callLog, registry, logger: log.child({ part: 'calls' }) });
-  const lookupService = createCallerLookupFromConfig(config, {
+  const lookupService = createCallerLookupFromConfig(config.lookup, config.phone, {
     contacts: store.contacts,
     pins: store.pins,
     callLog: store.callLog,
@@ -132,7 +131,7 @@ export async function startScreenpop(
       notesHook(scope, { pops, tracker });
       await registerDataRoutes(scope, {
         store,
-        phone: phoneOptionsFrom(config),
+        phone: config.phone,
         principal: (request) => request.principal ?? '',
       });
     },

@@ -2,8 +2,6 @@
 import { join } from 'node:path';
 import { Migrator } from 'kysely';
 import type { Kysely } from 'kysely';
-import { isSupportedCountry } from 'libphonenumber-js';
-import type { CountryCode } from 'libphonenumber-js';
 import { systemClock } from '../calls/ports.ts';
 import type { Clock } from '../calls/ports.ts';
 import type { CallLogStore, ContactStore, PinStore, UpsertResult } from '../lookup/ports.ts';
@@ -30,7 +28,8 @@ export interface StoreOptions {
   /** postgres:// or postgresql:// URL, a SQLite path ("sqlite:" / "file:" prefixes allowed), or null for DATA_DIR/screenpop.db. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
-  readonly phone: { readonly defaultRegion: string; readonly suffixDigits: number };
+  /** Built once by the config (src/config): every layer normalizes numbers alike. */
+  readonly phone: PhoneOptions;
   readonly clock?: Clock;
   /** PostgreSQL only: schema to create and use (tests run one per file). */
   readonly pgSchema?: string;
@@ -90,16 +89,8 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string | 
   }
 }
 
-function phoneOptions(options: StoreOptions): PhoneOptions {
-  const region = options.phone.defaultRegion;
-  if (!isSupportedCountry(region)) {
-    throw new Error(`unsupported default region ${region}`);
-  }
-  return { defaultRegion: region as CountryCode, suffixDigits: options.phone.suffixDigits };
-}
-
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const phone = phoneOptions(options);
+  const { phone } = options;
   const clock = options.clock ?? systemClock;
   if (isPostgresUrl(options.databaseUrl)) {
     const db = await openPostgres({
