@@ -5,17 +5,17 @@ import type { Clock } from '../calls/ports.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import { createCallerLookup } from './caller-lookup.ts';
 import type { CallerLookup } from './caller-lookup.ts';
-import { createHttpProvider } from './http-provider.ts';
+import { createHttpProvider } from './providers/http-provider.ts';
 import { parseLinkTemplates } from './links.ts';
 import type { LinkTemplate } from './links.ts';
 import type { CallLogStore, ContactStore, PinStore } from './ports.ts';
-import { LookupConfigError, parseProviders } from './provider-config.ts';
-import type { ProviderConfig } from './provider-config.ts';
+import { LookupConfigError, parseProviders } from './providers/provider-config.ts';
+import type { ProviderConfig } from './providers/provider-config.ts';
 import type { LookupLog } from './provider-runner.ts';
 import { parseUrgencyRules } from './urgency.ts';
 import type { UrgencyRule } from './urgency.ts';
 
-export { LookupConfigError } from './provider-config.ts';
+export { LookupConfigError } from './providers/provider-config.ts';
 
 export interface LookupSettingsText {
   readonly providersJson: string;

@@ -2,7 +2,7 @@
 import { listIndex, readPath } from './json-path.ts';
 import type { Path } from './json-path.ts';
 import type { ProviderConfig } from './provider-config.ts';
-import type { Appointment, Contact, Ticket } from './types.ts';
+import type { Appointment, Contact, Ticket } from '../types.ts';
 
 const MAX_TEXT = 500;
 const MAX_ITEMS = 50;
