@@ -20,7 +20,7 @@ function provider(path: string, extra: Record<string, unknown> = {}) {
     name: 'crm',
     url: `${crm.base}${path}`,
     fields: { name: 'results[].name' },
-    timeoutMs: 200,
+    timeoutMs: 5000, // roomy: a busy machine must not turn these answers into timeouts
     ...extra,
   };
   const [config] = parseProviders(JSON.stringify([entry]), { CRM_TOKEN: 'tok-123' });
