@@ -33,7 +33,7 @@ export const envSchema = z.object({
   SCREENPOP_MATCH_SUFFIX_DIGITS: z.coerce.number().int().min(4).max(12).default(7),
   /** Time budget of one caller lookup, in ms; slower sources update the card later. */
   SCREENPOP_LOOKUP_BUDGET_MS: z.coerce.number().int().min(10).max(10000).default(300),
-  /** JSON array of HTTP lookup providers (see README "CRM lookups"). */
+  /** JSON array of lookup providers, each with a "type" (default "http"; see README "CRM lookups"). */
   SCREENPOP_LOOKUP_PROVIDERS: z.string().default('[]'),
   /** JSON array of card buttons: [{"label":"Open in CRM","url":"https://crm.example/search?q={e164}"}]. */
   SCREENPOP_LINK_TEMPLATES: z.string().default('[]'),

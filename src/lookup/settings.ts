@@ -5,11 +5,11 @@ import type { Clock } from '../calls/ports.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import { createCallerLookup } from './caller-lookup.ts';
 import type { CallerLookup } from './caller-lookup.ts';
-import { createHttpProvider } from './providers/http-provider.ts';
 import { parseLinkTemplates } from './links.ts';
 import type { LinkTemplate } from './links.ts';
 import type { CallLogStore, ContactStore, PinStore } from './ports.ts';
 import { LookupConfigError, parseProviders } from './providers/provider-config.ts';
+import { createProvider } from './providers/provider-kinds.ts';
 import type { ProviderConfig } from './providers/provider-config.ts';
 import type { LookupLog } from './provider-runner.ts';
 import { parseUrgencyRules } from './urgency.ts';
@@ -82,7 +82,7 @@ export function createCallerLookupFromConfig(
 ): CallerLookup {
   return createCallerLookup({
     ...deps,
-    providers: config.providers.map((p) => createHttpProvider(p, deps.clock)),
+    providers: config.providers.map((p) => createProvider(p, deps.clock)),
     budgetMs: config.budgetMs,
     phone,
     urgencyRules: config.urgencyRules,
