@@ -23,6 +23,7 @@ import { SqliteCallLogStore } from './sqlite/call-log-store.ts';
 import { restorePendingIndexes } from './sqlite/bulk-load.ts';
 import { LookupIndex } from './sqlite/lookup-index.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
+import { assertWritable, sqliteOpenError } from './writable.ts';
 
 export interface StoreOptions {
   /** postgres:// or postgresql:// URL, a SQLite path ("sqlite:" / "file:" prefixes allowed), or null for DATA_DIR/screenpop.db. */
@@ -89,6 +90,14 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string | 
   }
 }
 
+function openSqliteOrExplain(file: string): ReturnType<typeof openSqlite> {
+  try {
+    return openSqlite(file);
+  } catch (error) {
+    throw sqliteOpenError(file, error);
+  }
+}
+
 export async function openStore(options: StoreOptions): Promise<Store> {
   const { phone } = options;
   const clock = options.clock ?? systemClock;
@@ -97,14 +106,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       url: options.databaseUrl,
       ...(options.pgSchema === undefined ? {} : { schema: options.pgSchema }),
     });
-    return assemble(db, 'postgres', clock, options.pgSchema, () => ({
+    return assemble(db, 'postgres', clock, { schema: options.pgSchema, where: 'PostgreSQL' }, () => ({
       contacts: new KyselyContactStore({ db, dialect: 'postgres', phone, clock }),
       pins: new KyselyPinStore(db, clock),
       callLog: new KyselyCallLogStore(db, 'postgres', clock),
     }));
   }
-  const { sqlite, db } = openSqlite(sqliteFile(options.databaseUrl, options.dataDir));
-  return assemble(db, 'sqlite', clock, undefined, () => {
+  const file = sqliteFile(options.databaseUrl, options.dataDir);
+  const { sqlite, db } = openSqliteOrExplain(file);
+  return assemble(db, 'sqlite', clock, { schema: undefined, where: file }, () => {
     restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here
     const index = new LookupIndex(sqlite, { eager: options.lookups !== false });
     return {
@@ -119,12 +129,13 @@ async function assemble(
   db: Kysely<Database>,
   dialect: Dialect,
   clock: Clock,
-  schema: string | undefined,
+  at: { readonly schema: string | undefined; readonly where: string },
   // A factory: the SQLite stores prepare their statements, so the tables must exist first.
   hotStores: () => { contacts: ContactStore & BulkLoader; pins: PinStore; callLog: CallLogStore },
 ): Promise<Store> {
   try {
-    await migrate(db, dialect, schema);
+    await migrate(db, dialect, at.schema);
+    await assertWritable(db, dialect, at.where);
   } catch (error) {
     await db.destroy();
     throw error;
