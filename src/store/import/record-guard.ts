@@ -169,9 +169,16 @@ export class RecordGuard extends Transform {
   }
 }
 
-/** True when the guard cut this record. */
+/**
+ * True when the guard cut this record. The marker is always in one of the last two cells: past the cut the guard
+ * drops every delimiter, and closing an open quote adds one empty cell. (Two lookups: this runs on every row.)
+ */
 export function wasCut(record: readonly string[]): boolean {
-  return record.some((cell) => cell.includes(OVERSIZED_MARKER));
+  const n = record.length;
+  return (
+    (record[n - 1]?.includes(OVERSIZED_MARKER) ?? false) ||
+    (record[n - 2]?.includes(OVERSIZED_MARKER) ?? false)
+  );
 }
 
 /** Throws when the header row itself was cut: no column plan can come of it. */
