@@ -36,7 +36,7 @@ export interface LookupConfig extends LookupSettings {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Every problem of the three JSON variables (empty when all are valid); for the config loader's list. */
+/** Every problem of the three JSON variables (empty when all are valid). */
 export function lookupConfigProblems(text: LookupSettingsText, env: Env): string[] {
   try {
     parseLookupSettings(text, env);
