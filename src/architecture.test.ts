@@ -209,3 +209,16 @@ test('the outside-path rule catches a climb above the root and the shared folder
   assert.equal(outsidePath(file, '../ports.ts'), null);
   assert.equal(outsidePath(file, 'shared/types.ts'), null);
 });
+
+test('core folders receive parsed config values and never import src/config', () => {
+  for (const file of sources(join(root, 'src')).filter((f) => !f.endsWith('.test.ts'))) {
+    const from = area(file);
+    if (!['src/calls', 'src/lookup', 'src/pops'].includes(from)) {
+      continue;
+    }
+    for (const spec of relativeImports(file)) {
+      const to = area(resolve(dirname(file), spec));
+      assert.notEqual(to, 'src/config', `${relative(root, file)} (${from}) imports ${spec}`);
+    }
+  }
+});

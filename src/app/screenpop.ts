@@ -6,7 +6,6 @@ import { Registry } from 'prom-client';
 import { CallTracker } from '../calls/index.ts';
 import { systemClock } from '../calls/ports.ts';
 import type { Config } from '../config/config.ts';
-import { phoneOptionsFrom } from '../goto/index.ts';
 import { cardLookup } from '../pops/card-lookup.ts';
 import { createCallerLookupFromConfig } from '../lookup/settings.ts';
 import { AgentDirectory } from '../pops/audience.ts';
@@ -80,7 +79,7 @@ export async function startScreenpop(
   }
   const registry = new Registry();
   const tracker = new CallTracker({ callLog: store.callLog, registry, logger: log.child({ part: 'calls' }) });
-  const lookupService = createCallerLookupFromConfig(config, {
+  const lookupService = createCallerLookupFromConfig(config.lookup, config.phone, {
     contacts: store.contacts,
     pins: store.pins,
     callLog: store.callLog,
@@ -150,7 +149,7 @@ export async function startScreenpop(
       notesHook(scope, { pops, tracker });
       await registerDataRoutes(scope, {
         store,
-        phone: phoneOptionsFrom(config),
+        phone: config.phone,
         supervisors: config.supervisors,
         principal: (request) => request.principal ?? '',
       });

@@ -1,88 +1,15 @@
 // Reads the environment once into a frozen, typed config; lists every bad variable at once.
-import { z } from 'zod';
-import { lookupConfigProblems } from '../lookup/settings.ts';
+import type { PhoneOptions } from '../phone/phone.ts';
+import { supportedRegion } from '../phone/phone.ts';
+import { LookupConfigError, parseLookupSettings } from '../lookup/settings.ts';
+import type { LookupConfig, LookupSettings } from '../lookup/settings.ts';
+import { deepFreeze } from './deep-freeze.ts';
+import { envSchema } from './env-schema.ts';
+import type { Env } from './env-schema.ts';
 
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const list = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== ''),
-);
-const url = z.url();
+export type { Env } from './env-schema.ts';
 
-/** Every variable screenpop reads. Keep the README's config table in step with this object. */
-const envSchema = z.object({
-  /** HTTP port of the screenpop server. */
-  SCREENPOP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Address the server binds to. */
-  SCREENPOP_HOST: z.string().default('127.0.0.1'),
-  /** Public base URL of screenpop (used for the OAuth redirect URI and origin checks). Default: http://HOST:PORT. */
-  SCREENPOP_PUBLIC_URL: url.optional(),
-  /** Folder for the SQLite file and the generated secret key. */
-  SCREENPOP_DATA_DIR: z.string().default('./data'),
-  /** Database: a SQLite file path (default DATA_DIR/screenpop.db) or a postgres:// URL. */
-  DATABASE_URL: z.string().optional(),
-  /** Base64 of 32 bytes: the AES-256-GCM key for tokens at rest. Default: a key file generated in DATA_DIR. */
-  SCREENPOP_SECRET_KEY: z.string().optional(),
-  /** Region for numbers written without a country code (ISO 3166 alpha-2). */
-  SCREENPOP_DEFAULT_REGION: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .default('US'),
-  /** How many trailing digits make a "last digits" match. */
-  SCREENPOP_MATCH_SUFFIX_DIGITS: z.coerce.number().int().min(4).max(12).default(7),
-  /** Time budget of one caller lookup, in ms; slower sources update the card later. */
-  SCREENPOP_LOOKUP_BUDGET_MS: z.coerce.number().int().min(10).max(10000).default(300),
-  /** JSON array of HTTP lookup providers (see README "CRM lookups"). */
-  SCREENPOP_LOOKUP_PROVIDERS: z.string().default('[]'),
-  /** JSON array of card buttons: [{"label":"Open in CRM","url":"https://crm.example/search?q={e164}"}]. */
-  SCREENPOP_LINK_TEMPLATES: z.string().default('[]'),
-  /** JSON array of urgency rules (repeat-calls, callback-after-missed, tier, tag); empty: the built-in defaults. */
-  SCREENPOP_URGENCY_RULES: z.string().default(''),
-  /** Comma-separated GoTo principals (emails) who see every call. */
-  SCREENPOP_SUPERVISORS: list.default([]),
-  /** Requests per minute one client address may make to /auth/* (sign-in) before getting 429. */
-  SCREENPOP_RATE_LIMIT_AUTH: z.coerce.number().int().min(1).default(300),
-  /** Requests per minute one session (or address, without one) may make to /api/* before getting 429. */
-  SCREENPOP_RATE_LIMIT_API: z.coerce.number().int().min(1).default(1200),
-  /** Bearer token /metrics requires (Authorization: Bearer …); unset: /metrics is open. */
-  SCREENPOP_METRICS_TOKEN: z.string().min(16).optional(),
-  /** Demo mode: built-in simulator, generated contacts and calls. Default: on when GOTO_CLIENT_ID is unset. */
-  SCREENPOP_DEMO: bool.optional(),
-  /** Port of the built-in simulator in demo mode (0 = any free port). */
-  SCREENPOP_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(7070),
-  /** Seconds between generated demo calls (0 = no traffic). */
-  SCREENPOP_DEMO_CALL_INTERVAL: z.coerce.number().min(0).default(8),
-  /** GoTo OAuth client id. */
-  GOTO_CLIENT_ID: z.string().optional(),
-  /** GoTo OAuth client secret. */
-  GOTO_CLIENT_SECRET: z.string().optional(),
-  /**
-   * A GoTo personal access token of an account admin: screenpop exchanges it (PAT grant) for the account-wide
-   * Call Events connection. Without it, the first admin who signs in connects the account.
-   */
-  GOTO_PERSONAL_ACCESS_TOKEN: z.string().optional(),
-  /** GoTo account key to subscribe to; default: found through the lines / admin APIs. */
-  GOTO_ACCOUNT_KEY: z.string().regex(/^\d+$/).optional(),
-  /** Which GoTo API drives pops: the current Call Events API, or the legacy Realtime v2 API. */
-  GOTO_EVENT_SOURCE: z.enum(['call-events', 'realtime']).default('call-events'),
-  /** GoTo OAuth base URL. */
-  GOTO_AUTH_URL: url.default('https://authentication.logmeininc.com'),
-  /** GoTo Connect API base URL (users, notification channels, call events). */
-  GOTO_API_URL: url.default('https://api.goto.com'),
-  /** GoTo admin / identity API base URL. */
-  GOTO_ADMIN_URL: url.default('https://api.getgo.com'),
-  /** GoTo legacy Realtime API base URL. */
-  GOTO_REALTIME_URL: url.default('https://realtime.jive.com'),
-  /** pino log level. */
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Log lines as JSON or human-readable (pino-pretty); default: pretty at a terminal, JSON otherwise. */
-  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-});
-
-export type Env = z.infer<typeof envSchema>;
-
+/** The parsed config: each part receives its own piece, already checked (phone options, lookup settings). */
 export interface Config {
   readonly server: { readonly port: number; readonly host: string; readonly publicUrl: string | null };
   /** Abuse limits and the /metrics token of the HTTP edge. */
@@ -94,14 +21,10 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | null;
   readonly secretKey: string | null;
-  readonly phone: { readonly defaultRegion: string; readonly suffixDigits: number };
-  readonly lookup: {
-    readonly budgetMs: number;
-    readonly providersJson: string;
-    readonly linkTemplatesJson: string;
-    /** '' means the default rules (src/lookup/urgency.ts). */
-    readonly urgencyRulesJson: string;
-  };
+  /** Built once here; the store, the GoTo client, the lookup and the REST API all normalize with it. */
+  readonly phone: PhoneOptions;
+  /** Providers, link templates and urgency rules parsed (env references resolved) with the time budget. */
+  readonly lookup: LookupConfig;
   readonly supervisors: readonly string[];
   readonly demo: {
     readonly enabled: boolean;
@@ -130,35 +53,69 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
-  const relevant = Object.fromEntries(
+type RawEnv = Readonly<Record<string, string | undefined>>;
+
+/** The variables' values with '' read as unset, so an empty VAR= falls back to its default. */
+function relevant(env: RawEnv): Record<string, string | undefined> {
+  return Object.fromEntries(
     Object.keys(envSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
   );
-  const parsed = envSchema.safeParse(relevant);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+}
+
+/** One variable through its own schema (its default filled in); null when the schema refuses it. */
+function variable<K extends keyof Env>(raw: RawEnv, key: K): Env[K] | null {
+  const result = envSchema.shape[key].safeParse(raw[key]);
+  return result.success ? (result.data as Env[K]) : null;
+}
+
+/** The region as libphonenumber's type; a problem when it knows no such region (the schema checks the form). */
+function defaultRegion(raw: RawEnv, problems: string[]): PhoneOptions['defaultRegion'] | null {
+  const code = variable(raw, 'SCREENPOP_DEFAULT_REGION');
+  if (code === null) {
+    return null;
   }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if ((e.GOTO_CLIENT_ID === undefined) !== (e.GOTO_CLIENT_SECRET === undefined)) {
-    problems.push('GOTO_CLIENT_ID and GOTO_CLIENT_SECRET: set both or neither');
+  const supported = supportedRegion(code);
+  if (supported === null) {
+    problems.push(`SCREENPOP_DEFAULT_REGION: unsupported default region ${code}`);
   }
-  // Providers, link templates and urgency rules: every bad entry and field, env references resolved.
-  problems.push(
-    ...lookupConfigProblems(
+  return supported;
+}
+
+/**
+ * Providers, link templates and urgency rules: every bad entry and field, env references resolved. Read on their
+ * own, so their problems are listed with the schema's even when another variable is bad.
+ */
+function lookupSettings(raw: RawEnv, env: RawEnv, problems: string[]): LookupSettings | null {
+  try {
+    return parseLookupSettings(
       {
-        providersJson: e.SCREENPOP_LOOKUP_PROVIDERS,
-        linkTemplatesJson: e.SCREENPOP_LINK_TEMPLATES,
-        urgencyRulesJson: e.SCREENPOP_URGENCY_RULES,
+        providersJson: variable(raw, 'SCREENPOP_LOOKUP_PROVIDERS') ?? '[]',
+        linkTemplatesJson: variable(raw, 'SCREENPOP_LINK_TEMPLATES') ?? '[]',
+        urgencyRulesJson: variable(raw, 'SCREENPOP_URGENCY_RULES') ?? '',
       },
       env,
-    ),
-  );
-  if (problems.length > 0) {
+    );
+  } catch (error) {
+    problems.push(...(error instanceof LookupConfigError ? error.problems : [String(error)]));
+    return null;
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: RawEnv = process.env): Config {
+  const raw = relevant(env);
+  const parsed = envSchema.safeParse(raw);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if ((raw.GOTO_CLIENT_ID === undefined) !== (raw.GOTO_CLIENT_SECRET === undefined)) {
+    problems.push('GOTO_CLIENT_ID and GOTO_CLIENT_SECRET: set both or neither');
+  }
+  const region = defaultRegion(raw, problems);
+  const lookup = lookupSettings(raw, env, problems);
+  if (!parsed.success || region === null || lookup === null || problems.length > 0) {
     throw new ConfigError(problems);
   }
-  return Object.freeze({
+  const e = parsed.data;
+  return deepFreeze({
     server: { port: e.SCREENPOP_PORT, host: e.SCREENPOP_HOST, publicUrl: e.SCREENPOP_PUBLIC_URL ?? null },
     edge: {
       authRequestsPerMinute: e.SCREENPOP_RATE_LIMIT_AUTH,
@@ -168,13 +125,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dataDir: e.SCREENPOP_DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? null,
     secretKey: e.SCREENPOP_SECRET_KEY ?? null,
-    phone: { defaultRegion: e.SCREENPOP_DEFAULT_REGION, suffixDigits: e.SCREENPOP_MATCH_SUFFIX_DIGITS },
-    lookup: {
-      budgetMs: e.SCREENPOP_LOOKUP_BUDGET_MS,
-      providersJson: e.SCREENPOP_LOOKUP_PROVIDERS,
-      linkTemplatesJson: e.SCREENPOP_LINK_TEMPLATES,
-      urgencyRulesJson: e.SCREENPOP_URGENCY_RULES,
-    },
+    phone: { defaultRegion: region, suffixDigits: e.SCREENPOP_MATCH_SUFFIX_DIGITS },
+    lookup: { budgetMs: e.SCREENPOP_LOOKUP_BUDGET_MS, ...lookup },
     supervisors: e.SCREENPOP_SUPERVISORS,
     demo: {
       enabled: e.SCREENPOP_DEMO ?? e.GOTO_CLIENT_ID === undefined,

@@ -1,5 +1,4 @@
 // Reads what the GoTo client needs out of the app config (the one place config shapes meet goto/ settings).
-import type { CountryCode } from 'libphonenumber-js';
 import type { Config } from '../config/config.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { GoToOAuthSettings } from './auth/oauth.ts';
@@ -18,10 +17,7 @@ export function oauthSettingsFrom(config: Config): GoToOAuthSettings {
   return { authUrl, clientId, clientSecret };
 }
 
-/** config.phone → the options of normalizePhone (the region was validated as two capital letters). */
+/** The options of normalizePhone, built once (and the region checked) by the config loader. */
 export function phoneOptionsFrom(config: Config): PhoneOptions {
-  return Object.freeze({
-    defaultRegion: config.phone.defaultRegion as CountryCode,
-    suffixDigits: config.phone.suffixDigits,
-  });
+  return config.phone;
 }

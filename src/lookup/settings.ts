@@ -1,20 +1,21 @@
-// Lookup settings from the config: providers, link templates and urgency rules parsed together, every problem listed.
-import { isSupportedCountry } from 'libphonenumber-js';
-import type { CountryCode } from 'libphonenumber-js';
+// Lookup settings: providers, link templates and urgency rules parsed together (every problem listed) by the
+// config loader, and the lookup service built from what it parsed.
 import type { Registry } from 'prom-client';
 import type { Clock } from '../calls/ports.ts';
-import type { Config } from '../config/config.ts';
+import type { PhoneOptions } from '../phone/phone.ts';
 import { createCallerLookup } from './caller-lookup.ts';
 import type { CallerLookup } from './caller-lookup.ts';
-import { createHttpProvider } from './http-provider.ts';
 import { parseLinkTemplates } from './links.ts';
 import type { LinkTemplate } from './links.ts';
 import type { CallLogStore, ContactStore, PinStore } from './ports.ts';
-import { LookupConfigError, parseProviders } from './provider-config.ts';
-import type { ProviderConfig } from './provider-config.ts';
+import { LookupConfigError, parseProviders } from './providers/provider-config.ts';
+import { createProvider } from './providers/provider-kinds.ts';
+import type { ProviderConfig } from './providers/provider-config.ts';
 import type { LookupLog } from './provider-runner.ts';
 import { parseUrgencyRules } from './urgency.ts';
 import type { UrgencyRule } from './urgency.ts';
+
+export { LookupConfigError } from './providers/provider-config.ts';
 
 export interface LookupSettingsText {
   readonly providersJson: string;
@@ -28,9 +29,14 @@ export interface LookupSettings {
   readonly urgencyRules: readonly UrgencyRule[];
 }
 
+/** What the lookup receives from the config: its settings, parsed once, and the time budget. */
+export interface LookupConfig extends LookupSettings {
+  readonly budgetMs: number;
+}
+
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Every problem of the three JSON variables (empty when all are valid); for the config loader's list. */
+/** Every problem of the three JSON variables (empty when all are valid). */
 export function lookupConfigProblems(text: LookupSettingsText, env: Env): string[] {
   try {
     parseLookupSettings(text, env);
@@ -68,23 +74,18 @@ export interface LookupDeps {
   readonly registry?: Registry;
 }
 
-/** The composition root's one call: config + stores → the caller-lookup service. */
+/** The composition root's one call: parsed lookup config + phone options + stores → the caller-lookup service. */
 export function createCallerLookupFromConfig(
-  config: Pick<Config, 'lookup' | 'phone'>,
+  config: LookupConfig,
+  phone: PhoneOptions,
   deps: LookupDeps,
-  env: Env = process.env,
 ): CallerLookup {
-  const settings = parseLookupSettings(config.lookup, env);
-  const region = config.phone.defaultRegion;
-  if (!isSupportedCountry(region)) {
-    throw new LookupConfigError([`SCREENPOP_DEFAULT_REGION: unsupported region ${region}`]);
-  }
   return createCallerLookup({
     ...deps,
-    providers: settings.providers.map((p) => createHttpProvider(p, deps.clock)),
-    budgetMs: config.lookup.budgetMs,
-    phone: { defaultRegion: region as CountryCode, suffixDigits: config.phone.suffixDigits },
-    urgencyRules: settings.urgencyRules,
-    linkTemplates: settings.linkTemplates,
+    providers: config.providers.map((p) => createProvider(p, deps.clock)),
+    budgetMs: config.budgetMs,
+    phone,
+    urgencyRules: config.urgencyRules,
+    linkTemplates: config.linkTemplates,
   });
 }

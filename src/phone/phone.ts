@@ -1,5 +1,6 @@
 // Phone numbers: GoTo's many spellings ("7085550134", "+17085550134", "2101", "Anonymous") to E.164 and match keys.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
 
 export interface NormalizedNumber {
@@ -21,6 +22,11 @@ const EXTENSION = /^\d{2,6}$/;
 export interface PhoneOptions {
   readonly defaultRegion: CountryCode;
   readonly suffixDigits: number;
+}
+
+/** The region code as libphonenumber's type, or null when it knows no such region ("ZZ"). */
+export function supportedRegion(code: string): CountryCode | null {
+  return isSupportedCountry(code) ? code : null;
 }
 
 /** Normalizes one number. Never throws: unusable input gives nulls. */

@@ -2,8 +2,6 @@
 import { join } from 'node:path';
 import { Migrator } from 'kysely';
 import type { Kysely } from 'kysely';
-import { isSupportedCountry } from 'libphonenumber-js';
-import type { CountryCode } from 'libphonenumber-js';
 import { systemClock } from '../calls/ports.ts';
 import type { Clock } from '../calls/ports.ts';
 import type { CallLogStore, ContactStore, PinStore, UpsertResult } from '../lookup/ports.ts';
@@ -28,12 +26,14 @@ import { SqliteCallLogStore } from './sqlite/call-log-store.ts';
 import { restorePendingIndexes } from './sqlite/bulk-load.ts';
 import { LookupIndex } from './sqlite/lookup-index.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
+import { assertWritable, sqliteOpenError } from './writable.ts';
 
 export interface StoreOptions {
   /** postgres:// or postgresql:// URL, a SQLite path ("sqlite:" / "file:" prefixes allowed), or null for DATA_DIR/screenpop.db. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
-  readonly phone: { readonly defaultRegion: string; readonly suffixDigits: number };
+  /** Built once by the config (src/config): every layer normalizes numbers alike. */
+  readonly phone: PhoneOptions;
   readonly clock?: Clock;
   /** PostgreSQL only: schema to create and use (tests run one per file). */
   readonly pgSchema?: string;
@@ -95,30 +95,31 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string | 
   }
 }
 
-function phoneOptions(options: StoreOptions): PhoneOptions {
-  const region = options.phone.defaultRegion;
-  if (!isSupportedCountry(region)) {
-    throw new Error(`unsupported default region ${region}`);
+function openSqliteOrExplain(file: string): ReturnType<typeof openSqlite> {
+  try {
+    return openSqlite(file);
+  } catch (error) {
+    throw sqliteOpenError(file, error);
   }
-  return { defaultRegion: region as CountryCode, suffixDigits: options.phone.suffixDigits };
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const phone = phoneOptions(options);
+  const { phone } = options;
   const clock = options.clock ?? systemClock;
   if (isPostgresUrl(options.databaseUrl)) {
     const db = await openPostgres({
       url: options.databaseUrl,
       ...(options.pgSchema === undefined ? {} : { schema: options.pgSchema }),
     });
-    return assemble(db, 'postgres', clock, options.pgSchema, () => ({
+    return assemble(db, 'postgres', clock, { schema: options.pgSchema, where: 'PostgreSQL' }, () => ({
       contacts: new KyselyContactStore({ db, dialect: 'postgres', phone, clock }),
       pins: new KyselyPinStore(db, clock),
       callLog: new KyselyCallLogStore(db, 'postgres', clock),
     }));
   }
-  const { sqlite, db } = openSqlite(sqliteFile(options.databaseUrl, options.dataDir));
-  return assemble(db, 'sqlite', clock, undefined, () => {
+  const file = sqliteFile(options.databaseUrl, options.dataDir);
+  const { sqlite, db } = openSqliteOrExplain(file);
+  return assemble(db, 'sqlite', clock, { schema: undefined, where: file }, () => {
     restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here
     const index = new LookupIndex(sqlite, { eager: options.lookups !== false });
     return {
@@ -133,12 +134,13 @@ async function assemble(
   db: Kysely<Database>,
   dialect: Dialect,
   clock: Clock,
-  schema: string | undefined,
+  at: { readonly schema: string | undefined; readonly where: string },
   // A factory: the SQLite stores prepare their statements, so the tables must exist first.
   hotStores: () => { contacts: ContactStore & BulkLoader; pins: PinStore; callLog: CallLogStore },
 ): Promise<Store> {
   try {
-    await migrate(db, dialect, schema);
+    await migrate(db, dialect, at.schema);
+    await assertWritable(db, dialect, at.where);
   } catch (error) {
     await db.destroy();
     throw error;

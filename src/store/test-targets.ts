@@ -52,7 +52,7 @@ function sqliteTarget(): StoreTarget {
  */
 const SCHEMA_LOCK = 72_730_001;
 
-async function withSchemaLock<T>(
+export async function withSchemaLock<T>(
   url: string,
   mode: 'shared' | 'exclusive',
   work: (client: pg.Client) => Promise<T>,

@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.ts';
+import { supportedRegion } from '../../phone/phone.ts';
 import { openStore } from '../../store/store.ts';
 import { importContactsCsv } from '../../store/import/csv-import.ts';
 import { importContactsVcard } from '../../store/import/vcard-import.ts';
@@ -49,8 +50,8 @@ export async function run(args: string[]): Promise<void> {
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
     throw new Error('--batch: a positive whole number');
   }
-  const region = values.region?.toUpperCase();
-  if (region !== undefined && !/^[A-Z]{2}$/.test(region)) {
+  const region = values.region === undefined ? undefined : supportedRegion(values.region.toUpperCase());
+  if (region === null) {
     throw new Error('--region: a two-letter country code such as US or GB');
   }
   const config = loadConfig();

@@ -95,7 +95,11 @@ test('a blob moved to another record does not decrypt (the record key is authent
 test('over the real SQLite store: tokens survive a restart and the database file holds no token in clear', async (t) => {
   const dir = await tempDir(t);
   const secretKey = randomBytes(32).toString('base64');
-  const options = { databaseUrl: null, dataDir: dir, phone: { defaultRegion: 'US', suffixDigits: 7 } };
+  const options = {
+    databaseUrl: null,
+    dataDir: dir,
+    phone: { defaultRegion: 'US' as const, suffixDigits: 7 },
+  };
   const first = await openStore(options);
   await (await createTokenVault({ store: first.secrets, secretKey, dataDir: dir })).save('account', tokens);
   await first.close();

@@ -1,12 +1,13 @@
 // Streaming CSV contact import: csv-parse reads record by record (the file is never held whole),
 // headers are mapped (column-map.ts), good rows are upserted in batches, bad rows are reported by line.
-import { pipeline } from 'node:stream';
-import { parse } from 'csv-parse';
 import { parseMapOption, planColumns } from './column-map.ts';
 import type { Column } from './column-map.ts';
 import { recordToContact } from './row-contact.ts';
 import { ImportSink } from './import-report.ts';
 import { importCsvInWorker } from './csv-parallel.ts';
+import { csvRecords } from './csv-records.ts';
+import type { CsvRecord } from './csv-records.ts';
+import { RecordLines, headerWasCut } from './record-guard.ts';
 import type { BulkLoader } from '../store.ts';
 import type { ImportOptions, ImportReport, ImportTarget } from './import-report.ts';
 
@@ -19,11 +20,6 @@ export interface CsvImportOptions extends ImportOptions {
   /** Header → field overrides, as on the command line: "Phone=phone,Org=company". */
   readonly map?: string;
   readonly delimiter?: string;
-}
-
-interface ParsedRecord {
-  readonly record: string[];
-  readonly info: { readonly lines: number };
 }
 
 /** Imports contacts from a CSV byte or text stream (first row: headers). */
@@ -41,30 +37,24 @@ export async function importContactsCsv(
       delimiter: options.delimiter ?? ',',
     });
   }
-  const parser = parse({
-    bom: true,
-    delimiter: options.delimiter ?? ',',
-    skip_empty_lines: true,
-    relax_column_count: true,
-    trim: false,
-    info: true,
-  });
-  // pipeline() pumps the source with back-pressure and destroys the parser if the source fails.
-  pipeline(input as AsyncIterable<string | Uint8Array>, parser, () => undefined);
+  const parser = csvRecords(input as AsyncIterable<string | Uint8Array>, options.delimiter ?? ',');
+  const lines = new RecordLines();
   const sink = new ImportSink(contacts, options);
   let columns: Column[] | null = null;
   await sink.start();
   try {
-    for await (const { record, info } of parser as AsyncIterable<ParsedRecord>) {
+    for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
+      const line = lines.lineOf(record, info.lines);
       if (columns === null) {
+        headerWasCut(record);
         columns = planColumns(record, overrides);
         continue;
       }
       const result = recordToContact(record, columns);
       if (result.ok) {
-        await sink.accept(info.lines, result.contact);
+        await sink.accept(line, result.contact);
       } else if (result.reason !== null) {
-        sink.reject(info.lines, result.reason);
+        sink.reject(line, result.reason);
       }
     }
     if (columns === null) {

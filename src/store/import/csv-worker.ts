@@ -4,12 +4,13 @@
 // threads closest to equally busy.
 // Protocol: csv-parallel.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { pipeline } from 'node:stream';
-import { parse } from 'csv-parse';
 import { prepareContact } from '../contact-rows.ts';
 import { parseMapOption, planColumns } from './column-map.ts';
 import type { Column } from './column-map.ts';
 import { recordToContact } from './row-contact.ts';
+import { csvRecords } from './csv-records.ts';
+import type { CsvRecord } from './csv-records.ts';
+import { RecordLines, headerWasCut } from './record-guard.ts';
 import { hash53, upsertKey } from './import-report.ts';
 import type { FromWorker, PreparedRow, ToWorker, WorkerInit } from './csv-parallel.ts';
 
@@ -55,14 +56,8 @@ async function* input(): AsyncGenerator<Uint8Array> {
 
 async function run(): Promise<void> {
   const overrides = parseMapOption(init.map);
-  const parser = parse({
-    bom: true,
-    delimiter: init.delimiter,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    info: true,
-  });
-  pipeline(input(), parser, () => undefined);
+  const parser = csvRecords(input(), init.delimiter);
+  const lines = new RecordLines();
   let columns: Column[] | null = null;
   let rows: PreparedRow[] = [];
   let rejections: { line: number; reason: string }[] = [];
@@ -75,11 +70,10 @@ async function run(): Promise<void> {
     // At most two batches wait in the main thread: the worker may run ahead, but not fill memory.
     await until(() => sent - acks < 2);
   };
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
-  }>) {
+  for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
+    const line = lines.lineOf(record, info.lines);
     if (columns === null) {
+      headerWasCut(record);
       columns = planColumns(record, overrides);
       continue;
     }
@@ -87,13 +81,13 @@ async function run(): Promise<void> {
     if (result.ok) {
       const [kind, key] = upsertKey(result.contact);
       rows.push({
-        line: info.lines,
+        line,
         kind,
         keyHash: hash53(key),
         prepared: prepareContact(result.contact, init.phone, undefined, false),
       });
     } else if (result.reason !== null) {
-      rejections.push({ line: info.lines, reason: result.reason });
+      rejections.push({ line, reason: result.reason });
     }
     if (rows.length + rejections.length >= init.batchSize) {
       await flush();

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ContactInput } from '../../lookup/types.ts';
 import type { Column } from './column-map.ts';
+import { MAX_RECORD_BYTES, wasCut } from './record-guard.ts';
 
 export type RowResult =
   | { readonly ok: true; readonly contact: ContactInput }
@@ -20,12 +21,48 @@ const rowSchema = z.object({
   ),
 });
 
+/** Longer than any real name, address or note; a cell past it is a broken export or an attack, not a contact. */
+export const MAX_CELL_CHARS = 65_536;
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const SUSPECT = /[\u0000\ufffd]/;
+
+/**
+ * Why a record cannot be a contact whatever its columns say: cut for its size, or text that did not decode.
+ * csv-parse decodes UTF-8: bytes that are not UTF-8 (a Latin-1 or Windows-1252 export) become U+FFFD, and a
+ * UTF-16 file without a byte-order mark leaves a NUL beside every character.
+ */
+function unreadable(cells: readonly string[]): string | null {
+  // This runs on every row of a million-row import: lengths first, then one regex over the joined row.
+  let long = false;
+  for (const cell of cells) {
+    long ||= cell.length > MAX_CELL_CHARS;
+  }
+  const text = cells.join('');
+  if (!long && !SUSPECT.test(text)) {
+    return null;
+  }
+  if (wasCut(cells)) {
+    return `row over ${MAX_RECORD_BYTES / 1024 / 1024} MiB: skipped`;
+  }
+  if (text.includes('\u0000')) {
+    return 'NUL characters: is the file UTF-16? save it as UTF-8';
+  }
+  if (text.includes('\ufffd')) {
+    return 'not valid UTF-8: save the file as UTF-8';
+  }
+  return `a cell over ${MAX_CELL_CHARS.toLocaleString('en-US')} characters`;
+}
+
 function blank(value: string | undefined): string | null {
   const trimmed = value?.trim() ?? '';
   return trimmed === '' ? null : trimmed;
 }
 
 export function recordToContact(cells: readonly string[], columns: readonly Column[]): RowResult {
+  const broken = unreadable(cells);
+  if (broken !== null) {
+    return { ok: false, reason: broken };
+  }
   let name: string | null = null;
   let first: string | null = null;
   let last: string | null = null;

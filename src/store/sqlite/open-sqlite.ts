@@ -1,10 +1,9 @@
 // Opens the SQLite file (WAL, foreign keys) and wraps the same connection in Kysely.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../database.ts';
 import { MMAP_BYTES, NORMAL_CACHE_KIB } from './bulk-load.ts';
+import { preparePrivateFiles } from './private-files.ts';
 
 export interface OpenedSqlite {
   readonly sqlite: BetterSqlite3.Database;
@@ -13,7 +12,7 @@ export interface OpenedSqlite {
 
 export function openSqlite(file: string): OpenedSqlite {
   if (file !== ':memory:') {
-    mkdirSync(dirname(file), { recursive: true });
+    preparePrivateFiles(file);
   }
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');

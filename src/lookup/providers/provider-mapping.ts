@@ -1,8 +1,8 @@
 // Provider response (untrusted JSON) → Contact records, through the configured field paths.
 import { listIndex, readPath } from './json-path.ts';
 import type { Path } from './json-path.ts';
-import type { ProviderConfig } from './provider-config.ts';
-import type { Appointment, Contact, Ticket } from './types.ts';
+import type { FieldMapping } from './http-config.ts';
+import type { Appointment, Contact, Ticket } from '../types.ts';
 
 const MAX_TEXT = 500;
 const MAX_ITEMS = 50;
@@ -51,7 +51,7 @@ function items(root: unknown, path: Path): unknown[] {
     .slice(0, MAX_ITEMS);
 }
 
-function tickets(root: unknown, map: ProviderConfig['fields']['tickets']): Ticket[] {
+function tickets(root: unknown, map: FieldMapping['tickets']): Ticket[] {
   if (map === undefined) {
     return [];
   }
@@ -77,7 +77,7 @@ function toEpochMs(value: unknown): number | null {
   return null;
 }
 
-function appointments(root: unknown, map: ProviderConfig['fields']['appointments']): Appointment[] {
+function appointments(root: unknown, map: FieldMapping['appointments']): Appointment[] {
   if (map === undefined) {
     return [];
   }
@@ -109,7 +109,11 @@ export interface MappingContext {
  * list is a record and the other paths under the same list are read per record; otherwise the whole body is
  * one record. Records without a name are dropped.
  */
-export function mapResponse(body: unknown, config: ProviderConfig, ctx: MappingContext): Contact[] {
+export function mapResponse(
+  body: unknown,
+  config: { readonly fields: FieldMapping },
+  ctx: MappingContext,
+): Contact[] {
   const f = config.fields;
   const at = listIndex(f.name);
   const prefix = at === -1 ? [] : f.name.slice(0, at + 1);

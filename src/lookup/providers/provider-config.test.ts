@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseProviders, providerProblems } from './provider-config.ts';
+import { createProvider } from './provider-kinds.ts';
+import { TestClock } from '../test-values.ts';
 
 const good = {
   name: 'hubspot',
@@ -55,4 +57,44 @@ test('not JSON, not an array, duplicate names', () => {
     'SCREENPOP_LOOKUP_PROVIDERS: provider name "hubspot" is used more than once',
   ]);
   assert.deepEqual(parseProviders('[]', {}), []);
+});
+
+test('"type" names the provider kind; without it an entry is an HTTP provider, as before kinds existed', () => {
+  const [typed] = parseProviders(JSON.stringify([{ ...good, type: 'http' }]), { CRM_TOKEN: 't' });
+  const [untyped] = parseProviders(JSON.stringify([good]), { CRM_TOKEN: 't' });
+  assert.equal(untyped?.type, 'http');
+  assert.deepEqual(typed, untyped);
+});
+
+test("an unknown type is named with the kinds there are, next to the other entries' problems", () => {
+  assert.deepEqual(
+    providerProblems(
+      JSON.stringify([
+        { ...good, type: 'carrier-pigeon' },
+        { ...good, name: 'b', type: 7 },
+        { ...good, name: 'c', timeoutMs: 1 },
+      ]),
+      { CRM_TOKEN: 't' },
+    ),
+    [
+      'SCREENPOP_LOOKUP_PROVIDERS[0] ("hubspot").type: unknown provider type "carrier-pigeon"; use http',
+      'SCREENPOP_LOOKUP_PROVIDERS[1] ("b").type: unknown provider type 7; use http',
+      'SCREENPOP_LOOKUP_PROVIDERS[2] ("c").timeoutMs: Too small: expected number to be >=10',
+    ],
+  );
+});
+
+test('createProvider makes each entry through its kind, with the common fields', () => {
+  const configs = parseProviders(
+    JSON.stringify([good, { ...good, name: 'second', priority: 9, cacheTtlSeconds: 5, staleSeconds: 1 }]),
+    { CRM_TOKEN: 't' },
+  );
+  const providers = configs.map((c) => createProvider(c, new TestClock(0)));
+  assert.deepEqual(
+    providers.map((p) => [p.name, p.priority, p.cacheTtlMs, p.staleMs]),
+    [
+      ['hubspot', 0, 60_000, 600_000],
+      ['second', 9, 5000, 1000],
+    ],
+  );
 });

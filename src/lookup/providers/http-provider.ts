@@ -1,9 +1,9 @@
 // An HTTP JSON API (a CRM) as a lookup provider: URL template → GET → field mapping → contacts.
-import type { Clock } from '../calls/ports.ts';
+import type { Clock } from '../../calls/ports.ts';
 import { mapResponse } from './provider-mapping.ts';
-import type { ProviderConfig } from './provider-config.ts';
-import { ProviderError } from './provider.ts';
-import type { LookupProvider, ProviderNumber } from './provider.ts';
+import type { HttpProviderConfig } from './http-config.ts';
+import { ProviderError } from '../provider.ts';
+import type { LookupProvider, ProviderNumber } from '../provider.ts';
 
 /** A CRM answer bigger than this is a misconfiguration (or hostile), not a contact. */
 const MAX_BODY_BYTES = 1_000_000;
@@ -56,7 +56,7 @@ function describe(error: unknown, timeoutMs: number): string {
   return `request failed${cause === null ? '' : ` (${cause})`}`;
 }
 
-export function createHttpProvider(config: ProviderConfig, clock: Clock): LookupProvider {
+export function createHttpProvider(config: HttpProviderConfig, clock: Clock): LookupProvider {
   async function request(n: ProviderNumber, signal: AbortSignal): Promise<unknown> {
     const response = await fetch(fillUrl(config.url, n), {
       headers: { accept: 'application/json', ...config.headers },
