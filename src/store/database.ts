@@ -95,6 +95,49 @@ export interface SessionsTable {
   expires_at: number;
 }
 
+export interface WebhookOutboxTable {
+  id: Generated<number>;
+  endpoint: string;
+  /** The webhook-id: stable per event, the same for every attempt. */
+  event_id: string;
+  call_id: string;
+  type: string;
+  /** The JSON body exactly as signed and sent. */
+  payload: string;
+  created_at: number;
+  /** pending | delivered | dead */
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  finished_at: number | null;
+}
+
+export interface WebhookEndpointsTable {
+  name: string;
+  failing_since: number | null;
+  paused_until: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_success_at: number | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  endpoint: string;
+  event_id: string;
+  call_id: string;
+  type: string;
+  attempt: number;
+  at: number;
+  status: number | null;
+  /** 0 / 1 */
+  ok: number;
+  duration_ms: number;
+  error: string | null;
+}
+
 export interface Database {
   contacts: ContactsTable;
   contact_phones: ContactPhonesTable;
@@ -103,4 +146,7 @@ export interface Database {
   secrets: SecretsTable;
   agents: AgentsTable;
   sessions: SessionsTable;
+  webhook_outbox: WebhookOutboxTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

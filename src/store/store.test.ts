@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { contactStoreContract } from './contact-store.contract.ts';
 import { callLogStoreContract } from './call-log-store.contract.ts';
 import { smallStoresContract } from './small-stores.contract.ts';
+import { webhookStoreContract } from './webhook-store.contract.ts';
 import { storeTargets, testPhone } from './test-targets.ts';
 import { openStore, sqliteFile } from './store.ts';
 
@@ -21,6 +22,8 @@ for (const target of storeTargets()) {
         () => target.open(),
       ));
     describe('small stores', () => smallStoresContract(() => target.open()));
+    describe('OutboxStore (webhooks)', () =>
+      webhookStoreContract(async () => (await target.open()).webhooks));
   });
 }
 

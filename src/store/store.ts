@@ -11,6 +11,7 @@ import type { PreparedContact } from './contact-rows.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { Database, Dialect } from './database.ts';
 import type { AgentStore, SecretStore, SessionStore } from './ports.ts';
+import type { OutboxStore } from '../webhooks/ports.ts';
 import { migrationProvider } from './migrations.ts';
 import { KyselyContactStore } from './contact-store.ts';
 import { KyselyCallLogStore } from './call-log-store.ts';
@@ -18,6 +19,7 @@ import { KyselyPinStore } from './pin-store.ts';
 import { KyselySecretStore } from './secret-store.ts';
 import { KyselyAgentStore } from './agent-store.ts';
 import { KyselySessionStore } from './session-store.ts';
+import { KyselyWebhookStore } from './webhook-store.ts';
 import { openSqlite } from './sqlite/open-sqlite.ts';
 import { SqliteContactStore } from './sqlite/contact-store.ts';
 import { SqlitePinStore } from './sqlite/pin-store.ts';
@@ -59,6 +61,7 @@ export interface Store {
   readonly secrets: SecretStore;
   readonly agents: AgentStore;
   readonly sessions: SessionStore;
+  readonly webhooks: OutboxStore;
   close(): Promise<void>;
 }
 
@@ -144,6 +147,7 @@ async function assemble(
     secrets: new KyselySecretStore(db, clock),
     agents: new KyselyAgentStore(db, clock),
     sessions: new KyselySessionStore(db),
+    webhooks: new KyselyWebhookStore(db, dialect),
     close: () => db.destroy(),
   };
 }
