@@ -152,6 +152,21 @@ export class KyselyWebhookStore implements OutboxStore {
         .where('lease_owner', '=', result.owner)
         .where('state', '=', 'pending')
         .execute();
+      const before = await trx
+        .selectFrom('webhook_endpoints')
+        .select('paused_until')
+        .where('name', '=', endpoint)
+        .executeTakeFirst();
+      if (result.outcome === 'delivered' && (before?.paused_until ?? null) !== null) {
+        // A paused endpoint answered again: its backlog is due now, not at each row's long back-off.
+        await trx
+          .updateTable('webhook_outbox')
+          .set({ next_attempt_at: result.at })
+          .where('endpoint', '=', endpoint)
+          .where('state', '=', 'pending')
+          .where('next_attempt_at', '>', result.at)
+          .execute();
+      }
       await trx
         .updateTable('webhook_endpoints')
         .set({

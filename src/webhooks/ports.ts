@@ -84,7 +84,10 @@ export interface OutboxStore {
    * paused, or another attempt on it is in flight (one at a time per endpoint, in order within a call).
    */
   claim(endpoint: string, owner: string, now: number, leaseMs: number): Promise<Claim | null>;
-  /** Logs the attempt, settles the row (if `owner` still holds it) and updates the endpoint's health. */
+  /**
+   * Logs the attempt, settles the row (if `owner` still holds it) and updates the endpoint's health. A success on a
+   * paused endpoint makes its whole backlog due at once.
+   */
   finish(endpoint: string, row: OutboxRow, result: AttemptResult): Promise<void>;
   endpoints(names: readonly string[]): Promise<EndpointHealth[]>;
   /** The latest attempts, newest first. */
