@@ -13,7 +13,17 @@ function isNotesSave(request: FastifyRequest): boolean {
   return request.method === 'PUT' && request.routeOptions.url === NOTES_ROUTE;
 }
 
-export function notesHook(scope: FastifyInstance, deps: { pops: PopService; tracker: CallTracker }): void {
+export interface NotesHookDeps {
+  pops: PopService;
+  tracker: CallTracker;
+  /** After a save (the webhooks' call.notes). */
+  saved?: (
+    callId: string,
+    notes: { notes: string | null; disposition: string | null; by: string | null },
+  ) => void;
+}
+
+export function notesHook(scope: FastifyInstance, deps: NotesHookDeps): void {
   scope.addHook('preHandler', async (request) => {
     const p = params.safeParse(request.params);
     if (isNotesSave(request) && p.success && deps.tracker.get(p.data.id)?.phase === 'ended') {
@@ -28,6 +38,7 @@ export function notesHook(scope: FastifyInstance, deps: { pops: PopService; trac
     const b = body.safeParse(request.body);
     if (p.success && b.success) {
       deps.pops.notesSaved(p.data.id, { text: b.data.notes, disposition: b.data.disposition });
+      deps.saved?.(p.data.id, { ...b.data, by: request.principal ?? null });
     }
   });
 }

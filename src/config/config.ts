@@ -1,6 +1,7 @@
 // Reads the environment once into a frozen, typed config; lists every bad variable at once.
 import { z } from 'zod';
 import { lookupConfigProblems } from '../lookup/settings.ts';
+import { webhookConfigProblems } from '../webhooks/webhook-config.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = z.string().transform((v) =>
@@ -40,6 +41,8 @@ const envSchema = z.object({
   SCREENPOP_LINK_TEMPLATES: z.string().default('[]'),
   /** JSON array of urgency rules (repeat-calls, callback-after-missed, tier, tag); empty: the built-in defaults. */
   SCREENPOP_URGENCY_RULES: z.string().default(''),
+  /** JSON array of signed outbound webhooks: [{"url","events","secret":"${VAR}"}] (see README "Webhooks"). */
+  SCREENPOP_WEBHOOKS: z.string().default('[]'),
   /** Comma-separated GoTo principals (emails) who see every call. */
   SCREENPOP_SUPERVISORS: list.default([]),
   /** Demo mode: built-in simulator, generated contacts and calls. Default: on when GOTO_CLIENT_ID is unset. */
@@ -88,6 +91,8 @@ export interface Config {
     /** '' means the default rules (src/lookup/urgency.ts). */
     readonly urgencyRulesJson: string;
   };
+  /** SCREENPOP_WEBHOOKS as given; src/webhooks parses it (secrets resolved from the environment). */
+  readonly webhooksJson: string;
   readonly supervisors: readonly string[];
   readonly demo: {
     readonly enabled: boolean;
@@ -139,6 +144,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       env,
     ),
   );
+  problems.push(...webhookConfigProblems(e.SCREENPOP_WEBHOOKS, env));
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -154,6 +160,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       linkTemplatesJson: e.SCREENPOP_LINK_TEMPLATES,
       urgencyRulesJson: e.SCREENPOP_URGENCY_RULES,
     },
+    webhooksJson: e.SCREENPOP_WEBHOOKS,
     supervisors: e.SCREENPOP_SUPERVISORS,
     demo: {
       enabled: e.SCREENPOP_DEMO ?? e.GOTO_CLIENT_ID === undefined,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseWebhooks, webhookConfigProblems, WebhookConfigError } from './webhook-config.ts';
+import { ConfigError, loadConfig } from '../config/config.ts';
 import { testSecret } from './testing/receiver.ts';
 
 const env = { HOOK_SECRET: testSecret, SHORT_SECRET: `whsec_${Buffer.alloc(8, 1).toString('base64')}` };
@@ -90,4 +91,23 @@ test('two endpoints with one name are refused; parseWebhooks throws the whole li
       error.problems.join() ===
         'SCREENPOP_WEBHOOKS: endpoint "crm" appears more than once; give each a distinct name',
   );
+});
+
+test('the config loader lists bad SCREENPOP_WEBHOOKS entries with every other bad variable', () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        GOTO_CLIENT_ID: 'only-the-id',
+        SCREENPOP_WEBHOOKS: '[{"url":"javascript:alert(1)","secret":"${NOT_SET}"}]',
+      }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.problems.join('\n') ===
+        [
+          'GOTO_CLIENT_ID and GOTO_CLIENT_SECRET: set both or neither',
+          'SCREENPOP_WEBHOOKS[0].url: must be an http(s) URL',
+          'SCREENPOP_WEBHOOKS[0].secret: environment variable NOT_SET is not set',
+        ].join('\n'),
+  );
+  assert.equal(loadConfig({}).webhooksJson, '[]');
 });
