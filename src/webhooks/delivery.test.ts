@@ -2,9 +2,12 @@
 // loopback that verifies every request with standardwebhooks. A hand-moved clock drives retries and pauses.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { Clock } from '../calls/ports.ts';
 import { openStore } from '../store/store.ts';
@@ -116,16 +119,28 @@ async function oneCall(outbox: WebhookOutbox, callId: string, clock: Clock): Pro
   await outbox.settled();
 }
 
+interface Location {
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+  readonly pgSchema?: string;
+}
+
 /** A database that can be closed and opened again (a restart), on SQLite or PostgreSQL. */
-function reopenable(target: StoreTarget): { open(clock: Clock): Promise<Store>; cleanup(): Promise<void> } {
+function reopenable(target: StoreTarget): {
+  location: Location;
+  open(clock: Clock): Promise<Store>;
+  cleanup(): Promise<void>;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'screenpop-webhooks-'));
   const url = process.env.TEST_DATABASE_URL ?? '';
   const schema = `sp_webhooks_${process.pid}_${Date.now().toString(36)}`;
+  const location: Location =
+    target.name === 'sqlite'
+      ? { databaseUrl: join(dir, 'restart.db'), dataDir: dir }
+      : { databaseUrl: url, dataDir: dir, pgSchema: schema };
   return {
-    open: (clock) =>
-      target.name === 'sqlite'
-        ? openStore({ databaseUrl: join(dir, 'restart.db'), dataDir: dir, phone: testPhone, clock })
-        : openStore({ databaseUrl: url, dataDir: dir, phone: testPhone, pgSchema: schema, clock }),
+    location,
+    open: (clock) => openStore({ ...location, phone: testPhone, clock }),
     async cleanup() {
       rmSync(dir, { recursive: true, force: true });
       if (target.name === 'postgres') {
@@ -136,6 +151,33 @@ function reopenable(target: StoreTarget): { open(clock: Clock): Promise<Store>; 
       }
     },
   };
+}
+
+/** Another process delivering the outbox at `location` with the system clock, until it is killed. */
+function deliverInChild(location: Location, endpoint: WebhookEndpoint): ChildProcess {
+  const storeModule = pathToFileURL(join(import.meta.dirname, '../store/store.ts')).href;
+  const delivererModule = pathToFileURL(join(import.meta.dirname, 'deliverer.ts')).href;
+  const code = `
+    const { openStore } = await import(${JSON.stringify(storeModule)});
+    const { WebhookDeliverer } = await import(${JSON.stringify(delivererModule)});
+    const [location, endpoint] = JSON.parse(process.argv[1]);
+    const store = await openStore({ ...location, phone: { defaultRegion: 'US', suffixDigits: 7 } });
+    const log = { info() {}, warn() {} };
+    const clock = { now: () => Date.now() };
+    new WebhookDeliverer({ store: store.webhooks, endpoints: [endpoint], clock, log }).start();
+  `;
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', code, JSON.stringify([location, endpoint])],
+    { stdio: 'inherit' },
+  );
+}
+
+async function until(what: string, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !done(); i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.ok(done(), `timed out waiting for ${what}`);
 }
 
 for (const target of storeTargets()) {
@@ -234,6 +276,40 @@ for (const target of storeTargets()) {
           receiver.got.map((g) => g.type),
           ALL,
         );
+        assert.ok(receiver.got.every((g) => g.verified));
+        await second.close();
+      } finally {
+        await receiver.close();
+        await database.cleanup();
+      }
+    });
+
+    test('kill -9 during an attempt: the event goes out again once the lease ends, nothing lost', async () => {
+      const receiver = await startReceiver();
+      const database = reopenable(target);
+      try {
+        const clock = manualClock(Date.now());
+        const first = await database.open(clock);
+        await oneCall(wire(first.webhooks, clock, receiver).outbox, 'conv-kill', clock);
+        await first.close();
+        receiver.hold = true;
+        const child = deliverInChild(database.location, endpointsFor(receiver)[0]!);
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        await until('the attempt in flight', () => receiver.got.length === 1);
+        child.kill('SIGKILL');
+        await exited;
+        receiver.hold = false;
+
+        const second = await database.open(clock);
+        const { deliverer } = wire(second.webhooks, clock, receiver);
+        assert.equal(await deliverer.deliverDue(), 0, 'the killed attempt still holds its lease');
+        clock.set(Date.now() + 60_001);
+        assert.equal(await deliverer.deliverDue(), 4);
+        assert.deepEqual(
+          receiver.got.map((g) => g.type),
+          ['call.ringing', ...ALL],
+        );
+        assert.equal(receiver.got[0]?.id, receiver.got[1]?.id, 'the repeat carries the same webhook-id');
         assert.ok(receiver.got.every((g) => g.verified));
         await second.close();
       } finally {

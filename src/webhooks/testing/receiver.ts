@@ -19,6 +19,8 @@ export interface Receiver {
   readonly got: Received[];
   /** The status every next request answers with. */
   status: number;
+  /** While true, requests are recorded but never answered (a receiver that hangs). */
+  hold: boolean;
   /** Stops listening: attempts meet a refused connection. */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -42,8 +44,10 @@ export async function startReceiver(secret = testSecret): Promise<Receiver> {
       }
       const parsed = JSON.parse(body) as { type: string; data: Record<string, unknown> };
       got.push({ id: String(request.headers['webhook-id']), type: parsed.type, data: parsed.data, verified });
-      response.statusCode = receiver.status;
-      response.end();
+      if (!receiver.hold) {
+        response.statusCode = receiver.status;
+        response.end();
+      }
     });
   });
   const listen = (port: number): Promise<void> =>
@@ -59,6 +63,7 @@ export async function startReceiver(secret = testSecret): Promise<Receiver> {
     url: `http://127.0.0.1:${port}/hooks/screenpop`,
     got,
     status: 204,
+    hold: false,
     down: stop,
     up: () => listen(port),
     close: () => (server.listening ? stop() : Promise.resolve()),
