@@ -318,6 +318,56 @@ for (const target of storeTargets()) {
       }
     });
 
+    test(
+      'two instances on one database: each event is delivered once, one request at a time, in order per call',
+      {
+        skip:
+          target.name === 'sqlite' ? 'SQLite has one writer process: one instance per database file' : false,
+      },
+      async () => {
+        const receiver = await startReceiver();
+        const database = reopenable(target);
+        try {
+          const clock: Clock = { now: () => Date.now() };
+          const a = await database.open(clock);
+          const b = await database.open(clock);
+          const one = wire(a.webhooks, clock, receiver);
+          const two = wire(b.webhooks, clock, receiver);
+          // Both instances see every call, as two instances on one GoTo account do.
+          const calls = Array.from({ length: 10 }, (_, i) => `conv-multi-${i}`);
+          for (const callId of calls) {
+            playCall(
+              callId,
+              (card) => {
+                one.outbox.cardPublished(card);
+                two.outbox.cardPublished(card);
+              },
+              clock.now(),
+            );
+          }
+          await Promise.all([one.outbox.settled(), two.outbox.settled()]);
+          one.deliverer.start();
+          two.deliverer.start();
+          await until('30 events', () => receiver.got.length >= 30);
+          await Promise.all([one.deliverer.stop(), two.deliverer.stop()]);
+          assert.equal(receiver.got.length, 30);
+          assert.equal(new Set(receiver.got.map((g) => g.id)).size, 30);
+          assert.equal(receiver.maxInFlight, 1);
+          for (const callId of calls) {
+            assert.deepEqual(
+              receiver.got.filter((g) => g.data.callId === callId).map((g) => g.type),
+              ['call.ringing', 'call.answered', 'call.ended'],
+            );
+          }
+          await a.close();
+          await b.close();
+        } finally {
+          await receiver.close();
+          await database.cleanup();
+        }
+      },
+    );
+
     test('an endpoint failing for hours is paused, probed, and resumes on the first success', async () => {
       const clock = manualClock(Date.now());
       const receiver = await startReceiver();

@@ -17,6 +17,8 @@ export interface Received {
 export interface Receiver {
   readonly url: string;
   readonly got: Received[];
+  /** The most requests it ever had open at once. */
+  readonly maxInFlight: number;
   /** The status every next request answers with. */
   status: number;
   /** While true, requests are recorded but never answered (a receiver that hangs). */
@@ -31,7 +33,14 @@ export interface Receiver {
 export async function startReceiver(secret = testSecret): Promise<Receiver> {
   const verifier = new Webhook(secret);
   const got: Received[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((request, response) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    response.on('close', () => {
+      inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -62,6 +71,9 @@ export async function startReceiver(secret = testSecret): Promise<Receiver> {
   const receiver: Receiver = {
     url: `http://127.0.0.1:${port}/hooks/screenpop`,
     got,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     status: 204,
     hold: false,
     down: stop,
