@@ -92,18 +92,18 @@ export class KyselyWebhookStore implements OutboxStore {
         .where('o.endpoint', '=', endpoint)
         .where('o.state', '=', 'pending')
         .where('o.next_attempt_at', '<=', now)
-        // In order within a call: an earlier event of the same call still pending holds the later ones back.
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('webhook_outbox as p')
-                .select('p.id')
-                .whereRef('p.endpoint', '=', 'o.endpoint')
-                .whereRef('p.call_id', '=', 'o.call_id')
-                .where('p.state', '=', 'pending')
-                .whereRef('p.id', '<', 'o.id'),
-            ),
-          ),
+        // In order within a call: only the call's oldest pending event may go. (Written as "= the first id" rather
+        // than NOT EXISTS: PostgreSQL then plans one short index read per candidate even before it has statistics
+        // for a freshly filled table; the anti-join took 145 ms per claim over a 1,500-row backlog there.)
+        .where('o.id', '=', (eb) =>
+          eb
+            .selectFrom('webhook_outbox as p')
+            .select('p.id')
+            .whereRef('p.endpoint', '=', 'o.endpoint')
+            .whereRef('p.call_id', '=', 'o.call_id')
+            .where('p.state', '=', 'pending')
+            .orderBy('p.id')
+            .limit(1),
         )
         .orderBy('o.id')
         .limit(1)
