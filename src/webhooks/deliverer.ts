@@ -157,6 +157,18 @@ export class WebhookDeliverer {
         failingSince: null,
         pausedUntil: null,
       });
+      this.deps.log.info(
+        {
+          endpoint: endpoint.name,
+          callId: row.callId,
+          eventId: row.eventId,
+          type: row.type,
+          attempt: row.attempts + 1,
+          status,
+          ms: Math.round(durationMs),
+        },
+        'webhook delivered',
+      );
       return;
     }
     const verdict = this.stopping.signal.aborted
