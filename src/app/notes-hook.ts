@@ -18,6 +18,11 @@ function isNotesSave(request: FastifyRequest): boolean {
 export interface NotesHookDeps {
   readonly pops: Pick<PopService, 'notesSaved'>;
   readonly tracker: Pick<CallTracker, 'written'>;
+  /** After a save (the webhooks' call.notes). */
+  readonly saved?: (
+    callId: string,
+    notes: { notes: string | null; disposition: string | null; by: string | null },
+  ) => void;
 }
 
 export function notesHook(scope: FastifyInstance, deps: NotesHookDeps): void {
@@ -35,6 +40,7 @@ export function notesHook(scope: FastifyInstance, deps: NotesHookDeps): void {
     const b = body.safeParse(request.body);
     if (p.success && b.success) {
       deps.pops.notesSaved(p.data.id, { text: b.data.notes, disposition: b.data.disposition });
+      deps.saved?.(p.data.id, { ...b.data, by: request.principal ?? null });
     }
   });
 }

@@ -18,6 +18,8 @@ import type { ServerMetrics } from '../server/metrics.ts';
 import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-routes.ts';
 import { readinessRoute } from '../server/routes/health.ts';
 import { openStore } from '../store/store.ts';
+import { webhookRoutes } from '../server/routes/webhooks.ts';
+import { Webhooks } from '../webhooks/webhooks.ts';
 import type { Store } from '../store/store.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { seedDemoContacts, startDemo } from './demo.ts';
@@ -96,6 +98,12 @@ export async function startScreenpop(
     directory.put(agent);
   }
   const hub = new MemoryPushHub();
+  const webhooks = Webhooks.fromConfig({
+    endpoints: config.webhooks,
+    store: store.webhooks,
+    clock: systemClock,
+    log: log.child({ part: 'webhooks' }),
+  });
   let metrics: ServerMetrics | null = null;
   const linker = new ContactLinker({
     callLog: store.callLog,
@@ -111,6 +119,7 @@ export async function startScreenpop(
     published: (card) => {
       metrics?.cardPublished(card);
       linker.cardPublished(card);
+      webhooks?.cardPublished(card);
     },
   });
   const stopTracking = tracker.onChange((change) => pops.onCallChange(change));
@@ -146,7 +155,14 @@ export async function startScreenpop(
     onSignedOut: (principal) => goto.agentSignedOut(principal),
     publicPaths: [OPENAPI_PATH],
     extraRoutes: async (scope) => {
-      notesHook(scope, { pops, tracker });
+      notesHook(scope, { pops, tracker, saved: (callId, notes) => webhooks?.notesSaved(callId, notes) });
+      await webhookRoutes(scope, {
+        isSupervisor: async (principal) =>
+          config.supervisors.includes(principal) ||
+          (await store.agents.getAgent(principal))?.role === 'supervisor',
+        endpoints: async () => (await webhooks?.endpoints()) ?? [],
+        attempts: async (query) => (await webhooks?.attempts(query)) ?? [],
+      });
       await registerDataRoutes(scope, {
         store,
         phone: config.phone,
@@ -162,6 +178,7 @@ export async function startScreenpop(
   if (publicUrl === '') {
     publicUrl = localUrl(config.server.host, server.app.server.address());
   }
+  webhooks?.start();
   await goto.start();
   const traffic: DemoTraffic | null =
     demo !== null && options.demoTraffic !== false ? demo.startTraffic(log.child({ part: 'demo' })) : null;
@@ -179,6 +196,7 @@ export async function startScreenpop(
       await goto.stop();
       await tracker.close(); // writes ended calls still settling, before the store closes
       await linker.settled(); // and links them to their contacts
+      await webhooks?.close(); // queues the events of those last cards; the outbox keeps what is not yet sent
       stopTracking();
       lookupService.close();
       pops.close();

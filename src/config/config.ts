@@ -5,6 +5,8 @@ import { LookupConfigError, parseLookupSettings } from '../lookup/settings.ts';
 import type { LookupConfig, LookupSettings } from '../lookup/settings.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { envSchema } from './env-schema.ts';
+import { WebhookConfigError, parseWebhooks } from '../webhooks/webhook-config.ts';
+import type { WebhookEndpoint } from '../webhooks/webhook-config.ts';
 import type { Env } from './env-schema.ts';
 
 export type { Env } from './env-schema.ts';
@@ -25,6 +27,8 @@ export interface Config {
   readonly phone: PhoneOptions;
   /** Providers, link templates and urgency rules parsed (env references resolved) with the time budget. */
   readonly lookup: LookupConfig;
+  /** SCREENPOP_WEBHOOKS parsed, secrets resolved from the environment. */
+  readonly webhooks: readonly WebhookEndpoint[];
   readonly supervisors: readonly string[];
   readonly demo: {
     readonly enabled: boolean;
@@ -101,6 +105,16 @@ function lookupSettings(raw: RawEnv, env: RawEnv, problems: string[]): LookupSet
   }
 }
 
+/** SCREENPOP_WEBHOOKS: every bad entry and field, secrets resolved from the environment. */
+function webhookEndpoints(raw: RawEnv, env: RawEnv, problems: string[]): WebhookEndpoint[] | null {
+  try {
+    return parseWebhooks(variable(raw, 'SCREENPOP_WEBHOOKS') ?? '[]', env);
+  } catch (error) {
+    problems.push(...(error instanceof WebhookConfigError ? error.problems : [String(error)]));
+    return null;
+  }
+}
+
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: RawEnv = process.env): Config {
   const raw = relevant(env);
@@ -111,7 +125,8 @@ export function loadConfig(env: RawEnv = process.env): Config {
   }
   const region = defaultRegion(raw, problems);
   const lookup = lookupSettings(raw, env, problems);
-  if (!parsed.success || region === null || lookup === null || problems.length > 0) {
+  const webhooks = webhookEndpoints(raw, env, problems);
+  if (!parsed.success || region === null || lookup === null || webhooks === null || problems.length > 0) {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
@@ -127,6 +142,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
     secretKey: e.SCREENPOP_SECRET_KEY ?? null,
     phone: { defaultRegion: region, suffixDigits: e.SCREENPOP_MATCH_SUFFIX_DIGITS },
     lookup: { budgetMs: e.SCREENPOP_LOOKUP_BUDGET_MS, ...lookup },
+    webhooks,
     supervisors: e.SCREENPOP_SUPERVISORS,
     demo: {
       enabled: e.SCREENPOP_DEMO ?? e.GOTO_CLIENT_ID === undefined,

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   SCREENPOP_LINK_TEMPLATES: z.string().default('[]'),
   /** JSON array of urgency rules (repeat-calls, callback-after-missed, tier, tag); empty: the built-in defaults. */
   SCREENPOP_URGENCY_RULES: z.string().default(''),
+  /** JSON array of signed outbound webhooks: [{"url","events","secret":"${VAR}"}] (see README "Webhooks"). */
+  SCREENPOP_WEBHOOKS: z.string().default('[]'),
   /** Comma-separated GoTo principals (emails) who see every call. */
   SCREENPOP_SUPERVISORS: list.default([]),
   /** Requests per minute one client address may make to /auth/* (sign-in) before getting 429. */

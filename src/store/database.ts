@@ -115,6 +115,47 @@ export interface AuditLogTable {
   target_id: string;
   /** Short human-readable context ("+13125550140", a contact's name); never a secret. */
   detail: string | null;
+export interface WebhookOutboxTable {
+  id: Generated<number>;
+  endpoint: string;
+  /** The webhook-id: stable per event, the same for every attempt. */
+  event_id: string;
+  call_id: string;
+  type: string;
+  /** The JSON body exactly as signed and sent. */
+  payload: string;
+  created_at: number;
+  /** pending | delivered | dead */
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  finished_at: number | null;
+}
+
+export interface WebhookEndpointsTable {
+  name: string;
+  failing_since: number | null;
+  paused_until: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_success_at: number | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  endpoint: string;
+  event_id: string;
+  call_id: string;
+  type: string;
+  attempt: number;
+  at: number;
+  status: number | null;
+  /** 0 / 1 */
+  ok: number;
+  duration_ms: number;
+  error: string | null;
 }
 
 export interface Database {
@@ -127,4 +168,7 @@ export interface Database {
   sessions: SessionsTable;
   note_revisions: NoteRevisionsTable;
   audit_log: AuditLogTable;
+  webhook_outbox: WebhookOutboxTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

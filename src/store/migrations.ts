@@ -252,6 +252,64 @@ function noteRevisions(dialect: Dialect): Migration {
     },
     async down(db: Db) {
       await db.schema.dropTable('note_revisions').execute();
+/**
+ * Outbound webhooks (src/webhooks): the outbox, one row per event and endpoint, claimed with a lease; and each
+ * endpoint's health (failing since, paused until), whose row also serializes claims for that endpoint.
+ */
+function webhookOutbox(dialect: Dialect): Migration {
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Db) {
+      await db.schema
+        .createTable('webhook_outbox')
+        .addColumn('id', big, (c) =>
+          dialect === 'postgres'
+            ? c.generatedAlwaysAsIdentity().primaryKey()
+            : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('endpoint', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('call_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', big, (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', big)
+        .addColumn('finished_at', big)
+        .execute();
+      // The same event reaches an endpoint once, whichever instance saw the call.
+      await db.schema
+        .createIndex('webhook_outbox_event')
+        .on('webhook_outbox')
+        .columns(['endpoint', 'event_id'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('webhook_outbox_due')
+        .on('webhook_outbox')
+        .columns(['endpoint', 'state', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createIndex('webhook_outbox_call')
+        .on('webhook_outbox')
+        .columns(['endpoint', 'call_id', 'id'])
+        .execute();
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('failing_since', big)
+        .addColumn('paused_until', big)
+        .addColumn('last_attempt_at', big)
+        .addColumn('last_status', 'integer')
+        .addColumn('last_success_at', big)
+        .execute();
+    },
+    async down(db: Db) {
+      await db.schema.dropTable('webhook_endpoints').execute();
+      await db.schema.dropTable('webhook_outbox').execute();
     },
   };
 }
@@ -273,6 +331,33 @@ function auditLog(dialect: Dialect): Migration {
     },
     async down(db: Db) {
       await db.schema.dropTable('audit_log').execute();
+/** The webhook delivery log: one row per attempt (status, response time), read by supervisors over REST. */
+function webhookAttempts(dialect: Dialect): Migration {
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Db) {
+      await db.schema
+        .createTable('webhook_attempts')
+        .addColumn('id', big, (c) =>
+          dialect === 'postgres'
+            ? c.generatedAlwaysAsIdentity().primaryKey()
+            : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('endpoint', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('call_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('at', big, (c) => c.notNull())
+        .addColumn('status', 'integer')
+        .addColumn('ok', 'integer', (c) => c.notNull())
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema.createIndex('webhook_attempts_at').on('webhook_attempts').column('at').execute();
+    },
+    async down(db: Db) {
+      await db.schema.dropTable('webhook_attempts').execute();
     },
   };
 }
@@ -288,6 +373,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       ...(dialect === 'sqlite' ? { '0005_phone_ids_never_reused': phoneIdsNeverReused } : {}),
       '0006_note_revisions': noteRevisions(dialect),
       '0007_audit_log': auditLog(dialect),
+      '0008_webhook_outbox': webhookOutbox(dialect),
+      '0009_webhook_attempts': webhookAttempts(dialect),
     }),
   };
 }

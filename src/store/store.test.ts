@@ -9,6 +9,7 @@ import { contactStoreContract } from './contact-store.contract.ts';
 import { callLogStoreContract } from './call-log-store.contract.ts';
 import { smallStoresContract } from './small-stores.contract.ts';
 import { auditStoresContract } from './audit-stores.contract.ts';
+import { webhookStoreContract } from './webhook-store.contract.ts';
 import { storeTargets, testPhone } from './test-targets.ts';
 import { openStore, sqliteFile } from './store.ts';
 
@@ -23,6 +24,8 @@ for (const target of storeTargets()) {
       ));
     describe('small stores', () => smallStoresContract(() => target.open()));
     describe('note revisions and audit log', () => auditStoresContract(() => target.open()));
+    describe('OutboxStore (webhooks)', () =>
+      webhookStoreContract(async () => (await target.open()).webhooks));
   });
 }
 

@@ -9,6 +9,7 @@ import type { PreparedContact } from './contact-rows.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { Database, Dialect } from './database.ts';
 import type { AgentStore, SecretStore, SessionStore } from './ports.ts';
+import type { OutboxStore } from '../webhooks/ports.ts';
 import { migrationProvider } from './migrations.ts';
 import { KyselyContactStore } from './contact-store.ts';
 import { KyselyCallLogStore } from './call-log-store.ts';
@@ -19,6 +20,7 @@ import { KyselySessionStore } from './session-store.ts';
 import { KyselyNoteRevisionStore } from './note-revision-store.ts';
 import { KyselyAuditStore } from './audit-log-store.ts';
 import type { AuditStore, NoteRevisionStore } from './ports.ts';
+import { KyselyWebhookStore } from './webhook-store.ts';
 import { openSqlite } from './sqlite/open-sqlite.ts';
 import { SqliteContactStore } from './sqlite/contact-store.ts';
 import { SqlitePinStore } from './sqlite/pin-store.ts';
@@ -64,6 +66,7 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly noteRevisions: NoteRevisionStore;
   readonly audit: AuditStore;
+  readonly webhooks: OutboxStore;
   close(): Promise<void>;
 }
 
@@ -153,6 +156,7 @@ async function assemble(
     sessions: new KyselySessionStore(db),
     noteRevisions: new KyselyNoteRevisionStore(db),
     audit: new KyselyAuditStore(db),
+    webhooks: new KyselyWebhookStore(db, dialect),
     close: () => db.destroy(),
   };
 }
