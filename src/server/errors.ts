@@ -11,7 +11,6 @@ const catalogue = {
   invalid_path: { status: 400, message: 'The address is not valid; see details.' },
   bad_request: { status: 400, message: 'The request could not be read.' },
   not_found: { status: 404, message: 'Nothing here.' },
-  supervisors_only: { status: 403, message: 'Only supervisors may see this.' },
   call_not_found: { status: 404, message: 'No such call, or it is not one of yours.' },
   not_your_call: {
     status: 403,

@@ -115,6 +115,8 @@ export interface AuditLogTable {
   target_id: string;
   /** Short human-readable context ("+13125550140", a contact's name); never a secret. */
   detail: string | null;
+}
+
 export interface WebhookOutboxTable {
   id: Generated<number>;
   endpoint: string;

@@ -252,6 +252,31 @@ function noteRevisions(dialect: Dialect): Migration {
     },
     async down(db: Db) {
       await db.schema.dropTable('note_revisions').execute();
+    },
+  };
+}
+
+/** The audit log (issue 13 item 12): who viewed a caller's card, who changed or deleted a contact, pin or note. */
+function auditLog(dialect: Dialect): Migration {
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Db) {
+      await idColumn(db, dialect, 'audit_log')
+        .addColumn('at', big, (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_type', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .execute();
+      await db.schema.createIndex('audit_log_at').on('audit_log').columns(['at', 'id']).execute();
+    },
+    async down(db: Db) {
+      await db.schema.dropTable('audit_log').execute();
+    },
+  };
+}
+
 /**
  * Outbound webhooks (src/webhooks): the outbox, one row per event and endpoint, claimed with a lease; and each
  * endpoint's health (failing since, paused until), whose row also serializes claims for that endpoint.
@@ -314,23 +339,6 @@ function webhookOutbox(dialect: Dialect): Migration {
   };
 }
 
-/** The audit log (issue 13 item 12): who viewed a caller's card, who changed or deleted a contact, pin or note. */
-function auditLog(dialect: Dialect): Migration {
-  const big = dialect === 'postgres' ? 'bigint' : 'integer';
-  return {
-    async up(db: Db) {
-      await idColumn(db, dialect, 'audit_log')
-        .addColumn('at', big, (c) => c.notNull())
-        .addColumn('actor', 'text', (c) => c.notNull())
-        .addColumn('action', 'text', (c) => c.notNull())
-        .addColumn('target_type', 'text', (c) => c.notNull())
-        .addColumn('target_id', 'text', (c) => c.notNull())
-        .addColumn('detail', 'text')
-        .execute();
-      await db.schema.createIndex('audit_log_at').on('audit_log').columns(['at', 'id']).execute();
-    },
-    async down(db: Db) {
-      await db.schema.dropTable('audit_log').execute();
 /** The webhook delivery log: one row per attempt (status, response time), read by supervisors over REST. */
 function webhookAttempts(dialect: Dialect): Migration {
   const big = dialect === 'postgres' ? 'bigint' : 'integer';
