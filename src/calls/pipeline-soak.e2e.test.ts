@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { createCallEventsSource, createRealtimeSource, SIGN_IN_SCOPES } from '../goto/index.ts';
-import type { CallEventsSource, RealtimeSource } from '../goto/index.ts';
+import type { CallEventsSource, GoToApi, RealtimeSource } from '../goto/index.ts';
 import { harness, silent, simFaults, simPat } from '../goto/testing/harness.ts';
 import type { Harness } from '../goto/testing/harness.ts';
 import { usPhone } from '../goto/testing/fixtures.ts';
@@ -35,7 +35,11 @@ interface Fault {
   readonly faults: Record<string, unknown>;
   /** Real ms between socket kills while the calls run; 0 = none. */
   readonly killEveryMs?: number;
-  /** Real ms between token expiries (401 on the next REST call); 0 = none. */
+  /**
+   * Real ms between token expiries (401 on the next REST call); 0 = none. An expiry also waits until GoTo has
+   * accepted a request since the last one: on a busy machine a round of requests outlasts the interval, and
+   * tokens would die before any request could use them (GoTo's live an hour).
+   */
   readonly expireTokensEveryMs?: number;
   /** Real ms between outages (socket killed, GoTo answering 5xx until it ends); 0 = none. */
   readonly outageEveryMs?: number;
@@ -207,6 +211,8 @@ interface SoakResult {
   readonly conversations: number;
   readonly seconds: number;
   readonly stuckBeforeReconcile: number;
+  /** Token expiries that found a live token. */
+  readonly tokenExpiries: number;
   readonly wrong: string[];
   readonly duplicates: string[];
   readonly missingInLog: string[];
@@ -248,6 +254,9 @@ async function soak(fault: Fault): Promise<SoakResult> {
   const sources: (CallEventsSource | RealtimeSource)[] = [];
   const timers: NodeJS.Timeout[] = [];
   const realtime = fault.source === 'realtime';
+  /** Requests GoTo accepted from the Call Events source since the last token expiry. */
+  let accepted = 0;
+  let tokenExpiries = 0;
   try {
     // A channel lifetime applies to channels created after it is set.
     const { channelLifetimeSeconds, ...rest } = fault.faults;
@@ -271,7 +280,7 @@ async function soak(fault: Fault): Promise<SoakResult> {
       const admin = await h.manager('admin');
       await admin.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
       const source = createCallEventsSource({
-        api: h.api(admin, 6),
+        api: counting(h.api(admin, 6), () => accepted++),
         accountKey: null,
         phone: usPhone,
         logger: silent,
@@ -303,9 +312,18 @@ async function soak(fault: Fault): Promise<SoakResult> {
       timers.push(setInterval(() => void outage(), fault.outageEveryMs));
     }
     if ((fault.expireTokensEveryMs ?? 0) > 0) {
-      timers.push(
-        setInterval(() => void simFaults(sim.url, { expireTokens: true }), fault.expireTokensEveryMs),
-      );
+      let expiring = false;
+      const expire = async (): Promise<void> => {
+        if (expiring || accepted === 0) {
+          return;
+        }
+        expiring = true;
+        const answer = (await simFaults(sim.url, { expireTokens: true })) as { expiredTokens?: number };
+        tokenExpiries += (answer.expiredTokens ?? 0) > 0 ? 1 : 0;
+        accepted = 0; // only requests answered after the expiry count towards the next one
+        expiring = false;
+      };
+      timers.push(setInterval(() => void expire(), fault.expireTokensEveryMs));
     }
     const rand = random(20_260_310);
     const byConversation = new Map<string, Placed>();
@@ -402,6 +420,7 @@ async function soak(fault: Fault): Promise<SoakResult> {
       conversations: ids.length,
       seconds: (Date.now() - started) / 1000,
       stuckBeforeReconcile: stuck.length,
+      tokenExpiries,
       wrong,
       duplicates,
       missingInLog,
@@ -419,6 +438,19 @@ async function soak(fault: Fault): Promise<SoakResult> {
     await sim.close();
     await h.cleanup();
   }
+}
+
+/** `api`, calling `onAccepted` for every request GoTo answered with a 2xx. */
+function counting(api: GoToApi, onAccepted: () => void): GoToApi {
+  return {
+    urls: api.urls,
+    url: (host, path, query) => api.url(host, path, query),
+    request: async (method, url, options) => {
+      const response = await api.request(method, url, options);
+      onAccepted();
+      return response;
+    },
+  };
 }
 
 function sumStats(sources: readonly (CallEventsSource | RealtimeSource)[]): Record<string, number> {
@@ -471,9 +503,13 @@ for (const fault of FAULTS) {
     t.diagnostic(
       `soak ${fault.name}: ${result.calls} calls (${result.conversations} conversations) in ${result.seconds.toFixed(1)} s; ` +
         `live at settle ${result.stuckBeforeReconcile}; wrong ${result.wrong.length}; ` +
+        `token expiries ${result.tokenExpiries}; ` +
         `duplicate transitions ${result.duplicates.length}; not in log ${result.missingInLog.length}; ` +
         `source ${JSON.stringify(result.stats)}`,
     );
+    if ((fault.expireTokensEveryMs ?? 0) > 0) {
+      assert.ok(result.tokenExpiries >= 3, 'tokens expired while the calls ran');
+    }
     assert.deepEqual(result.duplicates.slice(0, 10), [], 'duplicate transitions');
     assert.deepEqual(result.missingInLog.slice(0, 10), [], 'ended calls missing from the log');
     if (fault.source !== 'realtime') {
