@@ -221,3 +221,27 @@ test('a failed gap fetch is retried with back-off', async (t) => {
     assert.ok(seqs.has(seq), `state ${seq} was delivered or recovered`);
   }
 });
+
+test('a gap fetch refused with 401 after the refreshes is retried with back-off', async (t) => {
+  let failures = 2;
+  const { source, sink } = await started(t, {
+    api: faultyApi((_, url) => (url.includes('/events') && failures-- > 0 ? apiError(401, url) : null)),
+  });
+  await simFaults(sim.url, { drop: 0.5 });
+  const callId = await placeCall(sim.url, {
+    scenario: 'queue',
+    from: '+17735550123',
+    to: '+13125550140',
+    answeredBy: '2104',
+    talkMs: 20_000,
+  });
+  await waitFor('a gap', () => source.stats.gaps >= 1, 8_000);
+  await simFaults(sim.url, { drop: 0 });
+  await waitFor('the retries', () => source.stats.fetchRetries >= 2);
+  await untilSimEnded(callId);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const seqs = new Set(sink.snapshots(callId).map((e) => e.seq));
+  for (let seq = 1; seq <= Math.max(...seqs); seq++) {
+    assert.ok(seqs.has(seq), `state ${seq} was delivered or recovered`);
+  }
+});
