@@ -237,13 +237,16 @@ async function soak(fault: Fault): Promise<SoakResult> {
   const dir = await mkdtemp(join(tmpdir(), 'screenpop-soak-'));
   dirs.push(dir);
   const store: Store = await openStore({ databaseUrl: join(dir, 'soak.db'), dataDir: dir, phone: usPhone });
-  // Short recovery grace and gap wait keep the soak quick; the defaults are 2 s and 30 s.
+  // Short recovery grace and gap wait keep the soak quick; the defaults are 2 s and 30 s. The gap wait bounds how
+  // long an ended call takes the states a gap fetch brings: on a busy machine, with token refreshes and retries,
+  // a fetch can outlast 3 s (an answered call then ended missed); it only delays the final write of a call whose
+  // holes never fill.
   const tracker = new CallTracker({
     callLog: store.callLog,
     logger: silent,
     logRetryBaseMs: 20,
     recoveryGraceMs: 200,
-    gapWaitMs: 3_000,
+    gapWaitMs: 15_000,
   });
   const changes = new Map<string, CallChange[]>();
   tracker.onChange((c) => {
