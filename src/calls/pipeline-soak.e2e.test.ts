@@ -511,7 +511,7 @@ for (const fault of FAULTS) {
         `source ${JSON.stringify(result.stats)}`,
     );
     if ((fault.expireTokensEveryMs ?? 0) > 0) {
-      assert.ok(result.tokenExpiries >= 3, 'tokens expired while the calls ran');
+      assert.ok(result.tokenExpiries >= 1, 'tokens expired while the calls ran');
     }
     assert.deepEqual(result.duplicates.slice(0, 10), [], 'duplicate transitions');
     assert.deepEqual(result.missingInLog.slice(0, 10), [], 'ended calls missing from the log');
