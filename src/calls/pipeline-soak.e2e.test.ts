@@ -14,7 +14,7 @@ import {
   RealtimeOutages,
   SIGN_IN_SCOPES,
 } from '../goto/index.ts';
-import type { CallEventsSource, RealtimeSource } from '../goto/index.ts';
+import type { CallEventsSource, GoToApi, RealtimeSource } from '../goto/index.ts';
 import { harness, silent, simFaults, simPat } from '../goto/testing/harness.ts';
 import type { Harness } from '../goto/testing/harness.ts';
 import { usPhone } from '../goto/testing/fixtures.ts';
@@ -40,7 +40,11 @@ interface Fault {
   readonly faults: Record<string, unknown>;
   /** Real ms between socket kills while the calls run; 0 = none. */
   readonly killEveryMs?: number;
-  /** Real ms between token expiries (401 on the next REST call); 0 = none. */
+  /**
+   * Real ms between token expiries (401 on the next REST call); 0 = none. An expiry also waits until GoTo has
+   * accepted a request since the last one: on a busy machine a round of requests outlasts the interval, and
+   * tokens would die before any request could use them (GoTo's live an hour).
+   */
   readonly expireTokensEveryMs?: number;
   /** Real ms between outages (socket killed, GoTo answering 5xx until it ends); 0 = none. */
   readonly outageEveryMs?: number;
@@ -226,6 +230,8 @@ interface SoakResult {
   readonly conversations: number;
   readonly seconds: number;
   readonly stuckBeforeReconcile: number;
+  /** Token expiries that found a live token. */
+  readonly tokenExpiries: number;
   readonly wrong: string[];
   /** Ended unanswered on a state read back after an outage: marked "state unknown", not counted wrong. */
   readonly unknown: string[];
@@ -254,13 +260,16 @@ async function soak(fault: Fault): Promise<SoakResult> {
   const dir = await mkdtemp(join(tmpdir(), 'screenpop-soak-'));
   dirs.push(dir);
   const store: Store = await openStore({ databaseUrl: join(dir, 'soak.db'), dataDir: dir, phone: usPhone });
-  // Short recovery grace and gap wait keep the soak quick; the defaults are 2 s and 30 s.
+  // Short recovery grace and gap wait keep the soak quick; the defaults are 2 s and 30 s. The gap wait bounds how
+  // long an ended call takes the states a gap fetch brings: on a busy machine, with token refreshes and retries,
+  // a fetch can outlast 3 s (an answered call then ended missed); it only delays the final write of a call whose
+  // holes never fill.
   const tracker = new CallTracker({
     callLog: store.callLog,
     logger: silent,
     logRetryBaseMs: 20,
     recoveryGraceMs: 200,
-    gapWaitMs: 3_000,
+    gapWaitMs: 15_000,
   });
   const changes = new Map<string, CallChange[]>();
   tracker.onChange((c) => {
@@ -271,6 +280,9 @@ async function soak(fault: Fault): Promise<SoakResult> {
   const sources: (CallEventsSource | RealtimeSource)[] = [];
   const timers: NodeJS.Timeout[] = [];
   const realtime = fault.source === 'realtime';
+  /** Requests GoTo accepted from the Call Events source since the last token expiry. */
+  let accepted = 0;
+  let tokenExpiries = 0;
   try {
     // A channel lifetime applies to channels created after it is set.
     const { channelLifetimeSeconds, ...rest } = fault.faults;
@@ -296,7 +308,7 @@ async function soak(fault: Fault): Promise<SoakResult> {
       const admin = await h.manager('admin');
       await admin.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
       const source = createCallEventsSource({
-        api: h.api(admin, 6),
+        api: counting(h.api(admin, 6), () => accepted++),
         accountKey: null,
         phone: usPhone,
         logger: silent,
@@ -328,9 +340,18 @@ async function soak(fault: Fault): Promise<SoakResult> {
       timers.push(setInterval(() => void outage(), fault.outageEveryMs));
     }
     if ((fault.expireTokensEveryMs ?? 0) > 0) {
-      timers.push(
-        setInterval(() => void simFaults(sim.url, { expireTokens: true }), fault.expireTokensEveryMs),
-      );
+      let expiring = false;
+      const expire = async (): Promise<void> => {
+        if (expiring || accepted === 0) {
+          return;
+        }
+        expiring = true;
+        const answer = (await simFaults(sim.url, { expireTokens: true })) as { expiredTokens?: number };
+        tokenExpiries += (answer.expiredTokens ?? 0) > 0 ? 1 : 0;
+        accepted = 0; // only requests answered after the expiry count towards the next one
+        expiring = false;
+      };
+      timers.push(setInterval(() => void expire(), fault.expireTokensEveryMs));
     }
     const rand = random(20_260_310);
     const byConversation = new Map<string, Placed>();
@@ -433,6 +454,7 @@ async function soak(fault: Fault): Promise<SoakResult> {
       conversations: ids.length,
       seconds: (Date.now() - started) / 1000,
       stuckBeforeReconcile: stuck.length,
+      tokenExpiries,
       wrong,
       unknown,
       unseen,
@@ -452,6 +474,19 @@ async function soak(fault: Fault): Promise<SoakResult> {
     await sim.close();
     await h.cleanup();
   }
+}
+
+/** `api`, calling `onAccepted` for every request GoTo answered with a 2xx. */
+function counting(api: GoToApi, onAccepted: () => void): GoToApi {
+  return {
+    urls: api.urls,
+    url: (host, path, query) => api.url(host, path, query),
+    request: async (method, url, options) => {
+      const response = await api.request(method, url, options);
+      onAccepted();
+      return response;
+    },
+  };
 }
 
 function sumStats(sources: readonly (CallEventsSource | RealtimeSource)[]): Record<string, number> {
@@ -505,9 +540,13 @@ for (const fault of FAULTS) {
       `soak ${fault.name}: ${result.calls} calls (${result.conversations} conversations) in ${result.seconds.toFixed(1)} s; ` +
         `live at settle ${result.stuckBeforeReconcile}; wrong ${result.wrong.length}; ` +
         `state unknown ${result.unknown.length}; never seen ${result.unseen.length}; ` +
+        `token expiries ${result.tokenExpiries}; ` +
         `duplicate transitions ${result.duplicates.length}; not in log ${result.missingInLog.length}; ` +
         `source ${JSON.stringify(result.stats)}`,
     );
+    if ((fault.expireTokensEveryMs ?? 0) > 0) {
+      assert.ok(result.tokenExpiries >= 1, 'tokens expired while the calls ran');
+    }
     assert.deepEqual(result.duplicates.slice(0, 10), [], 'duplicate transitions');
     assert.deepEqual(result.missingInLog.slice(0, 10), [], 'ended calls missing from the log');
     if (fault.source !== 'realtime') {

@@ -7,8 +7,9 @@ import { discoverAccountKey, listLines } from '../http/account.ts';
 import { GoToApiError } from '../http/api-error.ts';
 import { OAuthError } from './oauth.ts';
 import { SignInRequiredError } from './token-manager.ts';
-import type { TokenStatus } from './token-manager.ts';
+import type { AccessTokenSource, TokenStatus } from './token-manager.ts';
 import { createAccountTokenManager, GoToPrincipals } from './principals.ts';
+import { createGoToApi } from '../http/rest-client.ts';
 import { approve, harness, silent, simAccountKey, simFaults, simPat } from '../testing/harness.ts';
 import type { Harness } from '../testing/harness.ts';
 
@@ -84,6 +85,42 @@ test('a 401 refreshes once and retries the request', async (t) => {
   const lines = await listLines(h.api(manager));
   assert.ok(lines.some((l) => l.extension === '2101'));
   assert.notEqual(await manager.accessToken(), before, 'the token was refreshed');
+  assert.equal(manager.status, 'ready');
+});
+
+test('a token refused right after its refresh is refreshed again, at most 3 times per request', async (t) => {
+  const manager = await h.manager('refused-again');
+  t.after(() => manager.clear());
+  await manager.setTokens(await signIn());
+  // The real manager, but every token it gets expires before the retry reaches GoTo (a busy host, or many
+  // requests sharing one refresh while tokens expire): `racing` more times.
+  let racing = 2;
+  let refreshes = 0;
+  const tokens: AccessTokenSource = {
+    accessToken: () => manager.accessToken(),
+    refreshAfterRejection: async (rejected) => {
+      const token = await manager.refreshAfterRejection(rejected);
+      refreshes++;
+      if (racing-- > 0) {
+        await simFaults(sim.url, { expireTokens: true });
+      }
+      return token;
+    },
+  };
+  const api = createGoToApi({
+    urls: { api: sim.url, admin: sim.url, realtime: sim.url },
+    tokens,
+    logger: silent,
+  });
+  await simFaults(sim.url, { expireTokens: true });
+  assert.ok((await listLines(api)).some((l) => l.extension === '2101'));
+  assert.equal(refreshes, 3, 'refused twice after a refresh, accepted on the third');
+
+  racing = Infinity;
+  refreshes = 0;
+  await simFaults(sim.url, { expireTokens: true });
+  await assert.rejects(listLines(api), (e: unknown) => e instanceof GoToApiError && e.status === 401);
+  assert.equal(refreshes, 3, 'a 401 that outlasts 3 refreshes is the answer');
   assert.equal(manager.status, 'ready');
 });
 

@@ -40,6 +40,14 @@ export interface RecovererDeps {
   readonly reportPending: (callId: string) => boolean;
 }
 
+/**
+ * Transient, or a 401 that outlasted the REST client's refreshes: each refresh succeeded (a dead grant throws
+ * SignInRequiredError instead), so the token expired again before use, and a read lost here loses call states.
+ */
+function retryable(error: unknown): boolean {
+  return isTransient(error) || (error instanceof GoToApiError && error.status === 401);
+}
+
 /** Recoveries a vanished call stays live through while its states cannot be read, before recovery ends it blind. */
 const MAX_UNREADABLE = 3;
 
@@ -232,7 +240,7 @@ export class CallEventsRecoverer {
       try {
         return await read();
       } catch (error) {
-        if (n >= retry.attempts || !isTransient(error) || this.deps.signal().aborted) {
+        if (n >= retry.attempts || !retryable(error) || this.deps.signal().aborted) {
           throw error;
         }
         this.deps.count('fetchRetries');

