@@ -39,9 +39,9 @@ interface Fault {
 const RANG_ONLY_IN_HISTORY =
   'a line that rang only in a dropped state is heard back as history (a gone leg), which pops no card';
 const LOST_WITH_THE_SOCKET =
-  'states sent while the socket is down are lost; recovery lists only the calls live at reconnect, with their ' +
-  'current legs, so a line that rang and stopped meanwhile (or a whole short call) is heard of only from the ' +
-  'Call Events Report, 3 min later with the production settings';
+  'states sent while the socket is down come back at reconnect as history (the gap fetch of a call still ' +
+  'listed: a line that rang meanwhile is a gone leg, which pops no card); a call that started and ended unseen ' +
+  'is known only from the Call Events Report, 3 min later with the production settings';
 
 // 5xx only bites on REST calls: that profile also kills the socket, forcing a rebuild and a recovery.
 const FAULTS: readonly Fault[] = [
@@ -470,13 +470,23 @@ async function soak(fault: Fault): Promise<SoakResult> {
   }
 }
 
+/** How many entries end with each "(tracker: …)" note. */
+function tally(entries: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of entries) {
+    const note = /\(tracker: (.+)\)$/.exec(entry)?.[1] ?? 'other';
+    counts[note] = (counts[note] ?? 0) + 1;
+  }
+  return counts;
+}
+
 for (const fault of FAULTS) {
   test(`pop soak, ${fault.name}: every call that rang an agent gives that agent one right card, versions only rising`, async (t) => {
     const r = await soak(fault);
     t.diagnostic(
       `pop soak ${fault.name}: ${r.calls} calls (${r.conversations} conversations) in ${r.seconds.toFixed(1)} s; ` +
         `cards ${r.cards}/${r.expectedCards} (${r.cardMessages} card messages); missing ${r.missing.length}; ` +
-        `rang unheard by the tracker ${r.notHeard.length}; first answer unheard ${r.answerNotHeard.length}; ` +
+        `rang unheard by the tracker ${r.notHeard.length} ${JSON.stringify(tally(r.notHeard))}; first answer unheard ${r.answerNotHeard.length}; ` +
         `wrong ${r.wrong.length}; duplicated ${r.duplicated.length}; backwards ${r.backwards.length}; ` +
         `to the wrong agent ${r.unexpected.length}`,
     );
