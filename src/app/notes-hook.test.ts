@@ -32,7 +32,12 @@ test('a note saves while the call-log queue is never empty, after a bounded numb
   const shown: string[] = [];
   await app.register(async (scope) => {
     notesHook(scope, { pops: { notesSaved: (callId) => shown.push(callId) }, tracker });
-    await registerDataRoutes(scope, { store, phone: testPhone, principal: () => 'dana@x' });
+    await registerDataRoutes(scope, {
+      store,
+      phone: testPhone,
+      principal: () => 'dana@x',
+      supervisors: ['dana@x'], // may write any call's notes (the policy is tested in data-routes.test.ts)
+    });
   });
   // A call that ended with four states missing waits for them (an hour here): the queue is never empty, and a
   // wait for the whole queue would not end before it does.
@@ -94,7 +99,12 @@ test('a note for a call whose row the store refuses for a while is saved once th
   const app = Fastify();
   await app.register(async (scope) => {
     notesHook(scope, { pops: { notesSaved: () => {} }, tracker });
-    await registerDataRoutes(scope, { store, phone: testPhone, principal: () => 'dana@x' });
+    await registerDataRoutes(scope, {
+      store,
+      phone: testPhone,
+      principal: () => 'dana@x',
+      supervisors: ['dana@x'], // may write any call's notes (the policy is tested in data-routes.test.ts)
+    });
   });
   tracker.event(snapshot('c1', 1, [leg('2101', 'connected')]));
   tracker.event(ending('c1', 2));
