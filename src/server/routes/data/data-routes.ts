@@ -2,7 +2,9 @@
 // Authentication is the caller's job: server/ registers this inside its session scope (openapi.json public).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PhoneOptions } from '../../../phone/phone.ts';
-import type { Store } from '../../../store/store.ts';
+import type { CallLogStore, ContactStore, PinStore } from '../../../lookup/ports.ts';
+import type { AgentStore } from '../../../pops/ports.ts';
+import type { AuditStore, NoteRevisionStore } from '../../ports.ts';
 import { Auditor } from '../../audit.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { callRoutes } from './call-routes.ts';
@@ -12,7 +14,15 @@ import { pinRoutes } from './pin-routes.ts';
 import { RequestError, sendRequestError } from './validate.ts';
 
 export interface DataRoutesDeps {
-  readonly store: Pick<Store, 'contacts' | 'callLog' | 'pins' | 'agents' | 'noteRevisions' | 'audit'>;
+  /** The stores it reads and writes, as ports (src/store implements them; the server never imports it). */
+  readonly store: {
+    readonly contacts: ContactStore;
+    readonly callLog: CallLogStore;
+    readonly pins: PinStore;
+    readonly agents: AgentStore;
+    readonly noteRevisions: NoteRevisionStore;
+    readonly audit: AuditStore;
+  };
   /** Principals with the supervisor role (SCREENPOP_SUPERVISORS): they may write any call's notes. Default none. */
   readonly supervisors?: readonly string[];
   /** Region and suffix digits for ?number= on the call log. */
