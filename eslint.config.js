@@ -52,7 +52,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'bin/**', 'bench/**', 'src/cli/**', 'src/simulator/cli/**'],
+    files: ['scripts/**', 'bin/**', 'bench/**', 'src/cli/**'],
     rules: { 'no-console': 'off' },
   },
 );
