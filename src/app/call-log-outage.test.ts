@@ -6,7 +6,7 @@ import { CallTracker } from '../calls/call-tracker.ts';
 import type { CallLogWriter } from '../calls/ports.ts';
 import { ending, leg, snapshot } from '../calls/testing/events.ts';
 import { readinessRoute } from '../server/routes/health.ts';
-import { storeTargets } from '../store/test-targets.ts';
+import { storeTargets } from '../store/testing/targets.ts';
 
 const sqlite = storeTargets().find((t) => t.name === 'sqlite')!;
 after(() => sqlite.cleanup());

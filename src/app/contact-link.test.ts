@@ -8,11 +8,11 @@ import { createCallerLookup } from '../lookup/caller-lookup.ts';
 import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';
 import { PopService } from '../pops/pop-service.ts';
-import { agent, call, leg } from '../pops/test-calls.ts';
+import { agent, call, leg } from '../pops/testing/calls.ts';
 import { registerDataRoutes } from '../server/routes/data/data-routes.ts';
 import type { Card, CardMatch } from '../shared/messages.ts';
 import type { Store } from '../store/store.ts';
-import { storeTargets, testPhone } from '../store/test-targets.ts';
+import { storeTargets, testPhone } from '../store/testing/targets.ts';
 import { ContactLinker, shownContactId } from './contact-link.ts';
 
 const silent = { info: () => {}, warn: () => {} };

@@ -7,7 +7,7 @@ import type { CallLogWriter } from '../calls/ports.ts';
 import { ending, leg, snapshot } from '../calls/testing/events.ts';
 import type { Call } from '../calls/types.ts';
 import { registerDataRoutes } from '../server/routes/data/data-routes.ts';
-import { storeTargets, testPhone } from '../store/test-targets.ts';
+import { storeTargets, testPhone } from '../store/testing/targets.ts';
 import { notesHook } from './notes-hook.ts';
 
 const sqlite = storeTargets().find((t) => t.name === 'sqlite')!;

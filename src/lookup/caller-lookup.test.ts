@@ -3,16 +3,16 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
-import { storeTargets } from '../store/test-targets.ts';
+import { storeTargets } from '../store/testing/targets.ts';
 import type { Store } from '../store/store.ts';
 import { createCallerLookup } from './caller-lookup.ts';
 import type { CallerLookup, CallerLookupOptions } from './caller-lookup.ts';
 import { createHttpProvider } from './providers/http-provider.ts';
 import { parseLinkTemplates } from './links.ts';
 import { parseProviders } from './providers/provider-config.ts';
-import { hang, json, startCrm } from './test-crm.ts';
-import type { TestCrm } from './test-crm.ts';
-import { MINUTE, TestClock, party, ringingCall } from './test-values.ts';
+import { hang, json, startCrm } from './testing/crm.ts';
+import type { TestCrm } from './testing/crm.ts';
+import { MINUTE, TestClock, party, ringingCall } from './testing/values.ts';
 import type { LookupResult } from './types.ts';
 
 const phone = { defaultRegion: 'US' as const, suffixDigits: 7 };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarizeHistory } from './history.ts';
-import { logEntry } from './test-values.ts';
+import { logEntry } from './testing/values.ts';
 
 test('the last call carries when, who answered, outcome, notes and disposition', () => {
   const last = logEntry('c2', 2000, {

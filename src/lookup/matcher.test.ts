@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { normalizePhone } from '../phone/phone.ts';
 import { createStoreMatcher, phoneKeys, rankMatches, unusableReason } from './matcher.ts';
 import type { ContactStore, PhoneHit, PinStore } from './ports.ts';
-import { contact } from './test-values.ts';
+import { contact } from './testing/values.ts';
 
 const options = { defaultRegion: 'US' as const, suffixDigits: 7 };
 const keys = phoneKeys(normalizePhone('+13125550140', options));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProviderCache } from './provider-cache.ts';
-import { TestClock, contact } from './test-values.ts';
+import { TestClock, contact } from './testing/values.ts';
 
 test('fresh within the TTL, stale within the stale window, gone after', () => {
   const clock = new TestClock(0);

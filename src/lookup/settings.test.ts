@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig, ConfigError } from '../config/config.ts';
-import { storeTargets } from '../store/test-targets.ts';
+import { storeTargets } from '../store/testing/targets.ts';
 import { createCallerLookupFromConfig, lookupConfigProblems, parseLookupSettings } from './settings.ts';
-import { json, startCrm } from './test-crm.ts';
-import { TestClock } from './test-values.ts';
+import { json, startCrm } from './testing/crm.ts';
+import { TestClock } from './testing/values.ts';
 import { DEFAULT_URGENCY_RULES } from './urgency.ts';
 
 test('defaults: no providers, no links, the default urgency rules', () => {

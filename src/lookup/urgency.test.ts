@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_URGENCY_RULES, evaluateUrgency, ordinal, parseUrgencyRules } from './urgency.ts';
-import { HOUR, MINUTE, logEntry } from './test-values.ts';
+import { HOUR, MINUTE, logEntry } from './testing/values.ts';
 
 const now = 1_800_000_000_000;
 

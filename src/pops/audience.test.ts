@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AgentDirectory, CallAudience } from './audience.ts';
-import { agent, call, leg } from './test-calls.ts';
+import { agent, call, leg } from './testing/calls.ts';
 
 function directory(supervisors: string[] = []): AgentDirectory {
   const dir = new AgentDirectory(supervisors);

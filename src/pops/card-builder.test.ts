@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCard, callerDisplay, pendingEnrichment } from './card-builder.ts';
-import { call, leg } from './test-calls.ts';
+import { call, leg } from './testing/calls.ts';
 
 test('the caller shows as an international number', () => {
   assert.equal(callerDisplay(call()), '+1 312 555 0140');

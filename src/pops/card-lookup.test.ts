@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallerLookup } from '../lookup/caller-lookup.ts';
-import { contact, party, ringingCall } from '../lookup/test-values.ts';
+import { contact, party, ringingCall } from '../lookup/testing/values.ts';
 import type { LookupResult } from '../lookup/types.ts';
 import { toCardEnrichment } from './card-builder.ts';
 import type { CardEnrichment } from './card-builder.ts';

@@ -4,7 +4,7 @@ import { AgentDirectory } from './audience.ts';
 import { MemoryPushHub } from './memory-push-hub.ts';
 import { PopService, type CardLookup } from './pop-service.ts';
 import type { CardEnrichment } from './card-builder.ts';
-import { agent, call, leg } from './test-calls.ts';
+import { agent, call, leg } from './testing/calls.ts';
 import type { Call } from '../calls/types.ts';
 
 const silent = { info: () => {}, warn: () => {} };

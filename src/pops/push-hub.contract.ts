@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCard, pendingEnrichment } from './card-builder.ts';
-import { call } from './test-calls.ts';
+import { call } from './testing/calls.ts';
 import type { PushEntry, PushHub } from './ports.ts';
 import type { Card } from '../shared/messages.ts';
 

@@ -2,9 +2,9 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { auditCsv, neutralizeCell } from './audit.ts';
-import { harness } from './test-harness.ts';
-import { call, leg } from '../pops/test-calls.ts';
-import { storeTargets } from '../store/test-targets.ts';
+import { harness } from './testing/harness.ts';
+import { call, leg } from '../pops/testing/calls.ts';
+import { storeTargets } from '../store/testing/targets.ts';
 
 const sqlite = storeTargets({ TEST_STORES: 'sqlite' })[0]!;
 after(() => sqlite.cleanup());

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness } from './test-harness.ts';
+import { harness } from './testing/harness.ts';
 
 test('an unexpected error is a 500 with a correlation id and no stack', async () => {
   const h = await harness({

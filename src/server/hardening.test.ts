@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { harness } from './test-harness.ts';
+import { harness } from './testing/harness.ts';
 import { MAX_SOCKETS_PER_SESSION } from './routes/push.ts';
 
 test('/metrics wants the bearer token when one is configured', async () => {

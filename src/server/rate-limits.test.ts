@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness } from './test-harness.ts';
+import { harness } from './testing/harness.ts';
 
 test('sign-in requests from one client past the limit get 429 rate_limited with Retry-After', async () => {
   const h = await harness({ rateLimit: { authPerMinute: 3, apiPerMinute: 1000 } });

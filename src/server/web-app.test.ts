@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { harness } from './test-harness.ts';
+import { harness } from './testing/harness.ts';
 
 function webRoot(): string {
   const root = mkdtempSync(join(tmpdir(), 'screenpop-web-'));

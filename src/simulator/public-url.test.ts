@@ -9,7 +9,7 @@ import { startSimulator } from './index.ts';
 import type { RunningSimulator } from './index.ts';
 import { startFront } from './testing/front.ts';
 import { patToken, withSimulator } from './testing/sim-client.ts';
-import { adminToken, api, fastSimulator, FrameCollector, placeCall } from './telephony/test-support.ts';
+import { adminToken, api, fastSimulator, FrameCollector, placeCall } from './telephony/testing/support.ts';
 
 const CHANNELS = '/notification-channel/v1/channels';
 const REALTIME_FRONT = { host: 'realtime.jive.com', 'x-forwarded-proto': 'https' };

@@ -1,4 +1,4 @@
-// Runs every store contract once per database (see test-targets.ts), plus openStore's own behaviour.
+// Runs every store contract once per database (see testing/targets.ts), plus openStore's own behaviour.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { callLogStoreContract } from './call-log-store.contract.ts';
 import { smallStoresContract } from './small-stores.contract.ts';
 import { auditStoresContract } from './audit-stores.contract.ts';
 import { webhookStoreContract } from './webhook-store.contract.ts';
-import { storeTargets, testPhone } from './test-targets.ts';
+import { storeTargets, testPhone } from './testing/targets.ts';
 import { openStore, sqliteFile } from './store.ts';
 
 for (const target of storeTargets()) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openStore } from './store.ts';
-import { testPhone, withSchemaLock } from './test-targets.ts';
+import { testPhone, withSchemaLock } from './testing/targets.ts';
 
 const run = promisify(execFile);
 const CHILD = join(import.meta.dirname, 'writable-child.ts');

@@ -8,12 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import type { Clock } from '../calls/ports.ts';
 import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
-import { manualClock, storeTargets, testPhone } from '../store/test-targets.ts';
-import type { StoreTarget } from '../store/test-targets.ts';
+import { manualClock, storeTargets, testPhone, withSchemaLock } from '../store/testing/targets.ts';
+import type { StoreTarget } from '../store/testing/targets.ts';
 import { WebhookDeliverer } from './deliverer.ts';
 import { WebhookOutbox } from './outbox.ts';
 import { WEBHOOK_EVENT_TYPES } from './ports.ts';
@@ -23,7 +22,7 @@ import { AgentDirectory } from '../pops/audience.ts';
 import type { CardEnrichment } from '../pops/card-builder.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';
 import { PopService } from '../pops/pop-service.ts';
-import { agent, call, leg } from '../pops/test-calls.ts';
+import { agent, call, leg } from '../pops/testing/calls.ts';
 import type { Card } from '../shared/messages.ts';
 import { startReceiver, testSecret } from './testing/receiver.ts';
 import type { Receiver } from './testing/receiver.ts';
@@ -140,14 +139,17 @@ function reopenable(target: StoreTarget): {
       : { databaseUrl: url, dataDir: dir, pgSchema: schema };
   return {
     location,
-    open: (clock) => openStore({ ...location, phone: testPhone, clock }),
+    // On PostgreSQL, opens hold the test files' schema lock shared and the drop holds it alone (testing/targets.ts).
+    open: (clock) =>
+      target.name === 'postgres'
+        ? withSchemaLock(url, 'shared', () => openStore({ ...location, phone: testPhone, clock }))
+        : openStore({ ...location, phone: testPhone, clock }),
     async cleanup() {
       rmSync(dir, { recursive: true, force: true });
       if (target.name === 'postgres') {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await client.end();
+        await withSchemaLock(url, 'exclusive', (client) =>
+          client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+        );
       }
     },
   };
@@ -157,11 +159,14 @@ function reopenable(target: StoreTarget): {
 function deliverInChild(location: Location, endpoint: WebhookEndpoint): ChildProcess {
   const storeModule = pathToFileURL(join(import.meta.dirname, '../store/store.ts')).href;
   const delivererModule = pathToFileURL(join(import.meta.dirname, 'deliverer.ts')).href;
+  const targetsModule = pathToFileURL(join(import.meta.dirname, '../store/testing/targets.ts')).href;
   const code = `
     const { openStore } = await import(${JSON.stringify(storeModule)});
     const { WebhookDeliverer } = await import(${JSON.stringify(delivererModule)});
+    const { withSchemaLock } = await import(${JSON.stringify(targetsModule)});
     const [location, endpoint] = JSON.parse(process.argv[1]);
-    const store = await openStore({ ...location, phone: { defaultRegion: 'US', suffixDigits: 7 } });
+    const open = () => openStore({ ...location, phone: { defaultRegion: 'US', suffixDigits: 7 } });
+    const store = location.pgSchema === undefined ? await open() : await withSchemaLock(location.databaseUrl, 'shared', open);
     const log = { info() {}, warn() {} };
     const clock = { now: () => Date.now() };
     new WebhookDeliverer({ store: store.webhooks, endpoints: [endpoint], clock, log }).start();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCard, pendingEnrichment } from '../pops/card-builder.ts';
 import type { CardEnrichment } from '../pops/card-builder.ts';
-import { call, leg } from '../pops/test-calls.ts';
+import { call, leg } from '../pops/testing/calls.ts';
 import type { Call } from '../calls/types.ts';
 import type { Card } from '../shared/messages.ts';
 import { EventMapper, eventId } from './event-mapper.ts';

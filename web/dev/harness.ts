@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { CallLogEntry, Contact, ContactInput, Me } from '../../src/shared/api.ts';
 import type { Card, ServerMessage } from '../../src/shared/messages.ts';
-import { makeCard } from '../src/lib/test-cards.ts';
+import { makeCard } from '../src/lib/testing/cards.ts';
 import { danaResolved, me as sampleMe, sampleCallLog, sampleCards, sampleContacts } from './sample-data.ts';
 
 const args = process.argv.slice(2);

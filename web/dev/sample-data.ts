@@ -1,7 +1,7 @@
 // Sample agent, contacts, call log and cards for the dev harness (web/dev/harness.ts). Not product code.
 import type { CallLogEntry, Contact, Me } from '../../src/shared/api.ts';
 import type { Card, CardContact, CardMatch } from '../../src/shared/messages.ts';
-import { makeCard } from '../src/lib/test-cards.ts';
+import { makeCard } from '../src/lib/testing/cards.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

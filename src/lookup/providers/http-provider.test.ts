@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { createHttpProvider, fillUrl } from './http-provider.ts';
 import { parseProviders } from './provider-config.ts';
 import { ProviderError } from '../provider.ts';
-import { hang, json, startCrm, text } from '../test-crm.ts';
-import type { TestCrm } from '../test-crm.ts';
-import { TestClock } from '../test-values.ts';
+import { hang, json, startCrm, text } from '../testing/crm.ts';
+import type { TestCrm } from '../testing/crm.ts';
+import { TestClock } from '../testing/values.ts';
 
 const number = { e164: '+13125550140', national: '3125550140', raw: '(312) 555-0140' };
 let crm: TestCrm;

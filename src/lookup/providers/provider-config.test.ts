@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseProviders, providerProblems } from './provider-config.ts';
 import { createProvider } from './provider-kinds.ts';
-import { TestClock } from '../test-values.ts';
+import { TestClock } from '../testing/values.ts';
 
 const good = {
   name: 'hubspot',

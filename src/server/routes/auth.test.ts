@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness } from '../test-harness.ts';
-import type { Harness } from '../test-harness.ts';
+import { harness } from '../testing/harness.ts';
+import type { Harness } from '../testing/harness.ts';
 import { pkceChallenge } from '../login-state.ts';
 import { sessionKey } from '../session.ts';
 

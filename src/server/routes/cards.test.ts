@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness } from '../test-harness.ts';
-import type { Harness } from '../test-harness.ts';
-import { call, leg } from '../../pops/test-calls.ts';
+import { harness } from '../testing/harness.ts';
+import type { Harness } from '../testing/harness.ts';
+import { call, leg } from '../../pops/testing/calls.ts';
 
 /** A new call ringing on one line, as the call tracker reports it. */
 function ring(h: Harness, id: string, lineId: string): void {

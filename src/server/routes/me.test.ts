@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness } from '../test-harness.ts';
-import type { Harness } from '../test-harness.ts';
+import { harness } from '../testing/harness.ts';
+import type { Harness } from '../testing/harness.ts';
 
 /** PUT /api/me/settings with the session cookie (and any extra headers). */
 function putSettings(h: Harness, cookie: string, payload: object, headers: Record<string, string> = {}) {

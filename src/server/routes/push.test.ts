@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { harness, type Harness } from '../test-harness.ts';
-import { call, leg } from '../../pops/test-calls.ts';
+import { harness, type Harness } from '../testing/harness.ts';
+import { call, leg } from '../../pops/testing/calls.ts';
 import type { ServerMessage } from '../../shared/messages.ts';
 
 async function listening(): Promise<Harness> {

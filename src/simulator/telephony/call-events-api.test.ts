@@ -17,7 +17,7 @@ import {
   stateOf,
   subscribedChannel,
   waitEnding,
-} from './test-support.ts';
+} from './testing/support.ts';
 
 const ACCOUNT = '4718093562201847735';
 const SUBS = '/call-events/v1/subscriptions';

@@ -12,8 +12,8 @@ import {
   stateOf,
   subscribedChannel,
   waitEnding,
-} from './test-support.ts';
-import type { FrameCollector, Frame } from './test-support.ts';
+} from './testing/support.ts';
+import type { FrameCollector, Frame } from './testing/support.ts';
 
 let sim: RunningSimulator;
 let collector: FrameCollector;

@@ -9,8 +9,8 @@ import type { RunningSimulator } from '../index.ts';
 import { fixture } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
 import { patToken, postSim, withSimulator } from '../testing/sim-client.ts';
-import { adminToken, api, fastSimulator, FrameCollector, placeCall, stateOf } from './test-support.ts';
-import type { Frame } from './test-support.ts';
+import { adminToken, api, fastSimulator, FrameCollector, placeCall, stateOf } from './testing/support.ts';
+import type { Frame } from './testing/support.ts';
 
 const ACCOUNT = '4718093562201847735';
 const CHANNELS = '/notification-channel/v1/channels';
@@ -366,7 +366,7 @@ test('GET channel-lifetime reads the lifetime without extending it', async () =>
 
 test("another user's channel is a 404 for everyone else", async () => {
   const { channelId } = await createWs();
-  const { codeGrantToken } = await import('./test-support.ts');
+  const { codeGrantToken } = await import('./testing/support.ts');
   const marcus = await codeGrantToken(sim, 'marcus.oyelaran@northgate-appliance.example');
   assert.equal((await api(sim, 'GET', `${CHANNELS}/screenpop/${channelId}`, marcus)).status, 404);
   assert.equal((await api(sim, 'DELETE', `${CHANNELS}/screenpop/${channelId}`, marcus)).status, 404);

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../index.ts';
 import { CallMix } from './traffic.ts';
-import { fastSimulator } from './test-support.ts';
+import { fastSimulator } from './testing/support.ts';
 
 let sim: RunningSimulator;
 

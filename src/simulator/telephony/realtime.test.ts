@@ -6,8 +6,8 @@ import type { RunningSimulator } from '../index.ts';
 import { fixture } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
 import { postSim, withSimulator } from '../testing/sim-client.ts';
-import { adminToken, api, fastSimulator, FrameCollector, placeCall } from './test-support.ts';
-import type { Frame } from './test-support.ts';
+import { adminToken, api, fastSimulator, FrameCollector, placeCall } from './testing/support.ts';
+import type { Frame } from './testing/support.ts';
 
 const LINE_2101 = 'f6bd6587-36a1-47a6-bb92-84059ebe4ca7';
 const ORG = 'a4441acb-e00d-42f9-8207-2df8d55d375d';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { openStore } from '../store.ts';
-import { storeTargets, testPhone } from '../test-targets.ts';
+import { storeTargets, testPhone } from '../testing/targets.ts';
 import { importContactsCsv } from './csv-import.ts';
 
 /** Bytes as a stream of 64 KiB chunks (as a file is read), so records straddle chunk boundaries. */

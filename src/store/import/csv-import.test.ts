@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { storeTargets } from '../test-targets.ts';
+import { storeTargets } from '../testing/targets.ts';
 import { importContactsCsv } from './csv-import.ts';
 import { importContactsVcard } from './vcard-import.ts';
 

@@ -16,7 +16,7 @@ import { openStore } from '../store.ts';
 import type { Store } from '../store.ts';
 import type { PhoneKeys, PhoneMatches } from '../../lookup/ports.ts';
 import type { ContactInput } from '../../lookup/types.ts';
-import { testPhone } from '../test-targets.ts';
+import { testPhone } from '../testing/targets.ts';
 import { LookupIndex, NOBODY, SEVERAL } from './lookup-index.ts';
 import { seededRandom as random } from '../../util/seeded-random.ts';
 

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../store.ts';
-import { testPhone } from '../test-targets.ts';
+import { testPhone } from '../testing/targets.ts';
 
 const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answeredByText, lineLabel, phaseLabel, ringingLines } from './card-text.ts';
-import { makeCard } from './test-cards.ts';
+import { makeCard } from './testing/cards.ts';
 
 const sales = { lineId: 'L1', extension: '101', name: 'Sales', state: 'connected' as const };
 

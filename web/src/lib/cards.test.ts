@@ -12,7 +12,7 @@ import {
   isSettled,
   SETTLED_AFTER_MS,
 } from './cards.ts';
-import { makeCard } from './test-cards.ts';
+import { makeCard } from './testing/cards.ts';
 import type { CardMatch } from '../../../src/shared/messages.ts';
 
 const match = (id: string, pinned = false): CardMatch => ({

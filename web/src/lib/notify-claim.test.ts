@@ -8,7 +8,7 @@ import {
   startsRinging,
 } from './notify-claim.ts';
 import type { StorageLike, WithLock } from './notify-claim.ts';
-import { makeCard } from './test-cards.ts';
+import { makeCard } from './testing/cards.ts';
 
 class MemoryStorage implements StorageLike {
   map = new Map<string, string>();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PING_EVERY_MS, PushClient } from './push-client.ts';
 import type { ConnectionStatus, SocketHandlers, Timers } from './push-client.ts';
-import { makeCard } from './test-cards.ts';
+import { makeCard } from './testing/cards.ts';
 import type { Card, ServerMessage } from '../../../src/shared/messages.ts';
 
 class FakeSocket {

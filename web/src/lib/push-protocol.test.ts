@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffDelay, BACKOFF_MAX_MS, parseServerMessage, pushUrl, stepPush } from './push-protocol.ts';
-import { makeCard } from './test-cards.ts';
+import { makeCard } from './testing/cards.ts';
 
 test('the first hello resumes from its own cursor and asks for a full resync', () => {
   const step = stepPush(null, { type: 'hello', principal: 'a@x', cursor: 7 });

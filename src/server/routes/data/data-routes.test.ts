@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Call } from '../../../calls/types.ts';
-import { storeTargets } from '../../../store/test-targets.ts';
+import { storeTargets } from '../../../store/testing/targets.ts';
 import type { Store } from '../../../store/store.ts';
 import { registerDataRoutes } from './data-routes.ts';
 

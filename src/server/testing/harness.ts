@@ -2,13 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { buildServer, type ServerApp } from './app.ts';
-import { pkceChallenge } from './login-state.ts';
-import { AgentDirectory } from '../pops/audience.ts';
-import { MemoryPushHub } from '../pops/memory-push-hub.ts';
-import { PopService } from '../pops/pop-service.ts';
-import type { AgentSettings, AgentStore, SessionStore, WebSession } from '../pops/ports.ts';
-import type { PendingSignIn, ServerDeps, SignInGateway, SignedInUser } from './ports.ts';
+import { buildServer, type ServerApp } from '../app.ts';
+import { pkceChallenge } from '../login-state.ts';
+import { AgentDirectory } from '../../pops/audience.ts';
+import { MemoryPushHub } from '../../pops/memory-push-hub.ts';
+import { PopService } from '../../pops/pop-service.ts';
+import type { AgentSettings, AgentStore, SessionStore, WebSession } from '../../pops/ports.ts';
+import type { PendingSignIn, ServerDeps, SignInGateway, SignedInUser } from '../ports.ts';
 
 export class MemoryAgents implements AgentStore {
   readonly rows = new Map<string, AgentSettings>();

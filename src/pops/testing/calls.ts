@@ -1,6 +1,6 @@
 // Test helpers for pops/: calls and agents in the shapes the tracker and the store produce.
-import type { Call, Leg, LegState } from '../calls/types.ts';
-import type { AgentSettings } from './ports.ts';
+import type { Call, Leg, LegState } from '../../calls/types.ts';
+import type { AgentSettings } from '../ports.ts';
 
 export function leg(lineId: string, state: LegState, name: string | null = null): Leg {
   return { lineId, extension: lineId.replace(/\D/g, '') || null, name, state, since: 1_000 };

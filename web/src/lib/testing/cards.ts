@@ -1,5 +1,5 @@
 // Builds sample cards for unit tests and the dev harness: a full card with overridable fields.
-import type { Card } from '../../../src/shared/messages.ts';
+import type { Card } from '../../../../src/shared/messages.ts';
 
 type Overrides = Partial<Omit<Card, 'caller' | 'lookup'>> & {
   caller?: Partial<Card['caller']>;

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Clock } from '../calls/ports.ts';
-import { openStore } from './store.ts';
-import type { Store } from './store.ts';
+import type { Clock } from '../../calls/ports.ts';
+import { openStore } from '../store.ts';
+import type { Store } from '../store.ts';
 
 export interface StoreTarget {
   readonly name: 'sqlite' | 'postgres';

@@ -1,7 +1,7 @@
 // Plain values for lookup tests: contacts, call-log entries, calls, and a clock the test moves.
-import type { Clock } from '../calls/ports.ts';
-import type { Call, Party } from '../calls/types.ts';
-import type { CallLogEntry, Contact } from './types.ts';
+import type { Clock } from '../../calls/ports.ts';
+import type { Call, Party } from '../../calls/types.ts';
+import type { CallLogEntry, Contact } from '../types.ts';
 
 export function contact(id: string, over: Partial<Contact> = {}): Contact {
   return {

@@ -1,8 +1,8 @@
 // Helpers for this folder's tests: a fast simulator, Bearer requests, a channel socket that collects frames.
 import WebSocket from 'ws';
-import { startSimulator } from '../index.ts';
-import type { RunningSimulator } from '../index.ts';
-import { patToken } from '../testing/sim-client.ts';
+import { startSimulator } from '../../index.ts';
+import type { RunningSimulator } from '../../index.ts';
+import { patToken } from '../../testing/sim-client.ts';
 
 export type Frame = Record<string, unknown> & { data?: Record<string, unknown> };
 
@@ -179,7 +179,7 @@ export async function codeGrantToken(sim: RunningSimulator, loginHint?: string):
   if (code === null) {
     throw new Error(`no code in redirect ${response.headers.get('location') ?? ''}`);
   }
-  const { postToken } = await import('../testing/sim-client.ts');
+  const { postToken } = await import('../../testing/sim-client.ts');
   const { status, body } = await postToken(sim, {
     grant_type: 'authorization_code',
     code,
