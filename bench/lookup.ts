@@ -11,7 +11,7 @@ import { systemClock } from '../src/calls/ports.ts';
 import { createCallerLookup } from '../src/lookup/caller-lookup.ts';
 import { createStoreMatcher, phoneKeys } from '../src/lookup/matcher.ts';
 import { fromE164 } from '../src/lookup/e164-keys.ts';
-import { ringingCall } from '../src/lookup/test-values.ts';
+import { ringingCall } from '../src/lookup/testing/values.ts';
 import type { Call } from '../src/calls/types.ts';
 import type { ContactInput } from '../src/lookup/types.ts';
 import { normalizePhone } from '../src/phone/phone.ts';

@@ -8,7 +8,6 @@ import type { FrameResult } from './frames.ts';
 import type { CallSnapshotEvent, LegUpdate } from '../../calls/types.ts';
 import { fixture, fixtureList, usPhone } from '../testing/fixtures.ts';
 
-
 function replay(file: string): CallSnapshotEvent[] {
   return fixtureList(`call-events/${file}`).map((frame) => {
     const result = normalizeCallEventsFrame(JSON.stringify(frame), usPhone);

@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../index.ts';
 import { fixture } from '../testing/fixtures.ts';
 import { shapeDiff } from '../testing/shape.ts';
-import { adminToken, api, fastSimulator, placeCall, subscribedChannel, waitEnding } from './testing/support.ts';
+import {
+  adminToken,
+  api,
+  fastSimulator,
+  placeCall,
+  subscribedChannel,
+  waitEnding,
+} from './testing/support.ts';
 import type { Frame, FrameCollector } from './testing/support.ts';
 
 const ACCOUNT = '4718093562201847735';
