@@ -285,13 +285,7 @@ function webhookOutbox(dialect: Dialect): Migration {
   const big = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     async up(db: Db) {
-      await db.schema
-        .createTable('webhook_outbox')
-        .addColumn('id', big, (c) =>
-          dialect === 'postgres'
-            ? c.generatedAlwaysAsIdentity().primaryKey()
-            : c.primaryKey().autoIncrement(),
-        )
+      await idColumn(db, dialect, 'webhook_outbox')
         .addColumn('endpoint', 'text', (c) => c.notNull())
         .addColumn('event_id', 'text', (c) => c.notNull())
         .addColumn('call_id', 'text', (c) => c.notNull())
@@ -344,13 +338,7 @@ function webhookAttempts(dialect: Dialect): Migration {
   const big = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     async up(db: Db) {
-      await db.schema
-        .createTable('webhook_attempts')
-        .addColumn('id', big, (c) =>
-          dialect === 'postgres'
-            ? c.generatedAlwaysAsIdentity().primaryKey()
-            : c.primaryKey().autoIncrement(),
-        )
+      await idColumn(db, dialect, 'webhook_attempts')
         .addColumn('endpoint', 'text', (c) => c.notNull())
         .addColumn('event_id', 'text', (c) => c.notNull())
         .addColumn('call_id', 'text', (c) => c.notNull())
