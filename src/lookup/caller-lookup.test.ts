@@ -8,6 +8,7 @@ import type { Store } from '../store/store.ts';
 import { createCallerLookup } from './caller-lookup.ts';
 import type { CallerLookup, CallerLookupOptions } from './caller-lookup.ts';
 import { createHttpProvider } from './providers/http-provider.ts';
+import type { HttpProviderConfig } from './providers/http-config.ts';
 import { parseLinkTemplates } from './links.ts';
 import { parseProviders } from './providers/provider-config.ts';
 import { hang, json, startCrm } from './testing/crm.ts';
@@ -39,7 +40,7 @@ function provider(name: string, path: string, extra: Record<string, unknown> = {
     fields: { name: 'results[].name', tier: 'results[].tier' },
   };
   const [config] = parseProviders(JSON.stringify([{ ...entry, timeoutMs: 1000, ...extra }]), {});
-  assert.ok(config);
+  assert.ok(config?.type === 'http');
   return createHttpProvider(config, clock);
 }
 
@@ -406,7 +407,7 @@ test('a CRM answer about a contact imported from that CRM enriches it instead of
     contacts: store.contacts,
     pins: store.pins,
     callLog: store.callLog,
-    providers: [createHttpProvider(config!, new TestClock(NOW))],
+    providers: [createHttpProvider(config as HttpProviderConfig, new TestClock(NOW))],
     budgetMs: 5000,
     phone,
     clock: new TestClock(NOW),

@@ -24,6 +24,10 @@ export class ProviderError extends Error {
   constructor(
     readonly provider: string,
     message: string,
+    /** Whether asking again later may succeed (the CRM rate-limited us, or failed on its side). */
+    readonly retryable = false,
+    /** Seconds the CRM asked to wait (Retry-After), when it said. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -4,11 +4,13 @@ import type { Clock } from '../../calls/ports.ts';
 import type { LookupProvider } from '../provider.ts';
 import { parseHttpEntry } from './http-config.ts';
 import { createHttpProvider } from './http-provider.ts';
+import { pipedriveKind } from './pipedrive.ts';
 import type { EntryContext } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
 
 const kinds = {
   http: { parse: parseHttpEntry, create: createHttpProvider },
+  pipedrive: pipedriveKind,
 };
 
 /** The kind an entry without "type" is: configs written before kinds existed keep working. */
