@@ -7,10 +7,12 @@ import { createHttpProvider } from './http-provider.ts';
 import { pipedriveKind } from './pipedrive.ts';
 import type { EntryContext } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
+import { zendeskKind } from './zendesk.ts';
 
 const kinds = {
   http: { parse: parseHttpEntry, create: createHttpProvider },
   pipedrive: pipedriveKind,
+  zendesk: zendeskKind,
 };
 
 /** The kind an entry without "type" is: configs written before kinds existed keep working. */
