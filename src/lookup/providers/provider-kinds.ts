@@ -2,6 +2,7 @@
 // HubSpot or Zendesk) is one file exporting a ProviderKind, and one row here.
 import type { Clock } from '../../calls/ports.ts';
 import type { LookupProvider } from '../provider.ts';
+import { freshdeskKind } from './freshdesk.ts';
 import { parseHttpEntry } from './http-config.ts';
 import { createHttpProvider } from './http-provider.ts';
 import { pipedriveKind } from './pipedrive.ts';
@@ -12,6 +13,7 @@ import { zendeskKind } from './zendesk.ts';
 const kinds = {
   http: { parse: parseHttpEntry, create: createHttpProvider },
   pipedrive: pipedriveKind,
+  freshdesk: freshdeskKind,
   zendesk: zendeskKind,
 };
 
