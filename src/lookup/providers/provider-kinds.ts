@@ -8,12 +8,14 @@ import { createHttpProvider } from './http-provider.ts';
 import { pipedriveKind } from './pipedrive.ts';
 import type { EntryContext } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
+import { salesforceKind } from './salesforce.ts';
 import { zendeskKind } from './zendesk.ts';
 
 const kinds = {
   http: { parse: parseHttpEntry, create: createHttpProvider },
   pipedrive: pipedriveKind,
   freshdesk: freshdeskKind,
+  salesforce: salesforceKind,
   zendesk: zendeskKind,
 };
 
