@@ -8,9 +8,10 @@ import type { Store } from '../store/store.ts';
 import { createCallerLookup } from './caller-lookup.ts';
 import type { CallerLookup, CallerLookupOptions } from './caller-lookup.ts';
 import { createHttpProvider } from './providers/http-provider.ts';
-import type { HttpProviderConfig } from './providers/http-config.ts';
 import { parseLinkTemplates } from './links.ts';
 import { parseProviders } from './providers/provider-config.ts';
+import type { ProviderConfig } from './providers/provider-config.ts';
+import type { HttpProviderConfig } from './providers/http-config.ts';
 import { hang, json, startCrm } from './testing/crm.ts';
 import type { TestCrm } from './testing/crm.ts';
 import { MINUTE, TestClock, party, ringingCall } from './testing/values.ts';
@@ -407,7 +408,7 @@ test('a CRM answer about a contact imported from that CRM enriches it instead of
     contacts: store.contacts,
     pins: store.pins,
     callLog: store.callLog,
-    providers: [createHttpProvider(config as HttpProviderConfig, new TestClock(NOW))],
+    providers: [createHttpProvider(httpConfig(config), new TestClock(NOW))],
     budgetMs: 5000,
     phone,
     clock: new TestClock(NOW),
@@ -425,3 +426,8 @@ test('a CRM answer about a contact imported from that CRM enriches it instead of
   l.close();
   await target.cleanup();
 });
+
+function httpConfig(config: ProviderConfig | undefined): HttpProviderConfig {
+  assert.ok(config?.type === 'http');
+  return config;
+}

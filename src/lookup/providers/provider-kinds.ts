@@ -2,6 +2,7 @@
 // HubSpot or Zendesk) is one file exporting a ProviderKind, and one row here.
 import type { Clock } from '../../calls/ports.ts';
 import type { LookupProvider } from '../provider.ts';
+import type { CallRecordWriter } from './call-record.ts';
 import { freshdeskKind } from './freshdesk.ts';
 import { parseHttpEntry } from './http-config.ts';
 import { createHttpProvider } from './http-provider.ts';
@@ -49,6 +50,19 @@ export function parseEntryOfKind(
 
 function createOfKind<T extends ProviderType>(type: T, config: ConfigMap[T], clock: Clock): LookupProvider {
   return table[type].create(config, clock);
+}
+
+function writerOfKind<T extends ProviderType>(
+  type: T,
+  config: ConfigMap[T],
+  clock: Clock,
+): CallRecordWriter | null {
+  return table[type].createWriter?.(config, clock) ?? null;
+}
+
+/** The entry's call-log writer, when its kind and config log calls to the CRM. */
+export function createWriter(config: ProviderConfig, clock: Clock): CallRecordWriter | null {
+  return writerOfKind(config.type, config, clock);
 }
 
 /** The running provider for a parsed entry, made by its kind. */
