@@ -278,3 +278,12 @@ test('write: a 503 from Salesforce is retryable', async () => {
   assert.ok(error instanceof CrmWriteError);
   assert.deepEqual([error.retryable, error.status], [true, 503]);
 });
+
+test('find: the Task made for the call is found again by CallObject (quotes escaped); none for another call', async () => {
+  const writer = createSalesforceWriter(config())!;
+  const record = callRecord({ callId: "call-'lost'\\answer" });
+  assert.equal(await writer.find!(record, signal), null);
+  const ref = await writer.write(record, null, signal);
+  assert.deepEqual(await writer.find!(record, signal), ref);
+  assert.equal(await writer.find!(callRecord({ callId: 'call-other' }), signal), null);
+});

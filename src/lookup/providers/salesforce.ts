@@ -100,6 +100,7 @@ const caseSchema = z.object({
 });
 const querySchema = z.object({ records: z.array(caseSchema), nextRecordsUrl: z.string().optional() });
 const createdSchema = z.object({ id: z.string() });
+const taskQuerySchema = z.object({ records: z.array(z.object({ Id: z.string() })) });
 
 type SfRecord = z.infer<typeof recordSchema>;
 type SfCase = z.infer<typeof caseSchema>;
@@ -225,6 +226,11 @@ export function createSalesforceProvider(config: SalesforceConfig, clock: Clock)
   };
 }
 
+/** A value inside a SOQL string literal: backslash and quote escaped, as the SOQL reference says. */
+function soqlText(text: string): string {
+  return text.slice(0, 255).replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+}
+
 const CALL_TYPE = { inbound: 'Inbound', outbound: 'Outbound', internal: 'Internal' } as const;
 
 /** Who (Contact 003…, Lead 00Q…) or what (Account 001…) the Task is about, by the id's key prefix. */
@@ -261,8 +267,21 @@ export function createSalesforceWriter(config: SalesforceConfig): CallRecordWrit
   const session = sessionFor(config);
   const tasks = `${config.api}/services/data/${config.apiVersion}/sobjects/Task`;
   const link = (id: string): string => `${config.web}/lightning/r/Task/${id}/view`;
+  const data = `${config.api}/services/data/${config.apiVersion}`;
   return {
     name: config.name,
+    // The Task's CallObject is screenpop's call id: a create whose answer was lost is found again by it.
+    async find(record, signal): Promise<CrmRecordRef | null> {
+      try {
+        const q = `SELECT Id FROM Task WHERE CallObject = '${soqlText(record.callId)}' ORDER BY CreatedDate DESC LIMIT 1`;
+        const url = `${data}/query/?${new URLSearchParams({ q })}`;
+        const answer = await session.request({ url, timeoutMs: config.writeTimeoutMs, signal });
+        const id = shape(taskQuerySchema, answer.body, 'Task query').records[0]?.Id;
+        return id === undefined || !ID.test(id) ? null : { id, url: link(id) };
+      } catch (error) {
+        throw writeError(config.name, error);
+      }
+    },
     async write(record, existing, signal): Promise<CrmRecordRef> {
       try {
         if (existing === null) {

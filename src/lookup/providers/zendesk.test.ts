@@ -190,3 +190,12 @@ test('write: 429 is retryable with its wait; 422 validation and 404 are not', as
   assert.ok(gone instanceof CrmWriteError);
   assert.deepEqual([gone.retryable, gone.status], [false, 404]);
 });
+
+test('find: a ticket created for the call is found again by its external_id; none for another call', async () => {
+  const writer = createZendeskWriter(config())!;
+  const record = callRecord({ callId: 'call-lost-answer' });
+  assert.equal(await writer.find!(record, signal), null);
+  const ref = await writer.write(record, null, signal);
+  assert.deepEqual(await writer.find!(record, signal), ref);
+  assert.equal(await writer.find!(callRecord({ callId: 'call-other' }), signal), null);
+});

@@ -92,6 +92,7 @@ const searchSchema = z.object({
 });
 const orgsSchema = z.object({ organizations: z.array(z.object({ id: z.number(), name: z.string() })) });
 const createdSchema = z.object({ ticket: z.object({ id: z.number() }) });
+const listSchema = z.object({ tickets: z.array(z.object({ id: z.number() })) });
 
 type User = z.infer<typeof userSchema>;
 
@@ -211,20 +212,34 @@ export function createZendeskWriter(config: ZendeskConfig): CallRecordWriter | n
   if (!config.log) {
     return null;
   }
+  const headers = { authorization: config.authorization };
+  const link = (id: string): string => `${config.web}/agent/tickets/${id}`;
   return {
     name: config.name,
+    // The ticket's external_id is screenpop's call id: a create whose answer was lost is found again by it.
+    async find(record, signal): Promise<CrmRecordRef | null> {
+      try {
+        const q = new URLSearchParams({ external_id: `screenpop:${record.callId}` });
+        const url = `${config.api}/api/v2/tickets.json?${q}`;
+        const answer = await crmFetch({ url, headers, timeoutMs: config.writeTimeoutMs, signal });
+        const first = shape(listSchema, answer.body, 'ticket list').tickets[0];
+        return first === undefined ? null : { id: String(first.id), url: link(String(first.id)) };
+      } catch (error) {
+        throw writeError(config.name, error);
+      }
+    },
     async write(record, existing, signal): Promise<CrmRecordRef> {
       try {
         const answer = await crmFetch({
           method: existing === null ? 'POST' : 'PUT',
           url: `${config.api}/api/v2/tickets${existing === null ? '' : `/${encodeURIComponent(existing.id)}`}.json`,
-          headers: { authorization: config.authorization },
+          headers,
           body: { ticket: existing === null ? newTicket(config, record) : update(record) },
           timeoutMs: config.writeTimeoutMs,
           signal,
         });
         const id = String(shape(createdSchema, answer.body, 'ticket').ticket.id);
-        return { id, url: `${config.web}/agent/tickets/${id}` };
+        return { id, url: link(id) };
       } catch (error) {
         throw writeError(config.name, error);
       }

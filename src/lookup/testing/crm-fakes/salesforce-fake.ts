@@ -173,6 +173,15 @@ export async function startSalesforceFake(seed: {
 
   const query = (req: FakeRequest): FakeReply => {
     const q = req.query.get('q') ?? '';
+    const call =
+      /^SELECT Id FROM Task WHERE CallObject = '((?:[^'\\]|\\.)*)' ORDER BY CreatedDate DESC LIMIT 1$/.exec(
+        q,
+      );
+    if (call !== null) {
+      const wanted = (call[1] ?? '').replace(/\\(.)/g, '$1');
+      const found = [...tasks.values()].filter((t) => t.fields.CallObject === wanted).slice(-1);
+      return page(found.map((t) => ({ attributes: { type: 'Task' }, Id: t.id })));
+    }
     const ids = /ContactId IN \(([^)]*)\)/.exec(q)?.[1];
     if (
       !q.startsWith(

@@ -193,8 +193,22 @@ export async function startZendeskFake(seed: {
     return { status: 200, body: { ticket: { id: t.id, subject: t.subject, status: t.status } } };
   };
 
+  const byExternalId = (req: FakeRequest): FakeReply => {
+    const wanted = req.query.get('external_id');
+    const tickets = [...logged.values()].filter((t) => wanted !== null && t.created.external_id === wanted);
+    return {
+      status: 200,
+      body: {
+        tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, status: t.status })),
+        next_page: null,
+        count: tickets.length,
+      },
+    };
+  };
+
   const http = await startFakeHttp({
     routes: [
+      { method: 'GET', path: /^\/api\/v2\/tickets\.json$/, handler: byExternalId },
       { method: 'GET', path: /^\/api\/v2\/search\.json$/, handler: search },
       { method: 'GET', path: /^\/api\/v2\/organizations\/show_many\.json$/, handler: organizations },
       { method: 'POST', path: /^\/api\/v2\/tickets\.json$/, handler: create },
