@@ -60,4 +60,10 @@ export interface CallRecordWriter {
    * content. Rejects with CrmWriteError. Never logs secrets or bodies.
    */
   write(record: CrmCallRecord, existing: CrmRecordRef | null, signal: AbortSignal): Promise<CrmRecordRef>;
+  /**
+   * Optional: finds the record an earlier create of this call made, by the callId the writer stored in it. Asked
+   * only when a create went out and its answer was never recorded (a crash or a timeout in between), so the retry
+   * updates that record instead of making a second one. A writer without it may duplicate in that window.
+   */
+  find?(record: CrmCallRecord, signal: AbortSignal): Promise<CrmRecordRef | null>;
 }
