@@ -45,9 +45,11 @@ test('every part receives one frozen, parsed piece: phone options and lookup set
     TOKEN: 't-1',
   });
   assert.deepEqual(c.phone, { defaultRegion: 'GB', suffixDigits: 8 });
-  assert.equal(c.lookup.providers[0]?.headers.x, 't-1'); // env references resolved once, from the env given
+  const crm = c.lookup.providers[0];
+  assert.ok(crm?.type === 'http');
+  assert.equal(crm.headers.x, 't-1'); // env references resolved once, from the env given
   assert.equal(c.lookup.budgetMs, 300);
-  assert.ok(Object.isFrozen(c.phone) && Object.isFrozen(c.lookup.providers[0]?.fields));
+  assert.ok(Object.isFrozen(c.phone) && Object.isFrozen(crm.fields));
   assert.throws(() => {
     (c.lookup.linkTemplates as unknown[]).push({});
   }, TypeError);

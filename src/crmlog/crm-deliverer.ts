@@ -168,7 +168,12 @@ export class CrmDeliverer {
       return { outcome: 'retry', nextAttemptAt: at, failingSince: claim.failingSince, pausedUntil: null };
     }
     const failure = afterFailure(
-      { now: at, createdAt: claim.row.createdAt, failures: claim.row.attempts + 1, failingSince: claim.failingSince },
+      {
+        now: at,
+        createdAt: claim.row.createdAt,
+        failures: claim.row.attempts + 1,
+        failingSince: claim.failingSince,
+      },
       this.deps.random ?? Math.random,
       this.policy,
     );

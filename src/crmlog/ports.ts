@@ -25,11 +25,21 @@ export interface CrmRecordStore {
    * Marks the record pending (a write is queued); creates it when new. `contact` (when given) is remembered for
    * this and later writes; undefined leaves the stored one.
    */
-  queued(callId: string, provider: string, contact: CrmLink['contact'] | undefined, at: number): Promise<void>;
+  queued(
+    callId: string,
+    provider: string,
+    contact: CrmLink['contact'] | undefined,
+    at: number,
+  ): Promise<void>;
   /** An attempt starts: counted, and uncertain until its outcome is recorded. */
   attempting(callId: string, provider: string, at: number): Promise<void>;
   /** The CRM answered with its record: remembered, no longer uncertain. */
-  logged(callId: string, provider: string, ref: { id: string; url: string | null }, at: number): Promise<void>;
+  logged(
+    callId: string,
+    provider: string,
+    ref: { id: string; url: string | null },
+    at: number,
+  ): Promise<void>;
   /**
    * The attempt failed. `answered`: the CRM answered (so nothing was created and the attempt is not uncertain);
    * `gaveUp`: no more retries (state failed, shown with a retry button).

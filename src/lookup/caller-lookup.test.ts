@@ -10,6 +10,8 @@ import type { CallerLookup, CallerLookupOptions } from './caller-lookup.ts';
 import { createHttpProvider } from './providers/http-provider.ts';
 import { parseLinkTemplates } from './links.ts';
 import { parseProviders } from './providers/provider-config.ts';
+import type { ProviderConfig } from './providers/provider-config.ts';
+import type { HttpProviderConfig } from './providers/http-config.ts';
 import { hang, json, startCrm } from './testing/crm.ts';
 import type { TestCrm } from './testing/crm.ts';
 import { MINUTE, TestClock, party, ringingCall } from './testing/values.ts';
@@ -39,7 +41,7 @@ function provider(name: string, path: string, extra: Record<string, unknown> = {
     fields: { name: 'results[].name', tier: 'results[].tier' },
   };
   const [config] = parseProviders(JSON.stringify([{ ...entry, timeoutMs: 1000, ...extra }]), {});
-  assert.ok(config);
+  assert.ok(config?.type === 'http');
   return createHttpProvider(config, clock);
 }
 
@@ -406,7 +408,7 @@ test('a CRM answer about a contact imported from that CRM enriches it instead of
     contacts: store.contacts,
     pins: store.pins,
     callLog: store.callLog,
-    providers: [createHttpProvider(config!, new TestClock(NOW))],
+    providers: [createHttpProvider(httpConfig(config), new TestClock(NOW))],
     budgetMs: 5000,
     phone,
     clock: new TestClock(NOW),
@@ -424,3 +426,8 @@ test('a CRM answer about a contact imported from that CRM enriches it instead of
   l.close();
   await target.cleanup();
 });
+
+function httpConfig(config: ProviderConfig | undefined): HttpProviderConfig {
+  assert.ok(config?.type === 'http');
+  return config;
+}

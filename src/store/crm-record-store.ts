@@ -69,7 +69,9 @@ export class KyselyCrmRecordStore implements CrmRecordStore {
         updated_at: at,
       })
       .onConflict((oc) =>
-        oc.columns(['call_id', 'provider']).doUpdateSet({ ...contactColumns, state: 'pending', updated_at: at }),
+        oc
+          .columns(['call_id', 'provider'])
+          .doUpdateSet({ ...contactColumns, state: 'pending', updated_at: at }),
       )
       .execute();
   }

@@ -24,7 +24,7 @@ function provider(path: string, extra: Record<string, unknown> = {}) {
     ...extra,
   };
   const [config] = parseProviders(JSON.stringify([entry]), { CRM_TOKEN: 'tok-123' });
-  assert.ok(config);
+  assert.ok(config?.type === 'http');
   return createHttpProvider(config, new TestClock(1000));
 }
 
@@ -100,7 +100,7 @@ test('a refused connection is a failure', async () => {
     JSON.stringify([{ name: 'gone', url: `${closed.base}/x`, fields: { name: 'name' } }]),
     {},
   );
-  assert.ok(config);
+  assert.ok(config?.type === 'http');
   assert.match(
     await failure(createHttpProvider(config, new TestClock(0)).find(number, signal)),
     /^request failed/,

@@ -13,6 +13,7 @@ const good = {
 
 test('a valid provider gets its defaults and env references filled in', () => {
   const [p] = parseProviders(JSON.stringify([good]), { CRM_TOKEN: 's3cret' });
+  assert.ok(p?.type === 'http');
   assert.equal(p?.headers.authorization, 'Bearer s3cret');
   assert.equal(p?.timeoutMs, 2000);
   assert.equal(p?.priority, 0);

@@ -2,13 +2,16 @@
 // HubSpot or Zendesk) is one file exporting a ProviderKind, and one row here.
 import type { Clock } from '../../calls/ports.ts';
 import type { LookupProvider } from '../provider.ts';
+import type { CallRecordWriter } from './call-record.ts';
 import { parseHttpEntry } from './http-config.ts';
 import { createHttpProvider } from './http-provider.ts';
+import { hubspotKind } from './hubspot-provider.ts';
 import type { EntryContext } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
 
 const kinds = {
   http: { parse: parseHttpEntry, create: createHttpProvider },
+  hubspot: hubspotKind,
 };
 
 /** The kind an entry without "type" is: configs written before kinds existed keep working. */
@@ -41,6 +44,15 @@ export function parseEntryOfKind(
 
 function createOfKind<T extends ProviderType>(type: T, config: ConfigMap[T], clock: Clock): LookupProvider {
   return table[type].create(config, clock);
+}
+
+function writerOfKind<T extends ProviderType>(type: T, config: ConfigMap[T], clock: Clock): CallRecordWriter | null {
+  return table[type].createWriter?.(config, clock) ?? null;
+}
+
+/** The entry's call-log writer, when its kind and config log calls to the CRM. */
+export function createWriter(config: ProviderConfig, clock: Clock): CallRecordWriter | null {
+  return writerOfKind(config.type, config, clock);
 }
 
 /** The running provider for a parsed entry, made by its kind. */

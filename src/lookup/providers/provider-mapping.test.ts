@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseProviders } from './provider-config.ts';
-import type { ProviderConfig } from './provider-config.ts';
+import type { HttpProviderConfig } from './http-config.ts';
 import { mapResponse } from './provider-mapping.ts';
 import { parsePath, readPath } from './json-path.ts';
 
 const ctx = { provider: 'crm', e164: '+13125550140', raw: '3125550140', now: 42 };
 
-function provider(fields: Record<string, unknown>): ProviderConfig {
+function provider(fields: Record<string, unknown>): HttpProviderConfig {
   const [p] = parseProviders(JSON.stringify([{ name: 'crm', url: 'http://127.0.0.1/{e164}', fields }]), {});
-  assert.ok(p);
+  assert.ok(p?.type === 'http');
   return p;
 }
 
