@@ -70,7 +70,7 @@ function retryAfter(response: Response, body: z.infer<typeof errorBody> | null):
 
 async function failure(response: Response): Promise<HubSpotError> {
   const text = await response.text().catch(() => '');
-  let body: z.infer<typeof errorBody> | null = null;
+  let body: z.infer<typeof errorBody> | null;
   try {
     const parsed = errorBody.safeParse(JSON.parse(text));
     body = parsed.success ? parsed.data : null;
