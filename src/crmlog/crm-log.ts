@@ -60,19 +60,22 @@ export class CrmLog {
     this.queue.notesSaved(callId);
   }
 
-  /** Each CRM's record of the call, for the history row. */
-  async status(callId: string): Promise<CrmLogStatus[]> {
-    const links = await this.deps.records.list(callId);
-    return links
-      .filter((l) => this.providers.includes(l.provider))
-      .map((l) => ({
-        provider: l.provider,
-        status: l.state,
-        error: l.error,
-        url: l.crmUrl,
-        attempts: l.attempts,
-        updatedAt: l.updatedAt,
-      }));
+  /** Each CRM's record of these calls, by call id, for the history rows. */
+  async status(callIds: readonly string[]): Promise<Map<string, CrmLogStatus[]>> {
+    const byCall = new Map<string, CrmLogStatus[]>(callIds.map((id) => [id, []]));
+    for (const l of await this.deps.records.list(callIds)) {
+      if (this.providers.includes(l.provider)) {
+        byCall.get(l.callId)?.push({
+          provider: l.provider,
+          status: l.state,
+          error: l.error,
+          url: l.crmUrl,
+          attempts: l.attempts,
+          updatedAt: l.updatedAt,
+        });
+      }
+    }
+    return byCall;
   }
 
   /** Queues one more write of the call's record to `provider`; false when no such provider logs calls. */

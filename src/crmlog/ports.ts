@@ -19,8 +19,8 @@ export interface CrmLink {
 
 export interface CrmRecordStore {
   get(callId: string, provider: string): Promise<CrmLink | null>;
-  /** Every CRM's record of one call. */
-  list(callId: string): Promise<CrmLink[]>;
+  /** Every CRM's record of these calls. */
+  list(callIds: readonly string[]): Promise<CrmLink[]>;
   /**
    * Marks the record pending (a write is queued); creates it when new. `contact` (when given) is remembered for
    * this and later writes; undefined leaves the stored one.

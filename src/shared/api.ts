@@ -193,8 +193,9 @@ export interface ApiError {
  *   GET  /api/calls/:id           CallLogEntry
  *   PUT  /api/calls/:id/notes     NotesBody → CallLogEntry
  *   GET  /api/calls/:id/notes/revisions   { items: NoteRevision[] } every save of the call's notes, oldest first
- *   GET  /api/calls/:id/crm       { items: CrmLogStatus[] } the call's record in each CRM (participants, supervisors)
- *   POST /api/calls/:id/crm/retry { provider } → 202 writes a failed record again (participants, supervisors)
+ *   GET  /api/calls/:id/crm       { items: CrmLogStatus[] } the call's record in each CRM
+ *   GET  /api/crm-log?calls=a,b   { items: { callId, crm: CrmLogStatus[] }[] } the same for a page of history rows
+ *   POST /api/calls/:id/crm/retry { provider } → 202 writes the record again (participants of the call, supervisors)
  *   GET  /api/calls/:id/trace     the call's trace (events, transitions, recoveries)
  *   GET  /api/audit?before=&limit=   { items: AuditEntry[] } newest first (supervisors only)
  *   GET  /api/audit.csv?before=&limit=   the same as CSV, formula cells neutralised (supervisors only)

@@ -32,11 +32,15 @@ export class KyselyCrmRecordStore implements CrmRecordStore {
     return row === undefined ? null : toLink(row);
   }
 
-  async list(callId: string): Promise<CrmLink[]> {
+  async list(callIds: readonly string[]): Promise<CrmLink[]> {
+    if (callIds.length === 0) {
+      return [];
+    }
     const rows = await this.db
       .selectFrom('crm_call_records')
       .selectAll()
-      .where('call_id', '=', callId)
+      .where('call_id', 'in', callIds)
+      .orderBy('call_id')
       .orderBy('provider')
       .execute();
     return rows.map(toLink);
