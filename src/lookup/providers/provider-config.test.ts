@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseProviders, providerProblems } from './provider-config.ts';
-import { createProvider } from './provider-kinds.ts';
+import { PROVIDER_TYPES, createProvider } from './provider-kinds.ts';
 import { TestClock } from '../testing/values.ts';
 
 const good = {
@@ -78,8 +78,8 @@ test("an unknown type is named with the kinds there are, next to the other entri
       { CRM_TOKEN: 't' },
     ),
     [
-      'SCREENPOP_LOOKUP_PROVIDERS[0] ("hubspot").type: unknown provider type "carrier-pigeon"; use http',
-      'SCREENPOP_LOOKUP_PROVIDERS[1] ("b").type: unknown provider type 7; use http',
+      `SCREENPOP_LOOKUP_PROVIDERS[0] ("hubspot").type: unknown provider type "carrier-pigeon"; use ${PROVIDER_TYPES.join(', ')}`,
+      `SCREENPOP_LOOKUP_PROVIDERS[1] ("b").type: unknown provider type 7; use ${PROVIDER_TYPES.join(', ')}`,
       'SCREENPOP_LOOKUP_PROVIDERS[2] ("c").timeoutMs: Too small: expected number to be >=10',
     ],
   );

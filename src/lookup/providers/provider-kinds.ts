@@ -4,13 +4,19 @@ import type { Clock } from '../../calls/ports.ts';
 import type { LookupProvider } from '../provider.ts';
 import type { CallRecordWriter } from './call-record.ts';
 import { parseHttpEntry } from './http-config.ts';
+import type { HttpProviderConfig } from './http-config.ts';
+import { createHttpLogWriter } from './http-log-writer.ts';
 import { createHttpProvider } from './http-provider.ts';
 import { hubspotKind } from './hubspot-provider.ts';
 import type { EntryContext } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
 
 const kinds = {
-  http: { parse: parseHttpEntry, create: createHttpProvider },
+  http: {
+    parse: parseHttpEntry,
+    create: createHttpProvider,
+    createWriter: (c: HttpProviderConfig) => (c.log === null ? null : createHttpLogWriter(c, c.log)),
+  },
   hubspot: hubspotKind,
 };
 
@@ -46,7 +52,11 @@ function createOfKind<T extends ProviderType>(type: T, config: ConfigMap[T], clo
   return table[type].create(config, clock);
 }
 
-function writerOfKind<T extends ProviderType>(type: T, config: ConfigMap[T], clock: Clock): CallRecordWriter | null {
+function writerOfKind<T extends ProviderType>(
+  type: T,
+  config: ConfigMap[T],
+  clock: Clock,
+): CallRecordWriter | null {
   return table[type].createWriter?.(config, clock) ?? null;
 }
 
