@@ -19,6 +19,8 @@ export interface CrmLogDeps {
   readonly clock: Clock;
   readonly log: CrmDelivererDeps['log'];
   readonly pollMs?: number;
+  /** Jitter source in [0, 1); tests pass a fixed one. */
+  readonly random?: () => number;
 }
 
 export class CrmLog {
@@ -85,6 +87,11 @@ export class CrmLog {
     }
     await this.queue.retry(callId, provider);
     return true;
+  }
+
+  /** Resolves once every write handed over so far is queued (tests). */
+  settled(): Promise<void> {
+    return this.queue.settled();
   }
 
   /** Tests: attempts every row due now. */
