@@ -54,6 +54,8 @@ const allowed: Record<string, readonly string[]> = {
   // webhooks/ reads published cards (shared types) and writes through its OutboxStore port, so it can be wired
   // (or left out) from src/app alone.
   'src/webhooks': ['src/calls', 'src/shared', 'src/util'],
+  // crmlog/ writes call records to the CRMs through the lookup providers' writers and the webhooks' outbox.
+  'src/crmlog': ['src/calls', 'src/lookup', 'src/shared', 'src/util', 'src/webhooks'],
   'src/store': ['src/calls', 'src/lookup', 'src/phone', 'src/shared', 'src/util'],
   // The HTTP edge sees ports only: the stores and the pipeline through the interfaces it declares or imports.
   'src/server': ['src/calls', 'src/lookup', 'src/phone', 'src/pops', 'src/shared', 'src/util'],
@@ -63,6 +65,7 @@ const allowed: Record<string, readonly string[]> = {
   'src/app': [
     'src/calls',
     'src/config',
+    'src/crmlog',
     'src/goto',
     'src/lookup',
     'src/phone',
@@ -81,7 +84,7 @@ const allowed: Record<string, readonly string[]> = {
 
 // An adapter imports the ports it implements: these files are open to these folders whatever the table says.
 const portsOpenTo: Record<string, readonly string[]> = {
-  'src/store': ['src/goto/ports.ts', 'src/pops/ports.ts', 'src/server/ports.ts', 'src/webhooks/ports.ts'],
+  'src/store': ['src/goto/ports.ts', 'src/pops/ports.ts', 'src/server/ports.ts', 'src/webhooks/ports.ts', 'src/crmlog/ports.ts'],
   'src/server': ['src/goto/ports.ts', 'src/simulator'],
 };
 

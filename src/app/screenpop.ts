@@ -20,6 +20,9 @@ import { readinessRoute } from '../server/routes/health.ts';
 import { openStore } from '../store/store.ts';
 import { webhookRoutes } from '../server/routes/webhooks.ts';
 import { Webhooks } from '../webhooks/webhooks.ts';
+import { CrmLog } from '../crmlog/crm-log.ts';
+import { createWriter } from '../lookup/providers/provider-kinds.ts';
+import { crmLogRoutes } from '../server/routes/crm-log.ts';
 import type { Store } from '../store/store.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { seedDemoContacts, startDemo } from './demo.ts';
@@ -104,6 +107,16 @@ export async function startScreenpop(
     clock: systemClock,
     log: log.child({ part: 'webhooks' }),
   });
+  // CRM call logging: the providers whose kind writes calls back, through the same persistent outbox.
+  const crmLog = CrmLog.fromWriters({
+    writers: config.lookup.providers.flatMap((p) => createWriter(p, systemClock) ?? []),
+    outbox: store.webhooks,
+    records: store.crmRecords,
+    callLog: store.callLog,
+    logged: (callId) => tracker.written(callId),
+    clock: systemClock,
+    log: log.child({ part: 'crmlog' }),
+  });
   let metrics: ServerMetrics | null = null;
   const linker = new ContactLinker({
     callLog: store.callLog,
@@ -120,6 +133,7 @@ export async function startScreenpop(
       metrics?.cardPublished(card);
       linker.cardPublished(card);
       webhooks?.cardPublished(card);
+      crmLog?.cardPublished(card);
     },
   });
   const stopTracking = tracker.onChange((change) => pops.onCallChange(change));
@@ -155,7 +169,21 @@ export async function startScreenpop(
     onSignedOut: (principal) => goto.agentSignedOut(principal),
     publicPaths: [OPENAPI_PATH],
     extraRoutes: async (scope) => {
-      notesHook(scope, { pops, tracker, saved: (callId, notes) => webhooks?.notesSaved(callId, notes) });
+      notesHook(scope, {
+        pops,
+        tracker,
+        saved: (callId, notes) => {
+          webhooks?.notesSaved(callId, notes);
+          crmLog?.notesSaved(callId);
+        },
+      });
+      await crmLogRoutes(scope, {
+        status: async (callIds) => (await crmLog?.status(callIds)) ?? new Map(callIds.map((id) => [id, []])),
+        retry: async (callId, provider) => (await crmLog?.retry(callId, provider)) ?? false,
+        callLog: store.callLog,
+        agents: store.agents,
+        supervisors: config.supervisors,
+      });
       await webhookRoutes(scope, {
         isSupervisor: async (principal) =>
           config.supervisors.includes(principal) ||
@@ -179,6 +207,7 @@ export async function startScreenpop(
     publicUrl = localUrl(config.server.host, server.app.server.address());
   }
   webhooks?.start();
+  crmLog?.start();
   await goto.start();
   const traffic: DemoTraffic | null =
     demo !== null && options.demoTraffic !== false ? demo.startTraffic(log.child({ part: 'demo' })) : null;
@@ -197,6 +226,7 @@ export async function startScreenpop(
       await tracker.close(); // writes ended calls still settling, before the store closes
       await linker.settled(); // and links them to their contacts
       await webhooks?.close(); // queues the events of those last cards; the outbox keeps what is not yet sent
+      await crmLog?.close(); // the same for the CRM call records
       stopTracking();
       lookupService.close();
       pops.close();

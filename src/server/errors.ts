@@ -16,6 +16,11 @@ const catalogue = {
     status: 403,
     message: 'Only the agents who took part in this call, or a supervisor, can change its notes.',
   },
+  crm_retry_not_yours: {
+    status: 403,
+    message: 'Only the agents who took part in this call, or a supervisor, can log it to the CRM again.',
+  },
+  crm_provider_unknown: { status: 404, message: 'No configured CRM logs calls under that name.' },
   supervisors_only: { status: 403, message: 'Only supervisors can read this.' },
   line_not_yours: { status: 400, message: 'Pop lines must be among your own GoTo lines.' },
   login_expired: { status: 400, message: 'The sign-in attempt expired or was already used. Sign in again.' },

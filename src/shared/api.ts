@@ -157,6 +157,20 @@ export interface PinBody {
 }
 
 /** Every error response: a stable snake_case code, a message a user can act on, a correlation id for 500s. */
+/** How a call's record in one CRM stands (issue 14): the history row's "logged to HubSpot" / "logging failed". */
+export interface CrmLogStatus {
+  /** The provider's configured name ("hubspot"). */
+  readonly provider: string;
+  /** pending: not written yet, or an update is waiting (see error); logged: written; failed: given up (retry). */
+  readonly status: 'pending' | 'logged' | 'failed';
+  /** The last attempt's failure, a text a person can act on; null after a success. */
+  readonly error: string | null;
+  /** Link to the record in the CRM, once written. */
+  readonly url: string | null;
+  readonly attempts: number;
+  readonly updatedAt: number;
+}
+
 export interface ApiError {
   readonly error: string;
   readonly message: string;
@@ -179,6 +193,9 @@ export interface ApiError {
  *   GET  /api/calls/:id           CallLogEntry
  *   PUT  /api/calls/:id/notes     NotesBody → CallLogEntry
  *   GET  /api/calls/:id/notes/revisions   { items: NoteRevision[] } every save of the call's notes, oldest first
+ *   GET  /api/calls/:id/crm       { items: CrmLogStatus[] } the call's record in each CRM
+ *   GET  /api/crm-log?calls=a,b   { items: { callId, crm: CrmLogStatus[] }[] } the same for a page of history rows
+ *   POST /api/calls/:id/crm/retry { provider } → 202 writes the record again (participants of the call, supervisors)
  *   GET  /api/calls/:id/trace     the call's trace (events, transitions, recoveries)
  *   GET  /api/audit?before=&limit=   { items: AuditEntry[] } newest first (supervisors only)
  *   GET  /api/audit.csv?before=&limit=   the same as CSV, formula cells neutralised (supervisors only)

@@ -160,6 +160,23 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** One call's record in one CRM (src/crmlog): its id there, and how writing it went. */
+export interface CrmCallRecordsTable {
+  call_id: string;
+  provider: string;
+  contact_external_id: string | null;
+  contact_name: string | null;
+  crm_id: string | null;
+  crm_url: string | null;
+  /** pending | logged | failed */
+  state: string;
+  error: string | null;
+  attempts: number;
+  /** 0 / 1: a create went out and its answer was never recorded (a crash, a timeout). */
+  uncertain: number;
+  updated_at: number;
+}
+
 export interface Database {
   contacts: ContactsTable;
   contact_phones: ContactPhonesTable;
@@ -173,4 +190,5 @@ export interface Database {
   webhook_outbox: WebhookOutboxTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_attempts: WebhookAttemptsTable;
+  crm_call_records: CrmCallRecordsTable;
 }

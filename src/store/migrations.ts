@@ -358,6 +358,36 @@ function webhookAttempts(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * CRM call logging (src/crmlog): per call and CRM provider, the CRM's id of the call record (so an update never
+ * makes a second one), the contact it was written for, and its state for the history row.
+ */
+function crmCallRecords(dialect: Dialect): Migration {
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Db) {
+      await db.schema
+        .createTable('crm_call_records')
+        .addColumn('call_id', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('contact_external_id', 'text')
+        .addColumn('contact_name', 'text')
+        .addColumn('crm_id', 'text')
+        .addColumn('crm_url', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('uncertain', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', big, (c) => c.notNull())
+        .addPrimaryKeyConstraint('crm_call_records_pk', ['call_id', 'provider'])
+        .execute();
+    },
+    async down(db: Db) {
+      await db.schema.dropTable('crm_call_records').execute();
+    },
+  };
+}
+
 /** The migrations for one dialect, by name (names sort in the order they run). */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -371,6 +401,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0007_audit_log': auditLog(dialect),
       '0008_webhook_outbox': webhookOutbox(dialect),
       '0009_webhook_attempts': webhookAttempts(dialect),
+      '0012_crm_call_records': crmCallRecords(dialect),
     }),
   };
 }

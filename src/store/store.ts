@@ -10,6 +10,8 @@ import type { PhoneOptions } from '../phone/phone.ts';
 import type { Database, Dialect } from './database.ts';
 import type { AgentStore, SecretStore, SessionStore } from './ports.ts';
 import type { OutboxStore } from '../webhooks/ports.ts';
+import type { CrmRecordStore } from '../crmlog/ports.ts';
+import { KyselyCrmRecordStore } from './crm-record-store.ts';
 import { migrationProvider } from './migrations.ts';
 import { KyselyContactStore } from './contact-store.ts';
 import { KyselyCallLogStore } from './call-log-store.ts';
@@ -67,6 +69,8 @@ export interface Store {
   readonly noteRevisions: NoteRevisionStore;
   readonly audit: AuditStore;
   readonly webhooks: OutboxStore;
+  /** CRM call logging: each call's record id per CRM (src/crmlog). */
+  readonly crmRecords: CrmRecordStore;
   close(): Promise<void>;
 }
 
@@ -157,6 +161,7 @@ async function assemble(
     noteRevisions: new KyselyNoteRevisionStore(db),
     audit: new KyselyAuditStore(db),
     webhooks: new KyselyWebhookStore(db, dialect),
+    crmRecords: new KyselyCrmRecordStore(db),
     close: () => db.destroy(),
   };
 }

@@ -8,7 +8,7 @@ import type {
   NewOutboxRow,
   OutboxRow,
   OutboxStore,
-  WebhookEventType,
+  OutboxRowType,
 } from '../webhooks/ports.ts';
 import type { Database, Dialect, WebhookOutboxTable } from './database.ts';
 
@@ -18,7 +18,7 @@ function toRow(row: Selectable<WebhookOutboxTable>): OutboxRow {
     endpoint: row.endpoint,
     eventId: row.event_id,
     callId: row.call_id,
-    type: row.type as WebhookEventType,
+    type: row.type as OutboxRowType,
     payload: row.payload,
     createdAt: row.created_at,
     attempts: row.attempts,

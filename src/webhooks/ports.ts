@@ -9,13 +9,16 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'call.notes',
 ];
 
+/** A webhook event, or a CRM call-record write (src/crmlog queues those on endpoint "crm:<provider>"). */
+export type OutboxRowType = WebhookEventType | 'crm.write';
+
 /** One event for one endpoint, as the outbox stores it. */
 export interface NewOutboxRow {
   readonly endpoint: string;
   /** The webhook-id header: stable per event, so a receiver can drop a repeat. */
   readonly eventId: string;
   readonly callId: string;
-  readonly type: WebhookEventType;
+  readonly type: OutboxRowType;
   /** The JSON body, exactly as it will be signed and sent. */
   readonly payload: string;
   readonly createdAt: number;

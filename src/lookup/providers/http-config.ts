@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { parsePath } from './json-path.ts';
 import type { Path } from './json-path.ts';
+import { logSchema, parseLogSection } from './http-log.ts';
+import type { HttpLogConfig } from './http-log.ts';
 import { ENV_REF, baseConfig, entrySchema, expandEnv, parseEntry } from './provider-entry.ts';
 import type { EntryContext, ProviderBase } from './provider-entry.ts';
 
@@ -42,6 +44,8 @@ const httpEntrySchema = entrySchema({
   headers: z.record(z.string(), z.string()).default({}),
   fields: fieldsSchema,
   timeoutMs: z.number().int().min(10).max(60_000).default(2000),
+  /** Call logging into this CRM (see http-log.ts); absent: calls are not logged here. */
+  log: logSchema.optional(),
 });
 
 export interface TicketMapping {
@@ -70,6 +74,8 @@ export interface HttpProviderConfig extends ProviderBase<'http'> {
   readonly headers: Readonly<Record<string, string>>;
   readonly fields: FieldMapping;
   readonly timeoutMs: number;
+  /** How calls are written to this CRM; null when they are not. */
+  readonly log: HttpLogConfig | null;
 }
 
 function checkUrlTemplate(template: string, ctx: EntryContext): void {
@@ -103,5 +109,6 @@ export function parseHttpEntry(entry: unknown, ctx: EntryContext): HttpProviderC
     headers,
     fields: p.fields,
     timeoutMs: p.timeoutMs,
+    log: p.log === undefined ? null : parseLogSection(p.log, ctx),
   };
 }

@@ -5,7 +5,10 @@ import type { LookupProvider } from '../provider.ts';
 import type { CallRecordWriter } from './call-record.ts';
 import { freshdeskKind } from './freshdesk.ts';
 import { parseHttpEntry } from './http-config.ts';
+import type { HttpProviderConfig } from './http-config.ts';
+import { createHttpLogWriter } from './http-log-writer.ts';
 import { createHttpProvider } from './http-provider.ts';
+import { hubspotKind } from './hubspot-provider.ts';
 import { pipedriveKind } from './pipedrive.ts';
 import type { EntryContext } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
@@ -13,7 +16,12 @@ import { salesforceKind } from './salesforce.ts';
 import { zendeskKind } from './zendesk.ts';
 
 const kinds = {
-  http: { parse: parseHttpEntry, create: createHttpProvider },
+  http: {
+    parse: parseHttpEntry,
+    create: createHttpProvider,
+    createWriter: (c: HttpProviderConfig) => (c.log === null ? null : createHttpLogWriter(c, c.log)),
+  },
+  hubspot: hubspotKind,
   pipedrive: pipedriveKind,
   freshdesk: freshdeskKind,
   salesforce: salesforceKind,

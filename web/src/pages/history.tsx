@@ -1,8 +1,10 @@
 // Call history: search, "missed only", and a detail panel where notes can be read and edited.
 import { useEffect, useState } from 'preact/hooks';
-import type { CallLogEntry } from '../../../src/shared/api.ts';
+import type { CallLogEntry, CrmLogStatus } from '../../../src/shared/api.ts';
 import { api, errorText } from '../api.ts';
+import { CrmLogLine } from '../components/crm-log-line.tsx';
 import { HistoryRow, callTitle, callerNumber } from '../components/history-row.tsx';
+import { crmLogUrl } from '../lib/crm-log-text.ts';
 import { NoteRevisions } from '../components/note-revisions.tsx';
 import { NotesEditor } from '../components/notes-form.tsx';
 import { Checkbox, PendingPane, SearchBox } from '../components/page-parts.tsx';
@@ -24,10 +26,22 @@ export function HistoryPage(props: { callId: string | null }) {
     kind: 'loading',
   });
 
+  const [crm, setCrm] = useState<ReadonlyMap<string, readonly CrmLogStatus[]>>(new Map());
+  // Each page's CRM log states in one request; a failure only leaves the lines out.
+  const loadCrm = (page: readonly CallLogEntry[]): void => {
+    if (page.length === 0) {
+      return;
+    }
+    api<{ items: { callId: string; crm: CrmLogStatus[] }[] }>('GET', crmLogUrl(page.map((e) => e.callId)))
+      .then((r) => setCrm((old) => new Map([...old, ...r.items.map((i) => [i.callId, i.crm] as const)])))
+      .catch(() => undefined);
+  };
+
   const load = (before: number | null): void => {
     setState({ kind: 'loading' });
     api<{ items: CallLogEntry[] }>('GET', callsUrl({ q: query, missedOnly, before, limit: PAGE }))
       .then((r) => {
+        loadCrm(r.items);
         setItems((old) => (before === null ? r.items : [...old, ...r.items]));
         setMore(r.items.length === PAGE);
         setState({ kind: 'ready' });
@@ -64,6 +78,7 @@ export function HistoryPage(props: { callId: string | null }) {
           {items.map((e) => (
             <li key={e.callId}>
               <HistoryRow entry={e} selected={props.callId === e.callId} now={now} />
+              <CrmLogLine callId={e.callId} statuses={crm.get(e.callId)} />
             </li>
           ))}
         </ul>
