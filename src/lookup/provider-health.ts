@@ -13,7 +13,11 @@ export interface ProviderHealthRecord {
   readonly lastSuccessAt: number | null;
   readonly lastErrorAt: number | null;
   readonly lastError: string | null;
-  readonly latencyMs: { readonly last: number | null; readonly p50: number | null; readonly p95: number | null };
+  readonly latencyMs: {
+    readonly last: number | null;
+    readonly p50: number | null;
+    readonly p95: number | null;
+  };
   readonly requestsLastHour: number;
   readonly failuresLastHour: number;
 }

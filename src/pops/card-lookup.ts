@@ -37,8 +37,7 @@ export function lookupStep(r: LookupResult, ms: number): TraceAnnotation {
   return {
     kind: 'lookup',
     status: r.status,
-    matched:
-      top === undefined ? null : { name: top.contact.name, source: top.source, how: top.reasonText },
+    matched: top === undefined ? null : { name: top.contact.name, source: top.source, how: top.reasonText },
     unknownReason: r.unknownReason,
     sources: r.sources.map((s) => ({ name: s.name, state: s.state, error: s.error })),
     ms: Math.round(ms),

@@ -111,7 +111,11 @@ export interface ProviderHealth {
   readonly lastErrorAt: number | null;
   readonly lastError: string | null;
   /** Request times of the recent requests (the last 200), ms; null before the first. */
-  readonly latencyMs: { readonly last: number | null; readonly p50: number | null; readonly p95: number | null };
+  readonly latencyMs: {
+    readonly last: number | null;
+    readonly p50: number | null;
+    readonly p95: number | null;
+  };
   /** Requests sent in the last hour (cache hits send none), and how many of them failed. */
   readonly requestsLastHour: number;
   readonly failuresLastHour: number;
