@@ -127,3 +127,34 @@ export interface ProviderHealth {
     readonly pending: number;
   } | null;
 }
+
+/** GET /api/webhooks (supervisors only): one endpoint's health, as src/webhooks reports it (never its secret). */
+export interface WebhookEndpointStatus {
+  readonly name: string;
+  /** Scheme, host and path. */
+  readonly url: string;
+  readonly events: readonly string[];
+  readonly failing: boolean;
+  readonly paused: boolean;
+  readonly failingSince: number | null;
+  readonly pausedUntil: number | null;
+  readonly lastAttemptAt: number | null;
+  readonly lastStatus: number | null;
+  readonly lastSuccessAt: number | null;
+  readonly pending: number;
+  readonly dead: number;
+}
+
+/** GET /api/webhooks/attempts (supervisors only): one delivery attempt, newest first. */
+export interface WebhookAttemptRecord {
+  readonly endpoint: string;
+  readonly eventId: string;
+  readonly callId: string;
+  readonly type: string;
+  readonly attempt: number;
+  readonly at: number;
+  readonly status: number | null;
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly error: string | null;
+}
