@@ -34,6 +34,8 @@ export type TraceStep =
       readonly legs: readonly { readonly line: string; readonly state: string }[];
       /** A state read back after the socket was down (not a frame): what happened meanwhile is unknown. */
       readonly blind: boolean;
+      /** A Call Events ENDING state (no legs because the call is over, not because no line rings yet). */
+      readonly ending: boolean;
     }
   | {
       readonly at: number;

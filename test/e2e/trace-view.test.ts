@@ -17,6 +17,8 @@ import {
 } from './harness.ts';
 
 const skip = browserSkipReason();
+// Screens for looking at (not the README's).
+const SCREENSHOTS = 'test-output/screenshots';
 /** Not among the demo contacts: only the CRM knows this caller. */
 const CRM_CALLER = '+13125559876';
 const STRANGER = '+13125554321';
@@ -76,6 +78,7 @@ describe('why no card, and card sources, in the browser', { skip: skip ?? false 
     const source = card.getByTestId('card-source');
     assert.equal(await source.textContent(), 'from hubspot');
     assert.match((await source.getAttribute('title')) ?? '', /tickets and appointments from hubspot/);
+    await agent.screenshot({ path: `${SCREENSHOTS}/card-source.png` });
   });
 
   test('a call to a line with no signed-in agent: the supervisor searches its number and reads why', async () => {
@@ -108,6 +111,7 @@ describe('why no card, and card sources, in the browser', { skip: skip ?? false 
     const timeline = (await boss.getByTestId('trace-timeline').textContent()) ?? '';
     assert.match(timeline, /GoTo \(Call Events\) reported: line 2104 ringing/);
     assert.match(timeline, /Caller not identified: no match/);
+    await boss.screenshot({ path: `${SCREENSHOTS}/trace-view.png`, fullPage: true });
 
     // Marcus has no part in that call: his search does not find it, and its trace answers 404.
     await agent.getByTestId('nav-trace').click();
@@ -126,6 +130,7 @@ describe('why no card, and card sources, in the browser', { skip: skip ?? false 
     await row.waitFor({ timeout: 10_000 });
     assert.match((await row.getByTestId('provider-state').textContent()) ?? '', /^OK, last answer/);
     assert.match((await row.textContent()) ?? '', /\d+ requests/);
+    await boss.screenshot({ path: `${SCREENSHOTS}/integrations.png`, fullPage: true });
     await agent.getByTestId('nav-settings').click();
     await agent.getByTestId('settings-save').waitFor();
     assert.equal(await agent.getByTestId('integrations').count(), 0);

@@ -29,6 +29,7 @@ export function toStep(entry: TraceEntry): TraceStep {
     summary: entry.summary,
     legs: eventLegs(entry.event),
     blind: entry.event.kind === 'leg' && entry.event.blind === true,
+    ending: entry.event.kind === 'snapshot' && entry.event.stateType === 'ENDING',
   };
 }
 

@@ -138,11 +138,21 @@ function connectionNotes(notes: readonly TraceEntry[], steps: readonly TraceStep
   if (first === undefined || last === undefined) {
     return [];
   }
-  return notes.filter((n) => n.at >= first - NOTES_BEFORE_MS && n.at <= last).map(toStep);
+  return notes
+    .filter((n) => n.at >= first - NOTES_BEFORE_MS && n.at <= last)
+    .map((n): TraceStep => {
+      // Context, not this call's own steps: the call's recoveries are on it already (tracker.recovered).
+      const what = n.kind === 'recovery' ? `checked the active calls (${n.reason})` : toStep(n);
+      return {
+        at: n.at,
+        kind: 'note',
+        message: `GoTo connection: ${typeof what === 'string' ? what : noteText(what)}`,
+      };
+    });
 }
 
-function stepKey(step: TraceStep): string {
-  return step.kind === 'recovery' ? `${step.at} ${step.reason}` : `${step.at} ${step.kind}`;
+function noteText(step: TraceStep): string {
+  return step.kind === 'note' || step.kind === 'log' ? step.message : step.kind;
 }
 
 export async function traceRoutes(app: FastifyInstance, deps: TraceRoutesDeps): Promise<void> {
@@ -172,9 +182,7 @@ export async function traceRoutes(app: FastifyInstance, deps: TraceRoutesDeps): 
       throw new AppError('call_not_found');
     }
     const steps = trace?.entries.map(toStep) ?? [];
-    // A recovery is noted on the call too: keep one of the two.
-    const seen = new Set(steps.map(stepKey));
-    const notes = connectionNotes(deps.sourceNotes(), steps).filter((n) => !seen.has(stepKey(n)));
+    const notes = connectionNotes(deps.sourceNotes(), steps);
     return {
       callId: id,
       trace:

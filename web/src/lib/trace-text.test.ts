@@ -13,6 +13,7 @@ const ringing: TraceStep = {
   summary: 'snapshot seq 1 STARTING inbound [2102:ringing] (id n1)',
   legs: [{ line: '2102', state: 'ringing' }],
   blind: false,
+  ending: false,
 };
 
 function view(steps: TraceStep[], over: Partial<CallTraceView> = {}): CallTraceView {
@@ -46,8 +47,12 @@ test('an ignored or blind frame says why, in words', () => {
   const late = describeStep({ ...ringing, verdict: 'older' });
   assert.equal(late.details[0], 'Ignored: it arrived late, older than what the call already showed.');
   assert.equal(late.tone, 'warn');
-  const blind = describeStep({ ...ringing, blind: true, source: 'realtime', legs: [] });
-  assert.equal(blind.title, 'GoTo (Realtime) reported: the call is ending (no lines left)');
+  const blind = describeStep({ ...ringing, blind: true, source: 'realtime', legs: [], ending: true });
+  assert.equal(blind.title, 'GoTo (Realtime) reported: the call is ending');
+  assert.equal(
+    describeStep({ ...ringing, legs: [] }).title,
+    'GoTo (Call Events) reported: no line rings yet (menu or queue)',
+  );
   assert.match(blind.details[0] ?? '', /connection was down: what happened meanwhile is unknown/);
 });
 
@@ -70,6 +75,18 @@ test('a line nobody pops on: never signed in, or left out of the pop lines setti
       ok: true,
     },
   );
+});
+
+test('a transition’s reasons say what happened to a line, not its id', () => {
+  const t = describeStep({
+    at: T,
+    kind: 'transition',
+    version: 2,
+    phase: 'ringing',
+    reasons: ['created', 'leg:9f2c-77:ringing'],
+  });
+  assert.equal(t.title, 'The call is now ringing');
+  assert.deepEqual(t.details, ['Because: created; a line is ringing']);
 });
 
 test('cards: to whom and why, or to nobody', () => {
@@ -131,6 +148,13 @@ test('findings: an agent who excluded the line reads that their settings did it'
     traceFindings(view([ringing, excluded, toBoss]), 'boss@x')[0],
     'You got the card (first at update 1).',
   );
+});
+
+test('a routine check against GoTo’s active calls is no outage', () => {
+  const started: TraceStep = { at: T, kind: 'recovery', reason: 'started' };
+  assert.equal(describeStep(started).title, 'Checked against GoTo’s list of active calls (at start-up)');
+  assert.equal(describeStep(started).tone, 'info');
+  assert.ok(!traceFindings(view([ringing, started]), 'x').some((f) => f.includes('interrupted')));
 });
 
 test('findings: no card built, ignored frames and an outage are named', () => {

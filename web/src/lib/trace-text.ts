@@ -2,6 +2,9 @@
 // "why did no card show?" drawn from the steps (src/shared/trace.ts has what the server sends).
 import type { CallTraceView, TraceLineRoute, TraceStep } from '../../../src/shared/trace.ts';
 
+/** Recoveries that are no outage: the first listing at start-up, and the periodic reconciliation. */
+const ROUTINE_CHECKS: ReadonlySet<string> = new Set(['started', 'reconciliation']);
+
 export type Tone = 'info' | 'good' | 'warn' | 'bad';
 
 export interface StepText {
@@ -64,6 +67,23 @@ export function routeText(line: TraceLineRoute): { text: string; ok: boolean } {
   };
 }
 
+/** The tracker's reasons name lines by id ("leg:<uuid>:ringing"): say what happened instead. */
+function reasonText(reason: string): string {
+  const leg = /^leg:[^:]+:(\w+)$/.exec(reason);
+  return leg === null ? reason : `a line is ${LEG_STATE[leg[1] ?? ''] ?? leg[1]}`;
+}
+
+/** Line id → "line 2104 (Tomasz)" from the route steps, for the call log's line ids. */
+export function lineNames(steps: readonly TraceStep[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const step of steps) {
+    if (step.kind === 'route') {
+      step.lines.forEach((l) => out.set(l.lineId, lineName(l)));
+    }
+  }
+  return out;
+}
+
 function cardReason(reason: string): string {
   if (reason === 'agent-changed') {
     return 'an agent signed in or changed their settings';
@@ -98,7 +118,9 @@ export function describeStep(step: TraceStep): StepText {
     case 'event': {
       const legs =
         step.legs.length === 0
-          ? 'the call is ending (no lines left)'
+          ? step.ending
+            ? 'the call is ending'
+            : 'no line rings yet (menu or queue)'
           : step.legs.map((l) => `line ${l.line} ${LEG_STATE[l.state] ?? l.state}`).join(', ');
       const details = [VERDICT[step.verdict], step.summary].filter((d): d is string => d !== null);
       if (step.blind) {
@@ -110,15 +132,21 @@ export function describeStep(step: TraceStep): StepText {
     case 'transition':
       return {
         title: `The call is now ${PHASE[step.phase]}`,
-        details: step.reasons.length === 0 ? [] : [`Because: ${step.reasons.join('; ')}`],
+        details: step.reasons.length === 0 ? [] : [`Because: ${step.reasons.map(reasonText).join('; ')}`],
         tone: 'info',
       };
     case 'recovery':
-      return {
-        title: 'The GoTo connection was recovered',
-        details: [`${step.reason}. Calls were checked again after the outage.`],
-        tone: 'warn',
-      };
+      return ROUTINE_CHECKS.has(step.reason)
+        ? {
+            title: `Checked against GoTo’s list of active calls (${step.reason === 'started' ? 'at start-up' : 'routine check'})`,
+            details: [],
+            tone: 'info',
+          }
+        : {
+            title: 'Re-checked with GoTo after the connection was down',
+            details: [`${step.reason}. What happened to the call while the connection was down is unknown.`],
+            tone: 'warn',
+          };
     case 'note':
       return { title: step.message, details: [], tone: 'info' };
     case 'log':
@@ -227,7 +255,10 @@ export function traceFindings(view: CallTraceView, viewer: string): string[] {
   if (ignored.length > 0) {
     out.push(`${ignored.length} update(s) from GoTo were ignored as duplicates or late arrivals.`);
   }
-  if (steps.some((s) => s.kind === 'recovery' || (s.kind === 'event' && s.blind))) {
+  const outage = steps.some(
+    (s) => (s.kind === 'recovery' && !ROUTINE_CHECKS.has(s.reason)) || (s.kind === 'event' && s.blind),
+  );
+  if (outage) {
     out.push(
       'The GoTo connection was interrupted during the call: its state was read back after reconnecting, so what happened meanwhile (an answer, for example) may be unknown.',
     );

@@ -9,7 +9,7 @@ import { outcomeText } from '../lib/card-text.ts';
 import { formatCallTime } from '../lib/format.ts';
 import { formatPhone } from '../lib/phone.ts';
 import { routeHash } from '../lib/route.ts';
-import { describeStep, offsetText, traceFindings } from '../lib/trace-text.ts';
+import { describeStep, lineNames, offsetText, traceFindings } from '../lib/trace-text.ts';
 import { useDebounced } from '../use-debounced.ts';
 
 const tracesUrl = (q: string): string => `/api/traces?q=${encodeURIComponent(q)}`;
@@ -112,6 +112,7 @@ function TraceDetail(props: { callId: string; me: Me }) {
   const findings = traceFindings(view, props.me.principal);
   const steps = view.trace?.steps ?? [];
   const first = steps[0]?.at ?? 0;
+  const names = lineNames(steps);
   return (
     <section class="detail-pane trace" data-testid="trace-detail" aria-label="Call trace">
       <a class="close-link" href={routeHash({ page: 'trace', callId: null })} aria-label="Close the trace">
@@ -131,7 +132,7 @@ function TraceDetail(props: { callId: string; me: Me }) {
         <p class="muted" data-testid="trace-logged">
           Call log: {outcomeText(view.logged.outcome)}
           {view.logged.answeredByName ? ` by ${view.logged.answeredByName}` : ''}, lines{' '}
-          {view.logged.lineIds.join(', ') || 'none'}.{' '}
+          {view.logged.lineIds.map((id) => names.get(id) ?? id).join(', ') || 'none'}.{' '}
           <a href={routeHash({ page: 'history', callId: view.callId })}>Open in the call history</a>
         </p>
       )}
