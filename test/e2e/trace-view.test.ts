@@ -101,7 +101,11 @@ describe('why no card, and card sources, in the browser', { skip: skip ?? false 
     const findings = boss.getByTestId('trace-finding');
     await findings.first().waitFor({ timeout: 10_000 });
     const text = (await findings.allTextContents()).join('\n');
-    assert.match(text, /You got the card/);
+    assert.match(
+      text,
+      /No agent got the card: nobody pops on the lines this call rang; only supervisors saw it/,
+    );
+    assert.match(text, /You got the card as a supervisor/);
     assert.match(text, /line 2104 \([^)]*\): nobody pops on it\. No screenpop agent has this line/);
     const steps = boss.getByTestId('trace-step');
     const kinds = await steps.evaluateAll((els) => els.map((el) => el.getAttribute('data-kind')));

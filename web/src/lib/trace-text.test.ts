@@ -83,10 +83,10 @@ test('a transition’s reasons say what happened to a line, not its id', () => {
     kind: 'transition',
     version: 2,
     phase: 'ringing',
-    reasons: ['created', 'leg:9f2c-77:ringing'],
+    reasons: ['created', 'leg:9f2c-77:ringing', 'leg:9f2c-77:gone'],
   });
   assert.equal(t.title, 'The call is now ringing');
-  assert.deepEqual(t.details, ['Because: created; a line is ringing']);
+  assert.deepEqual(t.details, ['Because: created; a line is ringing; a line left the call']);
 });
 
 test('cards: to whom and why, or to nobody', () => {
@@ -141,13 +141,27 @@ test('findings: an agent who excluded the line reads that their settings did it'
   };
   const toBoss: TraceStep = { ...cardToNobody, recipients: ['boss@x'] };
   assert.deepEqual(traceFindings(view([ringing, excluded, toBoss]), 'eli@x'), [
-    'The card went to boss@x, not to you.',
+    'No agent got the card: nobody pops on the lines this call rang; only supervisors saw it.',
     'Your settings leave line 2102 out of the lines that pop a card.',
   ]);
-  assert.deepEqual(
-    traceFindings(view([ringing, excluded, toBoss]), 'boss@x')[0],
+  assert.deepEqual(traceFindings(view([ringing, excluded, toBoss]), 'boss@x').slice(0, 2), [
+    'No agent got the card: nobody pops on the lines this call rang; only supervisors saw it.',
+    'You got the card as a supervisor (first at update 1).',
+  ]);
+});
+
+test('findings: whether the asking agent got the card', () => {
+  const popping: TraceStep = {
+    ...nobodyLine,
+    lines: [{ lineId: 'line-2102', extension: '2102', name: null, agents: ['dana@x'], excludedBy: [] }],
+  };
+  const toDana: TraceStep = { ...cardToNobody, recipients: ['boss@x', 'dana@x'] };
+  assert.deepEqual(traceFindings(view([ringing, popping, toDana]), 'dana@x'), [
     'You got the card (first at update 1).',
-  );
+  ]);
+  assert.deepEqual(traceFindings(view([ringing, popping, toDana]), 'eli@x'), [
+    'The card went to boss@x, dana@x, not to you.',
+  ]);
 });
 
 test('a routine check against GoTo’s active calls is no outage', () => {

@@ -70,7 +70,10 @@ export function routeText(line: TraceLineRoute): { text: string; ok: boolean } {
 /** The tracker's reasons name lines by id ("leg:<uuid>:ringing"): say what happened instead. */
 function reasonText(reason: string): string {
   const leg = /^leg:[^:]+:(\w+)$/.exec(reason);
-  return leg === null ? reason : `a line is ${LEG_STATE[leg[1] ?? ''] ?? leg[1]}`;
+  if (leg === null) {
+    return reason;
+  }
+  return leg[1] === 'gone' ? 'a line left the call' : `a line is ${LEG_STATE[leg[1] ?? ''] ?? leg[1]}`;
 }
 
 /** Line id → "line 2104 (Tomasz)" from the route steps, for the call log's line ids. */
@@ -229,6 +232,11 @@ export function traceFindings(view: CallTraceView, viewer: string): string[] {
     );
   } else if (reached.size === 0 && cards.every((c) => c.more === 0)) {
     out.push('The card went to nobody: no signed-in agent pops on the lines this call rang.');
+  } else if (routes.length > 0 && routes.every((l) => l.agents.length === 0)) {
+    out.push('No agent got the card: nobody pops on the lines this call rang; only supervisors saw it.');
+    if (sentToViewer !== undefined) {
+      out.push(`You got the card as a supervisor (first at update ${sentToViewer.version}).`);
+    }
   } else if (sentToViewer !== undefined) {
     out.push(`You got the card (first at update ${sentToViewer.version}).`);
   } else {

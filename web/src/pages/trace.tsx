@@ -131,7 +131,7 @@ function TraceDetail(props: { callId: string; me: Me }) {
       {view.logged !== null && (
         <p class="muted" data-testid="trace-logged">
           Call log: {outcomeText(view.logged.outcome)}
-          {view.logged.answeredByName ? ` by ${view.logged.answeredByName}` : ''}, lines{' '}
+          {view.logged.answeredByName ? ` by ${view.logged.answeredByName}` : ''}, on{' '}
           {view.logged.lineIds.map((id) => names.get(id) ?? id).join(', ') || 'none'}.{' '}
           <a href={routeHash({ page: 'history', callId: view.callId })}>Open in the call history</a>
         </p>
