@@ -209,6 +209,7 @@ export class PopService {
       reason,
       recipients: recipients.slice(0, TRACED_RECIPIENTS),
       more: Math.max(0, recipients.length - TRACED_RECIPIENTS),
+      notOpen: this.notOpen(recipients),
     });
     this.deps.log.info(
       {
@@ -221,6 +222,15 @@ export class PopService {
       'card published',
     );
     this.deps.published?.(card, recipients);
+  }
+
+  /** Recipients without a screenpop tab open (the first few): their card waits until they open one. */
+  private notOpen(recipients: readonly string[]): string[] {
+    const hub = this.deps.hub;
+    if (this.deps.trace === undefined || hub.isOpen === undefined) {
+      return [];
+    }
+    return recipients.filter((p) => !hub.isOpen!(p)).slice(0, TRACED_RECIPIENTS);
   }
 
   /** Lines that joined the call: who pops on each, and who left it out of their pop lines. */

@@ -58,6 +58,8 @@ export type TraceStep =
       /** The first recipients (agents and supervisors), sorted; `more` counts the rest. */
       readonly recipients: readonly string[];
       readonly more: number;
+      /** Recipients with no screenpop tab open at the time (the first few): the card waited for them. */
+      readonly notOpen: readonly string[];
     }
   | {
       readonly at: number;

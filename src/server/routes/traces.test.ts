@@ -1,5 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
 import { CallTracker } from '../../calls/index.ts';
 import { LINES, leg, snapshot } from '../../calls/testing/events.ts';
 import { TestClock } from '../../lookup/testing/values.ts';
@@ -191,5 +192,25 @@ test('GET /api/providers: supervisors only', async () => {
     boss.body.providers.map((p) => p.name),
     ['hubspot'],
   );
+  await s.close();
+});
+
+test('the trace names the recipients who had no screenpop tab open when the card was sent', async () => {
+  const s = await stack();
+  s.h.publicUrl = await s.h.app.listen({ port: 0, host: '127.0.0.1' });
+  const socket = new WebSocket(`${s.h.publicUrl.replace('http', 'ws')}/api/push`, {
+    headers: { origin: s.h.publicUrl, cookie: s.eli },
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('message', () => resolve()); // hello: eli's tab is subscribed
+    socket.once('error', reject);
+  });
+  s.tracker.event(snapshot('c5', 1, [leg('2102', 'ringing')]));
+  const view = await s.get<CallTraceView>(s.eli, '/api/traces/c5');
+  const card = view.body.trace?.steps.find((st) => st.kind === 'card');
+  assert.ok(card?.kind === 'card');
+  assert.deepEqual(card.recipients, ['boss@x', 'eli@x']);
+  assert.deepEqual(card.notOpen, ['boss@x'], 'eli has a tab open, the supervisor none');
+  socket.close();
   await s.close();
 });

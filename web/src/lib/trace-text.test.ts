@@ -34,6 +34,7 @@ const cardToNobody: TraceStep = {
   reason: 'snapshot',
   recipients: [],
   more: 0,
+  notOpen: [],
 };
 
 test('a frame reads as what GoTo reported, with the raw summary kept as a detail', () => {
@@ -162,6 +163,21 @@ test('findings: whether the asking agent got the card', () => {
   assert.deepEqual(traceFindings(view([ringing, popping, toDana]), 'eli@x'), [
     'The card went to boss@x, dana@x, not to you.',
   ]);
+  const closed: TraceStep = { ...toDana, notOpen: ['dana@x'] };
+  assert.deepEqual(traceFindings(view([ringing, popping, closed]), 'dana@x'), [
+    'You got the card (first at update 1).',
+    'You had no screenpop tab open while the call was live: the card waited until you opened screenpop.',
+  ]);
+  assert.deepEqual(describeStep(closed).details, [
+    'Because the call changed.',
+    'No screenpop tab was open for dana@x: the card waited until they opened one.',
+  ]);
+  const reopened: TraceStep = { ...toDana, version: 2 };
+  assert.equal(
+    traceFindings(view([ringing, popping, closed, reopened]), 'dana@x').length,
+    1,
+    'open for update 2',
+  );
 });
 
 test('a routine check against GoTo’s active calls is no outage', () => {

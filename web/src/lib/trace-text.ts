@@ -171,10 +171,16 @@ export function describeStep(step: TraceStep): StepText {
           tone: 'bad',
         };
       }
+      const closed =
+        step.notOpen.length === 0
+          ? []
+          : [
+              `No screenpop tab was open for ${step.notOpen.join(', ')}: the card waited until they opened one.`,
+            ];
       return {
         title: `Card (update ${step.version}, ${PHASE[step.phase]}) sent to ${names.join(', ')}`,
-        details: [`Because ${cardReason(step.reason)}.`],
-        tone: 'good',
+        details: [`Because ${cardReason(step.reason)}.`, ...closed],
+        tone: closed.length === 0 ? 'good' : 'warn',
       };
     }
     case 'lookup': {
@@ -242,6 +248,7 @@ export function traceFindings(view: CallTraceView, viewer: string): string[] {
   } else {
     out.push(`The card went to ${[...reached].join(', ')}, not to you.`);
   }
+  out.push(...closedTabs(cards, routes, viewer));
   const excluded = routes.filter((l) => l.excludedBy.includes(viewer));
   for (const line of excluded) {
     out.push(`Your settings leave ${lineName(line)} out of the lines that pop a card.`);
@@ -283,6 +290,28 @@ export function traceFindings(view: CallTraceView, viewer: string): string[] {
   }
   if (view.trace.dropped > 0) {
     out.push(`The first ${view.trace.dropped} steps were dropped to keep the trace short.`);
+  }
+  return out;
+}
+
+/** Agents of the call's lines who had no screenpop tab open for any of the card's updates they were sent. */
+function closedTabs(
+  cards: readonly Extract<TraceStep, { kind: 'card' }>[],
+  routes: readonly TraceLineRoute[],
+  viewer: string,
+): string[] {
+  const agents = new Set(routes.flatMap((l) => l.agents));
+  const out: string[] = [];
+  for (const agent of agents) {
+    const sent = cards.filter((c) => c.recipients.includes(agent));
+    if (sent.length === 0 || !sent.every((c) => c.notOpen.includes(agent))) {
+      continue;
+    }
+    out.push(
+      agent === viewer
+        ? 'You had no screenpop tab open while the call was live: the card waited until you opened screenpop.'
+        : `${agent} had no screenpop tab open while the call was live.`,
+    );
   }
   return out;
 }
