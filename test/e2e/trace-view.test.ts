@@ -17,8 +17,9 @@ import {
 } from './harness.ts';
 
 const skip = browserSkipReason();
-// Screens for looking at (not the README's).
+// UPDATE_SCREENSHOTS=1 writes the trace view to docs/screenshots/ (the README links it); the rest are for looking at.
 const SCREENSHOTS = 'test-output/screenshots';
+const README_SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : SCREENSHOTS;
 /** Not among the demo contacts: only the CRM knows this caller. */
 const CRM_CALLER = '+13125559876';
 const STRANGER = '+13125554321';
@@ -115,7 +116,14 @@ describe('why no card, and card sources, in the browser', { skip: skip ?? false 
     const timeline = (await boss.getByTestId('trace-timeline').textContent()) ?? '';
     assert.match(timeline, /GoTo \(Call Events\) reported: line 2104 ringing/);
     assert.match(timeline, /Caller not identified: no match/);
-    await boss.screenshot({ path: `${SCREENSHOTS}/trace-view.png`, fullPage: true });
+    await boss.screenshot({ path: `${README_SHOTS}/trace.png`, fullPage: true });
+
+    // The same trace from the call's row in History.
+    await boss.getByTestId('nav-history').click();
+    await boss.locator(`[data-testid="history-row"][data-call-id="${callId}"]`).waitFor({ timeout: 10_000 });
+    await boss.locator(`li:has([data-call-id="${callId}"])`).getByTestId('history-trace-link').click();
+    await boss.getByTestId('trace-detail').getByTestId('trace-finding').first().waitFor({ timeout: 10_000 });
+    assert.equal(new URL(boss.url()).hash, `#/trace/${encodeURIComponent(callId)}`);
 
     // Marcus has no part in that call: his search does not find it, and its trace answers 404.
     await agent.getByTestId('nav-trace').click();
