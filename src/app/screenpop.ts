@@ -19,6 +19,9 @@ import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-rou
 import { readinessRoute } from '../server/routes/health.ts';
 import { openStore } from '../store/store.ts';
 import { webhookRoutes } from '../server/routes/webhooks.ts';
+import { providerRoutes } from '../server/routes/providers.ts';
+import { traceRoutes } from '../server/routes/traces.ts';
+import { normalizePhone } from '../phone/phone.ts';
 import { Webhooks } from '../webhooks/webhooks.ts';
 import { CrmLog } from '../crmlog/crm-log.ts';
 import { createWriter } from '../lookup/providers/provider-kinds.ts';
@@ -124,11 +127,13 @@ export async function startScreenpop(
     logged: (callId) => tracker.written(callId),
     log: log.child({ part: 'calls' }),
   });
+  const annotate = tracker.annotate.bind(tracker);
   const pops = new PopService({
     directory,
     hub,
-    lookup: cardLookup(lookupService, log.child({ part: 'lookup' })),
+    lookup: cardLookup(lookupService, log.child({ part: 'lookup' }), annotate),
     log: log.child({ part: 'pops' }),
+    trace: annotate,
     published: (card) => {
       metrics?.cardPublished(card);
       linker.cardPublished(card);
@@ -184,10 +189,31 @@ export async function startScreenpop(
         agents: store.agents,
         supervisors: config.supervisors,
       });
+      const isSupervisor = async (principal: string): Promise<boolean> =>
+        config.supervisors.includes(principal) ||
+        (await store.agents.getAgent(principal))?.role === 'supervisor';
+      await traceRoutes(scope, {
+        isSupervisor,
+        agentLines: async (principal) =>
+          ((await store.agents.getAgent(principal))?.lines ?? []).map((l) => l.id),
+        wasSent: (principal, callId) => hub.wasSent(principal, callId),
+        trace: (callId) => tracker.trace(callId),
+        sourceNotes: () => tracker.notes(),
+        retentionMs: tracker.traceRetentionMs,
+        liveCalls: () => tracker.calls(),
+        callLog: store.callLog,
+        e164: (text) => normalizePhone(text, config.phone).e164,
+      });
+      const providerTypes = new Map(config.lookup.providers.map((p) => [p.name, p.type]));
+      await providerRoutes(scope, {
+        isSupervisor,
+        providers: () =>
+          lookupService
+            .providerHealth()
+            .map((h) => ({ ...h, type: providerTypes.get(h.name) ?? 'http', callLogging: null })),
+      });
       await webhookRoutes(scope, {
-        isSupervisor: async (principal) =>
-          config.supervisors.includes(principal) ||
-          (await store.agents.getAgent(principal))?.role === 'supervisor',
+        isSupervisor,
         endpoints: async () => (await webhooks?.endpoints()) ?? [],
         attempts: async (query) => (await webhooks?.attempts(query)) ?? [],
       });

@@ -1,4 +1,5 @@
 // Per-call trace: what arrived, what it did, recoveries and source notes — the "why did no card show?" record.
+import type { TraceStep } from '../shared/trace.ts';
 import type { CallEvent, CallPhase } from './types.ts';
 
 /** What the tracker did with an event. */
@@ -32,7 +33,9 @@ export type TraceEntry =
     }
   | { readonly at: number; readonly kind: 'recovery'; readonly reason: string }
   | { readonly at: number; readonly kind: 'note'; readonly message: string }
-  | { readonly at: number; readonly kind: 'log'; readonly message: string };
+  | { readonly at: number; readonly kind: 'log'; readonly message: string }
+  /** Written by pops and the lookup (who the card went to, which lines nobody pops on, what the lookup found). */
+  | Extract<TraceStep, { kind: 'route' | 'card' | 'lookup' }>;
 
 /** What GET /api/calls/:id/trace returns. */
 export interface CallTrace {
@@ -147,6 +150,10 @@ export class TraceStore {
 
   get size(): number {
     return this.#logs.size;
+  }
+
+  get retentionMs(): number {
+    return this.#retentionMs;
   }
 
   #add(callId: string, entry: StoredEntry): void {

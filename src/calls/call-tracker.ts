@@ -15,6 +15,7 @@ import type { Entry } from './live-calls.ts';
 import { systemClock } from './ports.ts';
 import type { CallEventSink, Clock } from './ports.ts';
 import type { Call, CallChange, CallEvent } from './types.ts';
+import type { TraceAnnotation } from '../shared/trace.ts';
 
 export type { CallTrackerOptions, ChangeListener } from './call-tracker-options.ts';
 export type { TrackerLogger } from './call-log-queue.ts';
@@ -90,6 +91,19 @@ export class CallTracker implements CallEventSink {
 
   trace(callId: string): CallTrace | null {
     return this.#traces.get(callId, this.#clock.now());
+  }
+
+  /** How long a call's trace is kept after its last entry, ms. */
+  get traceRetentionMs(): number {
+    return this.#traces.retentionMs;
+  }
+
+  /** Adds what another part did with the call (pops: who got the card; the lookup: what it found). */
+  annotate(callId: string, annotation: TraceAnnotation): void {
+    this.#traces.add(callId, { ...annotation, at: this.#clock.now() } as Extract<
+      TraceEntry,
+      { kind: TraceAnnotation['kind'] }
+    >);
   }
 
   /** Source notes that named no call (socket closed, channel refreshed...), oldest first. */

@@ -196,6 +196,43 @@ function defineTests(): void {
     assert.equal(u.seen.length, 0, 'no update: nothing was pending');
   });
 
+  test('provider health: requests sent and failed, the last error and request times; cache hits send none', async () => {
+    crm.route('/health-ok', json({ results: [{ name: 'Okay Olive' }] }));
+    crm.route('/health-down', json({ error: 'down' }, 0, 503));
+    const l = lookup({ providers: [provider('okcrm', '/health-ok'), provider('downcrm', '/health-down')] });
+    assert.deepEqual(
+      l.providerHealth().map((h) => [h.name, h.requestsLastHour, h.latencyMs.last]),
+      [
+        ['okcrm', 0, null],
+        ['downcrm', 0, null],
+      ],
+    );
+    await l.lookupNumber('+13125550140');
+    await l.lookupNumber('+13125550140'); // okcrm's answer is cached; a failure is not
+    const [ok, down] = l.providerHealth();
+    assert.equal(ok?.requestsLastHour, 1);
+    assert.equal(ok?.failuresLastHour, 0);
+    assert.equal(ok?.lastSuccessAt, NOW);
+    assert.equal(ok?.lastError, null);
+    assert.ok((ok?.latencyMs.p50 ?? -1) >= 0);
+    assert.equal(down?.requestsLastHour, 2);
+    assert.equal(down?.failuresLastHour, 2);
+    assert.equal(down?.lastError, 'HTTP 503');
+    assert.equal(down?.lastErrorAt, NOW);
+    assert.equal(down?.lastSuccessAt, null);
+    clock.advance(61 * MINUTE);
+    const later = l.providerHealth();
+    assert.deepEqual(
+      later.map((h) => [h.requestsLastHour, h.failuresLastHour]),
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      'an hour later the counts are empty; the last success and error stay',
+    );
+    assert.equal(later[1]?.lastError, 'HTTP 503');
+  });
+
   test('a provider that times out after the budget turns the card partial in an update', async () => {
     crm.route('/hang', hang);
     const u = updates();

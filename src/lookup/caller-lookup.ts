@@ -17,6 +17,7 @@ import type { CallHistory, CallLogStore, ContactStore, PinStore } from './ports.
 import type { LookupProvider } from './provider.ts';
 import { ProviderRunner } from './provider-runner.ts';
 import type { LookupLog, ProviderRun } from './provider-runner.ts';
+import type { ProviderHealthRecord } from './provider-health.ts';
 import type { LookupResult, SourceStatus } from './types.ts';
 import { DEFAULT_URGENCY_RULES, evaluateUrgency } from './urgency.ts';
 import type { UrgencyRule } from './urgency.ts';
@@ -48,6 +49,8 @@ export interface CallerLookup {
   lookup(call: Call, onUpdate?: OnUpdate): Promise<LookupResult>;
   /** The same for a bare number (REST search, benchmarks). */
   lookupNumber(raw: string, onUpdate?: OnUpdate, callId?: string): Promise<LookupResult>;
+  /** How each provider fares (last success and error, request times, requests in the last hour). */
+  providerHealth(): ProviderHealthRecord[];
   /** Cancels provider requests in flight. */
   close(): void;
 }
@@ -198,6 +201,7 @@ export function createCallerLookup(options: CallerLookupOptions): CallerLookup {
     lookup: (call, onUpdate) => run(normalize(externalParty(call)), call.id, onUpdate),
     lookupNumber: (raw, onUpdate, callId) =>
       run(normalizePhone(raw, options.phone), callId ?? null, onUpdate),
+    providerHealth: () => runner.health.snapshot(),
     close: () => runner.close(),
   };
 }

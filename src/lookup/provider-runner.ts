@@ -1,6 +1,8 @@
 // Runs the providers for one number through the cache: fresh hits answer at once, stale hits answer and refresh,
 // misses fetch (one request per provider and number at a time, however many calls ask).
+import { performance } from 'node:perf_hooks';
 import { ProviderCache } from './provider-cache.ts';
+import { ProviderHealthLog } from './provider-health.ts';
 import type { LookupProvider, ProviderNumber } from './provider.ts';
 import type { Contact, SourceStatus } from './types.ts';
 import type { Clock } from '../calls/ports.ts';
@@ -22,6 +24,8 @@ export class ProviderRunner {
   readonly #cache: ProviderCache;
   readonly #inflight = new Map<string, Promise<Contact[]>>();
   readonly #shutdown = new AbortController();
+  /** Every request's outcome and time, for GET /api/providers. */
+  readonly health: ProviderHealthLog;
 
   constructor(
     private readonly providers: readonly LookupProvider[],
@@ -30,6 +34,10 @@ export class ProviderRunner {
     private readonly log: LookupLog | null,
   ) {
     this.#cache = new ProviderCache(cacheSize, clock);
+    this.health = new ProviderHealthLog(
+      providers.map((p) => p.name),
+      clock,
+    );
   }
 
   get count(): number {
@@ -85,12 +93,21 @@ export class ProviderRunner {
     if (running !== undefined) {
       return running;
     }
+    const started = performance.now();
+    const took = (): number => Math.round((performance.now() - started) * 10) / 10;
     const request = provider
       .find(n, this.#shutdown.signal)
-      .then((contacts) => {
-        this.#cache.set(key, contacts);
-        return contacts;
-      })
+      .then(
+        (contacts) => {
+          this.health.record(provider.name, took(), null);
+          this.#cache.set(key, contacts);
+          return contacts;
+        },
+        (error: unknown) => {
+          this.health.record(provider.name, took(), errorText(error));
+          throw error;
+        },
+      )
       .finally(() => this.#inflight.delete(key));
     this.#inflight.set(key, request);
     return request;

@@ -29,6 +29,8 @@ export class AgentDirectory {
   readonly work: DirectoryWork = { indexEntries: 0, agentsVisited: 0 };
   private readonly agents = new Map<string, AgentSettings>();
   private readonly byLine = new Map<string, Set<string>>();
+  /** Every line an agent has in GoTo, popping or not: says who left a line out of their pop lines (the trace). */
+  private readonly owners = new Map<string, Set<string>>();
   /** Configured supervisors and agents whose stored role says so, kept as agents are put. */
   private readonly supervisorSet: Set<string>;
   #version = 0;
@@ -63,10 +65,34 @@ export class AgentDirectory {
       set.add(agent.principal);
       this.byLine.set(lineId, set);
     }
+    this.#indexOwner(old, agent);
     if (agent.role === 'supervisor' || this.supervisorPrincipals.includes(agent.principal)) {
       this.supervisorSet.add(agent.principal);
     } else {
       this.supervisorSet.delete(agent.principal);
+    }
+  }
+
+  /** Who pops on the line, and who has it but left it out of their pop lines (for the call trace). */
+  lineRoute(lineId: string): { agents: string[]; excludedBy: string[] } {
+    const agents = [...(this.byLine.get(lineId) ?? [])].sort();
+    const popping = new Set(agents);
+    const excludedBy = [...(this.owners.get(lineId) ?? [])].filter((p) => !popping.has(p)).sort();
+    return { agents, excludedBy };
+  }
+
+  #indexOwner(old: AgentSettings | undefined, agent: AgentSettings): void {
+    for (const line of old?.lines ?? []) {
+      const set = this.owners.get(line.id);
+      set?.delete(agent.principal);
+      if (set?.size === 0) {
+        this.owners.delete(line.id);
+      }
+    }
+    for (const line of agent.lines) {
+      const set = this.owners.get(line.id) ?? new Set<string>();
+      set.add(agent.principal);
+      this.owners.set(line.id, set);
     }
   }
 

@@ -41,6 +41,8 @@ export function toCardMatch(m: Match): CardMatch {
     score: m.score,
     reason: m.reasonText,
     pinned: m.reason === 'pinned',
+    source: m.source,
+    pinnedBy: m.pinnedBy ?? null,
   };
 }
 

@@ -55,6 +55,8 @@ test('a lookup result maps onto the card fields, without store-only contact fiel
     score: 1,
     reason: 'pinned',
     pinned: true,
+    source: 'store',
+    pinnedBy: 'dana',
   });
   assert.deepEqual(e.lookup.status, 'pending');
   assert.equal(e.history.lastCall?.answeredByName, null, 'a line id is no name to show');
@@ -69,6 +71,7 @@ test('cardLookup sends the first result and every later update', async () => {
       return result;
     },
     lookupNumber: async () => result,
+    providerHealth: () => [],
     close: () => {},
   };
   const seen: CardEnrichment[] = [];

@@ -35,6 +35,10 @@ export class MemoryPushHub implements PushHub {
     return Promise.resolve({ cursor: this.buffers.get(principal)?.position ?? 0, close });
   }
 
+  isOpen(principal: string): boolean {
+    return (this.listeners.get(principal)?.size ?? 0) > 0;
+  }
+
   since(principal: string, cursor: number): Promise<readonly PushEntry[]> {
     return Promise.resolve(this.buffers.get(principal)?.since(cursor) ?? []);
   }

@@ -3,6 +3,7 @@ import { CallAudience, popLinesOf, type AgentDirectory } from './audience.ts';
 import { buildCard, pendingEnrichment, type CardEnrichment } from './card-builder.ts';
 import type { Call, CallChange } from '../calls/types.ts';
 import type { Card, CardLine } from '../shared/messages.ts';
+import type { TraceAnnotation } from '../shared/trace.ts';
 import type { AgentSettings, PushHub } from './ports.ts';
 
 /** The caller lookup as pops sees it: a first result within the budget, then late updates. */
@@ -23,9 +24,14 @@ export interface PopServiceDeps {
   readonly log: PopLog;
   /** Called after each publish (metrics: pop latency, cards sent). */
   readonly published?: (card: Card, recipients: readonly string[]) => void;
+  /** Adds to the call's trace who the card went to and which lines nobody pops on (the tracker's annotate). */
+  readonly trace?: (callId: string, annotation: TraceAnnotation) => void;
   /** How long an ended call stays routable for late lookup updates and notes, ms. */
   readonly retentionMs?: number;
 }
+
+/** Recipients named in each trace entry of a sent card; the rest are counted. */
+const TRACED_RECIPIENTS = 12;
 
 interface CallState {
   call: Call;
@@ -164,7 +170,11 @@ export class PopService {
   }
 
   private publish(state: CallState, reason: string): void {
-    for (const lineId of state.audience.observe(state.call)) {
+    const added = state.audience.observe(state.call);
+    if (added.length > 0) {
+      this.traceRoute(state.call, added);
+    }
+    for (const lineId of added) {
       if (this.live.has(state)) {
         const states = this.liveByLine.get(lineId) ?? new Set<CallState>();
         states.add(state);
@@ -192,6 +202,15 @@ export class PopService {
       state.sentTo.add(principal);
     }
     this.deps.hub.publish(recipients, card);
+    this.deps.trace?.(card.callId, {
+      kind: 'card',
+      version: card.version,
+      phase: card.phase,
+      reason,
+      recipients: recipients.slice(0, TRACED_RECIPIENTS),
+      more: Math.max(0, recipients.length - TRACED_RECIPIENTS),
+      notOpen: this.notOpen(recipients),
+    });
     this.deps.log.info(
       {
         callId: card.callId,
@@ -203,6 +222,33 @@ export class PopService {
       'card published',
     );
     this.deps.published?.(card, recipients);
+  }
+
+  /** Recipients without a screenpop tab open (the first few): their card waits until they open one. */
+  private notOpen(recipients: readonly string[]): string[] {
+    const hub = this.deps.hub;
+    if (this.deps.trace === undefined || hub.isOpen === undefined) {
+      return [];
+    }
+    return recipients.filter((p) => !hub.isOpen!(p)).slice(0, TRACED_RECIPIENTS);
+  }
+
+  /** Lines that joined the call: who pops on each, and who left it out of their pop lines. */
+  private traceRoute(call: Call, lineIds: readonly string[]): void {
+    const trace = this.deps.trace;
+    if (trace === undefined) {
+      return;
+    }
+    const lines = lineIds.map((lineId) => {
+      const leg = call.legs.find((l) => l.lineId === lineId);
+      return {
+        lineId,
+        extension: leg?.extension ?? null,
+        name: leg?.name ?? null,
+        ...this.deps.directory.lineRoute(lineId),
+      };
+    });
+    trace(call.id, { kind: 'route', lines });
   }
 
   private render(state: CallState): Card {

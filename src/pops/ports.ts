@@ -70,4 +70,6 @@ export interface PushHub {
   recentCards(principal: string): Promise<readonly Card[]>;
   /** Whether this agent has been sent the call's card (the right to read its trace). */
   wasSent(principal: string, callId: string): Promise<boolean>;
+  /** Whether the agent has a screenpop tab subscribed on this instance now (the call trace notes who had none). */
+  isOpen?(principal: string): boolean;
 }

@@ -36,6 +36,11 @@ export const cardMatchSchema = record({
   /** "exact E.164", "last 7 digits", "pinned", "from CRM". */
   reason: text,
   pinned: z.boolean(),
+  /** Which source found the contact (and so its tickets and appointments): "store" (screenpop's contacts) or a
+   * lookup provider's configured name ("hubspot"). Absent on cards from before it existed. */
+  source: z.optional(text),
+  /** Who pinned the contact to the number, when pinned. */
+  pinnedBy: z.optional(maybeText),
 });
 
 export const cardLastCallSchema = record({

@@ -13,11 +13,14 @@ import { ContactsPage } from './pages/contacts.tsx';
 import { HistoryPage } from './pages/history.tsx';
 import { LivePage } from './pages/live.tsx';
 import { SettingsPage } from './pages/settings.tsx';
+import { TracePage } from './pages/trace.tsx';
+import { IntegrationsHealth } from './components/integrations-health.tsx';
 import { useLiveCards } from './use-live-cards.ts';
 
 const NAV: readonly { page: Page; label: string; key: string }[] = [
   { page: 'live', label: 'Live', key: 'l' },
   { page: 'history', label: 'History', key: 'h' },
+  { page: 'trace', label: 'Why no card?', key: 't' },
   { page: 'contacts', label: 'Contacts', key: 'c' },
   { page: 'settings', label: 'Settings', key: 's' },
 ];
@@ -186,8 +189,10 @@ export function Shell(props: { me: Me; onMeChange: (me: Me) => void; onSessionCh
           />
         )}
         {route.page === 'history' && <HistoryPage callId={route.callId} />}
+        {route.page === 'trace' && <TracePage callId={route.callId} me={me} />}
         {route.page === 'contacts' && <ContactsPage contactId={route.contactId} creating={route.creating} />}
         {route.page === 'settings' && <SettingsPage me={me} onMeChange={props.onMeChange} />}
+        {route.page === 'settings' && me.role === 'supervisor' && <IntegrationsHealth />}
         {route.page === 'settings' && me.role === 'supervisor' && <AuditLog />}
       </main>
       {help && <HelpOverlay onClose={() => setHelp(false)} />}

@@ -7,6 +7,7 @@ import { pkceChallenge } from '../login-state.ts';
 import { AgentDirectory } from '../../pops/audience.ts';
 import { MemoryPushHub } from '../../pops/memory-push-hub.ts';
 import { PopService } from '../../pops/pop-service.ts';
+import type { PopServiceDeps } from '../../pops/pop-service.ts';
 import type { AgentSettings, AgentStore, SessionStore, WebSession } from '../../pops/ports.ts';
 import type { PendingSignIn, ServerDeps, SignInGateway, SignedInUser } from '../ports.ts';
 
@@ -86,14 +87,28 @@ export interface Harness extends ServerApp {
   close(): Promise<void>;
 }
 
-export async function harness(overrides: Partial<ServerDeps> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Where pops writes who got each card (a CallTracker's annotate, for the trace routes' tests). */
+  readonly popTrace?: PopServiceDeps['trace'];
+}
+
+export async function harness(
+  overrides: Partial<ServerDeps> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const agents = new MemoryAgents();
   const sessions = new MemorySessions();
   const signIn = new FakeSignIn();
   const hub = new MemoryPushHub();
   const directory = new AgentDirectory(overrides.supervisors ?? []);
   const log = pino({ level: 'silent' });
-  const pops = new PopService({ directory, hub, lookup: { start: () => {} }, log });
+  const pops = new PopService({
+    directory,
+    hub,
+    lookup: { start: () => {} },
+    log,
+    ...(options.popTrace === undefined ? {} : { trace: options.popTrace }),
+  });
   const state = { publicUrl: 'http://127.0.0.1:3000' };
   const server = await buildServer({
     log,

@@ -5,13 +5,17 @@ import { dispositionLabel } from '../lib/dispositions.ts';
 import { formatAgo, formatUpcoming } from '../lib/format.ts';
 import { outcomeText } from '../lib/card-text.ts';
 import { safeHttpUrl } from '../lib/urls.ts';
+import { HISTORY_SOURCE, matchSourceLabel } from '../lib/source-label.ts';
 
 /** Appointments that ended more than this long ago are no longer "upcoming". */
 const APPOINTMENT_GRACE_MS = 60 * 60 * 1000;
 
 export function CardDetails(props: { card: Card; now: number }) {
   const { card, now } = props;
-  const contact = primaryMatch(card)?.contact;
+  const match = primaryMatch(card);
+  const contact = match?.contact;
+  const from = match === null ? null : matchSourceLabel(match);
+  const fromLabel = from === null ? null : <span class="source-label">{from}</span>;
   const tickets = contact?.tickets ?? [];
   const appointments = (contact?.appointments ?? [])
     .filter((a) => a.at >= now - APPOINTMENT_GRACE_MS)
@@ -25,7 +29,7 @@ export function CardDetails(props: { card: Card; now: number }) {
     <div class="card-details">
       {tickets.length > 0 && (
         <section class="detail">
-          <h3>Open tickets</h3>
+          <h3>Open tickets{fromLabel}</h3>
           <ul>
             {tickets.slice(0, 4).map((t) => {
               const url = safeHttpUrl(t.url);
@@ -49,7 +53,7 @@ export function CardDetails(props: { card: Card; now: number }) {
       )}
       {appointments.length > 0 && (
         <section class="detail">
-          <h3>Upcoming</h3>
+          <h3>Upcoming{fromLabel}</h3>
           <ul>
             {appointments.map((a) => (
               <li key={`${a.at}-${a.title}`} data-testid="card-appointment">
@@ -61,7 +65,9 @@ export function CardDetails(props: { card: Card; now: number }) {
       )}
       {last && (
         <section class="detail" data-testid="card-last-call">
-          <h3>Last call</h3>
+          <h3>
+            Last call<span class="source-label">{HISTORY_SOURCE}</span>
+          </h3>
           <p>
             {formatAgo(last.at, now)} ·{' '}
             <span class={`outcome ${last.outcome}`}>{outcomeText(last.outcome)}</span>

@@ -8,6 +8,7 @@ import { CardDetails } from './card-details.tsx';
 import { CardLinks, CompactSummary, LookupStatus, PhaseBadge } from './card-parts.tsx';
 import { CreateContactForm } from './create-contact-form.tsx';
 import { MatchPicker } from './match-picker.tsx';
+import { matchSourceLabel, matchSourceTitle } from '../lib/source-label.ts';
 import { NotesForm } from './notes-form.tsx';
 
 export function CardView(props: {
@@ -119,6 +120,11 @@ function CardBody(props: { card: Card; now: number; picking: boolean; setPicking
         {match && (
           <span class="fact muted" data-testid="card-match-reason">
             {match.pinned ? 'pinned' : `matched: ${match.reason}`}
+          </span>
+        )}
+        {match && matchSourceLabel(match) !== null && (
+          <span class="source-label" data-testid="card-source" title={matchSourceTitle(match)}>
+            {matchSourceLabel(match)}
           </span>
         )}
         <LookupStatus card={card} />

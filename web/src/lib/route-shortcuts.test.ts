@@ -8,6 +8,8 @@ test('routes parse and build round trip', () => {
     '#/live',
     '#/history',
     '#/history/c%2F1',
+    '#/trace',
+    '#/trace/c%2F1',
     '#/contacts',
     '#/contacts/new',
     '#/contacts/k9',

@@ -1,9 +1,11 @@
 // Hash routes of the app ("#/history/<callId>"): parse and build, so links and the back button just work.
-export type Page = 'live' | 'history' | 'contacts' | 'settings';
+export type Page = 'live' | 'history' | 'trace' | 'contacts' | 'settings';
 
 export type Route =
   | { readonly page: 'live' }
   | { readonly page: 'history'; readonly callId: string | null }
+  /** "Why no card?": search by number or call id, and one call's trace. */
+  | { readonly page: 'trace'; readonly callId: string | null }
   | { readonly page: 'contacts'; readonly contactId: string | null; readonly creating: boolean }
   | { readonly page: 'settings' };
 
@@ -13,6 +15,8 @@ export function parseRoute(hash: string): Route {
   switch (page) {
     case 'history':
       return { page: 'history', callId: id };
+    case 'trace':
+      return { page: 'trace', callId: id };
     case 'contacts':
       return id === 'new'
         ? { page: 'contacts', contactId: null, creating: true }
@@ -30,6 +34,8 @@ export function routeHash(route: Route): string {
       return '#/live';
     case 'history':
       return route.callId ? `#/history/${encodeURIComponent(route.callId)}` : '#/history';
+    case 'trace':
+      return route.callId ? `#/trace/${encodeURIComponent(route.callId)}` : '#/trace';
     case 'contacts':
       if (route.creating) {
         return '#/contacts/new';
@@ -42,7 +48,7 @@ export function routeHash(route: Route): string {
 
 export const pageHash = (page: Page): string =>
   routeHash(
-    page === 'history'
+    page === 'history' || page === 'trace'
       ? { page, callId: null }
       : page === 'contacts'
         ? { page, contactId: null, creating: false }

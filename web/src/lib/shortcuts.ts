@@ -17,6 +17,7 @@ export const SHORTCUTS: readonly {
 }[] = [
   { key: 'l', label: 'Live calls', action: { kind: 'go', page: 'live' } },
   { key: 'h', label: 'Call history', action: { kind: 'go', page: 'history' } },
+  { key: 't', label: 'Why no card? (call traces)', action: { kind: 'go', page: 'trace' } },
   { key: 'c', label: 'Contacts', action: { kind: 'go', page: 'contacts' } },
   { key: 's', label: 'Settings', action: { kind: 'go', page: 'settings' } },
   {

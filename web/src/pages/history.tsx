@@ -76,9 +76,10 @@ export function HistoryPage(props: { callId: string | null }) {
         )}
         <ul class="rows">
           {items.map((e) => (
-            <li key={e.callId}>
+            <li key={e.callId} class="with-aside">
               <HistoryRow entry={e} selected={props.callId === e.callId} now={now} />
               <CrmLogLine callId={e.callId} statuses={crm.get(e.callId)} />
+              <TraceLink callId={e.callId} />
             </li>
           ))}
         </ul>
@@ -112,6 +113,20 @@ export function HistoryPage(props: { callId: string | null }) {
   );
 }
 
+/** Beside the row (not inside its link): the call's trace, "why did (no) card show?". */
+function TraceLink(props: { callId: string; long?: boolean }) {
+  return (
+    <a
+      class="aside-link muted"
+      href={routeHash({ page: 'trace', callId: props.callId })}
+      data-testid={props.long ? 'history-detail-trace' : 'history-trace-link'}
+      title="What screenpop received for this call, and who got the card"
+    >
+      {props.long ? 'Why no card? See the call’s trace' : 'trace'}
+    </a>
+  );
+}
+
 function CallDetail(props: {
   callId: string;
   known: CallLogEntry | undefined;
@@ -135,6 +150,7 @@ function CallDetail(props: {
         ×
       </a>
       <h2 data-testid="history-detail-caller">{callTitle(entry)}</h2>
+      <TraceLink callId={entry.callId} long />
       {callTitle(entry) !== callerNumber(entry) && <p class="mono">{callerNumber(entry)}</p>}
       <dl class="facts">
         {entry.contactName && entry.callerName && (
