@@ -123,6 +123,7 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
           accountKey: config.goto.accountKey,
           phone: phoneOptionsFrom(config),
           logger: log,
+          reports: { delayMs: config.goto.reportDelaySeconds * 1000 },
         }),
       notAnAdmin(manager),
     );
