@@ -18,6 +18,8 @@ import type { ReportSettings } from './report-recovery.ts';
 import { createChannel, deleteChannel, refreshChannel, subscribeCallEvents } from './notification-channel.ts';
 import type { Channel } from './notification-channel.ts';
 import { SeenCalls } from './seen-calls.ts';
+import { catchUp, catchUpCall } from './catch-up.ts';
+import type { CatchUpDeps, CatchUpSettings } from './catch-up.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { ReconnectingSource } from '../socket/reconnecting-source.ts';
 import type { Phase, SourceDriver } from '../socket/reconnecting-source.ts';
@@ -45,6 +47,8 @@ export interface CallEventsSourceSettings {
   readonly recoveryRetry?: { readonly baseMs: number; readonly maxMs: number; readonly attempts: number };
   /** Call Events Report use (§7): report delay, tries, outage window margin. */
   readonly reports?: Partial<ReportSettings>;
+  /** At start-up, calls that happened wholly while screenpop was down go to the call log (none: no catch-up). */
+  readonly catchUp?: CatchUpSettings;
 }
 
 export interface CallEventsStats {
@@ -110,6 +114,10 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   /** #lastFrameAt when the current outage began. */
   #outageFrom: number | null = null;
   #reconcileTimer: NodeJS.Timeout | null = null;
+  /** Calls the start-up catch-up delivered (to the call log): their REPORT_SUMMARY is not theirs to pop. */
+  readonly #caughtUp = new Set<string>();
+  /** Date.now() when the source first ran: summaries within the report delay of it are of calls over before. */
+  #startedAt: number | null = null;
   #reconciling = false;
   #accountKey: string | null = null;
   #channel: Channel | null = null;
@@ -231,6 +239,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   /** Calls already in progress: their latest states, so pops can show them; then the periodic reconciliation. */
   running(): void {
     void this.#recoverer.recoverAll(this.#accountKey!, 'started');
+    this.#catchUp();
     this.#reconcileTimer = setInterval(
       () => void this.#reconcile(),
       this.settings.reconcileIntervalMs ?? 30_000,
@@ -261,6 +270,57 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
         this.#log.warn({ err: describe(error) }, 'could not delete the notification channel');
       });
     }
+  }
+
+  /** Once per start: calls that started and ended while screenpop was down, into the call log (§7.6). */
+  #catchUp(): void {
+    const settings = this.settings.catchUp;
+    this.#startedAt ??= Date.now();
+    if (settings === undefined || this.#reports.off) {
+      return;
+    }
+    catchUp(settings, this.#catchUpDeps()).catch((error: unknown) => {
+      this.#log.warn({ err: describe(error) }, 'start-up catch-up failed');
+    });
+  }
+
+  #catchUpDeps(): CatchUpDeps {
+    const reports = { ...defaultReportSettings, ...this.settings.reports };
+    return {
+      api: this.settings.api,
+      accountKey: this.#accountKey!,
+      phone: this.settings.phone,
+      log: this.#log,
+      signal: () => this.#link.signal,
+      known: (id) =>
+        this.#caughtUp.has(id) ||
+        this.#seen.get(id) !== undefined ||
+        this.#seen.hasEnded(id) ||
+        this.#reports.pending(id),
+      delivered: (id) => this.#caughtUp.add(id),
+      reportDelayMs: reports.delayMs,
+      attempts: reports.attempts,
+      clockSlackMs: reports.clockSlackMs,
+    };
+  }
+
+  /**
+   * A REPORT_SUMMARY: GoTo sends it the report delay after the call ended, so one of a call never seen that comes
+   * within that delay of the start is of a call that ended before screenpop listened: it goes to the catch-up
+   * (the call log, no card). Later ones are calls an outage hid: report recovery brings them to the tracker.
+   */
+  #summary(id: string): void {
+    if (this.#caughtUp.has(id)) {
+      return;
+    }
+    const settings = this.settings.catchUp;
+    const delayMs = this.settings.reports?.delayMs ?? defaultReportSettings.delayMs;
+    const early = this.#startedAt !== null && Date.now() - this.#startedAt < delayMs;
+    if (settings !== undefined && early && this.#seen.get(id) === undefined && !this.#seen.hasEnded(id)) {
+      void catchUpCall(settings, this.#catchUpDeps(), id);
+      return;
+    }
+    this.#reports.onSummary(id);
   }
 
   // --- frames ---
@@ -294,7 +354,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
         this.#deliver(result.event, result.metadata);
         return;
       case 'report':
-        this.#reports.onSummary(result.conversationSpaceId);
+        this.#summary(result.conversationSpaceId);
         return;
       case 'control':
         void this.#control(result.control);
