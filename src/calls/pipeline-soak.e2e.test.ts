@@ -412,7 +412,8 @@ async function soak(fault: Fault): Promise<SoakResult> {
     if (stuck.length > 0) {
       // A lost ENDING is found by the periodic reconciliation; a call hidden by an outage by the report
       // summaries queried once reports are ready; a lost Realtime withdraw by the check after the reconnect.
-      await waitFor('the reconciliation', () => ids.every((id) => endedByLog(changes, id)), 15_000).catch(
+      // Generous: on a busy machine, with tokens expiring every 0.4 s, the report reads retry for a while.
+      await waitFor('the reconciliation', () => ids.every((id) => endedByLog(changes, id)), 60_000).catch(
         () => {},
       );
     }

@@ -245,3 +245,16 @@ test('a gap fetch refused with 401 after the refreshes is retried with back-off'
     assert.ok(seqs.has(seq), `state ${seq} was delivered or recovered`);
   }
 });
+
+test('a report read refused with 401 after the refreshes is tried again, so the call is not lost', async (t) => {
+  let failures = 2;
+  const { sink } = await started(t, {
+    api: faultyApi((_, url) => (url.includes('/reports/') && failures-- > 0 ? apiError(401, url) : null)),
+  });
+  await simFaults(sim.url, { drop: 1 });
+  const callId = await placeCall(sim.url, { ...answered, talkMs: 20_000 });
+  await untilSimEnded(callId);
+  await simFaults(sim.url, { drop: 0 });
+  await waitFor('the report, past two 401s', sink.ended(callId), REPORT_DELAY_MS + 10_000);
+  assert.ok(failures < 0, 'the 401s were met');
+});
