@@ -6,7 +6,8 @@ import type { CallEventSink, CallEventSource } from '../../calls/ports.ts';
 import type { PhoneOptions } from '../../phone/phone.ts';
 import type { GoToApi } from '../http/rest-client.ts';
 import { discoverAccountKey } from '../http/account.ts';
-import { isTransient } from '../http/api-error.ts';
+import { GoToApiError, isTransient } from '../http/api-error.ts';
+import { backoffDelay, sleep } from '../backoff.ts';
 import { normalizeCallEventsFrame } from './frames.ts';
 import type { FrameResult } from './frames.ts';
 import type { CallMetadata } from './schema.ts';
@@ -81,6 +82,8 @@ export interface CallEventsSource extends CallEventSource {
   readonly lastError: string | null;
 }
 
+const DEFAULT_RECOVERY_RETRY = { baseMs: 500, maxMs: 10_000, attempts: 4 };
+
 export function createCallEventsSource(settings: CallEventsSourceSettings): CallEventsSource {
   return new CallEventsChannelSource(settings);
 }
@@ -150,7 +153,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
       sink: () => this.#link.sink,
       signal: () => this.#link.signal,
       count,
-      retry: settings.recoveryRetry ?? { baseMs: 500, maxMs: 10_000, attempts: 4 },
+      retry: settings.recoveryRetry ?? DEFAULT_RECOVERY_RETRY,
       awaitReport: (callId) => this.#reports.awaitReport(callId),
       reportPending: (callId) => this.#reports.pending(callId),
     });
@@ -192,7 +195,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
     await subscribeCallEvents(api, channel, [this.#accountKey]);
     if (!this.#reports.off) {
       // Same channel: calls that start and end while it is down are then recoverable (§7.1, §7.4).
-      await subscribeReportSummaries(api, channel, [this.#accountKey]).catch((error: unknown) =>
+      await this.#subscribeReports(api, channel, this.#accountKey).catch((error: unknown) =>
         this.#reports.subscriptionFailed(error),
       );
     }
@@ -203,6 +206,27 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
       return null;
     }
     return socket;
+  }
+
+  /**
+   * A channel without REPORT_SUMMARY loses the summaries of the calls that end while it lives: a 401 that outlasted
+   * the REST client's refreshes (tokens expiring under a busy host) or a transient failure is tried again.
+   */
+  async #subscribeReports(api: GoToApi, channel: Channel, accountKey: string): Promise<void> {
+    const retry = this.settings.recoveryRetry ?? DEFAULT_RECOVERY_RETRY;
+    for (let n = 1; ; n++) {
+      try {
+        await subscribeReportSummaries(api, channel, [accountKey]);
+        return;
+      } catch (error) {
+        const again = isTransient(error) || (error instanceof GoToApiError && error.status === 401);
+        if (!again || n >= retry.attempts || this.#link.signal.aborted) {
+          throw error;
+        }
+        this.stats.fetchRetries++;
+        await sleep(backoffDelay(n - 1, retry), this.#link.signal);
+      }
+    }
   }
 
   failed(error: unknown, attempt: number, phase: Phase): void {
