@@ -15,7 +15,7 @@ import {
   RealtimeOutages,
   registerGoToMetrics,
 } from '../goto/index.ts';
-import type { CallEventsSource, RealtimeSource, TokenManager } from '../goto/index.ts';
+import type { CallEventsSource, CatchUpSettings, RealtimeSource, TokenManager } from '../goto/index.ts';
 import type { CallEventSink } from '../calls/ports.ts';
 import type { Config } from '../config/config.ts';
 import type { SecretStore } from '../goto/ports.ts';
@@ -42,6 +42,8 @@ export interface GoToConnectionDeps {
   readonly knownPrincipals: () => Promise<readonly string[]>;
   /** Where the sources' counters (frames, bad frames by reason, reconnects...) are exposed for /metrics. */
   readonly registry?: Registry;
+  /** Start-up catch-up of the calls that happened while screenpop was down (Call Events only). */
+  readonly catchUp?: CatchUpSettings;
 }
 
 export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnection> {
@@ -123,6 +125,8 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
           accountKey: config.goto.accountKey,
           phone: phoneOptionsFrom(config),
           logger: log,
+          reports: { delayMs: config.goto.reportDelaySeconds * 1000 },
+          ...(deps.catchUp === undefined ? {} : { catchUp: deps.catchUp }),
         }),
       notAnAdmin(manager),
     );

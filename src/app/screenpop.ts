@@ -142,10 +142,18 @@ export async function startScreenpop(
     },
   });
   const stopTracking = tracker.onChange((change) => pops.onCallChange(change));
+  // Calls that happened wholly while screenpop was down: a tracker of their own writes them to the call log and
+  // pops nothing (they are over); only the Call Events source catches up (goto/call-events/catch-up.ts).
+  const pastCalls = new CallTracker({ callLog: store.callLog, logger: log.child({ part: 'calls' }) });
   const goto = await connectGoTo({
     config,
     secrets: store.secrets,
     sink: tracker,
+    catchUp: {
+      newestLogged: async () => (await store.callLog.list({ limit: 1 }))[0]?.startedAt ?? null,
+      logged: async (callId) => (await store.callLog.get(callId)) !== null,
+      sink: pastCalls,
+    },
     log: log.child({ part: 'goto' }),
     knownPrincipals: async () => (await store.agents.listAgents()).map((a) => a.principal),
     registry,
@@ -250,6 +258,7 @@ export async function startScreenpop(
       await server.app.close();
       await goto.stop();
       await tracker.close(); // writes ended calls still settling, before the store closes
+      await pastCalls.close();
       await linker.settled(); // and links them to their contacts
       await webhooks?.close(); // queues the events of those last cards; the outbox keeps what is not yet sent
       await crmLog?.close(); // the same for the CRM call records

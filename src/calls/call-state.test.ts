@@ -220,11 +220,52 @@ test('an older state adds only history: a line that rang, the first answer', () 
   const newest = replay([snapshot('c1', 1, []), snapshot('c1', 5, [])]).call;
   const rang = applyEvent(newest, snapshot('c1', 3, [leg('2102', 'ringing')]), { older: true })!;
   assert.deepEqual(rang.reasons, [`leg:${LINES['2102']}:gone`]);
+  assert.equal(rang.call.legs[0]!.rangUnheard, true, 'it rang, unheard: its agent still gets the card');
   assert.equal(rang.call.phase, 'ringing');
   const answered = applyEvent(rang.call, snapshot('c1', 4, [leg('2102', 'connected')]), { older: true })!;
   assert.equal(answered.call.answeredBy, LINES['2102']);
   assert.equal(answered.call.legs[0]!.state, 'gone');
   assert.equal(applyEvent(answered.call, ending('c1', 6))!.call.outcome, 'answered');
+});
+
+test('a line an older state lists only as disconnected did not ring', () => {
+  const newest = replay([snapshot('c1', 1, []), snapshot('c1', 5, [])]).call;
+  const listed = applyEvent(newest, snapshot('c1', 3, [leg('2102', 'gone')]), { older: true })!;
+  assert.equal(listed.call.legs[0]!.state, 'gone');
+  assert.equal(listed.call.legs[0]!.rangUnheard, undefined);
+});
+
+test('a line heard live is never marked as rung unheard', () => {
+  const live = replay([snapshot('c1', 1, [leg('2102', 'ringing')]), snapshot('c1', 2, [])]).call;
+  assert.equal(live.legs[0]!.state, 'gone');
+  assert.equal(live.legs[0]!.rangUnheard, undefined);
+});
+
+test('a line first listed as disconnected, then heard late ringing, rang unheard', () => {
+  const live = replay([
+    snapshot('c1', 1, []),
+    snapshot('c1', 4, [leg('2101', 'gone'), leg('2104', 'ringing')]),
+  ]);
+  const first = live.call.legs.find((l) => l.lineId === LINES['2101'])!;
+  assert.equal(first.neverRang, true);
+  assert.equal(first.rangUnheard, undefined);
+  const late = applyEvent(live.call, snapshot('c1', 2, [leg('2101', 'connected')]), { older: true })!;
+  const rang = late.call.legs.find((l) => l.lineId === LINES['2101'])!;
+  assert.equal(rang.rangUnheard, true);
+  assert.equal(rang.neverRang, undefined);
+  assert.ok(late.reasons.includes(`leg:${LINES['2101']}:rang-unheard`));
+});
+
+test('a transfer: the first answer, heard late, wins over the target’s answer heard live', () => {
+  const live = replay([snapshot('c1', 1, []), snapshot('c1', 4, [leg('2104', 'connected')])]).call;
+  assert.equal(live.answeredBy, LINES['2104']);
+  const answer = snapshot('c1', 2, [leg('2101', 'connected')]);
+  const late = applyEvent(live, answer, { older: true })!;
+  assert.equal(late.call.answeredBy, LINES['2101']);
+  assert.equal(late.call.answeredAt, answer.at);
+  // A later history state (the target talking before its live state) does not move the answer again.
+  const later = applyEvent(late.call, snapshot('c1', 3, [leg('2104', 'connected')]), { older: true });
+  assert.equal(later?.call.answeredBy ?? late.call.answeredBy, LINES['2101']);
 });
 
 test('an older state never rolls a leg back', () => {

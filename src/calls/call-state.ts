@@ -105,7 +105,22 @@ function talking(state: LegState): boolean {
   return state === 'connected' || state === 'held';
 }
 
-function setLeg(draft: Draft, update: LegUpdate, at: number): void {
+/** A new leg first heard of as gone rang unheard, or was listed only as disconnected; flags stay until it rings. */
+function flagsOf(
+  old: Leg | undefined,
+  state: LegState,
+  rangUnheard: boolean,
+): Pick<Leg, 'rangUnheard' | 'neverRang'> {
+  if (old === undefined) {
+    return state !== 'gone' ? {} : rangUnheard ? { rangUnheard: true } : { neverRang: true };
+  }
+  if (old.rangUnheard === true) {
+    return { rangUnheard: true };
+  }
+  return old.neverRang === true && state === 'gone' ? { neverRang: true } : {};
+}
+
+function setLeg(draft: Draft, update: LegUpdate, at: number, rangUnheard = false): void {
   const index = draft.legs.findIndex((l) => l.lineId === update.lineId);
   const old = index === -1 ? undefined : draft.legs[index];
   if (old !== undefined && old.state === update.state) {
@@ -117,6 +132,7 @@ function setLeg(draft: Draft, update: LegUpdate, at: number): void {
     name: update.name ?? old?.name ?? null,
     state: update.state,
     since: at,
+    ...flagsOf(old, update.state, rangUnheard),
   };
   if (old === undefined) {
     draft.legs.push(leg);
@@ -178,7 +194,9 @@ function answering(
 
 /**
  * Turns the draft into the next call, or null when nothing changed. `answerFrom` lists the legs that may
- * answer the call at `at` (the draft's own legs, or an older snapshot's).
+ * answer the call at `at` (the draft's own legs, or an older snapshot's). `history`: those legs are an older
+ * state's, so an answer in them before the one recorded is the first answer (the recorded one was heard first
+ * only because the earlier state came late: a transfer target talking live, its first line's answer lost).
  */
 function finish(
   call: Call,
@@ -186,11 +204,14 @@ function finish(
   at: number,
   end: boolean,
   answerFrom: readonly LegUpdate[] | readonly Leg[] = draft.legs,
+  history = false,
 ): Transition | null {
   const ended = end || call.phase === 'ended';
   let answeredBy = call.answeredBy;
   let answeredAt = call.answeredAt;
-  const first = answeredBy === null ? answering(call, draft.caller, answerFrom) : undefined;
+  const earlier = answeredAt === null || (history && at < answeredAt);
+  const candidate = earlier ? answering(call, draft.caller, answerFrom) : undefined;
+  const first = candidate?.lineId === answeredBy ? undefined : candidate;
   if (first !== undefined) {
     answeredBy = first.lineId;
     answeredAt = at;
@@ -237,13 +258,20 @@ function applySnapshot(call: Call, event: CallSnapshotEvent, older: boolean): Tr
     return finish(call, draft, event.at, true);
   }
   if (older) {
-    // History only: a line this call never saw rang at that time and has left since.
+    // History only: a line this call never saw rang at that time and has left since (one listed there only as
+    // disconnected did not ring). A line first heard of as disconnected (a transfer's first line) rang too.
     for (const update of event.legs) {
-      if (!draft.legs.some((l) => l.lineId === update.lineId)) {
-        setLeg(draft, { ...update, state: 'gone' }, event.at);
+      const index = draft.legs.findIndex((l) => l.lineId === update.lineId);
+      const known = index === -1 ? undefined : draft.legs[index]!;
+      if (known === undefined) {
+        setLeg(draft, { ...update, state: 'gone' }, event.at, update.state !== 'gone');
+      } else if (known.neverRang === true && update.state !== 'gone') {
+        const { neverRang: _, ...rest } = known;
+        draft.legs[index] = { ...rest, rangUnheard: true };
+        draft.reasons.push(`leg:${known.lineId}:rang-unheard`);
       }
     }
-    return finish(call, draft, event.at, false, event.legs);
+    return finish(call, draft, event.at, false, event.legs, true);
   }
   // Snapshots are whole states: a line missing from this one has left the call.
   for (const leg of call.legs) {
@@ -261,7 +289,8 @@ function applySnapshot(call: Call, event: CallSnapshotEvent, older: boolean): Tr
 function applyLeg(call: Call, event: LegEvent): Transition | null {
   const draft = draftOf(call);
   mergeParties(draft, call, event);
-  setLeg(draft, event.leg, event.at);
+  // A dialog exists only while its line rings or talks: one withdrawn unannounced rang while the socket was down.
+  setLeg(draft, event.leg, event.at, event.leg.state === 'gone');
   const allGone = draft.legs.length > 0 && draft.legs.every((l) => l.state === 'gone');
   const result = finish(call, draft, event.at, allGone);
   if (result !== null && event.blind === true && allGone && result.call.answeredBy === null) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../simulator/index.ts';
 import { createCallEventsSource } from '../goto/index.ts';
-import type { CallEventsSource } from '../goto/index.ts';
+import type { CallEventsSource, CatchUpSettings } from '../goto/index.ts';
 import { harness, silent, simPat } from '../goto/testing/harness.ts';
 import type { Harness } from '../goto/testing/harness.ts';
 import { usPhone } from '../goto/testing/fixtures.ts';
@@ -52,7 +52,7 @@ async function until(
   }
 }
 
-async function source(h: Harness): Promise<CallEventsSource> {
+async function source(h: Harness, catchUp?: CatchUpSettings): Promise<CallEventsSource> {
   const admin = await h.manager('admin');
   await admin.setTokens(await h.oauth.exchangePersonalAccessToken(simPat));
   return createCallEventsSource({
@@ -68,7 +68,17 @@ async function source(h: Harness): Promise<CallEventsSource> {
       marginMs: 60_000,
       clockSlackMs: 3_600_000,
     },
+    ...(catchUp === undefined ? {} : { catchUp }),
   });
+}
+
+/** The composition root's catch-up settings (src/app/screenpop.ts) over this store, into `pastCalls`. */
+function catchUpFrom(store: Store, pastCalls: CallTracker): CatchUpSettings {
+  return {
+    newestLogged: async () => (await store.callLog.list({ limit: 1 }))[0]?.startedAt ?? null,
+    logged: async (callId) => (await store.callLog.get(callId)) !== null,
+    sink: pastCalls,
+  };
 }
 
 async function placeCalls(simUrl: string, count: number): Promise<void> {
@@ -87,8 +97,12 @@ async function placeCalls(simUrl: string, count: number): Promise<void> {
   }
 }
 
+async function conversationIds(simUrl: string): Promise<string[]> {
+  return (await simCalls(simUrl)).flatMap((c) => c.conversations.map((v) => v.conversationSpaceId));
+}
+
 async function unlogged(store: Store, simUrl: string): Promise<string[]> {
-  const ids = (await simCalls(simUrl)).flatMap((c) => c.conversations.map((v) => v.conversationSpaceId));
+  const ids = await conversationIds(simUrl);
   const out: string[] = [];
   for (const id of ids) {
     if ((await store.callLog.get(id)) === null) {
@@ -154,6 +168,77 @@ test('calls that ended just before a kill -9 are in the call log after the resta
     await secondSource.stop();
     await second.close();
     assert.deepEqual(missing, [], `${missing.length} calls not in the call log`);
+  } finally {
+    await store.close();
+    await sim.close();
+    await h.cleanup();
+  }
+});
+
+test('calls that started and ended while screenpop was down are in the call log after the start, with no card', async () => {
+  const sim = await startSimulator({
+    autoApprove: true,
+    timeScale: TIME_SCALE,
+    reportDelaySeconds: REPORT_DELAY_SECONDS,
+  });
+  const h = await harness(sim.url);
+  const dir = await mkdtemp(join(tmpdir(), 'screenpop-restart-'));
+  dirs.push(dir);
+  const store = await openStore({ databaseUrl: join(dir, 'log.db'), dataDir: dir, phone: usPhone });
+  try {
+    // The first run: a few calls, logged, then a clean stop.
+    const first = new CallTracker({ callLog: store.callLog, logger: silent });
+    const firstPast = new CallTracker({ callLog: store.callLog, logger: silent });
+    const firstSource = await source(h, catchUpFrom(store, firstPast));
+    await firstSource.start(first);
+    await placeCalls(sim.url, 4);
+    await until(
+      'the first calls to be logged',
+      async () => (await unlogged(store, sim.url)).length === 0,
+      30_000,
+    );
+    await firstSource.stop();
+    await first.close();
+    await firstPast.close();
+    const before = new Set(await conversationIds(sim.url));
+
+    // Down: calls start and end with nobody listening (their summaries go to a deleted channel).
+    await placeCalls(sim.url, 12);
+    await until(
+      'the calls made while down to end',
+      async () => (await simCalls(sim.url)).every((c) => c.ended),
+      30_000,
+    );
+    const whileDown = (await conversationIds(sim.url)).filter((id) => !before.has(id));
+    assert.ok(whileDown.length >= 12);
+
+    // The next start catches up from the Call Events Report: every call is logged, and none reached the live
+    // tracker (whose changes are what pops turns into cards).
+    const live = new CallTracker({ callLog: store.callLog, logger: silent });
+    const heardLive = new Set<string>();
+    live.onChange(({ call }) => heardLive.add(call.id));
+    const past = new CallTracker({ callLog: store.callLog, logger: silent });
+    const secondSource = await source(h, catchUpFrom(store, past));
+    await secondSource.start(live);
+    await until(
+      'every call in the log',
+      async () => (await unlogged(store, sim.url)).length === 0,
+      30_000,
+    ).catch(() => {});
+    const missing = await unlogged(store, sim.url);
+    await secondSource.stop();
+    await live.close();
+    await past.close();
+    assert.deepEqual(missing, [], `${missing.length} calls made while down not in the call log`);
+    for (const id of whileDown) {
+      const row = await store.callLog.get(id);
+      assert.ok(row !== null && row.outcome !== null, `${id} logged with its outcome`);
+    }
+    assert.deepEqual(
+      whileDown.filter((id) => heardLive.has(id)),
+      [],
+      'calls that were over before the start gave no card',
+    );
   } finally {
     await store.close();
     await sim.close();

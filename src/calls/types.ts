@@ -114,6 +114,14 @@ export interface Leg {
   readonly state: LegState;
   /** When this leg entered its current state, epoch ms. */
   readonly since: number;
+  /**
+   * Set on a leg first heard of as already gone although the line did ring or take part: a state heard late
+   * (history from a gap fetch, a recovery or a report) named it ringing or talking, or a Realtime dialog of it was
+   * withdrawn unannounced. Absent on a line GoTo only ever listed as disconnected (one that never rang).
+   */
+  readonly rangUnheard?: true;
+  /** Set while GoTo has listed the line only as disconnected: it did not ring, as far as screenpop knows. */
+  readonly neverRang?: true;
 }
 
 /** The live model of one call. Immutable: the tracker replaces it on every change. */

@@ -41,6 +41,8 @@ export interface Config {
     readonly personalAccessToken: string | null;
     readonly accountKey: string | null;
     readonly eventSource: 'call-events' | 'realtime';
+    /** How long after a call ends its Call Events Report is ready. */
+    readonly reportDelaySeconds: number;
     readonly authUrl: string;
     readonly apiUrl: string;
     readonly adminUrl: string;
@@ -155,6 +157,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
       personalAccessToken: e.GOTO_PERSONAL_ACCESS_TOKEN ?? null,
       accountKey: e.GOTO_ACCOUNT_KEY ?? null,
       eventSource: e.GOTO_EVENT_SOURCE,
+      reportDelaySeconds: e.GOTO_REPORT_DELAY_SECONDS,
       authUrl: e.GOTO_AUTH_URL,
       apiUrl: e.GOTO_API_URL,
       adminUrl: e.GOTO_ADMIN_URL,

@@ -68,6 +68,11 @@ export const envSchema = z.object({
   GOTO_ACCOUNT_KEY: z.string().regex(/^\d+$/).optional(),
   /** Which GoTo API drives pops: the current Call Events API, or the legacy Realtime v2 API. */
   GOTO_EVENT_SOURCE: z.enum(['call-events', 'realtime']).default('call-events'),
+  /**
+   * Seconds after a call ends until GoTo's Call Events Report is ready ("a few minutes"): after an outage, and at
+   * start-up for calls that happened while screenpop was down, the calls are listed from the reports this late.
+   */
+  GOTO_REPORT_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   /** GoTo OAuth base URL. */
   GOTO_AUTH_URL: url.default('https://authentication.logmeininc.com'),
   /** GoTo Connect API base URL (users, notification channels, call events). */

@@ -12,6 +12,7 @@ export { AccountKeyNotFoundError, discoverAccountKey, listLines } from './http/a
 export type { GoToLine } from './http/account.ts';
 export { createCallEventsSource } from './call-events/source.ts';
 export type { CallEventsSource, CallEventsSourceSettings, CallEventsStats } from './call-events/source.ts';
+export type { CatchUpSettings } from './call-events/catch-up.ts';
 export { SubscriptionError } from './call-events/notification-channel.ts';
 export { createRealtimeSource } from './realtime/source.ts';
 export type { RealtimeSource, RealtimeSourceSettings, RealtimeStats } from './realtime/source.ts';

@@ -38,10 +38,19 @@ test('a transfer adds the target line’s agent', () => {
   assert.deepEqual(audience.recipients(directory()), ['dana@x.com', 'fay@x.com']);
 });
 
-test('a gone leg alone does not make a line part of the call', () => {
+test('a line GoTo only listed as disconnected (it never rang) is not part of the call', () => {
   const audience = new CallAudience();
   audience.observe(call({ legs: [leg('line-1', 'gone')] }));
   assert.deepEqual(audience.recipients(directory()), []);
+});
+
+test('a line that rang while screenpop was not listening (heard late, already gone) gets the ended card', () => {
+  const audience = new CallAudience();
+  audience.observe(call({ legs: [leg('line-2', 'connected')], phase: 'connected' }));
+  audience.observe(
+    call({ legs: [leg('line-2', 'connected'), { ...leg('line-1', 'gone'), rangUnheard: true }] }),
+  );
+  assert.deepEqual(audience.recipients(directory()), ['dana@x.com', 'eli@x.com']);
 });
 
 test('an agent who chose other pop lines does not get calls on the unchosen line', () => {

@@ -1,5 +1,6 @@
-// Who sees a call's card: the agents whose pop lines have rung or taken part in it, and every supervisor.
-import type { Call } from '../calls/types.ts';
+// Who sees a call's card: the agents whose pop lines have rung or taken part in it (heard live or late), and every
+// supervisor.
+import type { Call, Leg } from '../calls/types.ts';
 import type { AgentSettings } from './ports.ts';
 
 /** The lines an agent pops on: the chosen ones, or all of the agent's lines when none were chosen. */
@@ -133,6 +134,18 @@ export class AgentDirectory {
 }
 
 /**
+ * Whether a leg makes its line part of the call. A line takes part once it rang, talked or held: live, or heard
+ * only late. The rule for a line first heard of as gone: GoTo's states said it rang, but screenpop heard them late
+ * (its socket was down: a gap fetch, a recovery or a report brought them back as history). That agent's phone rang
+ * during the outage, so the agent gets the card, already ended ("missed" or "answered elsewhere"), as they would have
+ * had screenpop been listening: a call that rang you and vanished without trace is worse than a late card. A line
+ * GoTo only ever listed as disconnected (a transfer target that was busy and never rang) pops nobody.
+ */
+export function takesPart(leg: Leg): boolean {
+  return leg.state !== 'gone' || leg.rangUnheard === true;
+}
+
+/**
  * The audience of one call. Lines are remembered once they rang or took part, so an agent whose line rang
  * still sees the card turn "answered elsewhere" and "ended" after GoTo drops the leg.
  */
@@ -145,7 +158,7 @@ export class CallAudience {
   observe(call: Call): string[] {
     const added: string[] = [];
     for (const leg of call.legs) {
-      if (leg.state !== 'gone' && !this.lines.has(leg.lineId)) {
+      if (takesPart(leg) && !this.lines.has(leg.lineId)) {
         this.lines.add(leg.lineId);
         added.push(leg.lineId);
       }

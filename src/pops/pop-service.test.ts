@@ -6,6 +6,7 @@ import { PopService, type CardLookup } from './pop-service.ts';
 import type { CardEnrichment } from './card-builder.ts';
 import { agent, call, leg } from './testing/calls.ts';
 import type { Call } from '../calls/types.ts';
+import { UNKNOWN_PARTY } from '../calls/call-state.ts';
 
 const silent = { info: () => {}, warn: () => {} };
 
@@ -62,6 +63,23 @@ test('the lookup starts once per call', () => {
   pops.onCallChange({ call: c, previous: null, reasons: ['created'] });
   pops.onCallChange({ call: { ...c, phase: 'connected', version: 2 }, previous: c, reasons: ['answered'] });
   assert.equal(updates.length, 1);
+  pops.close();
+});
+
+test('a call first heard without its caller is looked up again once the caller is heard', () => {
+  const { pops, updates } = setup();
+  const first = call({ caller: UNKNOWN_PARTY, legs: [leg('line-1', 'gone')], phase: 'ended' });
+  pops.onCallChange({ call: first, previous: null, reasons: ['created', 'ended'] });
+  const named = { ...first, caller: call().caller, version: 2 };
+  pops.onCallChange({ call: named, previous: first, reasons: ['caller'] });
+  assert.equal(updates.length, 2);
+  assert.equal(updates[1]!.call.caller, named.caller);
+  // The unknown party's answer comes late: it does not overwrite the caller's.
+  updates[1]!.update(found);
+  updates[0]!.update({ ...found, history: { lastCall: null, callsLast30Days: 0 } });
+  assert.equal(pops.card(first.id)?.history.callsLast30Days, 2);
+  pops.onCallChange({ call: { ...named, version: 3 }, previous: named, reasons: ['associated'] });
+  assert.equal(updates.length, 2, 'a known caller is looked up once');
   pops.close();
 });
 

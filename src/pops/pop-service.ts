@@ -1,7 +1,9 @@
 // Turns the tracker's call changes and the lookup's results into versioned cards for the right agents.
 import { CallAudience, popLinesOf, type AgentDirectory } from './audience.ts';
 import { buildCard, pendingEnrichment, type CardEnrichment } from './card-builder.ts';
-import type { Call, CallChange } from '../calls/types.ts';
+import type { Call, CallChange, Party } from '../calls/types.ts';
+import { externalParty } from '../calls/external-party.ts';
+import { isUnknownParty } from '../calls/call-state.ts';
 import type { Card, CardLine } from '../shared/messages.ts';
 import type { TraceAnnotation } from '../shared/trace.ts';
 import type { AgentSettings, PushHub } from './ports.ts';
@@ -41,6 +43,8 @@ interface CallState {
   readonly audience: CallAudience;
   readonly seenLines: Map<string, CardLine>;
   readonly sentTo: Set<string>;
+  /** The party the lookup was started for. */
+  lookedUp: Party;
   evict: ReturnType<typeof setTimeout> | null;
 }
 
@@ -60,8 +64,12 @@ export class PopService {
     const state = known ?? this.track(change.call);
     state.call = change.call;
     this.publish(state, change.reasons.join(','));
-    if (known === undefined) {
-      this.deps.lookup.start(change.call, (enrichment) => this.onLookup(change.call.id, enrichment));
+    const party = externalParty(change.call);
+    // Once per call, and again when the party it looked up was unknown (the first state heard lacked the caller:
+    // a call first heard of by its ENDING, its earlier states coming back late).
+    if (known === undefined || (party !== state.lookedUp && isUnknownParty(state.lookedUp))) {
+      state.lookedUp = party;
+      this.deps.lookup.start(change.call, (enrichment) => this.onLookup(change.call.id, party, enrichment));
     }
     if (change.call.phase === 'ended' && state.evict === null) {
       this.unindex(state);
@@ -153,6 +161,7 @@ export class PopService {
       audience: new CallAudience(),
       seenLines: new Map(),
       sentTo: new Set(),
+      lookedUp: externalParty(call),
       evict: null,
     };
     this.calls.set(call.id, state);
@@ -160,10 +169,10 @@ export class PopService {
     return state;
   }
 
-  private onLookup(callId: string, enrichment: CardEnrichment): void {
+  private onLookup(callId: string, party: Party, enrichment: CardEnrichment): void {
     const state = this.calls.get(callId);
-    if (state === undefined) {
-      return;
+    if (state === undefined || state.lookedUp !== party) {
+      return; // an unknown party's answer, after the lookup of the caller heard later
     }
     state.enrichment = enrichment;
     this.publish(state, `lookup:${enrichment.lookup.status}`);

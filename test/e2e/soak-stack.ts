@@ -22,6 +22,11 @@ export interface SoakStackOptions {
   readonly reportDelaySeconds: number;
 }
 
+/** screenpop's GOTO_REPORT_DELAY_SECONDS for a simulator report delay: its real seconds, plus one for a busy host. */
+function realReportDelay(options: SoakStackOptions): string {
+  return String(Math.ceil(options.reportDelaySeconds / options.timeScale) + 1);
+}
+
 /** Starts the simulator, then screenpop configured as for a real GoTo account (not demo mode) pointing at it. */
 export async function startSoakStack(options: SoakStackOptions): Promise<SoakStack> {
   const simulator = await startSimulator({
@@ -44,6 +49,7 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
       GOTO_API_URL: simulator.url,
       GOTO_ADMIN_URL: simulator.url,
       GOTO_REALTIME_URL: simulator.url,
+      GOTO_REPORT_DELAY_SECONDS: realReportDelay(options),
       LOG_LEVEL: 'silent',
     });
     const app = await startScreenpop(config, {

@@ -176,20 +176,38 @@ test('a refused REPORT_SUMMARY subscription is counted once and the source carri
   await waitFor('the call', sink.ended(callId));
 });
 
-test('a REPORT_SUMMARY subscription refused with 401 is asked again on the next channel', async (t) => {
+/** A fault on POST report subscriptions: a 401 for the first `refusals` asks. */
+function reportSubscriptionExpired(refusals: number): { asked: () => number; api: GoToApi } {
   let asked = 0;
-  const expired = (method: string, url: string): Error | null => {
+  const api = faultyApi((method, url) => {
     if (method !== 'POST' || !url.includes('/call-events-report/v1/subscriptions')) {
       return null;
     }
     asked++;
-    return asked === 1 ? apiError(401, url) : null;
-  };
-  const { source, sink } = await started(t, { api: faultyApi(expired) });
+    return asked <= refusals ? apiError(401, url) : null;
+  });
+  return { asked: () => asked, api };
+}
+
+test('a REPORT_SUMMARY subscription refused once with 401 is tried again on the same channel', async (t) => {
+  const fault = reportSubscriptionExpired(1);
+  const { source, sink } = await started(t, { api: fault.api });
+  assert.equal(fault.asked(), 2);
+  assert.equal(source.stats.reportSubscriptionFailures, 0, 'the channel has its summaries');
+  await simFaults(sim.url, { drop: 1 });
+  const callId = await placeCall(sim.url, { ...answered, talkMs: 5_000 });
+  await untilSimEnded(callId);
+  await simFaults(sim.url, { drop: 0 });
+  await waitFor('the report', sink.ended(callId), REPORT_DELAY_MS + 3_000);
+});
+
+test('a REPORT_SUMMARY subscription refused with 401 through its tries is asked again on the next channel', async (t) => {
+  const fault = reportSubscriptionExpired(4); // recoveryRetry.attempts
+  const { source, sink } = await started(t, { api: fault.api });
   assert.equal(source.stats.reportSubscriptionFailures, 1);
   await simFaults(sim.url, { closeSockets: true });
   await waitFor('a reconnect', () => source.connected && source.stats.reconnects >= 1);
-  assert.equal(asked, 2, 'asked again: reports are not given up on a token that expired');
+  assert.equal(fault.asked(), 5, 'asked again: reports are not given up on a token that expired');
   assert.equal(source.stats.reportSubscriptionFailures, 1);
   await simFaults(sim.url, { drop: 1 });
   const callId = await placeCall(sim.url, { ...answered, talkMs: 5_000 });
@@ -244,4 +262,17 @@ test('a gap fetch refused with 401 after the refreshes is retried with back-off'
   for (let seq = 1; seq <= Math.max(...seqs); seq++) {
     assert.ok(seqs.has(seq), `state ${seq} was delivered or recovered`);
   }
+});
+
+test('a report read refused with 401 after the refreshes is tried again, so the call is not lost', async (t) => {
+  let failures = 2;
+  const { sink } = await started(t, {
+    api: faultyApi((_, url) => (url.includes('/reports/') && failures-- > 0 ? apiError(401, url) : null)),
+  });
+  await simFaults(sim.url, { drop: 1 });
+  const callId = await placeCall(sim.url, { ...answered, talkMs: 20_000 });
+  await untilSimEnded(callId);
+  await simFaults(sim.url, { drop: 0 });
+  await waitFor('the report, past two 401s', sink.ended(callId), REPORT_DELAY_MS + 10_000);
+  assert.ok(failures < 0, 'the 401s were met');
 });

@@ -1,6 +1,6 @@
 // Calls recovered from the Call Events Report (§7): ones that vanished unreadable, and ones an outage hid entirely.
 import type { Logger } from 'pino';
-import { GoToApiError } from '../http/api-error.ts';
+import { GoToApiError, isTransient } from '../http/api-error.ts';
 import { backoffDelay, sleep } from '../backoff.ts';
 import { fetchReport, fetchReportSummaryIds } from './report.ts';
 import type { CallMetadata, CallState } from './schema.ts';
@@ -21,6 +21,11 @@ export interface ReportSettings {
    * does, by its time scale). Calls cannot start in the future, so a later end only costs nothing.
    */
   readonly clockSlackMs: number;
+}
+
+/** Worth another try: transient, or a 401 after the REST client's own refreshes (recoverer.ts says why). */
+function retryable(error: unknown): boolean {
+  return isTransient(error) || (error instanceof GoToApiError && error.status === 401);
 }
 
 export const defaultReportSettings: ReportSettings = {
@@ -73,10 +78,18 @@ export class ReportRecovery {
     const backoff = { baseMs: settings.delayMs / 4, maxMs: settings.delayMs };
     try {
       for (let n = 0; n < settings.attempts && !signal().aborted; n++) {
-        const report = await fetchReport(this.deps.api, callId, signal());
-        if (report !== null) {
-          this.#deliver(callId, report.metadata, report.states);
-          return;
+        try {
+          const report = await fetchReport(this.deps.api, callId, signal());
+          if (report !== null) {
+            this.#deliver(callId, report.metadata, report.states);
+            return;
+          }
+        } catch (error) {
+          // A 401 that outlasted the REST client's refreshes (tokens expiring under a busy host) or a transient
+          // failure: the next try may pass. Giving up here would lose the call: nothing else knows of it.
+          if (!retryable(error) || n + 1 >= settings.attempts) {
+            throw error;
+          }
         }
         await sleep(backoffDelay(n, backoff), signal());
       }

@@ -6,7 +6,8 @@ import type { CallEventSink, CallEventSource } from '../../calls/ports.ts';
 import type { PhoneOptions } from '../../phone/phone.ts';
 import type { GoToApi } from '../http/rest-client.ts';
 import { discoverAccountKey } from '../http/account.ts';
-import { isTransient } from '../http/api-error.ts';
+import { GoToApiError, isTransient } from '../http/api-error.ts';
+import { backoffDelay, sleep } from '../backoff.ts';
 import { normalizeCallEventsFrame } from './frames.ts';
 import type { FrameResult } from './frames.ts';
 import type { CallMetadata } from './schema.ts';
@@ -18,6 +19,8 @@ import type { ReportSettings } from './report-recovery.ts';
 import { createChannel, deleteChannel, refreshChannel, subscribeCallEvents } from './notification-channel.ts';
 import type { Channel } from './notification-channel.ts';
 import { SeenCalls } from './seen-calls.ts';
+import { catchUp, catchUpCall } from './catch-up.ts';
+import type { CatchUpDeps, CatchUpSettings } from './catch-up.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { ReconnectingSource } from '../socket/reconnecting-source.ts';
 import type { Phase, SourceDriver } from '../socket/reconnecting-source.ts';
@@ -45,6 +48,8 @@ export interface CallEventsSourceSettings {
   readonly recoveryRetry?: { readonly baseMs: number; readonly maxMs: number; readonly attempts: number };
   /** Call Events Report use (§7): report delay, tries, outage window margin. */
   readonly reports?: Partial<ReportSettings>;
+  /** At start-up, calls that happened wholly while screenpop was down go to the call log (none: no catch-up). */
+  readonly catchUp?: CatchUpSettings;
 }
 
 export interface CallEventsStats {
@@ -76,6 +81,8 @@ export interface CallEventsSource extends CallEventSource {
   /** Why the last start / rebuild attempt failed; null once connected. */
   readonly lastError: string | null;
 }
+
+const DEFAULT_RECOVERY_RETRY = { baseMs: 500, maxMs: 10_000, attempts: 4 };
 
 export function createCallEventsSource(settings: CallEventsSourceSettings): CallEventsSource {
   return new CallEventsChannelSource(settings);
@@ -110,6 +117,10 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   /** #lastFrameAt when the current outage began. */
   #outageFrom: number | null = null;
   #reconcileTimer: NodeJS.Timeout | null = null;
+  /** Calls the start-up catch-up delivered (to the call log): their REPORT_SUMMARY is not theirs to pop. */
+  readonly #caughtUp = new Set<string>();
+  /** Date.now() when the source first ran: summaries within the report delay of it are of calls over before. */
+  #startedAt: number | null = null;
   #reconciling = false;
   #accountKey: string | null = null;
   #channel: Channel | null = null;
@@ -142,7 +153,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
       sink: () => this.#link.sink,
       signal: () => this.#link.signal,
       count,
-      retry: settings.recoveryRetry ?? { baseMs: 500, maxMs: 10_000, attempts: 4 },
+      retry: settings.recoveryRetry ?? DEFAULT_RECOVERY_RETRY,
       awaitReport: (callId) => this.#reports.awaitReport(callId),
       reportPending: (callId) => this.#reports.pending(callId),
     });
@@ -184,7 +195,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
     await subscribeCallEvents(api, channel, [this.#accountKey]);
     if (!this.#reports.off) {
       // Same channel: calls that start and end while it is down are then recoverable (§7.1, §7.4).
-      await subscribeReportSummaries(api, channel, [this.#accountKey]).catch((error: unknown) =>
+      await this.#subscribeReports(api, channel, this.#accountKey).catch((error: unknown) =>
         this.#reports.subscriptionFailed(error),
       );
     }
@@ -195,6 +206,27 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
       return null;
     }
     return socket;
+  }
+
+  /**
+   * A channel without REPORT_SUMMARY loses the summaries of the calls that end while it lives: a 401 that outlasted
+   * the REST client's refreshes (tokens expiring under a busy host) or a transient failure is tried again.
+   */
+  async #subscribeReports(api: GoToApi, channel: Channel, accountKey: string): Promise<void> {
+    const retry = this.settings.recoveryRetry ?? DEFAULT_RECOVERY_RETRY;
+    for (let n = 1; ; n++) {
+      try {
+        await subscribeReportSummaries(api, channel, [accountKey]);
+        return;
+      } catch (error) {
+        const again = isTransient(error) || (error instanceof GoToApiError && error.status === 401);
+        if (!again || n >= retry.attempts || this.#link.signal.aborted) {
+          throw error;
+        }
+        this.stats.fetchRetries++;
+        await sleep(backoffDelay(n - 1, retry), this.#link.signal);
+      }
+    }
   }
 
   failed(error: unknown, attempt: number, phase: Phase): void {
@@ -231,6 +263,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   /** Calls already in progress: their latest states, so pops can show them; then the periodic reconciliation. */
   running(): void {
     void this.#recoverer.recoverAll(this.#accountKey!, 'started');
+    this.#catchUp();
     this.#reconcileTimer = setInterval(
       () => void this.#reconcile(),
       this.settings.reconcileIntervalMs ?? 30_000,
@@ -261,6 +294,57 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
         this.#log.warn({ err: describe(error) }, 'could not delete the notification channel');
       });
     }
+  }
+
+  /** Once per start: calls that started and ended while screenpop was down, into the call log (§7.6). */
+  #catchUp(): void {
+    const settings = this.settings.catchUp;
+    this.#startedAt ??= Date.now();
+    if (settings === undefined || this.#reports.off) {
+      return;
+    }
+    catchUp(settings, this.#catchUpDeps()).catch((error: unknown) => {
+      this.#log.warn({ err: describe(error) }, 'start-up catch-up failed');
+    });
+  }
+
+  #catchUpDeps(): CatchUpDeps {
+    const reports = { ...defaultReportSettings, ...this.settings.reports };
+    return {
+      api: this.settings.api,
+      accountKey: this.#accountKey!,
+      phone: this.settings.phone,
+      log: this.#log,
+      signal: () => this.#link.signal,
+      known: (id) =>
+        this.#caughtUp.has(id) ||
+        this.#seen.get(id) !== undefined ||
+        this.#seen.hasEnded(id) ||
+        this.#reports.pending(id),
+      delivered: (id) => this.#caughtUp.add(id),
+      reportDelayMs: reports.delayMs,
+      attempts: reports.attempts,
+      clockSlackMs: reports.clockSlackMs,
+    };
+  }
+
+  /**
+   * A REPORT_SUMMARY: GoTo sends it the report delay after the call ended, so one of a call never seen that comes
+   * within that delay of the start is of a call that ended before screenpop listened: it goes to the catch-up
+   * (the call log, no card). Later ones are calls an outage hid: report recovery brings them to the tracker.
+   */
+  #summary(id: string): void {
+    if (this.#caughtUp.has(id)) {
+      return;
+    }
+    const settings = this.settings.catchUp;
+    const delayMs = this.settings.reports?.delayMs ?? defaultReportSettings.delayMs;
+    const early = this.#startedAt !== null && Date.now() - this.#startedAt < delayMs;
+    if (settings !== undefined && early && this.#seen.get(id) === undefined && !this.#seen.hasEnded(id)) {
+      void catchUpCall(settings, this.#catchUpDeps(), id);
+      return;
+    }
+    this.#reports.onSummary(id);
   }
 
   // --- frames ---
@@ -294,7 +378,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
         this.#deliver(result.event, result.metadata);
         return;
       case 'report':
-        this.#reports.onSummary(result.conversationSpaceId);
+        this.#summary(result.conversationSpaceId);
         return;
       case 'control':
         void this.#control(result.control);
