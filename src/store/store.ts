@@ -46,6 +46,11 @@ export interface StoreOptions {
    * index (~16 MB for 1M phones) only if a lookup comes after all.
    */
   readonly lookups?: boolean;
+  /**
+   * SQLite: build the lookup index one chunk per event-loop turn after opening (a server: it answers sooner,
+   * lookups ask the database until the index is whole) instead of before openStore resolves.
+   */
+  readonly warmLookupsInBackground?: boolean;
 }
 
 /** Lets an importer load an empty store fast (see KyselyContactStore.beginBulkLoad). */
@@ -127,7 +132,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const batch = new SqliteWriteBatch(sqlite);
   return assemble(db, 'sqlite', clock, { schema: undefined, where: file }, () => {
     restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here
-    const index = new LookupIndex(sqlite, { eager: options.lookups !== false });
+    const index = new LookupIndex(sqlite, {
+      eager: options.lookups !== false,
+      background: options.warmLookupsInBackground === true,
+    });
     return {
       contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite, index),
       pins: new SqlitePinStore(db, clock, sqlite, index),
