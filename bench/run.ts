@@ -63,7 +63,13 @@ for (const file of CASE_FILES) {
 }
 const { FULL, QUICK } = await import('./e2e/plan.ts');
 const { runEndToEnd } = await import('./e2e/scenarios.ts');
-rows.push(...(await runEndToEnd(quick ? QUICK : FULL, filter)));
+// BENCH_E2E_SIZES='{"contacts":200000,"pop":{"agents":1000,"callsPerSecond":200,"seconds":20}}': sizes between
+// --quick and full, e.g. the smallest run that still shows an effect while profiling it.
+const sizes = {
+  ...(quick ? QUICK : FULL),
+  ...(JSON.parse(process.env['BENCH_E2E_SIZES'] ?? '{}') as object),
+};
+rows.push(...(await runEndToEnd(sizes, filter)));
 if (quick) {
   console.log(
     "--quick: every size far below the goals' (they are for the full run); this checks the harness.",

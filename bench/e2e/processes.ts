@@ -128,7 +128,10 @@ export async function startScreenpopProcess(
   };
   delete env['NODE_ENV'];
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/screenpop.mjs', 'start'], {
+  // BENCH_SCREENPOP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node flags for screenpop alone, so
+  // a scenario can be profiled without profiling the bench and the load client too.
+  const nodeArgs = (process.env['BENCH_SCREENPOP_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/screenpop.mjs', 'start'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

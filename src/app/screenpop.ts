@@ -79,6 +79,7 @@ export async function startScreenpop(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     phone: config.phone,
+    warmLookupsInBackground: true, // ready sooner on a large contacts file (issue 12: start-up)
   });
   if (demo !== null) {
     const seeded = await seedDemoContacts(store.contacts, Date.now());

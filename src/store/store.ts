@@ -29,6 +29,8 @@ import { SqlitePinStore } from './sqlite/pin-store.ts';
 import { SqliteCallLogStore } from './sqlite/call-log-store.ts';
 import { restorePendingIndexes } from './sqlite/bulk-load.ts';
 import { LookupIndex } from './sqlite/lookup-index.ts';
+import { SqliteAuditStore } from './sqlite/audit-store.ts';
+import { SqliteWriteBatch } from './sqlite/write-batch.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 import { assertWritable, sqliteOpenError } from './writable.ts';
 
@@ -46,6 +48,11 @@ export interface StoreOptions {
    * index (~16 MB for 1M phones) only if a lookup comes after all.
    */
   readonly lookups?: boolean;
+  /**
+   * SQLite: build the lookup index one chunk per event-loop turn after opening (a server: it answers sooner,
+   * lookups ask the database until the index is whole) instead of before openStore resolves.
+   */
+  readonly warmLookupsInBackground?: boolean;
 }
 
 /** Lets an importer load an empty store fast (see KyselyContactStore.beginBulkLoad). */
@@ -126,13 +133,20 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const file = sqliteFile(options.databaseUrl, options.dataDir);
   const { sqlite, db } = openSqliteOrExplain(file);
+  const batch = new SqliteWriteBatch(sqlite);
   return assemble(db, 'sqlite', clock, { schema: undefined, where: file }, () => {
     restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here
-    const index = new LookupIndex(sqlite, { eager: options.lookups !== false });
+    const index = new LookupIndex(sqlite, {
+      eager: options.lookups !== false,
+      background: options.warmLookupsInBackground === true,
+    });
     return {
       contacts: new SqliteContactStore({ db, dialect: 'sqlite', phone, clock }, sqlite, index),
       pins: new SqlitePinStore(db, clock, sqlite, index),
-      callLog: new SqliteCallLogStore(db, clock, sqlite),
+      callLog: new SqliteCallLogStore(db, clock, sqlite, batch),
+      audit: new SqliteAuditStore(db, sqlite, batch),
+      // Writes still waiting for their batch commit before the connection closes.
+      beforeClose: () => batch.flush(),
     };
   });
 }
@@ -143,7 +157,13 @@ async function assemble(
   clock: Clock,
   at: { readonly schema: string | undefined; readonly where: string },
   // A factory: the SQLite stores prepare their statements, so the tables must exist first.
-  hotStores: () => { contacts: ContactStore & BulkLoader; pins: PinStore; callLog: CallLogStore },
+  hotStores: () => {
+    contacts: ContactStore & BulkLoader;
+    pins: PinStore;
+    callLog: CallLogStore;
+    audit?: AuditStore;
+    beforeClose?: () => void;
+  },
 ): Promise<Store> {
   try {
     await migrate(db, dialect, at.schema);
@@ -152,16 +172,20 @@ async function assemble(
     await db.destroy();
     throw error;
   }
+  const { beforeClose, audit, ...hot } = hotStores();
   return {
     dialect,
-    ...hotStores(),
+    ...hot,
     secrets: new KyselySecretStore(db, clock),
     agents: new KyselyAgentStore(db, clock),
     sessions: new KyselySessionStore(db),
     noteRevisions: new KyselyNoteRevisionStore(db),
-    audit: new KyselyAuditStore(db),
+    audit: audit ?? new KyselyAuditStore(db),
     webhooks: new KyselyWebhookStore(db, dialect),
     crmRecords: new KyselyCrmRecordStore(db),
-    close: () => db.destroy(),
+    close: () => {
+      beforeClose?.();
+      return db.destroy();
+    },
   };
 }

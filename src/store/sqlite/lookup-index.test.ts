@@ -164,6 +164,31 @@ describe('SQLite lookup index', () => {
     assert.equal(index.suffixOwner('5559999'), NOBODY);
   });
 
+  test('loaded in the background: one chunk a turn, every lookup asks the database until the last chunk', async () => {
+    const { file, importer } = await pair();
+    await importer.contacts.upsertMany(
+      Array.from({ length: 9 }, (_, i) => ({
+        name: `W${i}`,
+        externalId: `w${i}`,
+        phones: [{ raw: `(312) 555-${String(2000 + i)}` }],
+      })),
+    );
+    const sqlite = new BetterSqlite3(file);
+    after(() => sqlite.close());
+    const index = new LookupIndex(sqlite, { chunkRows: 2, freshnessMs: 0, background: true });
+    assert.equal(index.ready, false, 'the constructor reads no chunk');
+    assert.equal(index.suffixOwner('5552008'), SEVERAL, 'not loaded yet: the database is asked');
+    assert.equal(index.suffixOwner('5559999'), SEVERAL, 'never "nobody" before the load is done');
+    let turns = 0;
+    while (!index.ready && turns < 100) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns += 1;
+    }
+    assert.equal(turns, 5, 'one chunk per turn');
+    assert.ok(index.suffixOwner('5552008') > 0);
+    assert.equal(index.suffixOwner('5559999'), NOBODY);
+  });
+
   test('suffixes longer than the 9 digits the index keys on still match only what they should', async () => {
     const store = await open(join(dir, `index-${++files}.db`), 10);
     // 10-digit suffixes 3125550140 and 4125550140 share the index key 125550140.
