@@ -1,6 +1,6 @@
 // openStore: picks SQLite or PostgreSQL from the database URL, migrates, and hands out every store port.
 import { join } from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { systemClock } from '../calls/ports.ts';
 import type { Clock } from '../calls/ports.ts';
@@ -67,6 +67,8 @@ export interface Store {
   readonly noteRevisions: NoteRevisionStore;
   readonly audit: AuditStore;
   readonly webhooks: OutboxStore;
+  /** One round trip to the database (readiness: /readyz); rejects when it is unreachable. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -157,6 +159,9 @@ async function assemble(
     noteRevisions: new KyselyNoteRevisionStore(db),
     audit: new KyselyAuditStore(db),
     webhooks: new KyselyWebhookStore(db, dialect),
+    ping: async () => {
+      await sql`SELECT 1`.execute(db);
+    },
     close: () => db.destroy(),
   };
 }
