@@ -70,7 +70,10 @@ export class ClusterRelay {
 
   #tell(notice: ClusterNotice): void {
     this.deps.bus?.send(notice).catch((error: unknown) => {
-      this.deps.log.warn({ kind: notice.kind, reason: String(error) }, 'could not notify the other instances');
+      this.deps.log.warn(
+        { kind: notice.kind, reason: String(error) },
+        'could not notify the other instances',
+      );
     });
   }
 
@@ -98,7 +101,10 @@ export class ClusterRelay {
           return;
       }
     } catch (error) {
-      this.deps.log.warn({ kind: notice.kind, reason: String(error) }, 'a notice from another instance failed');
+      this.deps.log.warn(
+        { kind: notice.kind, reason: String(error) },
+        'a notice from another instance failed',
+      );
     }
   }
 }

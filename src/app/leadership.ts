@@ -60,6 +60,9 @@ export class Leadership {
   #watchdog: ReturnType<typeof setTimeout> | null = null;
   /** Transitions run one after another: a step-down waits for a lead still starting its source. */
   #transitions: Promise<void> = Promise.resolve();
+  /** After losing the lease connection: not competing before this (performance.now()), so another instance wins. */
+  #yieldUntil = 0;
+  #releaseOnYield = false;
   readonly #timing: LeadershipTiming;
   readonly #takeovers: Counter | null;
   readonly #dropped: Counter | null;
@@ -84,13 +87,14 @@ export class Leadership {
             registers: [registry],
           });
     if (registry !== undefined) {
-      const self = this;
+      const leading = (): number => (this.isLeading() ? 1 : 0);
+      const epoch = (): number => this.#epoch;
       new Gauge({
         name: 'screenpop_leader',
         help: '1 while this instance ingests the GoTo account, else 0',
         registers: [registry],
         collect() {
-          this.set(self.isLeading() ? 1 : 0);
+          this.set(leading());
         },
       });
       new Gauge({
@@ -98,7 +102,7 @@ export class Leadership {
         help: 'Epoch of the lease this instance holds or held last (0: never led, or SQLite)',
         registers: [registry],
         collect() {
-          this.set(self.#epoch);
+          this.set(epoch());
         },
       });
     }
@@ -119,10 +123,20 @@ export class Leadership {
   }
 
   start(): void {
-    if (this.options.lease === null) {
+    const lease = this.options.lease;
+    if (lease === null) {
       this.#become(0, false);
       return;
     }
+    // A leader that cannot reach the database cannot prove it holds the lease: it steps down at once, releases the
+    // lease when it can, and stays out for one TTL so that another instance, not itself, takes over.
+    lease.onLost(() => {
+      if (this.#leading && !this.#stopped) {
+        this.#resign('lease connection lost');
+        this.#yieldUntil = performance.now() + this.#timing.ttlMs;
+        this.#releaseOnYield = true;
+      }
+    });
     void this.#tick();
   }
 
@@ -150,6 +164,16 @@ export class Leadership {
       return;
     }
     const sentAt = performance.now();
+    if (sentAt < this.#yieldUntil) {
+      if (this.#releaseOnYield) {
+        this.#releaseOnYield = !(await lease.release().then(
+          () => true,
+          () => false,
+        ));
+      }
+      this.#timer = setTimeout(() => void this.#tick(), this.#timing.pollMs);
+      return;
+    }
     try {
       const grant = await lease.tryAcquire();
       if (this.#stopped) {
@@ -172,7 +196,10 @@ export class Leadership {
       }
     }
     if (!this.#stopped) {
-      this.#timer = setTimeout(() => void this.#tick(), this.#leading ? this.#timing.renewMs : this.#timing.pollMs);
+      this.#timer = setTimeout(
+        () => void this.#tick(),
+        this.#leading ? this.#timing.renewMs : this.#timing.pollMs,
+      );
     }
   }
 
@@ -196,7 +223,10 @@ export class Leadership {
     if (takeover) {
       this.#takeovers?.inc();
     }
-    this.options.log.info({ role: 'leader', epoch, takeover }, 'leader: this instance ingests the GoTo account');
+    this.options.log.info(
+      { role: 'leader', epoch, takeover },
+      'leader: this instance ingests the GoTo account',
+    );
     this.#transitions = this.#transitions.then(() =>
       this.options.hooks.lead(epoch, takeover).catch((error: unknown) => {
         this.options.log.error({ reason: String(error) }, 'starting to ingest failed');

@@ -180,7 +180,11 @@ export async function startScreenpop(
   const connection = await connectGoTo({
     config,
     secrets: store.secrets,
-    sink: leaderOnlySink(tracker, () => leadership.isLeading(), () => leadership.dropped()),
+    sink: leaderOnlySink(
+      tracker,
+      () => leadership.isLeading(),
+      () => leadership.dropped(),
+    ),
     log: log.child({ part: 'goto' }),
     knownPrincipals: async () => (await store.agents.listAgents()).map((a) => a.principal),
     registry,
@@ -211,7 +215,11 @@ export async function startScreenpop(
     onSignedOut: (principal) => relay.signedOut(principal),
     publicPaths: [OPENAPI_PATH],
     extraRoutes: async (scope) => {
-      notesHook(scope, { pops: relay, tracker, saved: (callId, notes) => webhooks?.notesSaved(callId, notes) });
+      notesHook(scope, {
+        pops: relay,
+        tracker,
+        saved: (callId, notes) => webhooks?.notesSaved(callId, notes),
+      });
       await webhookRoutes(scope, {
         isSupervisor: async (principal) =>
           config.supervisors.includes(principal) ||
@@ -230,10 +238,7 @@ export async function startScreenpop(
   });
   metrics = server.metrics;
   const database = databaseReadiness(() => store.ping(), log);
-  readinessRoute(server.app, [
-    database,
-    { name: 'call_log_writes', ready: () => !tracker.logWritesFailing },
-  ]);
+  readinessRoute(server.app, [database, { name: 'call_log_writes', ready: () => !tracker.logWritesFailing }]);
   await server.app.listen({ port: config.server.port, host: config.server.host });
   if (publicUrl === '') {
     publicUrl = localUrl(config.server.host, server.app.server.address());

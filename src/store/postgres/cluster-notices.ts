@@ -78,7 +78,10 @@ export class PostgresNoticeBus implements ClusterNoticeBus {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url, application_name: 'screenpop-notices' });
+    const client = new pg.Client({
+      connectionString: this.options.url,
+      application_name: 'screenpop-notices',
+    });
     client.on('notification', (message) => this.#received(message.payload ?? ''));
     client.on('error', () => this.#lost(client));
     client.on('end', () => this.#lost(client));

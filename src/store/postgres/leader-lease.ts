@@ -19,6 +19,8 @@ export interface LeaseConnection {
   tryAcquire(): Promise<LeaseGrant | null>;
   /** Ends our lease now (epoch kept) so a follower takes over at its next poll; no-op when not ours. */
   release(): Promise<void>;
+  /** The connection holding the lease broke (network, pg_terminate_backend, server restart). */
+  onLost(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,8 @@ export interface PostgresLeaseOptions {
   /** This instance, unique per process. */
   readonly holder: string;
   readonly ttlMs: number;
+  /** Default LEASE_APPLICATION_NAME; tests give each instance its own to terminate the right one. */
+  readonly applicationName?: string;
 }
 
 /** application_name of the lease connection, so an operator (or a test) can find and terminate it. */
@@ -58,6 +62,7 @@ const RELEASE = `UPDATE leader_lease SET expires_at = now() - interval '1 millis
 export class PostgresLease implements LeaseConnection {
   #client: pg.Client | null = null;
   #connecting: Promise<pg.Client> | null = null;
+  readonly #lost: (() => void)[] = [];
 
   constructor(private readonly options: PostgresLeaseOptions) {}
 
@@ -72,6 +77,10 @@ export class PostgresLease implements LeaseConnection {
     await this.#query(RELEASE, [this.options.account, this.options.holder]);
   }
 
+  onLost(listener: () => void): void {
+    this.#lost.push(listener);
+  }
+
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = null;
@@ -84,10 +93,7 @@ export class PostgresLease implements LeaseConnection {
       return await client.query<R>(text, values);
     } catch (error) {
       // A broken or terminated connection: drop it, the next tick opens a fresh one.
-      if (this.#client === client) {
-        this.#client = null;
-        void client.end().catch(() => undefined);
-      }
+      this.#drop(client);
       throw error;
     }
   }
@@ -102,17 +108,14 @@ export class PostgresLease implements LeaseConnection {
       const timeout = Math.max(250, Math.floor(this.options.ttlMs / 2));
       const client = new pg.Client({
         connectionString: this.options.url,
-        application_name: LEASE_APPLICATION_NAME,
+        application_name: this.options.applicationName ?? LEASE_APPLICATION_NAME,
         connectionTimeoutMillis: timeout,
         query_timeout: timeout,
         keepAlive: true,
         ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
       });
-      client.on('error', () => {
-        if (this.#client === client) {
-          this.#client = null; // terminated by the server (pg_terminate_backend) or the network
-        }
-      });
+      client.on('error', () => this.#drop(client)); // terminated by the server, or the network
+      client.on('end', () => this.#drop(client));
       try {
         await client.connect();
       } catch (error) {
@@ -125,5 +128,17 @@ export class PostgresLease implements LeaseConnection {
       this.#connecting = null;
     });
     return this.#connecting;
+  }
+
+  /** Forgets a broken connection (the next call opens a fresh one) and tells the listeners, once per connection. */
+  #drop(client: pg.Client): void {
+    if (this.#client !== client) {
+      return;
+    }
+    this.#client = null;
+    void client.end().catch(() => undefined);
+    for (const listener of this.#lost) {
+      listener();
+    }
   }
 }
