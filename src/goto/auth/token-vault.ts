@@ -136,11 +136,7 @@ export async function createTokenVault(settings: TokenVaultSettings): Promise<To
 }
 
 async function verifyKey(store: SecretStore, key: Buffer): Promise<void> {
-  const marker = await store.getSecret(KEY_CHECK_RECORD);
-  if (marker === null) {
-    await store.putSecret(KEY_CHECK_RECORD, seal(key, KEY_CHECK_RECORD, 'screenpop'));
-    return;
-  }
+  const marker = await store.putSecretIfAbsent(KEY_CHECK_RECORD, seal(key, KEY_CHECK_RECORD, 'screenpop'));
   try {
     open(key, KEY_CHECK_RECORD, marker);
   } catch {
