@@ -23,7 +23,7 @@ const skip =
     ? 'TEST_DATABASE_URL is not set: no PostgreSQL to run several instances on'
     : undefined;
 if (skip !== undefined) {
-  console.log(`# several instances: skipped (${skip})`);
+  console.warn(`several instances: skipped (${skip})`);
 }
 /**
  * Cards ingested on one instance reach sockets on another only through the PostgreSQL PushHub (issue 11's hub,
@@ -72,7 +72,7 @@ async function addInstance(dbUrl: string, all: Instance[], name: string): Promis
 test(
   '3 instances starting at once all migrate; started and stopped in any order, exactly one leads',
   { skip, timeout: 180_000 },
-  async () => {
+  async (t) => {
     const { url, instances } = await cluster(['a', 'b', 'c']);
     const first = await oneLeader(instances);
     const epochs = [(await first.role())?.epoch ?? 0];
@@ -82,8 +82,8 @@ test(
     const terminated = performance.now();
     await first.stop('SIGTERM');
     const second = await oneLeader(rest);
-    console.log(
-      `# SIGTERM handover: ${Math.round(performance.now() - terminated)} ms from the signal to a new leader`,
+    t.diagnostic(
+      `SIGTERM handover: ${Math.round(performance.now() - terminated)} ms from the signal to a new leader`,
     );
     epochs.push((await second.role())?.epoch ?? 0);
 
@@ -100,7 +100,7 @@ test(
     const killed = performance.now();
     await second.stop('SIGKILL');
     const takeover = await leadsAfter(d, killed);
-    console.log(`# kill -9 takeover (idle): ${Math.round(takeover)} ms from the kill to the new leader`);
+    t.diagnostic(`kill -9 takeover (idle): ${Math.round(takeover)} ms from the kill to the new leader`);
     epochs.push((await d.role())?.epoch ?? 0);
     assert.deepEqual(
       [...epochs].sort((x, y) => x - y),
@@ -118,7 +118,7 @@ function cardsOf(messages: readonly ServerMessage[]) {
 test(
   'kill -9 of the leader mid-traffic: every call reaches the agent on the survivor, once, and is logged once',
   { skip, timeout: 240_000 },
-  async () => {
+  async (t) => {
     const { url, instances } = await cluster(['a']);
     const [a] = instances as [Instance];
     await oneLeader([a]);
@@ -144,7 +144,7 @@ test(
     const killed = performance.now();
     await a.stop('SIGKILL');
     const takeover = await leadsAfter(b, killed);
-    console.log(`# kill -9 takeover mid-traffic: ${Math.round(takeover)} ms from the kill to the new leader`);
+    t.diagnostic(`kill -9 takeover mid-traffic: ${Math.round(takeover)} ms from the kill to the new leader`);
     await sleep(2_000);
     placing = false;
     await traffic;
@@ -212,7 +212,7 @@ test(
       await client.end();
     }
     marcus.socket.close();
-    console.log(`# ${calls.length} calls, ${cards.length} cards on b's socket, none repeated`);
+    t.diagnostic(`${calls.length} calls, ${cards.length} cards on b's socket, none repeated`);
   },
 );
 
