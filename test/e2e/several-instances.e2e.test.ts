@@ -286,3 +286,57 @@ test(
     helena.socket.close();
   },
 );
+
+test(
+  'an agent signed in on a follower is routed by the leader; notes saved through the follower reach the card',
+  { skip, timeout: 180_000 },
+  async () => {
+    const { url, instances } = await cluster(['a']);
+    const [a] = instances as [Instance];
+    await oneLeader([a]);
+    const b = await addInstance(url, instances, 'b');
+    // Signed in on b after a loaded its agents: a hears of Tomasz only through the sign-in notice.
+    const cookie = await signInOverHttp(b, USERS.tomasz);
+    const tomasz = pushClient(a, cookie); // sessions are shared: the socket lands on the leader
+    await tomasz.opened;
+    await sleep(500);
+    const callId = await placeCall(b, {
+      scenario: 'answered',
+      from: '+19175552078',
+      to: '2104',
+      answerAfterMs: 300,
+      talkMs: 300,
+    });
+    const cardsOfCall = () => cardsOf(tomasz.messages).filter((c) => c.callId === callId);
+    const deadline = performance.now() + 20_000;
+    while (!cardsOfCall().some((c) => c.phase === 'ended') && performance.now() < deadline) {
+      await sleep(100);
+    }
+    assert.ok(
+      cardsOfCall().some((c) => c.phase === 'ended'),
+      'the leader routed the call to Tomasz',
+    );
+
+    // The leader wrote the call; Tomasz saves notes through b.
+    while (performance.now() < deadline) {
+      const logged = await fetch(`${b.url}/api/calls/${callId}`, { headers: { cookie } });
+      await logged.arrayBuffer();
+      if (logged.ok) {
+        break;
+      }
+      await sleep(100);
+    }
+    const saved = await fetch(`${b.url}/api/calls/${callId}/notes`, {
+      method: 'PUT',
+      headers: { cookie, origin: b.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ notes: 'saved through b', disposition: 'resolved' }),
+    });
+    assert.equal(saved.status, 200, await saved.text());
+    while (!cardsOfCall().some((c) => c.notes?.text === 'saved through b') && performance.now() < deadline) {
+      await sleep(100);
+    }
+    const withNotes = cardsOfCall().find((c) => c.notes?.text === 'saved through b');
+    assert.equal(withNotes?.notes?.disposition, 'resolved', 'the card on a shows the notes saved on b');
+    tomasz.socket.close();
+  },
+);
