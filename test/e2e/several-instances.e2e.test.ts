@@ -96,12 +96,23 @@ test(
     const stillLeading = await oneLeader(live.filter((i) => i !== follower));
     assert.equal(stillLeading, second, 'a follower leaving does not move the lease');
 
-    // kill -9 of the leader: the lease runs out by the database clock and d takes it.
-    const killed = performance.now();
-    await second.stop('SIGKILL');
-    const takeover = await leadsAfter(d, killed);
-    t.diagnostic(`kill -9 takeover (idle): ${Math.round(takeover)} ms from the kill to the new leader`);
+    // A frozen leader (kill -STOP keeps its connections open): its lease runs out, d takes it; woken up, the
+    // old leader finds its own deadline passed and follows.
+    const frozen = performance.now();
+    second.process.kill('SIGSTOP');
+    const afterFreeze = await leadsAfter(d, frozen);
+    t.diagnostic(`frozen leader: ${Math.round(afterFreeze)} ms from kill -STOP to the new leader`);
     epochs.push((await d.role())?.epoch ?? 0);
+    second.process.kill('SIGCONT');
+    await sleep(1_500);
+    assert.equal(await oneLeader([second, d]), d, 'the woken ex-leader follows');
+
+    // kill -9 of the leader: the lease runs out by the database clock and the last follower takes it.
+    const killed = performance.now();
+    await d.stop('SIGKILL');
+    const takeover = await leadsAfter(second, killed);
+    t.diagnostic(`kill -9 takeover (idle): ${Math.round(takeover)} ms from the kill to the new leader`);
+    epochs.push((await second.role())?.epoch ?? 0);
     assert.deepEqual(
       [...epochs].sort((x, y) => x - y),
       epochs,
