@@ -1,4 +1,6 @@
 // The composition root: config → store → GoTo client → tracker → lookup → pops → HTTP edge; and a clean shutdown.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -10,7 +12,7 @@ import { cardLookup } from '../pops/card-lookup.ts';
 import { createCallerLookupFromConfig } from '../lookup/settings.ts';
 import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';
-import { PopService } from '../pops/pop-service.ts';
+import { PopService, versionBaseOf } from '../pops/pop-service.ts';
 import { buildServer } from '../server/app.ts';
 import { withConfiguredRole } from '../server/roles.ts';
 import { loginCookieKey } from '../server/login-key.ts';
@@ -18,6 +20,8 @@ import type { ServerMetrics } from '../server/metrics.ts';
 import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-routes.ts';
 import { readinessRoute } from '../server/routes/health.ts';
 import { openStore } from '../store/store.ts';
+import { PostgresLease } from '../store/postgres/leader-lease.ts';
+import { PostgresNoticeBus } from '../store/postgres/cluster-notices.ts';
 import { webhookRoutes } from '../server/routes/webhooks.ts';
 import { providerRoutes } from '../server/routes/providers.ts';
 import { traceRoutes } from '../server/routes/traces.ts';
@@ -33,6 +37,10 @@ import { seedDemoHistory } from './demo-history.ts';
 import type { DemoTraffic } from './demo-traffic.ts';
 import { ContactLinker } from './contact-link.ts';
 import { connectGoTo } from './goto-connection.ts';
+import type { GoToConnection } from './goto-connection.ts';
+import { ClusterRelay, leaderOnlySink } from './cluster.ts';
+import { databaseReadiness } from './database-readiness.ts';
+import { DEFAULT_LEADERSHIP_TIMING, Leadership } from './leadership.ts';
 import { createLogger } from './logger.ts';
 import { notesHook } from './notes-hook.ts';
 
@@ -87,6 +95,9 @@ export async function startScreenpop(
     log.info({ seeded, history }, 'demo contacts and call history');
   }
   const registry = new Registry();
+  const clustered = store.dialect === 'postgres' && config.databaseUrl !== null;
+  // Unique per process: a restarted instance is a new holder, so its first lease is a new epoch.
+  const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const tracker = new CallTracker({ callLog: store.callLog, registry, logger: log.child({ part: 'calls' }) });
   const lookupService = createCallerLookupFromConfig(config.lookup, config.phone, {
     contacts: store.contacts,
@@ -97,13 +108,16 @@ export async function startScreenpop(
     registry,
   });
   const directory = new AgentDirectory(config.supervisors);
-  for (const stored of await store.agents.listAgents()) {
-    const agent = withConfiguredRole(stored, config.supervisors);
-    if (agent !== stored) {
-      await store.agents.saveAgent(agent);
+  const loadAgents = async (): Promise<void> => {
+    for (const stored of await store.agents.listAgents()) {
+      const agent = withConfiguredRole(stored, config.supervisors);
+      if (agent !== stored) {
+        await store.agents.saveAgent(agent);
+      }
+      directory.put(agent);
     }
-    directory.put(agent);
-  }
+  };
+  await loadAgents();
   const hub = new MemoryPushHub();
   const webhooks = Webhooks.fromConfig({
     endpoints: config.webhooks,
@@ -122,6 +136,36 @@ export async function startScreenpop(
     log: log.child({ part: 'crmlog' }),
   });
   let metrics: ServerMetrics | null = null;
+  let goto: GoToConnection | null = null;
+  const leadership = new Leadership({
+    lease:
+      clustered && config.databaseUrl !== null
+        ? new PostgresLease({
+            url: config.databaseUrl,
+            account: config.goto.accountKey ?? 'default',
+            holder: instance,
+            ttlMs: DEFAULT_LEADERSHIP_TIMING.ttlMs,
+          })
+        : null,
+    log,
+    registry,
+    hooks: {
+      lead: async (epoch, takeover) => {
+        if (clustered) {
+          await loadAgents(); // sign-ins on other instances while this one followed
+        }
+        // A takeover: calls that started or ended since the old leader may have stopped come from the reports.
+        const since = Date.now() - 2 * DEFAULT_LEADERSHIP_TIMING.ttlMs;
+        await goto?.lead(takeover ? since : null);
+        log.info({ epoch, takeover }, 'ingesting');
+      },
+      stepDown: async (reason) => {
+        await goto?.stepDown();
+        const forgotten = tracker.forgetLive(reason);
+        log.info({ reason, forgotten }, 'stopped ingesting');
+      },
+    },
+  });
   const linker = new ContactLinker({
     callLog: store.callLog,
     pins: store.pins,
@@ -135,6 +179,7 @@ export async function startScreenpop(
     lookup: cardLookup(lookupService, log.child({ part: 'lookup' }), annotate),
     log: log.child({ part: 'pops' }),
     trace: annotate,
+    versionBase: () => versionBaseOf(leadership.epoch),
     published: (card) => {
       metrics?.cardPublished(card);
       linker.cardPublished(card);
@@ -146,10 +191,23 @@ export async function startScreenpop(
   // Calls that happened wholly while screenpop was down: a tracker of their own writes them to the call log and
   // pops nothing (they are over); only the Call Events source catches up (goto/call-events/catch-up.ts).
   const pastCalls = new CallTracker({ callLog: store.callLog, logger: log.child({ part: 'calls' }) });
-  const goto = await connectGoTo({
+  const bus =
+    clustered && config.databaseUrl !== null
+      ? await PostgresNoticeBus.open({
+          url: config.databaseUrl,
+          instance,
+          rejected: (reason) => log.warn({ reason }, 'unreadable notice from another instance'),
+          reconnected: () => void loadAgents(),
+        })
+      : null;
+  const connection = await connectGoTo({
     config,
     secrets: store.secrets,
-    sink: tracker,
+    sink: leaderOnlySink(
+      tracker,
+      () => leadership.isLeading(),
+      () => leadership.dropped(),
+    ),
     catchUp: {
       newestLogged: async () => (await store.callLog.list({ limit: 1 }))[0]?.startedAt ?? null,
       logged: async (callId) => (await store.callLog.get(callId)) !== null,
@@ -159,6 +217,8 @@ export async function startScreenpop(
     knownPrincipals: async () => (await store.agents.listAgents()).map((a) => a.principal),
     registry,
   });
+  goto = connection;
+  const relay = new ClusterRelay({ bus, store, pops, goto: () => connection, log });
 
   let publicUrl = config.server.publicUrl?.replace(/\/+$/, '') ?? '';
   const server = await buildServer({
@@ -167,8 +227,8 @@ export async function startScreenpop(
     supervisors: config.supervisors,
     agents: store.agents,
     sessions: store.sessions,
-    signIn: goto.signIn,
-    pops,
+    signIn: connection.signIn,
+    pops: relay,
     hub,
     trace: (callId) => tracker.trace(callId),
     registry,
@@ -179,12 +239,12 @@ export async function startScreenpop(
       apiPerMinute: config.edge.apiRequestsPerMinute,
     },
     metricsToken: config.edge.metricsToken,
-    onSignedIn: (principal) => goto.agentSignedIn(principal),
-    onSignedOut: (principal) => goto.agentSignedOut(principal),
+    onSignedIn: (principal) => connection.agentSignedIn(principal),
+    onSignedOut: (principal) => relay.signedOut(principal),
     publicPaths: [OPENAPI_PATH],
     extraRoutes: async (scope) => {
       notesHook(scope, {
-        pops,
+        pops: relay,
         tracker,
         saved: (callId, notes) => {
           webhooks?.notesSaved(callId, notes);
@@ -236,18 +296,20 @@ export async function startScreenpop(
     webRoot: options.webRoot === undefined ? resolve('dist/web') : options.webRoot,
   });
   metrics = server.metrics;
-  readinessRoute(server.app, [{ name: 'call_log_writes', ready: () => !tracker.logWritesFailing }]);
+  const database = databaseReadiness(() => store.ping(), log);
+  readinessRoute(server.app, [database, { name: 'call_log_writes', ready: () => !tracker.logWritesFailing }]);
   await server.app.listen({ port: config.server.port, host: config.server.host });
   if (publicUrl === '') {
     publicUrl = localUrl(config.server.host, server.app.server.address());
   }
   webhooks?.start();
   crmLog?.start();
-  await goto.start();
+  await connection.start();
+  leadership.start();
   const traffic: DemoTraffic | null =
     demo !== null && options.demoTraffic !== false ? demo.startTraffic(log.child({ part: 'demo' })) : null;
   log.info(
-    { url: publicUrl, demo: demo !== null, eventSource: config.goto.eventSource },
+    { url: publicUrl, demo: demo !== null, eventSource: config.goto.eventSource, instance, clustered },
     'screenpop listening',
   );
 
@@ -255,9 +317,13 @@ export async function startScreenpop(
   const close = (): Promise<void> => {
     closing ??= (async () => {
       traffic?.stop();
+      // First hand the account over: stop ingesting, release the lease; a follower takes over at its next poll.
+      await leadership.stop();
+      database.stop();
       server.closeSockets();
       await server.app.close();
-      await goto.stop();
+      await connection.stop();
+      await bus?.close();
       await tracker.close(); // writes ended calls still settling, before the store closes
       await pastCalls.close();
       await linker.settled(); // and links them to their contacts

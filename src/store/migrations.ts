@@ -359,6 +359,26 @@ function webhookAttempts(dialect: Dialect): Migration {
 }
 
 /**
+ * PostgreSQL only: the lease that makes one instance of several the one ingesting a GoTo account (see
+ * src/store/postgres/leader-lease.ts for why a lease row and not an advisory lock). expires_at is the database's
+ * clock, so instances whose clocks differ still agree on when a lease has run out.
+ */
+const leaderLease: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('leader_lease')
+      .addColumn('account', 'text', (c) => c.primaryKey())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('epoch', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Db) {
+    await db.schema.dropTable('leader_lease').execute();
+  },
+};
+
+/**
  * CRM call logging (src/crmlog): per call and CRM provider, the CRM's id of the call record (so an update never
  * makes a second one), the contact it was written for, and its state for the history row.
  */
@@ -401,6 +421,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0007_audit_log': auditLog(dialect),
       '0008_webhook_outbox': webhookOutbox(dialect),
       '0009_webhook_attempts': webhookAttempts(dialect),
+      ...(dialect === 'postgres' ? { '0010_leader_lease': leaderLease } : {}),
       '0012_crm_call_records': crmCallRecords(dialect),
     }),
   };

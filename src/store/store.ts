@@ -1,6 +1,6 @@
 // openStore: picks SQLite or PostgreSQL from the database URL, migrates, and hands out every store port.
 import { join } from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { systemClock } from '../calls/ports.ts';
 import type { Clock } from '../calls/ports.ts';
@@ -78,6 +78,8 @@ export interface Store {
   readonly webhooks: OutboxStore;
   /** CRM call logging: each call's record id per CRM (src/crmlog). */
   readonly crmRecords: CrmRecordStore;
+  /** One round trip to the database (readiness: /readyz); rejects when it is unreachable. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -183,6 +185,9 @@ async function assemble(
     audit: audit ?? new KyselyAuditStore(db),
     webhooks: new KyselyWebhookStore(db, dialect),
     crmRecords: new KyselyCrmRecordStore(db),
+    ping: async () => {
+      await sql`SELECT 1`.execute(db);
+    },
     close: () => {
       beforeClose?.();
       return db.destroy();

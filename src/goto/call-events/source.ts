@@ -50,6 +50,12 @@ export interface CallEventsSourceSettings {
   readonly reports?: Partial<ReportSettings>;
   /** At start-up, calls that happened wholly while screenpop was down go to the call log (none: no catch-up). */
   readonly catchUp?: CatchUpSettings;
+  /**
+   * Epoch ms from when calls may have gone unseen before this source started: a new leader taking over from a
+   * dead instance passes the moment the old one may have stopped, and the calls that started or ended in between
+   * are recovered from the Call Events Report like those of an outage (§7). Null / absent: a plain start.
+   */
+  readonly recoverFrom?: number | null;
 }
 
 export interface CallEventsStats {
@@ -116,6 +122,8 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   #lastFrameAt: number | null = null;
   /** #lastFrameAt when the current outage began. */
   #outageFrom: number | null = null;
+  /** settings.recoverFrom was used (on the first connection only). */
+  #recoveredTakeover = false;
   #reconcileTimer: NodeJS.Timeout | null = null;
   /** Calls the start-up catch-up delivered (to the call log): their REPORT_SUMMARY is not theirs to pop. */
   readonly #caughtUp = new Set<string>();
@@ -264,6 +272,11 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   running(): void {
     void this.#recoverer.recoverAll(this.#accountKey!, 'started');
     this.#catchUp();
+    const from = this.settings.recoverFrom ?? null;
+    if (from !== null && !this.#recoveredTakeover) {
+      this.#recoveredTakeover = true;
+      void this.#reports.afterOutage(this.#accountKey!, from);
+    }
     this.#reconcileTimer = setInterval(
       () => void this.#reconcile(),
       this.settings.reconcileIntervalMs ?? 30_000,
