@@ -119,3 +119,14 @@ test('naming a call’s recipients visits its lines’ agents and the supervisor
     'a demoted supervisor leaves the set',
   );
 });
+
+test('lineRoute: who pops on a line, and who has it but left it out of their pop lines', () => {
+  const dir = directory(['boss@x.com']);
+  assert.deepEqual(dir.lineRoute('line-1'), { agents: ['dana@x.com'], excludedBy: [] });
+  dir.put({ ...agent('dana@x.com', ['line-1', 'line-9']), popLines: ['line-9'] });
+  assert.deepEqual(dir.lineRoute('line-1'), { agents: [], excludedBy: ['dana@x.com'] });
+  assert.deepEqual(dir.lineRoute('line-9'), { agents: ['dana@x.com'], excludedBy: [] });
+  dir.put(agent('dana@x.com', ['line-9']));
+  assert.deepEqual(dir.lineRoute('line-1'), { agents: [], excludedBy: [] }, 'a line taken away is nobody’s');
+  assert.deepEqual(dir.lineRoute('line-404'), { agents: [], excludedBy: [] });
+});

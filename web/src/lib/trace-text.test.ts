@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallTraceView, TraceStep } from '../../../src/shared/trace.ts';
-import { describeStep, offsetText, routeText, traceFindings } from './trace-text.ts';
+import { describeStep, offsetText, routeText, timelineStart, traceFindings } from './trace-text.ts';
 
 const T = 1_800_000_000_000;
 
@@ -234,4 +234,12 @@ test('step offsets read in ms, seconds, then minutes', () => {
   assert.equal(offsetText(0), '+0 ms');
   assert.equal(offsetText(1250), '+1.25 s');
   assert.equal(offsetText(125_000), '+2 min 5 s');
+  assert.equal(offsetText(-9_900), '−9.90 s', 'connection notes before the call’s first frame');
+  const note: TraceStep = {
+    at: T - 9_900,
+    kind: 'note',
+    message: 'GoTo connection: call events channel connected',
+  };
+  assert.equal(timelineStart([note, ringing]), T);
+  assert.equal(timelineStart([note]), T - 9_900);
 });

@@ -201,12 +201,19 @@ export function describeStep(step: TraceStep): StepText {
 
 /** "+1.25 s" after the first step: frames are ms apart, so clock times alone would all read the same. */
 export function offsetText(ms: number): string {
-  if (ms < 1000) {
-    return `+${Math.round(ms)} ms`;
+  const sign = ms < 0 ? '−' : '+';
+  const abs = Math.abs(ms);
+  if (abs < 1000) {
+    return `${sign}${Math.round(abs)} ms`;
   }
-  return ms < 60_000
-    ? `+${(ms / 1000).toFixed(2)} s`
-    : `+${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return abs < 60_000
+    ? `${sign}${(abs / 1000).toFixed(2)} s`
+    : `${sign}${Math.floor(abs / 60_000)} min ${Math.round((abs % 60_000) / 1000)} s`;
+}
+
+/** Where the timeline's offsets count from: the call's first frame (connection notes before it read negative). */
+export function timelineStart(steps: readonly TraceStep[]): number {
+  return (steps.find((s) => s.kind === 'event') ?? steps[0])?.at ?? 0;
 }
 
 /**

@@ -9,7 +9,7 @@ import { outcomeText } from '../lib/card-text.ts';
 import { formatCallTime } from '../lib/format.ts';
 import { formatPhone } from '../lib/phone.ts';
 import { routeHash } from '../lib/route.ts';
-import { describeStep, lineNames, offsetText, traceFindings } from '../lib/trace-text.ts';
+import { describeStep, lineNames, offsetText, timelineStart, traceFindings } from '../lib/trace-text.ts';
 import { useDebounced } from '../use-debounced.ts';
 
 const tracesUrl = (q: string): string => `/api/traces?q=${encodeURIComponent(q)}`;
@@ -111,7 +111,7 @@ function TraceDetail(props: { callId: string; me: Me }) {
   }
   const findings = traceFindings(view, props.me.principal);
   const steps = view.trace?.steps ?? [];
-  const first = steps[0]?.at ?? 0;
+  const first = timelineStart(steps);
   const names = lineNames(steps);
   return (
     <section class="detail-pane trace" data-testid="trace-detail" aria-label="Call trace">
