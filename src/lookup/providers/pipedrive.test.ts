@@ -25,7 +25,7 @@ before(async () => {
         ownerId: 9,
         org: { id: 5, name: 'Acme' },
       },
-      { id: 2, name: 'Bob Ray', phones: ['312.555.0177'] },
+      { id: 2, name: 'Bob Ray', phones: ['312.555.0177'], ownerId: 404 },
       { id: 3, name: 'Cy Twin', phones: ['3125550177'] },
       ...[10, 11, 12, 13, 14].map((id) => ({ id, name: `Shared ${id}`, phones: ['+1 312 555 0199'] })),
     ],
@@ -110,6 +110,11 @@ test('lookup: an unknown number is no contacts, not a failure', async () => {
 test('lookup: two people sharing a number are both returned', async () => {
   const names = (await provider().find(numberOf('+13125550177'), signal)).map((c) => c.name);
   assert.deepEqual(names.sort(), ['Bob Ray', 'Cy Twin']);
+});
+
+test('lookup: an owner Pipedrive will not show (a deleted user, no users:read) leaves the owner out, not the card', async () => {
+  const bob = (await provider().find(numberOf('+13125550177'), signal)).find((c) => c.name === 'Bob Ray');
+  assert.deepEqual(bob?.custom, {});
 });
 
 test('lookup: search pages are followed (next_start)', async () => {

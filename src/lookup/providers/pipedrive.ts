@@ -17,7 +17,7 @@ import {
 } from './connector-entry.ts';
 import { secret, secretRef, subdomain } from './connector-entry.ts';
 import type { ConnectorTimeouts } from './connector-entry.ts';
-import { crmFetch, rateLimitedLookup, shape, writeError } from './crm-fetch.ts';
+import { CrmHttpError, crmFetch, rateLimitedLookup, shape, writeError } from './crm-fetch.ts';
 import { baseConfig, entrySchema, parseEntry } from './provider-entry.ts';
 import type { EntryContext, ProviderBase } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
@@ -139,7 +139,16 @@ export function createPipedriveProvider(config: PipedriveConfig, clock: Clock): 
       return null;
     }
     if (!owners.has(id)) {
-      owners.set(id, shape(userSchema, await get(`/users/${id}`, signal), 'user').data.name);
+      try {
+        owners.set(id, shape(userSchema, await get(`/users/${id}`, signal), 'user').data.name);
+      } catch (error) {
+        // The owner is a nicety: a token without users:read (403) or a deleted user (404) still gets the card.
+        if (error instanceof CrmHttpError && !error.retryable) {
+          owners.set(id, null);
+          return null;
+        }
+        throw error;
+      }
     }
     return owners.get(id) ?? null;
   }
