@@ -211,3 +211,15 @@ test('write: 400 and 404 are not retryable', async () => {
 test('write: "log": false means no writer', () => {
   assert.equal(createPipedriveWriter(config({ log: false })), null);
 });
+
+test('find: the activity a lost create made is found by its note; none for another call or without a person', async () => {
+  const writer = createPipedriveWriter(config())!;
+  const record = callRecord({ callId: 'call-lost-answer', contact: { externalId: '2', name: 'Bob Ray' } });
+  assert.equal(await writer.find!(record, signal), null);
+  await writer.write({ ...record, callId: 'call-lost-answer-2' }, null, signal);
+  assert.equal(await writer.find!(record, signal), null, 'a longer call id is another call');
+  const ref = await writer.write(record, null, signal);
+  assert.deepEqual(await writer.find!(record, signal), ref);
+  assert.equal(await writer.find!({ ...record, callId: 'call-other' }, signal), null);
+  assert.equal(await writer.find!({ ...record, contact: null }, signal), null);
+});
