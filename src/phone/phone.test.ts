@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatInternational, normalizePhone } from './phone.ts';
+import { formatInternational, formatNational, normalizePhone } from './phone.ts';
 
 const us = { defaultRegion: 'US', suffixDigits: 7 } as const;
 
@@ -41,4 +41,10 @@ test('garbage gives nulls, never an exception', () => {
 
 test('formatInternational spaces an E.164 number', () => {
   assert.equal(formatInternational('+13125550140'), '+1 312 555 0140');
+});
+
+test('formatNational writes a number the way its own country does', () => {
+  assert.equal(formatNational('+13125550140'), '(312) 555-0140');
+  assert.equal(formatNational('+442079460018'), '020 7946 0018');
+  assert.equal(formatNational('not a number'), 'not a number');
 });

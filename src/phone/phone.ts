@@ -60,3 +60,9 @@ export function formatInternational(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);
   return parsed === undefined ? e164 : parsed.formatInternational();
 }
+
+/** "+13125550140" → "(312) 555-0140", the way people type a number in its own country; else as it is. */
+export function formatNational(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed === undefined ? e164 : parsed.formatNational();
+}

@@ -1,6 +1,7 @@
 // The one HTTP call every CRM connector makes: JSON in and out, capped, timed out, and its failures sorted into
 // retryable (429, 5xx, network, timeout) or not, with the vendor's Retry-After — never a secret or a body in text.
 import type { z } from 'zod';
+import type { Clock } from '../../calls/ports.ts';
 import { ProviderError } from '../provider.ts';
 import { CrmWriteError } from './call-record.ts';
 
@@ -182,6 +183,29 @@ export function lookupError(provider: string, error: unknown): ProviderError {
     return new ProviderError(provider, error.message, error.retryable, error.retryAfterSeconds);
   }
   return new ProviderError(provider, error instanceof Error ? error.message : 'lookup failed');
+}
+
+/**
+ * A lookup that honours the CRM's Retry-After: after a 429 that said "wait N s", lookups fail at once (retryable,
+ * no request) until then, so a queue of ringing calls does not keep a rate-limited CRM limited.
+ */
+export function rateLimitedLookup(provider: string, clock: Clock) {
+  let until = 0;
+  return async <T>(lookup: () => Promise<T>): Promise<T> => {
+    const wait = Math.ceil((until - clock.now()) / 1000);
+    if (wait > 0) {
+      throw new ProviderError(provider, `rate limited (waiting ${wait} s more)`, true, wait);
+    }
+    try {
+      return await lookup();
+    } catch (error) {
+      const failure = lookupError(provider, error);
+      if (failure.retryable && failure.retryAfterSeconds !== null && failure.retryAfterSeconds > 0) {
+        until = clock.now() + failure.retryAfterSeconds * 1000;
+      }
+      throw failure;
+    }
+  };
 }
 
 /** Any failure of a write → the CrmWriteError the outbox retries (or gives up on). */

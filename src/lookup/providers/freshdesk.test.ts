@@ -24,6 +24,7 @@ before(async () => {
       { id: 2, name: 'Bob Ray', mobile: '3125550177' },
       { id: 3, name: 'Cy Twin', phone: '+13125550177' },
       { id: 4, name: 'Dee NoTickets', phone: '+13125550188' },
+      { id: 5, name: 'Eve Typed', phone: '(312) 555-0166' },
       ...[10, 11, 12, 13, 14].map((id) => ({ id, name: `Shared ${id}`, phone: '3125550199' })),
     ],
     companies: [{ id: 60, name: 'Acme' }],
@@ -69,10 +70,17 @@ test('config: the API key must be an env reference; a domain, not a URL', () => 
   assert.equal(config({ apiUrl: undefined }).api, 'https://acme.freshdesk.com');
 });
 
-test('the search query asks phone and mobile, as E.164 and as national digits', () => {
-  assert.equal(
-    phoneQuery(numberOf('+13125550140')),
-    `"phone:'+13125550140' OR mobile:'+13125550140' OR phone:'3125550140' OR mobile:'3125550140'"`,
+test('the search query asks phone and mobile in the forms people type the number', () => {
+  const forms = ['+13125550140', '3125550140', '(312) 555-0140', '+1 312 555 0140'];
+  const terms = forms.flatMap((f) => [`phone:'${f}'`, `mobile:'${f}'`]);
+  assert.equal(phoneQuery(numberOf('+13125550140')), `"${terms.join(' OR ')}"`);
+});
+
+test('lookup: a number typed "(312) 555-0140" in Freshdesk is found', async () => {
+  const found = await provider().find(numberOf('+13125550166'), signal);
+  assert.deepEqual(
+    found.map((c) => c.name),
+    ['Eve Typed'],
   );
 });
 

@@ -7,10 +7,11 @@
 // PUT tickets/{id}), so an update replaces the content and never adds a second record.
 import { z } from 'zod';
 import type { Clock } from '../../calls/ports.ts';
+import { formatInternational, formatNational } from '../../phone/phone.ts';
 import type { LookupProvider, ProviderNumber } from '../provider.ts';
 import type { Contact, Ticket } from '../types.ts';
 import type { CallRecordWriter, CrmCallRecord, CrmRecordRef } from './call-record.ts';
-import { basic, crmFetch, lookupError, shape, writeError } from './crm-fetch.ts';
+import { basic, crmFetch, rateLimitedLookup, shape, writeError } from './crm-fetch.ts';
 import {
   callDescription,
   callSubject,
@@ -83,9 +84,14 @@ const isOpen = (status: number): boolean => status !== 4 && status !== 5;
 /** Ticket lists return only the last 30 days unless told otherwise. */
 const TICKET_WINDOW_MS = 180 * 86_400_000;
 
-/** The search query: the number as E.164 and as national digits, in the phone and the mobile field. */
+/**
+ * The search query over the phone and the mobile field. Freshdesk matches them as typed, so the number is asked
+ * in the forms people type: E.164, national digits, national ("(312) 555-0140") and international format.
+ */
 export function phoneQuery(n: ProviderNumber): string {
-  const forms = [...new Set([n.e164, n.national ?? digits(n.e164)])];
+  const forms = [
+    ...new Set([n.e164, n.national ?? digits(n.e164), formatNational(n.e164), formatInternational(n.e164)]),
+  ];
   const terms = forms.flatMap((f) => [`phone:'${f}'`, `mobile:'${f}'`]);
   return `"${terms.join(' OR ')}"`;
 }
@@ -181,18 +187,13 @@ export function createFreshdeskProvider(config: FreshdeskConfig, clock: Clock): 
     });
   }
 
+  const gate = rateLimitedLookup(config.name, clock);
   return {
     name: config.name,
     priority: config.priority,
     cacheTtlMs: config.cacheTtlMs,
     staleMs: config.staleMs,
-    async find(n, signal) {
-      try {
-        return await find(n, signal);
-      } catch (error) {
-        throw lookupError(config.name, error);
-      }
-    },
+    find: (n, signal) => gate(() => find(n, signal)),
   };
 }
 

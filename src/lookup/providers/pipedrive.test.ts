@@ -25,7 +25,7 @@ before(async () => {
         ownerId: 9,
         org: { id: 5, name: 'Acme' },
       },
-      { id: 2, name: 'Bob Ray', phones: ['312.555.0177'] },
+      { id: 2, name: 'Bob Ray', phones: ['312.555.0177'], ownerId: 404 },
       { id: 3, name: 'Cy Twin', phones: ['3125550177'] },
       ...[10, 11, 12, 13, 14].map((id) => ({ id, name: `Shared ${id}`, phones: ['+1 312 555 0199'] })),
     ],
@@ -110,6 +110,11 @@ test('lookup: an unknown number is no contacts, not a failure', async () => {
 test('lookup: two people sharing a number are both returned', async () => {
   const names = (await provider().find(numberOf('+13125550177'), signal)).map((c) => c.name);
   assert.deepEqual(names.sort(), ['Bob Ray', 'Cy Twin']);
+});
+
+test('lookup: an owner Pipedrive will not show (a deleted user, no users:read) leaves the owner out, not the card', async () => {
+  const bob = (await provider().find(numberOf('+13125550177'), signal)).find((c) => c.name === 'Bob Ray');
+  assert.deepEqual(bob?.custom, {});
 });
 
 test('lookup: search pages are followed (next_start)', async () => {
@@ -205,4 +210,16 @@ test('write: 400 and 404 are not retryable', async () => {
 
 test('write: "log": false means no writer', () => {
   assert.equal(createPipedriveWriter(config({ log: false })), null);
+});
+
+test('find: the activity a lost create made is found by its note; none for another call or without a person', async () => {
+  const writer = createPipedriveWriter(config())!;
+  const record = callRecord({ callId: 'call-lost-answer', contact: { externalId: '2', name: 'Bob Ray' } });
+  assert.equal(await writer.find!(record, signal), null);
+  await writer.write({ ...record, callId: 'call-lost-answer-2' }, null, signal);
+  assert.equal(await writer.find!(record, signal), null, 'a longer call id is another call');
+  const ref = await writer.write(record, null, signal);
+  assert.deepEqual(await writer.find!(record, signal), ref);
+  assert.equal(await writer.find!({ ...record, callId: 'call-other' }, signal), null);
+  assert.equal(await writer.find!({ ...record, contact: null }, signal), null);
 });

@@ -17,7 +17,7 @@ import {
 } from './connector-entry.ts';
 import { secret, secretRef, subdomain } from './connector-entry.ts';
 import type { ConnectorTimeouts } from './connector-entry.ts';
-import { crmFetch, lookupError, shape, writeError } from './crm-fetch.ts';
+import { CrmHttpError, crmFetch, rateLimitedLookup, shape, writeError } from './crm-fetch.ts';
 import { baseConfig, entrySchema, parseEntry } from './provider-entry.ts';
 import type { EntryContext, ProviderBase } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
@@ -89,6 +89,9 @@ const dealsSchema = z.object({
 });
 const userSchema = z.object({ data: z.object({ name: z.string() }) });
 const activitySchema = z.object({ data: z.object({ id: z.number() }) });
+const notesSchema = z.object({
+  data: z.array(z.object({ id: z.number(), note: z.string().nullable().optional() })).nullable(),
+});
 
 type Person = z.infer<typeof searchSchema>['data']['items'][number]['item'];
 
@@ -139,7 +142,16 @@ export function createPipedriveProvider(config: PipedriveConfig, clock: Clock): 
       return null;
     }
     if (!owners.has(id)) {
-      owners.set(id, shape(userSchema, await get(`/users/${id}`, signal), 'user').data.name);
+      try {
+        owners.set(id, shape(userSchema, await get(`/users/${id}`, signal), 'user').data.name);
+      } catch (error) {
+        // The owner is a nicety: a token without users:read (403) or a deleted user (404) still gets the card.
+        if (error instanceof CrmHttpError && !error.retryable) {
+          owners.set(id, null);
+          return null;
+        }
+        throw error;
+      }
     }
     return owners.get(id) ?? null;
   }
@@ -168,21 +180,18 @@ export function createPipedriveProvider(config: PipedriveConfig, clock: Clock): 
     );
   }
 
+  const gate = rateLimitedLookup(config.name, clock);
   return {
     name: config.name,
     priority: config.priority,
     cacheTtlMs: config.cacheTtlMs,
     staleMs: config.staleMs,
-    async find(n, signal) {
-      try {
-        const national = n.national ?? digits(n.e164);
-        const people = await search(national, signal);
+    find: (n, signal) =>
+      gate(async () => {
+        const people = await search(n.national ?? digits(n.e164), signal);
         const contacts = await Promise.all(people.map((p, i) => toContact(p, i, n, signal)));
         return contacts.filter((c): c is Contact => c !== null);
-      } catch (error) {
-        throw lookupError(config.name, error);
-      }
-    },
+      }),
   };
 }
 
@@ -198,7 +207,7 @@ function html(text: string): string {
 
 function activityBody(record: CrmCallRecord): Record<string, unknown> {
   const start = new Date(record.startedAt).toISOString();
-  const person = record.contact?.externalId ?? '';
+  const person = personOf(record);
   return {
     subject: callSubject(record),
     type: 'call',
@@ -208,16 +217,59 @@ function activityBody(record: CrmCallRecord): Record<string, unknown> {
     duration: hhmm(record.talkSeconds),
     note: html(callDescription(record)),
     // A pinned contact from elsewhere has no Pipedrive id: the activity is then logged on its own.
-    ...(/^\d+$/.test(person) ? { person_id: Number(person) } : {}),
+    ...(person === null ? {} : { person_id: Number(person) }),
   };
+}
+
+/** The note carries the mark as a whole ("call-1" is not found in the note of "call-10"). */
+function names(note: string, mark: string): boolean {
+  for (let at = note.indexOf(mark); at !== -1; at = note.indexOf(mark, at + 1)) {
+    if (!/[\w-]/.test(note.charAt(at + mark.length))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The caller's Pipedrive person id, when the contact is one (a pinned contact from elsewhere is not). */
+function personOf(record: CrmCallRecord): string | null {
+  const id = record.contact?.externalId ?? null;
+  return id !== null && /^\d+$/.test(id) ? id : null;
 }
 
 export function createPipedriveWriter(config: PipedriveConfig): CallRecordWriter | null {
   if (!config.log) {
     return null;
   }
+  const link = (person: string | null): string | null =>
+    person === null ? null : `${config.web}/person/${person}`;
   return {
     name: config.name,
+    // Activities have no external id: a lost create is found by the "screenpop call <id>" line of its note, among
+    // the person's latest done activities (an activity without a person cannot be found again).
+    async find(record, signal): Promise<CrmRecordRef | null> {
+      const person = personOf(record);
+      if (person === null) {
+        return null;
+      }
+      try {
+        const q = new URLSearchParams({ done: '1', start: '0', limit: '100' });
+        const url = `${config.api}/persons/${person}/activities?${q}`;
+        const answer = await crmFetch({
+          url,
+          headers: config.auth,
+          timeoutMs: config.writeTimeoutMs,
+          signal,
+        });
+        const mark = html(`screenpop call ${record.callId}`);
+        const found = (shape(notesSchema, answer.body, 'activities').data ?? []).find((a) =>
+          names(a.note ?? '', mark),
+        );
+        return found === undefined ? null : { id: String(found.id), url: link(person) };
+      } catch (error) {
+        throw writeError(config.name, error);
+      }
+    },
     async write(record, existing, signal): Promise<CrmRecordRef> {
       try {
         const answer = await crmFetch({
@@ -229,12 +281,7 @@ export function createPipedriveWriter(config: PipedriveConfig): CallRecordWriter
           signal,
         });
         const id = String(shape(activitySchema, answer.body, 'activity').data.id);
-        const person = record.contact?.externalId;
-        const url =
-          person !== undefined && person !== null && /^\d+$/.test(person)
-            ? `${config.web}/person/${person}`
-            : null;
-        return { id, url };
+        return { id, url: link(personOf(record)) };
       } catch (error) {
         throw writeError(config.name, error);
       }

@@ -10,6 +10,9 @@ export type SalesforceAuth =
   | { readonly kind: 'token'; readonly accessToken: string }
   | { readonly kind: 'client'; readonly clientId: string; readonly clientSecret: string };
 
+/** A Salesforce record id (15 or 18 characters): checked before it goes into a query or a Task. */
+export const SALESFORCE_ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
+
 const tokenSchema = z.object({ access_token: z.string().min(1) });
 
 export interface SalesforceSession {
@@ -107,4 +110,18 @@ export function salesforceSession(instanceUrl: string, auth: SalesforceAuth): Sa
       }
     },
   };
+}
+
+/** The lookup and the writer of one config share a session, so they share one token. */
+const sessions = new WeakMap<object, SalesforceSession>();
+export function sharedSession(config: {
+  readonly api: string;
+  readonly auth: SalesforceAuth;
+}): SalesforceSession {
+  let session = sessions.get(config);
+  if (session === undefined) {
+    session = salesforceSession(config.api, config.auth);
+    sessions.set(config, session);
+  }
+  return session;
 }

@@ -7,7 +7,8 @@ import { callRecord, failureOf, numberOf } from '../testing/crm-fakes/records.ts
 import { TestClock } from '../testing/values.ts';
 import { CrmWriteError } from './call-record.ts';
 import { parseProviders, providerProblems } from './provider-config.ts';
-import { createSalesforceProvider, createSalesforceWriter, phoneSearch } from './salesforce.ts';
+import { createSalesforceProvider, phoneSearch } from './salesforce.ts';
+import { createSalesforceWriter } from './salesforce-task.ts';
 import type { SalesforceConfig } from './salesforce.ts';
 
 const ANN = '003000000000001AAA';

@@ -1,29 +1,21 @@
-// The "salesforce" provider kind: SOSL phone search over Contact, Lead and Account (company, owner, open Cases),
-// and the call as a completed Task (a Call subtype) on the Contact or Lead, or on the Account.
+// The "salesforce" provider kind: SOSL phone search over Contact, Lead and Account (company, owner, open Cases);
+// its call log (a completed call Task) is in salesforce-task.ts.
 // Plain fetch + zod, not jsforce: three REST calls (search, query, sobjects/Task); jsforce is a whole-API client
 // (metadata, bulk, streaming) pulling in its own HTTP stack and dependencies for what two URLs do.
 import { z } from 'zod';
 import type { Clock } from '../../calls/ports.ts';
 import type { LookupProvider, ProviderNumber } from '../provider.ts';
 import type { Contact, Ticket } from '../types.ts';
-import type { CallRecordWriter, CrmCallRecord, CrmRecordRef } from './call-record.ts';
-import { lookupError, shape, writeError } from './crm-fetch.ts';
-import {
-  callDescription,
-  callSubject,
-  connectorFields,
-  crmContact,
-  crmTicket,
-  digits,
-  origin,
-} from './connector-entry.ts';
+import { rateLimitedLookup, shape } from './crm-fetch.ts';
+import { connectorFields, crmContact, crmTicket, digits, origin } from './connector-entry.ts';
 import { secret, secretRef } from './connector-entry.ts';
 import type { ConnectorTimeouts } from './connector-entry.ts';
 import { baseConfig, entrySchema, parseEntry } from './provider-entry.ts';
 import type { EntryContext, ProviderBase } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
-import { salesforceSession } from './salesforce-session.ts';
-import type { SalesforceAuth, SalesforceSession } from './salesforce-session.ts';
+import { SALESFORCE_ID, sharedSession } from './salesforce-session.ts';
+import type { SalesforceAuth } from './salesforce-session.ts';
+import { createSalesforceWriter } from './salesforce-task.ts';
 
 const schema = entrySchema({
   /** The org's My Domain URL (https://acme.my.salesforce.com): API host, token endpoint and record links. */
@@ -99,14 +91,10 @@ const caseSchema = z.object({
   AccountId: z.string().nullable().optional(),
 });
 const querySchema = z.object({ records: z.array(caseSchema), nextRecordsUrl: z.string().optional() });
-const createdSchema = z.object({ id: z.string() });
-const taskQuerySchema = z.object({ records: z.array(z.object({ Id: z.string() })) });
 
 type SfRecord = z.infer<typeof recordSchema>;
 type SfCase = z.infer<typeof caseSchema>;
 
-/** A Salesforce record id (15 or 18 characters): checked before it goes into a query or a Task. */
-const ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
 const MAX_RECORDS = 25;
 const MAX_CASE_PAGES = 3;
 
@@ -141,19 +129,8 @@ function company(r: SfRecord): unknown {
   }
 }
 
-/** The lookup and the writer of one config share a session, so they share one token. */
-const sessions = new WeakMap<SalesforceConfig, SalesforceSession>();
-function sessionFor(config: SalesforceConfig): SalesforceSession {
-  let session = sessions.get(config);
-  if (session === undefined) {
-    session = salesforceSession(config.api, config.auth);
-    sessions.set(config, session);
-  }
-  return session;
-}
-
 export function createSalesforceProvider(config: SalesforceConfig, clock: Clock): LookupProvider {
-  const session = sessionFor(config);
+  const session = sharedSession(config);
   const data = `${config.api}/services/data/${config.apiVersion}`;
   const get = async (url: string, signal: AbortSignal): Promise<unknown> =>
     (await session.request({ url, timeoutMs: config.timeoutMs, signal })).body;
@@ -177,7 +154,7 @@ export function createSalesforceProvider(config: SalesforceConfig, clock: Clock)
     const records = body.searchRecords
       .flatMap((r) => {
         const parsed = recordSchema.safeParse(r);
-        return parsed.success && ID.test(parsed.data.Id) ? [parsed.data] : [];
+        return parsed.success && SALESFORCE_ID.test(parsed.data.Id) ? [parsed.data] : [];
       })
       .slice(0, MAX_RECORDS);
     const withCases = records.filter((r) => r.attributes.type !== 'Lead').map((r) => r.Id);
@@ -211,108 +188,13 @@ export function createSalesforceProvider(config: SalesforceConfig, clock: Clock)
     });
   }
 
+  const gate = rateLimitedLookup(config.name, clock);
   return {
     name: config.name,
     priority: config.priority,
     cacheTtlMs: config.cacheTtlMs,
     staleMs: config.staleMs,
-    async find(n, signal) {
-      try {
-        return await find(n, signal);
-      } catch (error) {
-        throw lookupError(config.name, error);
-      }
-    },
-  };
-}
-
-/** A value inside a SOQL string literal: backslash and quote escaped, as the SOQL reference says. */
-function soqlText(text: string): string {
-  return text.slice(0, 255).replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-}
-
-const CALL_TYPE = { inbound: 'Inbound', outbound: 'Outbound', internal: 'Internal' } as const;
-
-/** Who (Contact 003…, Lead 00Q…) or what (Account 001…) the Task is about, by the id's key prefix. */
-function about(record: CrmCallRecord): Record<string, string> {
-  const id = record.contact?.externalId ?? '';
-  if (!ID.test(id)) {
-    return {};
-  }
-  if (id.startsWith('003') || id.startsWith('00Q')) {
-    return { WhoId: id };
-  }
-  return id.startsWith('001') ? { WhatId: id } : {};
-}
-
-function task(record: CrmCallRecord): Record<string, unknown> {
-  return {
-    Subject: callSubject(record).slice(0, 255),
-    Status: 'Completed',
-    Priority: 'Normal',
-    CallType: CALL_TYPE[record.direction],
-    CallDurationInSeconds: record.talkSeconds,
-    CallObject: record.callId.slice(0, 255),
-    CallDisposition: record.disposition?.slice(0, 255) ?? null,
-    ActivityDate: new Date(record.startedAt).toISOString().slice(0, 10),
-    Description: callDescription(record).slice(0, 32_000),
-    ...about(record),
-  };
-}
-
-export function createSalesforceWriter(config: SalesforceConfig): CallRecordWriter | null {
-  if (!config.log) {
-    return null;
-  }
-  const session = sessionFor(config);
-  const tasks = `${config.api}/services/data/${config.apiVersion}/sobjects/Task`;
-  const link = (id: string): string => `${config.web}/lightning/r/Task/${id}/view`;
-  const data = `${config.api}/services/data/${config.apiVersion}`;
-  return {
-    name: config.name,
-    // The Task's CallObject is screenpop's call id: a create whose answer was lost is found again by it.
-    async find(record, signal): Promise<CrmRecordRef | null> {
-      try {
-        const q = `SELECT Id FROM Task WHERE CallObject = '${soqlText(record.callId)}' ORDER BY CreatedDate DESC LIMIT 1`;
-        const url = `${data}/query/?${new URLSearchParams({ q })}`;
-        const answer = await session.request({ url, timeoutMs: config.writeTimeoutMs, signal });
-        const id = shape(taskQuerySchema, answer.body, 'Task query').records[0]?.Id;
-        return id === undefined || !ID.test(id) ? null : { id, url: link(id) };
-      } catch (error) {
-        throw writeError(config.name, error);
-      }
-    },
-    async write(record, existing, signal): Promise<CrmRecordRef> {
-      try {
-        if (existing === null) {
-          // TaskSubtype can be set only when the Task is created (it makes the Task show as a call).
-          const body = { ...task(record), TaskSubtype: 'Call' };
-          const answer = await session.request({
-            method: 'POST',
-            url: tasks,
-            body,
-            timeoutMs: config.writeTimeoutMs,
-            signal,
-          });
-          const id = shape(createdSchema, answer.body, 'Task').id;
-          return { id, url: link(id) };
-        }
-        if (!ID.test(existing.id)) {
-          throw new Error(`not a Salesforce record id: ${existing.id}`);
-        }
-        const url = `${tasks}/${existing.id}`;
-        await session.request({
-          method: 'PATCH',
-          url,
-          body: task(record),
-          timeoutMs: config.writeTimeoutMs,
-          signal,
-        });
-        return { id: existing.id, url: link(existing.id) };
-      } catch (error) {
-        throw writeError(config.name, error);
-      }
-    },
+    find: (n, signal) => gate(() => find(n, signal)),
   };
 }
 

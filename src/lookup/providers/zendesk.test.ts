@@ -199,3 +199,16 @@ test('find: a ticket created for the call is found again by its external_id; non
   assert.deepEqual(await writer.find!(record, signal), ref);
   assert.equal(await writer.find!(callRecord({ callId: 'call-other' }), signal), null);
 });
+
+test('lookup: a next_page on another origin is not followed (the credentials stay with Zendesk)', async () => {
+  const user = { result_type: 'user', id: 2, name: 'Bob Ray', phone: '312-555-0177' };
+  fake.http.inject(1, {
+    status: 200,
+    body: { results: [user], next_page: 'http://127.0.0.2:9/api/v2/search.json?page=2', count: 9 },
+  });
+  const found = await provider().find(numberOf('+13125550177'), signal);
+  assert.deepEqual(
+    found.map((c) => c.name),
+    ['Bob Ray'],
+  );
+});

@@ -12,7 +12,7 @@ import type { Clock } from '../../calls/ports.ts';
 import type { LookupProvider, ProviderNumber } from '../provider.ts';
 import type { Contact, Ticket } from '../types.ts';
 import type { CallRecordWriter, CrmCallRecord, CrmRecordRef } from './call-record.ts';
-import { basic, crmFetch, lookupError, shape, writeError } from './crm-fetch.ts';
+import { basic, crmFetch, rateLimitedLookup, shape, writeError } from './crm-fetch.ts';
 import {
   callDescription,
   callSubject,
@@ -171,18 +171,13 @@ export function createZendeskProvider(config: ZendeskConfig, clock: Clock): Look
     });
   }
 
+  const gate = rateLimitedLookup(config.name, clock);
   return {
     name: config.name,
     priority: config.priority,
     cacheTtlMs: config.cacheTtlMs,
     staleMs: config.staleMs,
-    async find(n, signal) {
-      try {
-        return await find(n, signal);
-      } catch (error) {
-        throw lookupError(config.name, error);
-      }
-    },
+    find: (n, signal) => gate(() => find(n, signal)),
   };
 }
 

@@ -134,6 +134,21 @@ export async function startPipedriveFake(seed: {
     };
   };
 
+  const personActivities = (req: FakeRequest, [id]: readonly string[]): FakeReply => {
+    const done = req.query.get('done');
+    const list = [...activities.values()].filter(
+      (a) => String(a.body.person_id) === id && (done === null || String(a.body.done) === done),
+    );
+    return {
+      status: 200,
+      body: {
+        success: true,
+        data: list.length === 0 ? null : list.map((a) => ({ id: a.id, ...a.body })),
+        additional_data: { pagination: { start: 0, limit: 100, more_items_in_collection: false } },
+      },
+    };
+  };
+
   const user = (_req: FakeRequest, [id]: readonly string[]): FakeReply => {
     const u = (seed.users ?? []).find((x) => String(x.id) === id);
     return u === undefined ? fail(404, 'User not found') : { status: 200, body: { success: true, data: u } };
@@ -168,6 +183,7 @@ export async function startPipedriveFake(seed: {
     routes: [
       { method: 'GET', path: /^\/api\/v1\/persons\/search$/, handler: search },
       { method: 'GET', path: /^\/api\/v1\/persons\/(\d+)\/deals$/, handler: deals },
+      { method: 'GET', path: /^\/api\/v1\/persons\/(\d+)\/activities$/, handler: personActivities },
       { method: 'GET', path: /^\/api\/v1\/users\/(\d+)$/, handler: user },
       { method: 'POST', path: /^\/api\/v1\/activities$/, handler: create },
       { method: 'PUT', path: /^\/api\/v1\/activities\/([^/]+)$/, handler: update },
