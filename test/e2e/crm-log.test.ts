@@ -161,6 +161,35 @@ test('a call is popped from HubSpot, logged there once with its notes, and sent 
     status?.url,
     `https://app.hubspot.com/contacts/${hubspot.portalId}/record/0-1/${contacts.ada}`,
   );
+
+  // The history page's batch read; a retry only by the call's agents or a supervisor, for a provider that logs.
+  const page = await fetch(`${stack().url}/api/crm-log?calls=${callId},nope`, { headers: { cookie: priya } });
+  const items = ((await page.json()) as { items: { callId: string; crm: CrmLogStatus[] }[] }).items;
+  assert.deepEqual(
+    items.map((i) => [i.callId, i.crm.map((c) => c.status)]),
+    [
+      [callId, ['logged']],
+      ['nope', []],
+    ],
+  );
+  const marcus = await signInOverHttp(stack(), USERS.marcus);
+  const retry = (cookie: string, provider: string) =>
+    fetch(`${stack().url}/api/calls/${callId}/crm/retry`, {
+      method: 'POST',
+      headers: { cookie, origin: stack().url, 'content-type': 'application/json' },
+      body: JSON.stringify({ provider }),
+    });
+  const refused = await retry(marcus, 'hubspot');
+  assert.equal(refused.status, 403);
+  assert.equal(((await refused.json()) as { error: string }).error, 'crm_retry_not_yours');
+  assert.equal((await retry(priya, 'salesforce')).status, 404);
+  assert.equal((await retry(priya, 'hubspot')).status, 202);
+  await waitForAsync(
+    'the retry written',
+    async () => ((await crmStatus(callId, priya))[0]?.attempts ?? 0) >= 3 || false,
+    30_000,
+  );
+  assert.equal(callsOf(callId).length, 1, 'a retry updates the same record');
 });
 
 test('with the receiver and HubSpot down and screenpop killed -9 in between, nothing is lost or doubled', async () => {
