@@ -223,6 +223,8 @@ function tests(): void {
         ['nope', []],
       ],
     );
+    const anonymous = await fetch(`${stack().url}/api/crm-log?calls=${callId}`);
+    assert.equal(anonymous.status, 401, 'signed-in agents only');
     const marcus = await signInOverHttp(stack(), USERS.marcus);
     const retry = (cookie: string, provider: string) =>
       fetch(`${stack().url}/api/calls/${callId}/crm/retry`, {
