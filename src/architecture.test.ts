@@ -84,7 +84,13 @@ const allowed: Record<string, readonly string[]> = {
 
 // An adapter imports the ports it implements: these files are open to these folders whatever the table says.
 const portsOpenTo: Record<string, readonly string[]> = {
-  'src/store': ['src/goto/ports.ts', 'src/pops/ports.ts', 'src/server/ports.ts', 'src/webhooks/ports.ts', 'src/crmlog/ports.ts'],
+  'src/store': [
+    'src/goto/ports.ts',
+    'src/pops/ports.ts',
+    'src/server/ports.ts',
+    'src/webhooks/ports.ts',
+    'src/crmlog/ports.ts',
+  ],
   'src/server': ['src/goto/ports.ts', 'src/simulator'],
 };
 

@@ -38,12 +38,17 @@ interface Outcome {
   readonly retryAfterSeconds: number | null;
 }
 
+// Settled rows are pruned after two days, as the webhooks' are (the same table; either pruner clears both).
+const KEEP_MS = 2 * 24 * 60 * 60_000;
+const PRUNE_EVERY_MS = 60 * 60_000;
+
 export class CrmDeliverer {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}:crm`;
   private readonly policy: RetryPolicy;
   private readonly wakers = new Set<() => void>();
   private readonly loops: Promise<void>[] = [];
   private readonly stopping = new AbortController();
+  private pruner: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly deps: CrmDelivererDeps) {
     this.policy = deps.policy ?? defaultRetryPolicy;
@@ -53,6 +58,12 @@ export class CrmDeliverer {
     for (const writer of this.deps.writers) {
       this.loops.push(this.loop(writer));
     }
+    this.pruner = setInterval(() => {
+      this.deps.outbox.prune(this.deps.clock.now() - KEEP_MS).catch((error: unknown) => {
+        this.deps.log.warn({ err: error }, 'CRM outbox prune failed');
+      });
+    }, PRUNE_EVERY_MS);
+    this.pruner.unref();
   }
 
   wake(): void {
@@ -72,6 +83,9 @@ export class CrmDeliverer {
 
   async stop(): Promise<void> {
     this.stopping.abort();
+    if (this.pruner !== null) {
+      clearInterval(this.pruner);
+    }
     this.wake();
     await Promise.all(this.loops);
   }

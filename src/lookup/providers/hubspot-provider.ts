@@ -51,6 +51,17 @@ function fullName(p: HubSpotObject['properties']): string | null {
   return cleanText(name) ?? cleanText(p.email);
 }
 
+async function optional<T>(work: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof HubSpotError && (error.status === 403 || error.status === 404)) {
+      return fallback;
+    }
+    throw error;
+  }
+}
+
 export function createHubSpotProvider(config: HubSpotConfig, clock: Clock): LookupProvider {
   const client = new HubSpotClient(config);
   const links = new HubSpotLinks(client, config);
@@ -126,10 +137,12 @@ export function createHubSpotProvider(config: HubSpotConfig, clock: Clock): Look
     if (name === null) {
       return null;
     }
+    // The extras need scopes a private app may lack (403) or records that are gone (404): the caller is still
+    // found, without them. Anything else (401, 429, 5xx, timeouts) fails the lookup like the search would.
     const [company, owner, tickets, url] = await Promise.all([
-      companyName(found, signal),
-      ownerName(found, signal),
-      openTickets(found, signal),
+      optional(companyName(found, signal), cleanText(found.properties.company)),
+      optional(ownerName(found, signal), null),
+      optional(openTickets(found, signal), []),
       links.contact(found.id, signal),
     ]);
     const now = clock.now();

@@ -94,6 +94,22 @@ test('a caller is found by phone with company, owner, open tickets and record li
   assert.ok(hub.requests.every((r) => r.authorized));
 });
 
+test('a company that is gone (404) leaves the company out, not the caller', async () => {
+  const lost = hub.add('contacts', {
+    firstname: 'Lost',
+    lastname: 'Company',
+    phone: '+13125550555',
+    associatedcompanyid: '999999',
+    company: 'Typed Co',
+  });
+  const [contact] = await createProvider(config(), clock).find(
+    { ...number, e164: '+13125550555', national: null },
+    signal,
+  );
+  assert.equal(contact?.externalId, lost);
+  assert.equal(contact?.company, 'Typed Co');
+});
+
 test('search results are read across pages (paging.next.after)', async () => {
   for (let i = 0; i < 4; i++) {
     hub.add('contacts', { firstname: `Shared${i}`, lastname: 'Line', mobilephone: '+13125550777' });
