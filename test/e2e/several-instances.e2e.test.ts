@@ -25,13 +25,6 @@ const skip =
 if (skip !== undefined) {
   console.warn(`several instances: skipped (${skip})`);
 }
-/**
- * Cards ingested on one instance reach sockets on another only through the PostgreSQL PushHub (issue 11's hub,
- * built on its own branch). Until screenpop.ts wires it, the test that needs it is skipped with this reason.
- */
-const CROSS_INSTANCE_HUB: string | undefined =
-  'needs the PostgreSQL PushHub wired in screenpop.ts (enable once the hub is merged)';
-
 let sim: SimProcess | null = null;
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -281,7 +274,7 @@ test(
 
 test(
   'an agent signed in on b gets the card of a call ingested by a: ringing → connected → ended',
-  { skip: skip ?? CROSS_INSTANCE_HUB, timeout: 180_000 },
+  { skip, timeout: 180_000 },
   async () => {
     const { url, instances } = await cluster(['a']);
     const [a] = instances as [Instance];
