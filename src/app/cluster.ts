@@ -85,7 +85,7 @@ export class ClusterRelay {
           const agent = await this.deps.store.agents.getAgent(notice.principal);
           if (agent !== null) {
             this.deps.pops.agentChanged(agent);
-            this.deps.goto().agentSignedIn(agent.principal);
+            await this.deps.goto().signedInElsewhere(agent.principal);
           }
           return;
         }

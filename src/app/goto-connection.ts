@@ -38,6 +38,11 @@ export interface GoToConnection {
   agentSignedOut(principal: string): Promise<void>;
   /** The leader hears of a sign-out on another instance: stops that agent's session (the vault is already cleared). */
   stopAgent(principal: string): Promise<void>;
+  /**
+   * Another instance signed this agent in: the tokens it stored replace what this process holds (the account's
+   * too, when that sign-in connected the account), then the agent's session starts as after a local sign-in.
+   */
+  signedInElsewhere(principal: string): Promise<void>;
   /** Stops every source (deletes the notification channel / Realtime sessions). */
   stop(): Promise<void>;
 }
@@ -212,6 +217,9 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
     async lead(from) {
       leading = true;
       recoverFrom = from;
+      // The tokens may have moved on while another instance led (refreshed, rotated, signed out): reread them.
+      principals.forget();
+      await account?.reload();
       await ingest();
     },
     async stepDown() {
@@ -232,7 +240,20 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
     async stopAgent(principal) {
       const source = sources.get(principal);
       sources.delete(principal);
+      principals.forget(principal);
       await source?.stop();
+    },
+    async signedInElsewhere(principal) {
+      if (account !== undefined) {
+        if (account.status !== 'ready') {
+          await account.reload(); // the first admin's sign-in there connected the account
+        }
+        return;
+      }
+      if (!sources.has(principal)) {
+        principals.forget(principal);
+        startAgent(principal);
+      }
     },
     async stop() {
       leading = false;

@@ -13,13 +13,15 @@ import { createCallerLookupFromConfig } from '../lookup/settings.ts';
 import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';
 import { PopService, versionBaseOf } from '../pops/pop-service.ts';
+import type { PushHub } from '../pops/ports.ts';
 import { buildServer } from '../server/app.ts';
 import { withConfiguredRole } from '../server/roles.ts';
 import { loginCookieKey } from '../server/login-key.ts';
 import type { ServerMetrics } from '../server/metrics.ts';
 import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-routes.ts';
 import { readinessRoute } from '../server/routes/health.ts';
-import { openStore } from '../store/store.ts';
+import { PostgresPushHub } from '../store/postgres/push-hub.ts';
+import { isPostgresUrl, openStore } from '../store/store.ts';
 import { PostgresLease } from '../store/postgres/leader-lease.ts';
 import { PostgresNoticeBus } from '../store/postgres/cluster-notices.ts';
 import { webhookRoutes } from '../server/routes/webhooks.ts';
@@ -60,7 +62,7 @@ export interface RunningScreenpop {
   readonly simulator: RunningSimulator | null;
   readonly store: Store;
   readonly tracker: CallTracker;
-  readonly hub: MemoryPushHub;
+  readonly hub: PushHub;
   close(): Promise<void>;
 }
 
@@ -118,7 +120,11 @@ export async function startScreenpop(
     }
   };
   await loadAgents();
-  const hub = new MemoryPushHub();
+  // Several instances share one PostgreSQL database: cards go through it so they reach any instance's sockets.
+  const pgHub = isPostgresUrl(config.databaseUrl)
+    ? await PostgresPushHub.open({ url: config.databaseUrl, log: log.child({ part: 'pops' }), registry })
+    : null;
+  const hub: PushHub = pgHub ?? new MemoryPushHub();
   const webhooks = Webhooks.fromConfig({
     endpoints: config.webhooks,
     store: store.webhooks,
@@ -332,6 +338,7 @@ export async function startScreenpop(
       stopTracking();
       lookupService.close();
       pops.close();
+      await pgHub?.close(); // writes the cards still queued
       await store.close();
       await demo?.close();
       log.info({}, 'screenpop stopped');

@@ -38,7 +38,11 @@ export interface SessionStore {
 
 /** One update in an agent's card stream. */
 export interface PushEntry {
-  /** Per-agent sequence number of this update; a browser resumes after the last one it saw. */
+  /**
+   * Position of this update in the agent's stream: grows with every update, not necessarily by one (PostgreSQL
+   * numbers every agent's updates in one sequence, so it means the same on every instance). A browser resumes
+   * after the last one it saw.
+   */
   readonly cursor: number;
   readonly card: Card;
 }

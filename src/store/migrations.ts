@@ -379,6 +379,33 @@ const leaderLease: Migration = {
 };
 
 /**
+ * PostgreSQL only: the push hub's card stream (store/postgres/push-hub.ts), the latest card of each call per agent.
+ * `id` is the global cursor: every update takes a fresh value, so rows after a browser's cursor are what it missed,
+ * on whichever instance it reconnects to. SQLite runs one instance and keeps the stream in memory. `version` is a
+ * bigint: card versions carry the leader's epoch × 2^20 (pops/pop-service.ts), past int4 after 2,047 leader changes.
+ */
+const pushCards: Migration = {
+  async up(db: Db) {
+    await sql`
+      CREATE TABLE push_cards (
+        id bigserial PRIMARY KEY,
+        principal text NOT NULL,
+        call_id text NOT NULL,
+        version bigint NOT NULL,
+        card text NOT NULL,
+        at bigint NOT NULL,
+        UNIQUE (principal, call_id)
+      )
+    `.execute(db);
+    await sql`CREATE INDEX push_cards_principal_id ON push_cards (principal, id)`.execute(db);
+    await sql`CREATE INDEX push_cards_at ON push_cards (at)`.execute(db);
+  },
+  async down(db: Db) {
+    await sql`DROP TABLE push_cards`.execute(db);
+  },
+};
+
+/**
  * CRM call logging (src/crmlog): per call and CRM provider, the CRM's id of the call record (so an update never
  * makes a second one), the contact it was written for, and its state for the history row.
  */
@@ -422,6 +449,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0008_webhook_outbox': webhookOutbox(dialect),
       '0009_webhook_attempts': webhookAttempts(dialect),
       ...(dialect === 'postgres' ? { '0010_leader_lease': leaderLease } : {}),
+      ...(dialect === 'postgres' ? { '0011_push_cards': pushCards } : {}),
       '0012_crm_call_records': crmCallRecords(dialect),
     }),
   };

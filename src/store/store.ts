@@ -95,6 +95,12 @@ export function sqliteFile(databaseUrl: string | null, dataDir: string): string 
   return databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
 }
 
+/**
+ * Several instances starting at once on one PostgreSQL database: Kysely's migrator takes a session advisory lock
+ * (pg_advisory_lock, one-hour lock_timeout) around the run, so one instance migrates and the others wait, then
+ * find nothing left to do; it also tolerates racing creations of its own bookkeeping tables.
+ * test/e2e/several-instances.e2e.test.ts starts three at once on an empty database.
+ */
 async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string | undefined): Promise<void> {
   // With a schema, the Migrator must look for its own tables there, not in any schema it can see.
   const migrator = new Migrator({

@@ -1,7 +1,7 @@
 // Several real screenpop processes on one PostgreSQL database and one simulator process (issue 11): one leader
 // ingests, the others follow; kill -9 and SIGTERM hand the account over; agents, sessions and sign-ins are shared.
 // Skipped, with the reason printed, when TEST_DATABASE_URL is not set.
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -25,13 +25,6 @@ const skip =
 if (skip !== undefined) {
   console.warn(`several instances: skipped (${skip})`);
 }
-/**
- * Cards ingested on one instance reach sockets on another only through the PostgreSQL PushHub (issue 11's hub,
- * built on its own branch). Until screenpop.ts wires it, the test that needs it is skipped with this reason.
- */
-const CROSS_INSTANCE_HUB: string | undefined =
-  'needs the PostgreSQL PushHub wired in screenpop.ts (enable once the hub is merged)';
-
 let sim: SimProcess | null = null;
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -41,15 +34,22 @@ before(async () => {
   }
 });
 
-after(async () => {
-  for (const cleanup of cleanups.reverse()) {
+// Each test's instances go before the next test starts: a leader left running would ingest its calls too.
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
     await cleanup().catch(() => undefined);
   }
+});
+
+after(async () => {
   await sim?.stop();
 });
 
 /** A fresh database and `names` instances on it, started together; all stopped and dropped after the test. */
-async function cluster(names: readonly string[]): Promise<{ url: string; instances: Instance[] }> {
+async function cluster(
+  names: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ url: string; instances: Instance[] }> {
   const db = await freshDatabase(baseUrl ?? '');
   const instances: Instance[] = [];
   cleanups.push(async () => {
@@ -57,14 +57,19 @@ async function cluster(names: readonly string[]): Promise<{ url: string; instanc
     await db.drop();
   });
   const started = await Promise.all(
-    names.map((name) => startInstance({ name, databaseUrl: db.url, simUrl: sim?.url ?? '' })),
+    names.map((name) => startInstance({ name, databaseUrl: db.url, simUrl: sim?.url ?? '', env })),
   );
   instances.push(...started);
   return { url: db.url, instances };
 }
 
-async function addInstance(dbUrl: string, all: Instance[], name: string): Promise<Instance> {
-  const instance = await startInstance({ name, databaseUrl: dbUrl, simUrl: sim?.url ?? '' });
+async function addInstance(
+  dbUrl: string,
+  all: Instance[],
+  name: string,
+  env: Record<string, string> = {},
+): Promise<Instance> {
+  const instance = await startInstance({ name, databaseUrl: dbUrl, simUrl: sim?.url ?? '', env });
   all.push(instance);
   return instance;
 }
@@ -269,7 +274,7 @@ test(
 
 test(
   'an agent signed in on b gets the card of a call ingested by a: ringing → connected → ended',
-  { skip: skip ?? CROSS_INSTANCE_HUB, timeout: 180_000 },
+  { skip, timeout: 180_000 },
   async () => {
     const { url, instances } = await cluster(['a']);
     const [a] = instances as [Instance];
@@ -349,5 +354,55 @@ test(
     const withNotes = cardsOfCall().find((c) => c.notes?.text === 'saved through b');
     assert.equal(withNotes?.notes?.disposition, 'resolved', 'the card on a shows the notes saved on b');
     tomasz.socket.close();
+  },
+);
+
+/** The simulator's count of open Realtime sessions (one per agent line subscribed). */
+async function realtimeLines(): Promise<number> {
+  const status = (await (await fetch(`${sim?.url ?? ''}/_sim/traffic`)).json()) as { realtimeLines: number };
+  return status.realtimeLines;
+}
+
+async function until(what: string, probe: () => Promise<boolean>, boundMs = 20_000): Promise<void> {
+  const deadline = performance.now() + boundMs;
+  while (!(await probe())) {
+    if (performance.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await sleep(100);
+  }
+}
+
+test(
+  'Realtime mode: the leader alone owns an agent signed in on a follower; the session moves when the leader dies',
+  { skip, timeout: 180_000 },
+  async () => {
+    const realtime = { GOTO_EVENT_SOURCE: 'realtime' };
+    const { url, instances } = await cluster(['a'], realtime);
+    const [a] = instances as [Instance];
+    await oneLeader([a]);
+    const b = await addInstance(url, instances, 'b', realtime);
+    const marcus = pushClient(b, await signInOverHttp(b, USERS.marcus));
+    await marcus.opened;
+    // b follows: the sign-in notice makes a, not b, open Marcus's session.
+    await until('one Realtime session (the leader’s)', async () => (await realtimeLines()) === 1);
+    await sleep(1_000);
+    assert.equal(await realtimeLines(), 1, 'exactly one instance holds the session');
+
+    await a.stop('SIGKILL');
+    await leadsAfter(b, performance.now());
+    await until('the session reopened by the new leader', async () => (await realtimeLines()) === 1);
+    await sleep(500);
+    // Realtime calls carry their own ids (not the conversation space's): the card is found by its caller.
+    const caller = '+19175552079';
+    await placeCall(b, { scenario: 'answered', from: caller, to: '2102', answerAfterMs: 300, talkMs: 300 });
+    const deadline = performance.now() + 20_000;
+    const ended = () => cardsOf(marcus.messages).some((c) => c.caller.e164 === caller && c.phase === 'ended');
+    while (!ended() && performance.now() < deadline) {
+      await sleep(100);
+    }
+    assert.ok(ended(), 'the new leader’s session brought the call to Marcus on b');
+    assert.equal(await realtimeLines(), 1);
+    marcus.socket.close();
   },
 );

@@ -1,0 +1,447 @@
+// PushHub on PostgreSQL for several instances: cards written to push_cards, LISTEN/NOTIFY tells every instance.
+import pg from 'pg';
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import type { PushEntry, PushHub, PushListener, PushSubscription } from '../../pops/ports.ts';
+import { cardSchema, parseJson } from '../../shared/messages.ts';
+import type { Card } from '../../shared/messages.ts';
+import { PushListener as ListenConnection } from './push-listener.ts';
+import * as q from './push-sql.ts';
+
+export interface PostgresPushHubOptions {
+  readonly url: string;
+  /** Schema holding push_cards (tests run one per file); the notification channel is named after it. */
+  readonly schema?: string;
+  readonly log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Where the hub's counters go (/metrics); none in tests that read `counters` directly. */
+  readonly registry?: Registry;
+  /** Calls kept per agent for replay and GET /api/cards, as the memory hub (100). */
+  readonly capacity?: number;
+  /** Rows older than this are pruned (default 7 days): the table stays bounded when agents leave. */
+  readonly retentionMs?: number;
+  /** How often to prune, and how often to look for rows without a notification (a silent connection). */
+  readonly pruneEveryMs?: number;
+  readonly pollEveryMs?: number;
+  readonly now?: () => number;
+}
+
+export interface PushHubCounters {
+  /** Batches written (one INSERT each) and batches that failed (retried). */
+  batches: number;
+  writeFailures: number;
+  /** Fetches after a notification, and those that failed (the next notification or poll catches up). */
+  fetches: number;
+  fetchFailures: number;
+  /** Times the LISTEN connection was lost. */
+  listenLost: number;
+  /** Rows whose card did not parse (skipped). */
+  badRows: number;
+}
+
+interface Pending {
+  readonly principal: string;
+  readonly card: Card;
+}
+
+const FETCH_LIMIT = 1_000;
+const RETRY_MS = [50, 200, 1_000, 5_000];
+/** Past this many waiting (agent, call) pairs while the database is away, the oldest are dropped and counted. */
+const MAX_PENDING = 100_000;
+
+/**
+ * publish() queues; one INSERT per tick writes everything queued (the latest version of each agent's call) and
+ * notifies in the same statement. Every instance, this one included, fetches rows after the last id it delivered
+ * when notified, so a card reaches an agent's sockets on whichever instance they are open. A failed write is
+ * retried with what was queued meanwhile (the order per call holds: only the newest version of a call is kept);
+ * reads wait for this instance's queued writes, so a reader sees what was published before it asked.
+ */
+export class PostgresPushHub implements PushHub {
+  readonly counters: PushHubCounters = {
+    batches: 0,
+    writeFailures: 0,
+    fetches: 0,
+    fetchFailures: 0,
+    listenLost: 0,
+    badRows: 0,
+  };
+  private readonly pool: pg.Pool;
+  private readonly listener: ListenConnection;
+  private readonly channel: string;
+  private readonly capacity: number;
+  private readonly now: () => number;
+  private readonly listeners = new Map<string, Set<PushListener>>();
+  private pending = new Map<string, Pending>();
+  /** Writes run one after another; reads and close wait on the tail. */
+  private writes: Promise<void> = Promise.resolve();
+  private writeScheduled = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retries = 0;
+  /** Fetches and subscriptions run one after another, so a new subscriber sits exactly at `lastSeen`. */
+  private deliveries: Promise<unknown> = Promise.resolve();
+  private fetchQueued = false;
+  private lastSeen = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closed = false;
+
+  private constructor(private readonly options: PostgresPushHubOptions) {
+    const schema = options.schema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+      throw new Error(`invalid schema name ${schema}`);
+    }
+    const config: pg.ClientConfig = {
+      connectionString: options.url,
+      ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    };
+    this.pool = new pg.Pool({ ...config, max: 4 });
+    // An idle pooled client that loses its server emits here; the next query gets a fresh one.
+    this.pool.on('error', (error) => options.log.warn({ err: error }, 'push hub: pooled connection lost'));
+    this.channel = q.channelName(schema);
+    this.capacity = options.capacity ?? 100;
+    this.now = options.now ?? Date.now;
+    this.listener = new ListenConnection(config, this.channel, {
+      notified: () => this.fetchSoon(),
+      listening: () => this.fetchSoon(),
+      lost: (error, attempt) => {
+        this.counters.listenLost += attempt === 1 ? 1 : 0;
+        const log = attempt === 1 ? options.log.warn : options.log.error;
+        log.call(options.log, { err: error, attempt }, 'push hub: LISTEN connection lost, reconnecting');
+      },
+    });
+  }
+
+  /** Listens, then starts after the newest committed row (migration 0011 must have run). */
+  static async open(options: PostgresPushHubOptions): Promise<PostgresPushHub> {
+    const hub = new PostgresPushHub(options);
+    try {
+      await hub.start();
+    } catch (error) {
+      await hub.close();
+      throw error;
+    }
+    return hub;
+  }
+
+  /** The LISTEN connection's backend pid (tests terminate it). */
+  get listenerPid(): number | null {
+    return this.listener.pid;
+  }
+
+  publish(principals: readonly string[], card: Card): void {
+    if (this.closed) {
+      return;
+    }
+    for (const principal of principals) {
+      const key = `${principal}\n${card.callId}`;
+      const queued = this.pending.get(key);
+      if (queued !== undefined && queued.card.version >= card.version) {
+        continue;
+      }
+      this.pending.delete(key); // re-added at the end: the batch keeps update order
+      this.pending.set(key, { principal, card });
+    }
+    this.trimPending();
+    this.scheduleWrite();
+  }
+
+  async subscribe(principal: string, listener: PushListener): Promise<PushSubscription> {
+    await this.flushed();
+    return this.inOrder(async () => {
+      await this.fetchNew(); // a fresh cursor: a browser coming from another instance is rarely ahead of it
+      const set = this.listeners.get(principal) ?? new Set<PushListener>();
+      set.add(listener);
+      this.listeners.set(principal, set);
+      const close = () => {
+        set.delete(listener);
+        if (set.size === 0 && this.listeners.get(principal) === set) {
+          this.listeners.delete(principal);
+        }
+      };
+      return { cursor: this.lastSeen, close };
+    });
+  }
+
+  async since(principal: string, cursor: number): Promise<readonly PushEntry[]> {
+    await this.flushed();
+    const { rows } = await this.pool.query<{ id: string; card: string }>(q.SINCE, [
+      principal,
+      Math.max(0, Math.floor(cursor)),
+      this.capacity,
+    ]);
+    return rows.flatMap((row) => {
+      const card = this.parse(row.card);
+      return card === null ? [] : [{ cursor: Number(row.id), card }];
+    });
+  }
+
+  async recentCards(principal: string): Promise<readonly Card[]> {
+    await this.flushed();
+    const { rows } = await this.pool.query<{ card: string }>(q.RECENT, [principal, this.capacity]);
+    return rows.flatMap((row) => this.parse(row.card) ?? []);
+  }
+
+  async wasSent(principal: string, callId: string): Promise<boolean> {
+    await this.flushed();
+    const { rows } = await this.pool.query<{ sent: boolean }>(q.WAS_SENT, [principal, callId, this.capacity]);
+    return rows[0]?.sent === true;
+  }
+
+  /** Writes what is queued (one attempt), stops listening and closes the connections. */
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    await this.flushed();
+    this.closed = true;
+    for (const timer of this.timers) {
+      clearInterval(timer);
+    }
+    if (this.retryTimer !== null) {
+      clearTimeout(this.retryTimer);
+    }
+    if (this.pending.size > 0) {
+      this.options.log.warn({ cards: this.pending.size }, 'push hub: closing with unwritten cards');
+    }
+    await this.listener.close();
+    await this.deliveries.catch(() => {});
+    await this.pool.end();
+  }
+
+  /** Removes rows past each agent's capacity or the retention; returns how many. */
+  async prune(): Promise<number> {
+    const oldest = this.now() - (this.options.retentionMs ?? 7 * 24 * 3_600_000);
+    const result = await this.pool.query(q.PRUNE, [this.capacity, oldest]);
+    return result.rowCount ?? 0;
+  }
+
+  private async start(): Promise<void> {
+    await this.listener.start(); // before reading the newest id: anything committed later notifies
+    const { rows } = await this.pool.query<{ id: string }>(q.NEWEST_ID);
+    this.lastSeen = Math.max(this.lastSeen, Number(rows[0]?.id ?? 0));
+    this.registerMetrics();
+    const every = (ms: number, work: () => void) => {
+      const timer = setInterval(work, ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(this.options.pruneEveryMs ?? 60_000, () => {
+      this.prune().catch((error: unknown) => this.options.log.warn({ err: error }, 'push hub: prune failed'));
+    });
+    every(this.options.pollEveryMs ?? 5_000, () => this.fetchSoon());
+  }
+
+  // ---- writing ----
+
+  private scheduleWrite(): void {
+    if (this.writeScheduled || this.retryTimer !== null) {
+      return;
+    }
+    this.writeScheduled = true;
+    setImmediate(() => {
+      this.writeScheduled = false;
+      void this.queueWrite();
+    });
+  }
+
+  private queueWrite(): Promise<void> {
+    this.writes = this.writes.then(() => this.writeBatch());
+    return this.writes;
+  }
+
+  /** Resolves once everything queued before the call has had a write attempt (not necessarily a success). */
+  private flushed(): Promise<void> {
+    return this.pending.size > 0 && this.retryTimer === null ? this.queueWrite() : this.writes;
+  }
+
+  private async writeBatch(): Promise<void> {
+    if (this.pending.size === 0) {
+      return;
+    }
+    const batch = this.pending;
+    this.pending = new Map();
+    const items = [...batch.values()];
+    try {
+      await this.insert(items);
+      this.counters.batches += 1;
+      this.retries = 0;
+    } catch (error) {
+      this.counters.writeFailures += 1;
+      this.options.log.error({ err: error, cards: items.length }, 'push hub: writing cards failed, retrying');
+      this.requeue(batch);
+    }
+  }
+
+  private async insert(items: readonly Pending[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(q.BEGIN_LOCKED);
+      await client.query(q.INSERT_AND_NOTIFY, [
+        items.map((item) => item.principal),
+        items.map((item) => item.card.callId),
+        items.map((item) => item.card.version),
+        items.map((item) => JSON.stringify(item.card)),
+        this.now(),
+        this.channel,
+      ]);
+      await client.query('COMMIT');
+      client.release();
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release(error instanceof Error ? error : true); // the connection may be broken: do not reuse
+      throw error;
+    }
+  }
+
+  /** Puts a failed batch back before what was published meanwhile (newer versions still win). */
+  private requeue(batch: Map<string, Pending>): void {
+    for (const [key, item] of this.pending) {
+      const old = batch.get(key);
+      if (old === undefined || old.card.version < item.card.version) {
+        batch.delete(key);
+        batch.set(key, item);
+      }
+    }
+    this.pending = batch;
+    this.trimPending();
+    if (this.closed || this.retryTimer !== null) {
+      return;
+    }
+    const wait = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)] ?? 5_000;
+    this.retries += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.queueWrite();
+    }, wait);
+    this.retryTimer.unref();
+  }
+
+  private trimPending(): void {
+    let dropped = 0;
+    for (const key of this.pending.keys()) {
+      if (this.pending.size <= MAX_PENDING) {
+        break;
+      }
+      this.pending.delete(key);
+      dropped += 1;
+    }
+    if (dropped > 0) {
+      this.counters.writeFailures += 1;
+      this.options.log.error({ dropped }, 'push hub: database unreachable too long, oldest cards dropped');
+    }
+  }
+
+  // ---- delivering ----
+
+  private inOrder<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.deliveries.then(work, work);
+    this.deliveries = run.catch(() => {});
+    return run;
+  }
+
+  /** One fetch after every burst of notifications (a fetch already waiting covers them all). */
+  private fetchSoon(): void {
+    if (this.fetchQueued || this.closed) {
+      return;
+    }
+    this.fetchQueued = true;
+    void this.inOrder(async () => {
+      this.fetchQueued = false;
+      await this.fetchNew();
+    }).catch((error: unknown) => {
+      this.counters.fetchFailures += 1;
+      this.options.log.warn({ err: error }, 'push hub: fetching new cards failed; the next notice retries');
+    });
+  }
+
+  /** Delivers every row after `lastSeen` to this instance's subscribers; run only through inOrder(). */
+  private async fetchNew(): Promise<void> {
+    for (;;) {
+      const { rows } = await this.pool.query<{ id: string; principal: string; card: string }>(q.FETCH_AFTER, [
+        this.lastSeen,
+        FETCH_LIMIT,
+      ]);
+      this.counters.fetches += 1;
+      // One object per distinct card text: the sockets' encoder caches by object, so a card sent to several
+      // agents is encoded once here too.
+      const parsed = new Map<string, Card | null>();
+      for (const row of rows) {
+        this.lastSeen = Number(row.id);
+        const set = this.listeners.get(row.principal);
+        if (set === undefined) {
+          continue;
+        }
+        let card = parsed.get(row.card);
+        if (card === undefined) {
+          card = this.parse(row.card);
+          parsed.set(row.card, card);
+        }
+        if (card !== null) {
+          const entry = { cursor: this.lastSeen, card };
+          for (const listener of set) {
+            listener(entry);
+          }
+        }
+      }
+      if (rows.length < FETCH_LIMIT) {
+        return;
+      }
+    }
+  }
+
+  /** Rows are our own writes, but they come from outside the process: a bad one is skipped and counted. */
+  private parse(text: string): Card | null {
+    const result = cardSchema.safeParse(parseJson(text));
+    if (result.success) {
+      return result.data;
+    }
+    this.counters.badRows += 1;
+    return null;
+  }
+
+  private registerMetrics(): void {
+    const registry = this.options.registry;
+    if (registry === undefined) {
+      return;
+    }
+    const counters = this.counters;
+    const counter = (name: string, help: string, read: () => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    counter(
+      'screenpop_push_hub_write_failures_total',
+      'Card batches the push hub failed to write (retried)',
+      () => counters.writeFailures,
+    );
+    counter(
+      'screenpop_push_hub_fetch_failures_total',
+      'Push hub fetches of new cards that failed',
+      () => counters.fetchFailures,
+    );
+    counter(
+      'screenpop_push_hub_listen_lost_total',
+      'Times the push hub lost its LISTEN connection',
+      () => counters.listenLost,
+    );
+    counter(
+      'screenpop_push_hub_bad_rows_total',
+      'Stored cards that did not parse (skipped)',
+      () => counters.badRows,
+    );
+    const pending = () => this.pending.size;
+    new Gauge({
+      name: 'screenpop_push_hub_pending_cards',
+      help: 'Card updates waiting to be written to PostgreSQL',
+      registers: [registry],
+      collect() {
+        this.set(pending());
+      },
+    });
+  }
+}

@@ -1,0 +1,68 @@
+// The SQL of the PostgreSQL push hub (push-hub.ts): the push_cards table of migration 0011, as plain statements.
+
+/**
+ * Taken by every writer for the length of its transaction, so ids are handed out in commit order: a reader that
+ * has seen id N never later finds a committed row below N (bigserial alone gives ids at insert time, and two
+ * transactions may commit in the other order). Two-key form, keyed by schema: tests sharing a database do not
+ * queue behind each other, and the one-key locks of the test schemas (testing/targets.ts) never collide with it.
+ */
+export const BEGIN_LOCKED = 'BEGIN; SELECT pg_advisory_xact_lock(72730011, hashtext(current_schema()))';
+
+/**
+ * Writes a batch: one row per (agent, call), replaced only by a newer version, which takes a new id; then one
+ * notification carrying the newest id (a few bytes, far under NOTIFY's 8,000). No row changed → no notification.
+ * $1 principals, $2 call ids, $3 versions, $4 card JSON, $5 time (epoch ms), $6 channel.
+ */
+export const INSERT_AND_NOTIFY = `
+  WITH written AS (
+    INSERT INTO push_cards AS kept (principal, call_id, version, card, at)
+    SELECT principal, call_id, version, card, $5::bigint
+      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS u(principal, call_id, version, card, n)
+      ORDER BY n
+    ON CONFLICT (principal, call_id) DO UPDATE
+      SET id = excluded.id, version = excluded.version, card = excluded.card, at = excluded.at
+      WHERE kept.version < excluded.version
+    RETURNING kept.id
+  )
+  SELECT pg_notify($6, max(id)::text) AS notified, count(*)::int AS rows FROM written HAVING count(*) > 0`;
+
+/** Rows after $1, the whole table's stream in id order: what this instance has not delivered yet. */
+export const FETCH_AFTER = 'SELECT id, principal, card FROM push_cards WHERE id > $1 ORDER BY id LIMIT $2';
+
+/** Where an instance starts delivering: the newest committed row (rows still uncommitted will notify). */
+export const NEWEST_ID = 'SELECT coalesce(max(id), 0) AS id FROM push_cards';
+
+/**
+ * One agent's kept calls after cursor $2, oldest first; $3 = calls kept per agent. A cursor beyond any id ever
+ * handed out comes from another database (or a reset one): its numbering means nothing here, replay everything.
+ */
+export const SINCE = `
+  SELECT id, card FROM (
+    SELECT id, card FROM push_cards WHERE principal = $1 ORDER BY id DESC LIMIT $3
+  ) recent
+  WHERE id > (SELECT CASE WHEN $2::bigint > last_value THEN 0 ELSE $2::bigint END FROM push_cards_id_seq)
+  ORDER BY id`;
+
+export const RECENT = 'SELECT card FROM push_cards WHERE principal = $1 ORDER BY id DESC LIMIT $2';
+
+export const WAS_SENT = `
+  SELECT EXISTS (
+    SELECT 1 FROM (SELECT call_id FROM push_cards WHERE principal = $1 ORDER BY id DESC LIMIT $3) recent
+    WHERE call_id = $2
+  ) AS sent`;
+
+/** Keeps the table bounded: each agent's newest $1 calls, none older than $2 (epoch ms). */
+export const PRUNE = `
+  DELETE FROM push_cards WHERE at < $2 OR id IN (
+    SELECT id FROM (
+      SELECT id, row_number() OVER (PARTITION BY principal ORDER BY id DESC) AS rank FROM push_cards
+    ) ranked WHERE rank > $1
+  )`;
+
+/**
+ * The notification channel of one schema's hub: channels are database-wide, schemas are not. Cut to 63 bytes,
+ * PostgreSQL's identifier length (pg_notify refuses a longer name; LISTEN would cut it alike).
+ */
+export function channelName(schema: string | undefined): string {
+  return (schema === undefined ? 'screenpop_push' : `screenpop_push_${schema}`).slice(0, 63);
+}
