@@ -263,6 +263,8 @@ test('a transfer: the first answer, heard late, wins over the target’s answer 
   const late = applyEvent(live, answer, { older: true })!;
   assert.equal(late.call.answeredBy, LINES['2101']);
   assert.equal(late.call.answeredAt, answer.at);
+  assert.ok(late.reasons.includes('answered-earlier'), 'answered once, re-credited');
+  assert.ok(!late.reasons.includes('answered'));
   // A later history state (the target talking before its live state) does not move the answer again.
   const later = applyEvent(late.call, snapshot('c1', 3, [leg('2104', 'connected')]), { older: true });
   assert.equal(later?.call.answeredBy ?? late.call.answeredBy, LINES['2101']);

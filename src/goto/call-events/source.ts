@@ -114,7 +114,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   readonly #reports: ReportRecovery;
   /** GoTo's time of the newest state received live (else when the channel connected): where an outage began. */
   #lastFrameAt: number | null = null;
-  /** #lastFrameAt when the current outage began. */
+  /** #lastFrameAt when the earliest outage no report window covers yet began; null when there is none. */
   #outageFrom: number | null = null;
   #reconcileTimer: NodeJS.Timeout | null = null;
   /** Calls the start-up catch-up delivered (to the call log): their REPORT_SUMMARY is not theirs to pop. */
@@ -272,13 +272,17 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   }
 
   down(): void {
-    this.#outageFrom = this.#lastFrameAt;
+    // The earliest uncovered start is kept: read when the recovery began, it was once overwritten by an outage that
+    // began while a slow recovery ran (a busy host, a 401), and the calls of the first one were never listed.
+    this.#outageFrom ??= this.#lastFrameAt;
   }
 
   async recover(reason: string): Promise<void> {
+    const from = this.#outageFrom;
+    this.#outageFrom = null; // this recovery's window covers it; a loss from now on starts the next one
     await this.#recoverer.recoverAll(this.#accountKey!, reason);
-    if (this.#outageFrom !== null) {
-      void this.#reports.afterOutage(this.#accountKey!, this.#outageFrom);
+    if (from !== null) {
+      void this.#reports.afterOutage(this.#accountKey!, from);
     }
   }
 
