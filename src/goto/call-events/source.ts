@@ -272,8 +272,8 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   }
 
   down(): void {
-    // The earliest uncovered start is kept: read when the recovery began, it was once overwritten by an outage that
-    // began while a slow recovery ran (a busy host, a 401), and the calls of the first one were never listed.
+    // The earliest loss no report window covers yet: an outage that began while a slow recovery ran (a busy host,
+    // a 401) used to overwrite it, and the calls wholly inside the first outage were never listed.
     this.#outageFrom ??= this.#lastFrameAt;
   }
 
