@@ -131,6 +131,21 @@ test('warm transfer keeps the original caller; the consult is a separate interna
   assert.equal(consult.call.answeredBy, LINE_2102);
 });
 
+test('a consult heard first by its last state, the rest late, is answered by its callee, not its caller', () => {
+  const events = frames('ws-call-d-warm-transfer.json');
+  const consultId = events.find((e) => e.direction !== 'inbound')!.callId;
+  const states = events.filter((e) => e.callId === consultId && e.stateType !== 'ENDING');
+  const last = states.at(-1)!;
+  const end = events.find((e) => e.callId === consultId && e.stateType === 'ENDING')!;
+  let call = applyEvent(null, last)!.call;
+  call = applyEvent(call, end)!.call;
+  for (const state of states.slice(0, -1)) {
+    call = applyEvent(call, state, { older: true, amendEnded: true })?.call ?? call;
+  }
+  assert.equal(call.caller.extension, '2105');
+  assert.equal(call.answeredBy, LINE_2102);
+});
+
 test('on hold the answering leg is held and the call stays connected', () => {
   const { changes } = replay(frames('ws-call-d-warm-transfer.json'));
   const held = changes.find((c) => c.reasons.includes(`leg:${LINE_2105}:held`))!;
@@ -263,6 +278,8 @@ test('a transfer: the first answer, heard late, wins over the target’s answer 
   const late = applyEvent(live, answer, { older: true })!;
   assert.equal(late.call.answeredBy, LINES['2101']);
   assert.equal(late.call.answeredAt, answer.at);
+  assert.ok(late.reasons.includes('answered-earlier'), 'answered once, re-credited');
+  assert.ok(!late.reasons.includes('answered'));
   // A later history state (the target talking before its live state) does not move the answer again.
   const later = applyEvent(late.call, snapshot('c1', 3, [leg('2104', 'connected')]), { older: true });
   assert.equal(later?.call.answeredBy ?? late.call.answeredBy, LINES['2101']);

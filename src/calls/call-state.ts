@@ -213,9 +213,10 @@ function finish(
   const candidate = earlier ? answering(call, draft.caller, answerFrom) : undefined;
   const first = candidate?.lineId === answeredBy ? undefined : candidate;
   if (first !== undefined) {
+    // Re-credited: the call was answered once; what changed is who answered first.
+    draft.reasons.push(answeredBy === null ? 'answered' : 'answered-earlier');
     answeredBy = first.lineId;
     answeredAt = at;
-    draft.reasons.push('answered');
   }
   if (end) {
     for (let i = 0; i < draft.legs.length; i++) {

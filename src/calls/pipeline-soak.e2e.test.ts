@@ -544,7 +544,7 @@ for (const fault of FAULTS) {
         `token expiries ${result.tokenExpiries}; ` +
         `duplicate transitions ${result.duplicates.length}; not in log ${result.missingInLog.length}; ` +
         `source ${JSON.stringify(result.stats)}` +
-        (result.wrong.length > 0 ? `; first wrong: ${result.wrong.slice(0, 3).join('; ')}` : ''),
+        (result.wrong.length > 0 ? `; first wrong: ${result.wrong.slice(0, 10).join('; ')}` : ''),
     );
     if ((fault.expireTokensEveryMs ?? 0) > 0) {
       assert.ok(result.tokenExpiries >= 1, 'tokens expired while the calls ran');

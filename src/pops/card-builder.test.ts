@@ -90,3 +90,15 @@ test('a call whose outcome is a guess after a reconnect carries that to its card
   });
   assert.equal('outcomeUnknown' in sure, false, 'absent when the outcome is known');
 });
+
+test('a line that rang while screenpop was not listening is marked on the card', () => {
+  const c = call({
+    legs: [{ ...leg('line-1', 'gone'), rangUnheard: true }, leg('line-2', 'gone')],
+    phase: 'ended',
+    outcome: 'missed',
+    endedAt: 5_000,
+  });
+  const card = buildCard({ call: c, enrichment: pendingEnrichment(c), version: 1, notes: null });
+  assert.equal(card.lines[0]!.rangUnheard, true);
+  assert.equal('rangUnheard' in card.lines[1]!, false);
+});

@@ -90,7 +90,8 @@ export function callerDisplay(call: Call): string {
 }
 
 function cardLine(leg: Leg): CardLine {
-  return { lineId: leg.lineId, extension: leg.extension, name: leg.name, state: leg.state };
+  const line = { lineId: leg.lineId, extension: leg.extension, name: leg.name, state: leg.state };
+  return leg.rangUnheard === true ? { ...line, rangUnheard: true } : line;
 }
 
 export interface CardInput {

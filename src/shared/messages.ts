@@ -57,6 +57,8 @@ export const cardLineSchema = record({
   extension: maybeText,
   name: maybeText,
   state: z.enum(['ringing', 'connected', 'held', 'gone']),
+  /** True when the line rang while screenpop was not listening (its GoTo connection was down): heard late. */
+  rangUnheard: z.optional(z.boolean()),
 });
 
 export const cardSchema = record({

@@ -292,3 +292,39 @@ test('an internal call from a report is internal from its first state (dialStrin
   const first = normalizeCallState(report.metadata, report.states[0]!, null, phoneCacheFor(usPhone));
   assert.equal(first.direction, 'internal');
 });
+
+test('a state whose origin has left names no caller (not its callee): a consult’s last state', () => {
+  const line = (id: string, originator: string, extension: string, status: string) => ({
+    id,
+    originator,
+    status: { value: status },
+    type: {
+      value: 'LINE',
+      lineId: `line-${extension}`,
+      extensionNumber: extension,
+      name: `Ext ${extension}`,
+    },
+  });
+  const metadata = {
+    conversationSpaceId: 'c-2',
+    direction: 'OUTBOUND',
+    accountKey: 'a-1',
+    callCreated: '2026-03-10T15:00:00.000Z',
+    dialString: '2105',
+  };
+  const state = (seq: number, participants: unknown[]) =>
+    normalizeCallState(
+      metadata as never,
+      { sequenceNumber: seq, type: 'ACTIVE', timestamp: '2026-03-10T15:00:09.000Z', participants } as never,
+      null,
+      phoneCacheFor(usPhone),
+    );
+  const talking = state(4, [
+    line('p-1', 'p-1', '2101', 'CONNECTED'),
+    line('p-2', 'p-1', '2105', 'CONNECTED'),
+  ]);
+  assert.equal(talking.caller?.extension, '2101');
+  const last = state(6, [line('p-2', 'p-1', '2105', 'DISCONNECTING')]);
+  assert.equal(last.caller, null, 'the callee is not the caller');
+  assert.equal(last.direction, 'internal');
+});

@@ -276,3 +276,38 @@ test('a report read refused with 401 after the refreshes is tried again, so the 
   await waitFor('the report, past two 401s', sink.ended(callId), REPORT_DELAY_MS + 10_000);
   assert.ok(failures < 0, 'the 401s were met');
 });
+
+test('an outage that begins while the last one is still being recovered keeps the first one’s calls', async (t) => {
+  // The active-call lists of the recoveries wait while `held` (a slow recovery: a busy host, a 401).
+  let release: () => void = () => {};
+  let held: Promise<void> | null = null;
+  const api = h.api(admin);
+  const slow: GoToApi = {
+    urls: api.urls,
+    url: (host, path, query) => api.url(host, path, query),
+    request: async (method, url, options) => {
+      if (held !== null && url.includes('/conversation-spaces')) {
+        await held;
+      }
+      return api.request(method, url, options);
+    },
+  };
+  const { source, sink } = await started(t, { api: slow });
+  // Outage 1: a whole call starts and ends unseen, its REPORT_SUMMARY going nowhere.
+  await simFaults(sim.url, { http5xx: 1, closeSockets: true });
+  await waitFor('the channel lost', () => !source.connected);
+  const hidden = await placeCall(sim.url, { ...answered, talkMs: 2_000 });
+  await untilSimEnded(hidden);
+  await new Promise((resolve) => setTimeout(resolve, REPORT_DELAY_MS + 300));
+  held = new Promise((resolve) => (release = resolve));
+  await simFaults(sim.url, { reset: true });
+  await waitFor('the reconnect', () => source.connected && source.stats.reconnects >= 1, 5_000);
+  // While its recovery waits, frames come (the newest frame's time moves well past the margin), then outage 2.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const live = await placeCall(sim.url, { ...answered, talkMs: 60_000 });
+  await waitFor('a live frame', () => sink.snapshots(live).length > 0, 5_000);
+  await simFaults(sim.url, { closeSockets: true });
+  await waitFor('the second reconnect', () => source.connected && source.stats.reconnects >= 2, 5_000);
+  release();
+  await waitFor('the hidden call from its report', sink.ended(hidden), 8_000);
+});

@@ -34,8 +34,13 @@ export class SeenCalls {
     }
     const known = this.#live.get(id);
     this.#live.delete(id);
-    const last = known === undefined || event.seq > known.last.seq ? event : known.last;
-    this.#live.set(id, { metadata: known?.metadata ?? metadata, last, seenAt: now ?? known?.seenAt ?? 0 });
+    const newer = known === undefined || event.seq > known.last.seq;
+    const last = newer ? event : known.last;
+    // Only a newer state is news of the call. A state delivered again (a recovery reading from 1) or history
+    // is not: the tracker drops or files it without counting it as heard, and a recovery must then still check
+    // the call, or the tracker ends it blind ("not active") while the source skipped it as "heard since".
+    const seenAt = now !== null && newer ? now : (known?.seenAt ?? now ?? 0);
+    this.#live.set(id, { metadata: known?.metadata ?? metadata, last, seenAt });
     trim(this.#live, this.limit);
   }
 

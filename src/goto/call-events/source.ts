@@ -120,7 +120,7 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   readonly #reports: ReportRecovery;
   /** GoTo's time of the newest state received live (else when the channel connected): where an outage began. */
   #lastFrameAt: number | null = null;
-  /** #lastFrameAt when the current outage began. */
+  /** #lastFrameAt when the earliest outage no report window covers yet began; null when there is none. */
   #outageFrom: number | null = null;
   /** settings.recoverFrom was used (on the first connection only). */
   #recoveredTakeover = false;
@@ -285,13 +285,17 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   }
 
   down(): void {
-    this.#outageFrom = this.#lastFrameAt;
+    // The earliest loss no report window covers yet: an outage that began while a slow recovery ran (a busy host,
+    // a 401) used to overwrite it, and the calls wholly inside the first outage were never listed.
+    this.#outageFrom ??= this.#lastFrameAt;
   }
 
   async recover(reason: string): Promise<void> {
+    const from = this.#outageFrom;
+    this.#outageFrom = null; // this recovery's window covers it; a loss from now on starts the next one
     await this.#recoverer.recoverAll(this.#accountKey!, reason);
-    if (this.#outageFrom !== null) {
-      void this.#reports.afterOutage(this.#accountKey!, this.#outageFrom);
+    if (from !== null) {
+      void this.#reports.afterOutage(this.#accountKey!, from);
     }
   }
 

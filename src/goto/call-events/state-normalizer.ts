@@ -74,6 +74,12 @@ function originOf(
     }
     first ??= p;
   }
+  // The origin has left (a consult's teardown lists only its callee, whose originator is gone): this state names
+  // no caller. Taking the callee for it stuck (a caller is never overwritten), and the real origin's CONNECTED,
+  // heard late, then counted as the answer: the transfer credited to the wrong line.
+  if (first?.originator != null && !participants.some((p) => p.id === first.originator)) {
+    return null;
+  }
   return first;
 }
 

@@ -1,7 +1,7 @@
 // Pieces of a card: the phase badge with its timer, lookup status, link buttons, the one-line settled view.
 import type { Card } from '../../../src/shared/messages.ts';
 import { primaryMatch } from '../lib/cards.ts';
-import { answeredByText, phaseLabel, ringingLines } from '../lib/card-text.ts';
+import { answeredByText, phaseLabel, rangWhileAway, ringingLines } from '../lib/card-text.ts';
 import { dispositionLabel } from '../lib/dispositions.ts';
 import { formatAgo, formatDuration } from '../lib/format.ts';
 import { safeHttpUrl } from '../lib/urls.ts';
@@ -65,6 +65,11 @@ export function PhaseBadge(props: { card: Card; now: number; myLineIds: Readonly
         </span>
       )}
       <span class="muted mono timer">{detail}</span>
+      {rangWhileAway(card, props.myLineIds) && (
+        <span class="muted" data-testid="card-rang-while-away">
+          rang while screenpop was reconnecting
+        </span>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answeredByText, lineLabel, phaseLabel, ringingLines } from './card-text.ts';
+import { answeredByText, lineLabel, phaseLabel, rangWhileAway, ringingLines } from './card-text.ts';
 import { makeCard } from './testing/cards.ts';
 
 const sales = { lineId: 'L1', extension: '101', name: 'Sales', state: 'connected' as const };
@@ -28,6 +28,17 @@ test('phase labels distinguish the ended outcomes', () => {
 test('a call that ended unanswered right after a reconnect says its state is unknown, not "Missed"', () => {
   const card = makeCard({ phase: 'ended', outcome: 'missed', outcomeUnknown: true });
   assert.equal(phaseLabel(card), 'State unknown after a reconnect');
+});
+
+test('a card of a call that rang my line while screenpop was reconnecting says so, to me only', () => {
+  const card = makeCard({
+    phase: 'ended',
+    outcome: 'missed',
+    lines: [{ lineId: 'L1', extension: '101', name: 'Sales', state: 'gone', rangUnheard: true }],
+  });
+  assert.equal(rangWhileAway(card, new Set(['L1'])), true);
+  assert.equal(rangWhileAway(card, new Set(['L2'])), false);
+  assert.equal(rangWhileAway(makeCard({ phase: 'ended', outcome: 'missed' }), new Set(['L1'])), false);
 });
 
 test('only lines still ringing are listed', () => {

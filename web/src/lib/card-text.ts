@@ -17,6 +17,11 @@ export function answeredByText(card: Card, myLineIds: ReadonlySet<string>): stri
   return myLineIds.has(line.lineId) ? 'you' : lineLabel(line);
 }
 
+/** True when one of my lines rang while screenpop was reconnecting: the card came late, already over. */
+export function rangWhileAway(card: Card, myLineIds: ReadonlySet<string>): boolean {
+  return card.lines.some((l) => l.rangUnheard === true && myLineIds.has(l.lineId));
+}
+
 /** Short phase label shown in the badge (data-phase carries the machine value). */
 export function phaseLabel(card: Card): string {
   switch (card.phase) {
