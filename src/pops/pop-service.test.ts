@@ -7,7 +7,7 @@ import type { CardEnrichment } from './card-builder.ts';
 import { agent, call, leg } from './testing/calls.ts';
 import type { Call } from '../calls/types.ts';
 
-const silent = { info: () => {}, warn: () => {} };
+const silent = { debug: () => {}, warn: () => {} };
 
 function setup() {
   const directory = new AgentDirectory([]);
