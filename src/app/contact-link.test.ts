@@ -15,7 +15,7 @@ import type { Store } from '../store/store.ts';
 import { storeTargets, testPhone } from '../store/testing/targets.ts';
 import { ContactLinker, shownContactId } from './contact-link.ts';
 
-const silent = { info: () => {}, warn: () => {} };
+const silent = { debug: () => {}, warn: () => {} };
 const ringing = call({ id: 'c-1', legs: [leg('line-1', 'ringing')] });
 const ended: Call = {
   ...ringing,

@@ -8,7 +8,7 @@ import { agent, call, leg } from './testing/calls.ts';
 import type { Call } from '../calls/types.ts';
 import { UNKNOWN_PARTY } from '../calls/call-state.ts';
 
-const silent = { info: () => {}, warn: () => {} };
+const silent = { debug: () => {}, warn: () => {} };
 
 function setup() {
   const directory = new AgentDirectory([]);

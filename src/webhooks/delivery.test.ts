@@ -28,7 +28,7 @@ import { startReceiver, testSecret } from './testing/receiver.ts';
 import type { Receiver } from './testing/receiver.ts';
 import type { WebhookEndpoint } from './webhook-config.ts';
 
-const silent = { info: () => {}, warn: () => {} };
+const silent = { debug: () => {}, info: () => {}, warn: () => {} };
 const ALL = ['call.ringing', 'call.answered', 'call.ended', 'call.notes'];
 
 const found: CardEnrichment = {

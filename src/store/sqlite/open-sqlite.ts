@@ -1,6 +1,8 @@
-// Opens the SQLite file (WAL, foreign keys) and wraps the same connection in Kysely.
+// Opens the SQLite file (WAL, foreign keys) and wraps the same connection in Kysely, whose statements are kept
+// prepared by their SQL text.
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import type { Database } from '../database.ts';
 import { MMAP_BYTES, NORMAL_CACHE_KIB } from './bulk-load.ts';
 import { preparePrivateFiles } from './private-files.ts';
@@ -24,5 +26,42 @@ export function openSqlite(file: string): OpenedSqlite {
   // to ~5.2 µs (bench/lookup.ts). Pages touched count as (reclaimable, file-backed) RSS.
   sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);
   sqlite.pragma(`cache_size = ${NORMAL_CACHE_KIB}`); // 64 MiB page cache: most of the lookup indexes stay hot
-  return { sqlite, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
+  return {
+    sqlite,
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) }),
+  };
+}
+
+/** Distinct SQL texts kept prepared; past it the cache starts again (IN lists of many lengths, ad-hoc filters). */
+const MAX_STATEMENTS = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query it runs (a session read, an agent save: ~60-200 µs of prepare
+ * each on a busy machine, issue 12). Its queries bind their values, so the same text recurs: keep each statement
+ * and run it again. Safe to share: the driver runs one query at a time per connection (its mutex), a streamed
+ * query included, and SQLite re-prepares a statement by itself after a schema change (migrations).
+ */
+export function cachingStatements(sqlite: BetterSqlite3.Database): SqliteDatabase & {
+  readonly prepared: { hits: number; misses: number };
+} {
+  const statements = new Map<string, SqliteStatement>();
+  const prepared = { hits: 0, misses: 0 };
+  return {
+    prepared,
+    close: () => sqlite.close(),
+    prepare(sql: string): SqliteStatement {
+      let statement = statements.get(sql);
+      if (statement !== undefined) {
+        prepared.hits += 1;
+        return statement;
+      }
+      prepared.misses += 1;
+      if (statements.size >= MAX_STATEMENTS) {
+        statements.clear();
+      }
+      statement = sqlite.prepare(sql);
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
