@@ -274,16 +274,13 @@ export class PostgresPushHub implements PushHub {
   private async insert(items: readonly Pending[]): Promise<void> {
     const client = await this.pool.connect();
     try {
-      await client.query(q.BEGIN_LOCKED);
-      await client.query(q.INSERT_AND_NOTIFY, [
-        items.map((item) => item.principal),
-        items.map((item) => item.card.callId),
-        items.map((item) => item.card.version),
-        items.map((item) => JSON.stringify(item.card)),
-        this.now(),
-        this.channel,
-      ]);
-      await client.query('COMMIT');
+      const rows = items.map(({ principal, card }) => ({
+        principal,
+        callId: card.callId,
+        version: card.version,
+        json: JSON.stringify(card),
+      }));
+      await client.query(q.writeBatch(rows, this.now(), this.channel, (v) => client.escapeLiteral(v)));
       client.release();
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
