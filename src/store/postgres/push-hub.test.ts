@@ -245,3 +245,17 @@ pgTest('pruning keeps each agent’s newest calls and drops rows past the retent
     ['c9'],
   );
 });
+
+pgTest('hostile text in a card (quotes, backslashes, SQL) is stored and delivered as written', async () => {
+  const [a, b] = [await instance(), await instance()];
+  const onB = recorder();
+  const principal = "o'brien\\@x";
+  await b.subscribe(principal, onB.listener);
+  const base = card("c'1\\");
+  const name = "O'Brien \\' \\\\ '); DROP TABLE push_cards; -- ✓ \u0000 $$ E'x'";
+  const hostile = { ...base, caller: { ...base.caller, name } };
+  a.publish([principal], hostile);
+  await eventually(() => onB.got.length === 1, 'the hostile card');
+  assert.deepEqual(onB.got[0]?.card, hostile);
+  assert.deepEqual(await a.recentCards(principal), [hostile]);
+});
