@@ -259,3 +259,17 @@ pgTest('hostile text in a card (quotes, backslashes, SQL) is stored and delivere
   assert.deepEqual(onB.got[0]?.card, hostile);
   assert.deepEqual(await a.recentCards(principal), [hostile]);
 });
+
+pgTest('a card the database refuses is dropped and counted; the rest of its batch is written', async () => {
+  const hub = await instance();
+  const got = recorder();
+  await hub.subscribe('dana@x', got.listener);
+  hub.publish(['bad\u0000@x', 'dana@x'], card('c1'));
+  hub.publish(['dana@x'], card('huge', 2 ** 40)); // past the integer column: the database refuses the batch
+  hub.publish(['dana@x'], card('c2'));
+  await eventually(() => got.got.length === 2, 'the good cards');
+  assert.deepEqual(got.ids(), ['c1', 'c2']);
+  assert.equal(hub.counters.dropped, 2);
+  hub.publish(['dana@x'], card('c3'));
+  await eventually(() => got.got.length === 3, 'the next batch');
+});

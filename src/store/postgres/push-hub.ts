@@ -37,6 +37,8 @@ export interface PushHubCounters {
   listenLost: number;
   /** Rows whose card did not parse (skipped). */
   badRows: number;
+  /** Card updates dropped: refused by the database for their content, or queued too long while it was away. */
+  dropped: number;
 }
 
 interface Pending {
@@ -64,6 +66,7 @@ export class PostgresPushHub implements PushHub {
     fetchFailures: 0,
     listenLost: 0,
     badRows: 0,
+    dropped: 0,
   };
   private readonly pool: pg.Pool;
   private readonly listener: ListenConnection;
@@ -132,6 +135,12 @@ export class PostgresPushHub implements PushHub {
       return;
     }
     for (const principal of principals) {
+      // The batch goes as one query string, which ends at a NUL byte (PostgreSQL text cannot hold one anyway);
+      // the card's JSON escapes its own, these two go in raw.
+      if (principal.includes('\u0000') || card.callId.includes('\u0000')) {
+        this.dropBad([{ principal, card }], new Error('NUL byte in principal or call id'));
+        continue;
+      }
       const key = `${principal}\n${card.callId}`;
       const queued = this.pending.get(key);
       if (queued !== undefined && queued.card.version >= card.version) {
@@ -266,8 +275,47 @@ export class PostgresPushHub implements PushHub {
       this.retries = 0;
     } catch (error) {
       this.counters.writeFailures += 1;
+      if (isBadData(error) && items.length > 1) {
+        await this.writeEachAlone(batch);
+        return;
+      }
+      if (isBadData(error)) {
+        this.dropBad(items, error);
+        return;
+      }
       this.options.log.error({ err: error, cards: items.length }, 'push hub: writing cards failed, retrying');
       this.requeue(batch);
+    }
+  }
+
+  /**
+   * A batch the database refuses for its content (e.g. a NUL byte in a principal) would fail on every retry and
+   * hold up every card behind it: the rows go one by one, the refused ones are dropped and counted.
+   */
+  private async writeEachAlone(batch: Map<string, Pending>): Promise<void> {
+    for (const [key, item] of batch) {
+      try {
+        await this.insert([item]);
+        batch.delete(key);
+      } catch (error) {
+        if (!isBadData(error)) {
+          this.requeue(batch); // the database went away meanwhile: retry the rest later
+          return;
+        }
+        batch.delete(key);
+        this.dropBad([item], error);
+      }
+    }
+    this.counters.batches += 1;
+  }
+
+  private dropBad(items: readonly Pending[], error: unknown): void {
+    this.counters.dropped += items.length;
+    for (const item of items) {
+      this.options.log.error(
+        { err: error, callId: item.card.callId },
+        'push hub: the database refused a card; dropped',
+      );
     }
   }
 
@@ -322,7 +370,7 @@ export class PostgresPushHub implements PushHub {
       dropped += 1;
     }
     if (dropped > 0) {
-      this.counters.writeFailures += 1;
+      this.counters.dropped += dropped;
       this.options.log.error({ dropped }, 'push hub: database unreachable too long, oldest cards dropped');
     }
   }
@@ -426,6 +474,7 @@ export class PostgresPushHub implements PushHub {
       'Times the push hub lost its LISTEN connection',
       () => counters.listenLost,
     );
+    counter('screenpop_push_hub_dropped_total', 'Card updates the push hub dropped', () => counters.dropped);
     counter(
       'screenpop_push_hub_bad_rows_total',
       'Stored cards that did not parse (skipped)',
@@ -441,4 +490,10 @@ export class PostgresPushHub implements PushHub {
       },
     });
   }
+}
+
+/** SQLSTATE class 22 (data exception) or 23 (constraint): the rows, not the database, are at fault. */
+function isBadData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
