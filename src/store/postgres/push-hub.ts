@@ -8,6 +8,10 @@ import { cardSchema, parseJson } from '../../shared/messages.ts';
 import type { Card } from '../../shared/messages.ts';
 import { PushListener as ListenConnection } from './push-listener.ts';
 import * as q from './push-sql.ts';
+import { CardWriter } from './push-writer.ts';
+import type { PushHubCounters } from './push-writer.ts';
+
+export type { PushHubCounters } from './push-writer.ts';
 
 export interface PostgresPushHubOptions {
   readonly url: string;
@@ -26,30 +30,7 @@ export interface PostgresPushHubOptions {
   readonly now?: () => number;
 }
 
-export interface PushHubCounters {
-  /** Batches written (one INSERT each) and batches that failed (retried). */
-  batches: number;
-  writeFailures: number;
-  /** Fetches after a notification, and those that failed (the next notification or poll catches up). */
-  fetches: number;
-  fetchFailures: number;
-  /** Times the LISTEN connection was lost. */
-  listenLost: number;
-  /** Rows whose card did not parse (skipped). */
-  badRows: number;
-  /** Card updates dropped: refused by the database for their content, or queued too long while it was away. */
-  dropped: number;
-}
-
-interface Pending {
-  readonly principal: string;
-  readonly card: Card;
-}
-
 const FETCH_LIMIT = 1_000;
-const RETRY_MS = [50, 200, 1_000, 5_000];
-/** Past this many waiting (agent, call) pairs while the database is away, the oldest are dropped and counted. */
-const MAX_PENDING = 100_000;
 
 /**
  * publish() queues; one INSERT per tick writes everything queued (the latest version of each agent's call) and
@@ -74,12 +55,7 @@ export class PostgresPushHub implements PushHub {
   private readonly capacity: number;
   private readonly now: () => number;
   private readonly listeners = new Map<string, Set<PushListener>>();
-  private pending = new Map<string, Pending>();
-  /** Writes run one after another; reads and close wait on the tail. */
-  private writes: Promise<void> = Promise.resolve();
-  private writeScheduled = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private retries = 0;
+  private readonly writer: CardWriter;
   /** Fetches and subscriptions run one after another, so a new subscriber sits exactly at `lastSeen`. */
   private deliveries: Promise<unknown> = Promise.resolve();
   private fetchQueued = false;
@@ -102,6 +78,7 @@ export class PostgresPushHub implements PushHub {
     this.channel = q.channelName(schema);
     this.capacity = options.capacity ?? 100;
     this.now = options.now ?? Date.now;
+    this.writer = new CardWriter(this.pool, this.channel, this.counters, options.log, this.now);
     this.listener = new ListenConnection(config, this.channel, {
       notified: () => this.fetchSoon(),
       listening: () => this.fetchSoon(),
@@ -134,27 +111,11 @@ export class PostgresPushHub implements PushHub {
     if (this.closed) {
       return;
     }
-    for (const principal of principals) {
-      // The batch goes as one query string, which ends at a NUL byte (PostgreSQL text cannot hold one anyway);
-      // the card's JSON escapes its own, these two go in raw.
-      if (principal.includes('\u0000') || card.callId.includes('\u0000')) {
-        this.dropBad([{ principal, card }], new Error('NUL byte in principal or call id'));
-        continue;
-      }
-      const key = `${principal}\n${card.callId}`;
-      const queued = this.pending.get(key);
-      if (queued !== undefined && queued.card.version >= card.version) {
-        continue;
-      }
-      this.pending.delete(key); // re-added at the end: the batch keeps update order
-      this.pending.set(key, { principal, card });
-    }
-    this.trimPending();
-    this.scheduleWrite();
+    this.writer.publish(principals, card);
   }
 
   async subscribe(principal: string, listener: PushListener): Promise<PushSubscription> {
-    await this.flushed();
+    await this.writer.flushed();
     return this.inOrder(async () => {
       await this.fetchNew(); // a fresh cursor: a browser coming from another instance is rarely ahead of it
       const set = this.listeners.get(principal) ?? new Set<PushListener>();
@@ -171,7 +132,7 @@ export class PostgresPushHub implements PushHub {
   }
 
   async since(principal: string, cursor: number): Promise<readonly PushEntry[]> {
-    await this.flushed();
+    await this.writer.flushed();
     const { rows } = await this.pool.query<{ id: string; card: string }>(q.SINCE, [
       principal,
       Math.max(0, Math.floor(cursor)),
@@ -184,13 +145,13 @@ export class PostgresPushHub implements PushHub {
   }
 
   async recentCards(principal: string): Promise<readonly Card[]> {
-    await this.flushed();
+    await this.writer.flushed();
     const { rows } = await this.pool.query<{ card: string }>(q.RECENT, [principal, this.capacity]);
     return rows.flatMap((row) => this.parse(row.card) ?? []);
   }
 
   async wasSent(principal: string, callId: string): Promise<boolean> {
-    await this.flushed();
+    await this.writer.flushed();
     const { rows } = await this.pool.query<{ sent: boolean }>(q.WAS_SENT, [principal, callId, this.capacity]);
     return rows[0]?.sent === true;
   }
@@ -200,16 +161,10 @@ export class PostgresPushHub implements PushHub {
     if (this.closed) {
       return;
     }
-    await this.flushed();
+    await this.writer.close();
     this.closed = true;
     for (const timer of this.timers) {
       clearInterval(timer);
-    }
-    if (this.retryTimer !== null) {
-      clearTimeout(this.retryTimer);
-    }
-    if (this.pending.size > 0) {
-      this.options.log.warn({ cards: this.pending.size }, 'push hub: closing with unwritten cards');
     }
     await this.listener.close();
     await this.deliveries.catch(() => {});
@@ -237,142 +192,6 @@ export class PostgresPushHub implements PushHub {
       this.prune().catch((error: unknown) => this.options.log.warn({ err: error }, 'push hub: prune failed'));
     });
     every(this.options.pollEveryMs ?? 5_000, () => this.fetchSoon());
-  }
-
-  // ---- writing ----
-
-  private scheduleWrite(): void {
-    if (this.writeScheduled || this.retryTimer !== null) {
-      return;
-    }
-    this.writeScheduled = true;
-    setImmediate(() => {
-      this.writeScheduled = false;
-      void this.queueWrite();
-    });
-  }
-
-  private queueWrite(): Promise<void> {
-    this.writes = this.writes.then(() => this.writeBatch());
-    return this.writes;
-  }
-
-  /** Resolves once everything queued before the call has had a write attempt (not necessarily a success). */
-  private flushed(): Promise<void> {
-    return this.pending.size > 0 && this.retryTimer === null ? this.queueWrite() : this.writes;
-  }
-
-  private async writeBatch(): Promise<void> {
-    if (this.pending.size === 0) {
-      return;
-    }
-    const batch = this.pending;
-    this.pending = new Map();
-    const items = [...batch.values()];
-    try {
-      await this.insert(items);
-      this.counters.batches += 1;
-      this.retries = 0;
-    } catch (error) {
-      this.counters.writeFailures += 1;
-      if (isBadData(error) && items.length > 1) {
-        await this.writeEachAlone(batch);
-        return;
-      }
-      if (isBadData(error)) {
-        this.dropBad(items, error);
-        return;
-      }
-      this.options.log.error({ err: error, cards: items.length }, 'push hub: writing cards failed, retrying');
-      this.requeue(batch);
-    }
-  }
-
-  /**
-   * A batch the database refuses for its content (e.g. a NUL byte in a principal) would fail on every retry and
-   * hold up every card behind it: the rows go one by one, the refused ones are dropped and counted.
-   */
-  private async writeEachAlone(batch: Map<string, Pending>): Promise<void> {
-    for (const [key, item] of batch) {
-      try {
-        await this.insert([item]);
-        batch.delete(key);
-      } catch (error) {
-        if (!isBadData(error)) {
-          this.requeue(batch); // the database went away meanwhile: retry the rest later
-          return;
-        }
-        batch.delete(key);
-        this.dropBad([item], error);
-      }
-    }
-    this.counters.batches += 1;
-  }
-
-  private dropBad(items: readonly Pending[], error: unknown): void {
-    this.counters.dropped += items.length;
-    for (const item of items) {
-      this.options.log.error(
-        { err: error, callId: item.card.callId },
-        'push hub: the database refused a card; dropped',
-      );
-    }
-  }
-
-  private async insert(items: readonly Pending[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      const rows = items.map(({ principal, card }) => ({
-        principal,
-        callId: card.callId,
-        version: card.version,
-        json: JSON.stringify(card),
-      }));
-      await client.query(q.writeBatch(rows, this.now(), this.channel, (v) => client.escapeLiteral(v)));
-      client.release();
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release(error instanceof Error ? error : true); // the connection may be broken: do not reuse
-      throw error;
-    }
-  }
-
-  /** Puts a failed batch back before what was published meanwhile (newer versions still win). */
-  private requeue(batch: Map<string, Pending>): void {
-    for (const [key, item] of this.pending) {
-      const old = batch.get(key);
-      if (old === undefined || old.card.version < item.card.version) {
-        batch.delete(key);
-        batch.set(key, item);
-      }
-    }
-    this.pending = batch;
-    this.trimPending();
-    if (this.closed || this.retryTimer !== null) {
-      return;
-    }
-    const wait = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)] ?? 5_000;
-    this.retries += 1;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.queueWrite();
-    }, wait);
-    this.retryTimer.unref();
-  }
-
-  private trimPending(): void {
-    let dropped = 0;
-    for (const key of this.pending.keys()) {
-      if (this.pending.size <= MAX_PENDING) {
-        break;
-      }
-      this.pending.delete(key);
-      dropped += 1;
-    }
-    if (dropped > 0) {
-      this.counters.dropped += dropped;
-      this.options.log.error({ dropped }, 'push hub: database unreachable too long, oldest cards dropped');
-    }
   }
 
   // ---- delivering ----
@@ -480,7 +299,7 @@ export class PostgresPushHub implements PushHub {
       'Stored cards that did not parse (skipped)',
       () => counters.badRows,
     );
-    const pending = () => this.pending.size;
+    const pending = () => this.writer.size;
     new Gauge({
       name: 'screenpop_push_hub_pending_cards',
       help: 'Card updates waiting to be written to PostgreSQL',
@@ -490,10 +309,4 @@ export class PostgresPushHub implements PushHub {
       },
     });
   }
-}
-
-/** SQLSTATE class 22 (data exception) or 23 (constraint): the rows, not the database, are at fault. */
-function isBadData(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
