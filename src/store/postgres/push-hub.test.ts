@@ -91,9 +91,11 @@ pgTest('a card published on one instance reaches a subscriber on another', async
   const [a, b] = [await instance(), await instance()];
   const onB = recorder();
   await b.subscribe('dana@x', onB.listener);
+  const fetches = b.counters.fetches;
   a.publish(['dana@x'], card('c1'));
   await eventually(() => onB.got.length === 1, 'the card on B');
   assert.equal(onB.got[0]?.card.callId, 'c1');
+  assert.equal(b.counters.fetches, fetches, 'a small batch comes in the notification itself, with no query');
   assert.equal(await b.wasSent('dana@x', 'c1'), true);
   assert.deepEqual(
     (await b.recentCards('dana@x')).map((c) => c.callId),

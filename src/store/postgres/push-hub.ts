@@ -59,6 +59,8 @@ export class PostgresPushHub implements PushHub {
   /** Fetches and subscriptions run one after another, so a new subscriber sits exactly at `lastSeen`. */
   private deliveries: Promise<unknown> = Promise.resolve();
   private fetchQueued = false;
+  /** Notifications not yet handled, in commit order. */
+  private inbox: string[] = [];
   private lastSeen = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -80,7 +82,7 @@ export class PostgresPushHub implements PushHub {
     this.now = options.now ?? Date.now;
     this.writer = new CardWriter(this.pool, this.channel, this.counters, options.log, this.now);
     this.listener = new ListenConnection(config, this.channel, {
-      notified: () => this.fetchSoon(),
+      notified: (payload) => this.received(payload),
       listening: () => this.fetchSoon(),
       lost: (error, attempt) => {
         this.counters.listenLost += attempt === 1 ? 1 : 0;
@@ -217,6 +219,32 @@ export class PostgresPushHub implements PushHub {
     });
   }
 
+  /** Notifications are handled in order, after any fetch or subscription already queued. */
+  private received(payload: string): void {
+    this.inbox.push(payload);
+    if (this.inbox.length > 1 || this.closed) {
+      return; // a drain is already queued: it takes this one too
+    }
+    void this.inOrder(async () => {
+      const payloads = this.inbox;
+      this.inbox = [];
+      for (const payload of payloads) {
+        const notice = parseNotice(payload);
+        if (notice !== null && notice.max <= this.lastSeen) {
+          continue; // a fetch already brought these rows
+        }
+        if (notice?.rows !== undefined && notice.prev === this.lastSeen) {
+          this.dispatch(notice.rows);
+        } else {
+          await this.fetchNew();
+        }
+      }
+    }).catch((error: unknown) => {
+      this.counters.fetchFailures += 1;
+      this.options.log.warn({ err: error }, 'push hub: fetching new cards failed; the next notice retries');
+    });
+  }
+
   /** Delivers every row after `lastSeen` to this instance's subscribers; run only through inOrder(). */
   private async fetchNew(): Promise<void> {
     for (;;) {
@@ -225,29 +253,34 @@ export class PostgresPushHub implements PushHub {
         FETCH_LIMIT,
       ]);
       this.counters.fetches += 1;
-      // One object per distinct card text: the sockets' encoder caches by object, so a card sent to several
-      // agents is encoded once here too.
-      const parsed = new Map<string, Card | null>();
-      for (const row of rows) {
-        this.lastSeen = Number(row.id);
-        const set = this.listeners.get(row.principal);
-        if (set === undefined) {
-          continue;
-        }
-        let card = parsed.get(row.card);
-        if (card === undefined) {
-          card = this.parse(row.card);
-          parsed.set(row.card, card);
-        }
-        if (card !== null) {
-          const entry = { cursor: this.lastSeen, card };
-          for (const listener of set) {
-            listener(entry);
-          }
-        }
-      }
+      this.dispatch(rows.map((row) => [Number(row.id), row.principal, row.card] as const));
       if (rows.length < FETCH_LIMIT) {
         return;
+      }
+    }
+  }
+
+  /** Hands rows (in id order, all after `lastSeen`) to the local subscribers of their agents. */
+  private dispatch(rows: readonly (readonly [number, string, string])[]): void {
+    // One object per distinct card text: the sockets' encoder caches by object, so a card sent to several
+    // agents is encoded once here too.
+    const parsed = new Map<string, Card | null>();
+    for (const [id, principal, text] of rows) {
+      this.lastSeen = id;
+      const set = this.listeners.get(principal);
+      if (set === undefined) {
+        continue;
+      }
+      let card = parsed.get(text);
+      if (card === undefined) {
+        card = this.parse(text);
+        parsed.set(text, card);
+      }
+      if (card !== null) {
+        const entry = { cursor: id, card };
+        for (const listener of set) {
+          listener(entry);
+        }
       }
     }
   }
@@ -309,4 +342,28 @@ export class PostgresPushHub implements PushHub {
       },
     });
   }
+}
+
+interface Notice {
+  readonly prev: number;
+  readonly max: number;
+  readonly rows?: readonly (readonly [number, string, string])[];
+}
+
+/** The payload push-sql.ts writes; anything else (an older version's bare id) is null and leads to a fetch. */
+function parseNotice(payload: string): Notice | null {
+  const value = parseJson(payload) as { prev?: unknown; max?: unknown; rows?: unknown } | null;
+  if (typeof value !== 'object' || value === null) {
+    return null;
+  }
+  const { prev, max, rows } = value;
+  if (typeof prev !== 'number' || typeof max !== 'number') {
+    return null;
+  }
+  const isRow = (row: unknown): row is [number, string, string] =>
+    Array.isArray(row) &&
+    typeof row[0] === 'number' &&
+    typeof row[1] === 'string' &&
+    typeof row[2] === 'string';
+  return Array.isArray(rows) && rows.every(isRow) ? { prev, max, rows } : { prev, max };
 }

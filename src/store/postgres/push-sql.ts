@@ -1,5 +1,8 @@
 // The SQL of the PostgreSQL push hub (push-hub.ts): the push_cards table of migration 0011, as plain statements.
 
+/** Payload bytes a notification may carry rows in (PostgreSQL refuses 8,000 and more). */
+const NOTIFY_ROOM = 7_900;
+
 /** One card update to write: the agent, and the card's call id, version and JSON. */
 export interface CardRow {
   readonly principal: string;
@@ -17,8 +20,11 @@ export interface CardRow {
  * the other order). Two-key form keyed by schema: tests sharing a database do not queue behind each other, and
  * the one-key locks of the test schemas (testing/targets.ts) never collide with it.
  *
- * One row per (agent, call), replaced only by a newer version, which takes a new id; then one notification with
- * the newest id (a few bytes, far under NOTIFY's 8,000). No row changed → no notification.
+ * One row per (agent, call), replaced only by a newer version, which takes a new id; then one notification:
+ * `{prev, max, rows}` when it fits NOTIFY's 8,000 bytes, else `{prev, max}`. `prev` is the newest id before the
+ * batch (under the lock, every earlier writer has committed): an instance that has delivered up to `prev`
+ * delivers `rows` as they are, without a query; any other fetches after its last id. No row changed → no
+ * notification.
  */
 export function writeBatch(
   rows: readonly CardRow[],
@@ -32,7 +38,8 @@ export function writeBatch(
   return `
     BEGIN;
     SELECT pg_advisory_xact_lock(72730011, hashtext(current_schema()));
-    WITH written AS (
+    WITH newest AS (SELECT coalesce(max(id), 0) AS id FROM push_cards),
+    written AS (
       INSERT INTO push_cards AS kept (principal, call_id, version, card, at)
       SELECT principal, call_id, version, card, ${Math.trunc(at)}::bigint
         FROM unnest(${texts(rows.map((r) => r.principal))}, ${texts(rows.map((r) => r.callId))},
@@ -42,9 +49,16 @@ export function writeBatch(
       ON CONFLICT (principal, call_id) DO UPDATE
         SET id = excluded.id, version = excluded.version, card = excluded.card, at = excluded.at
         WHERE kept.version < excluded.version
-      RETURNING kept.id
+      RETURNING kept.id, kept.principal, kept.card
+    ),
+    batch AS (
+      SELECT max(id) AS top, json_build_object('prev', (SELECT id FROM newest), 'max', max(id),
+               'rows', json_agg(json_build_array(id, principal, card) ORDER BY id))::text AS whole
+        FROM written HAVING count(*) > 0
     )
-    SELECT pg_notify(${literal(channel)}, max(id)::text) FROM written HAVING count(*) > 0;
+    SELECT pg_notify(${literal(channel)}, CASE WHEN octet_length(whole) <= ${NOTIFY_ROOM} THEN whole
+             ELSE json_build_object('prev', (SELECT id FROM newest), 'max', top)::text END)
+      FROM batch;
     COMMIT`;
 }
 
