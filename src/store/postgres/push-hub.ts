@@ -34,8 +34,9 @@ const FETCH_LIMIT = 1_000;
 
 /**
  * publish() queues; one INSERT per tick writes everything queued (the latest version of each agent's call) and
- * notifies in the same statement. Every instance, this one included, fetches rows after the last id it delivered
- * when notified, so a card reaches an agent's sockets on whichever instance they are open. A failed write is
+ * notifies in the same statement. Every instance, this one included, delivers the rows the notification carries
+ * when it has seen everything before them, and otherwise fetches rows after the last id it delivered, so a card
+ * reaches an agent's sockets on whichever instance they are open, in id order, once. A failed write is
  * retried with what was queued meanwhile (the order per call holds: only the newest version of a call is kept);
  * reads wait for this instance's queued writes, so a reader sees what was published before it asked.
  */
