@@ -361,7 +361,8 @@ function webhookAttempts(dialect: Dialect): Migration {
 /**
  * PostgreSQL only: the push hub's card stream (store/postgres/push-hub.ts), the latest card of each call per agent.
  * `id` is the global cursor: every update takes a fresh value, so rows after a browser's cursor are what it missed,
- * on whichever instance it reconnects to. SQLite runs one instance and keeps the stream in memory.
+ * on whichever instance it reconnects to. SQLite runs one instance and keeps the stream in memory. `version` is a
+ * bigint: card versions carry the leader's epoch × 2^20 (pops/pop-service.ts), past int4 after 2,047 leader changes.
  */
 const pushCards: Migration = {
   async up(db: Db) {
@@ -370,7 +371,7 @@ const pushCards: Migration = {
         id bigserial PRIMARY KEY,
         principal text NOT NULL,
         call_id text NOT NULL,
-        version integer NOT NULL,
+        version bigint NOT NULL,
         card text NOT NULL,
         at bigint NOT NULL,
         UNIQUE (principal, call_id)

@@ -34,7 +34,7 @@ export function writeBatch(
 ): string {
   const texts = (values: readonly string[]) => `ARRAY[${values.map(literal).join(',')}]::text[]`;
   const ints = (values: readonly number[]) =>
-    `ARRAY[${values.map((v) => String(Math.trunc(v))).join(',')}]::int[]`;
+    `ARRAY[${values.map((v) => String(Math.trunc(v))).join(',')}]::bigint[]`;
   return `
     BEGIN;
     SELECT pg_advisory_xact_lock(72730011, hashtext(current_schema()));

@@ -61,8 +61,16 @@ export class CardWriter {
     for (const principal of principals) {
       // The batch goes as one query string, which ends at a NUL byte (PostgreSQL text cannot hold one anyway);
       // the card's JSON escapes its own, these two go in raw.
-      if (principal.includes('\u0000') || card.callId.includes('\u0000')) {
-        this.dropBad([{ principal, card }], new Error('NUL byte in principal or call id'));
+      // A version goes in as digits: anything but a safe integer would break the query, not just this row.
+      if (
+        principal.includes('\u0000') ||
+        card.callId.includes('\u0000') ||
+        !Number.isSafeInteger(card.version)
+      ) {
+        this.dropBad(
+          [{ principal, card }],
+          new Error('NUL byte in principal or call id, or a version not an integer'),
+        );
         continue;
       }
       const key = `${principal}\n${card.callId}`;
