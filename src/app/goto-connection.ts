@@ -23,12 +23,26 @@ import type { SignInGateway, SignedInUser } from '../server/ports.ts';
 
 export interface GoToConnection {
   readonly signIn: SignInGateway;
-  /** Starts what the configured event source needs; resolves without waiting for a first admin. */
+  /** Gets ready to ingest (the account's token status); ingests once lead() says this instance leads. */
   start(): Promise<void>;
-  /** Realtime mode: starts (once) the signed-in agent's own Realtime session. */
+  /**
+   * This instance now ingests: the Call Events channel, or every known agent's Realtime session. `recoverFrom`
+   * (epoch ms): a takeover, calls since then are recovered from the report API as after an outage.
+   */
+  lead(recoverFrom: number | null): Promise<void>;
+  /** Another instance ingests now (or we shut down): stops every source, keeping the tokens. */
+  stepDown(): Promise<void>;
+  /** Realtime mode: starts (once) the signed-in agent's own Realtime session, when leading. */
   agentSignedIn(principal: string): void;
   /** Sign-out: stops the agent's own Realtime session and deletes their GoTo tokens from the vault. */
   agentSignedOut(principal: string): Promise<void>;
+  /** The leader hears of a sign-out on another instance: stops that agent's session (the vault is already cleared). */
+  stopAgent(principal: string): Promise<void>;
+  /**
+   * Another instance signed this agent in: the tokens it stored replace what this process holds (the account's
+   * too, when that sign-in connected the account), then the agent's session starts as after a local sign-in.
+   */
+  signedInElsewhere(principal: string): Promise<void>;
   /** Stops every source (deletes the notification channel / Realtime sessions). */
   stop(): Promise<void>;
 }
@@ -51,6 +65,7 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
     store: deps.secrets,
     secretKey: config.secretKey,
     dataDir: config.dataDir,
+    verifyKey: true,
   });
   const callEvents = config.goto.eventSource === 'call-events';
   const account = callEvents
@@ -69,6 +84,8 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
     ...(account === undefined ? {} : { account }),
   });
   const sources = new Map<string, CallEventsSource | RealtimeSource>();
+  let leading = false;
+  let recoverFrom: number | null = null;
   const outages = new RealtimeOutages(); // one per account: a call rings several agents' sources
   if (deps.registry !== undefined) {
     registerGoToMetrics(deps.registry, {
@@ -114,7 +131,10 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
     }
   };
 
-  const startAccount = (manager: TokenManager): void =>
+  const startAccount = (manager: TokenManager): void => {
+    if (!leading) {
+      return;
+    }
     run(
       'account',
       () =>
@@ -123,13 +143,18 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
           accountKey: config.goto.accountKey,
           phone: phoneOptionsFrom(config),
           logger: log,
+          recoverFrom,
         }),
       notAnAdmin(manager),
     );
+  };
 
   const startAgent = (principal: string): void => {
+    if (!leading) {
+      return;
+    }
     void principals.manager(principal).then((manager) => {
-      if (manager.status !== 'ready') {
+      if (manager.status !== 'ready' || !leading) {
         return;
       }
       run(principal, () =>
@@ -157,29 +182,45 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
     },
   };
 
-  return {
-    signIn,
-    async start() {
-      if (account !== undefined) {
-        if (account.status === 'ready') {
-          startAccount(account);
-        } else {
-          log.warn(
-            {},
-            'no GoTo account connection yet: set GOTO_PERSONAL_ACCESS_TOKEN or sign in as an admin',
-          );
-        }
-        account.onStatus((status, reason) => {
-          log.info({ status, reason }, 'GoTo account connection status');
-          if (status === 'ready') {
-            startAccount(account);
-          }
-        });
-        return;
-      }
+  const ingest = async (): Promise<void> => {
+    if (account === undefined) {
       for (const principal of await deps.knownPrincipals()) {
         startAgent(principal);
       }
+    } else if (account.status === 'ready') {
+      startAccount(account);
+    } else {
+      log.warn({}, 'no GoTo account connection yet: set GOTO_PERSONAL_ACCESS_TOKEN or sign in as an admin');
+    }
+  };
+
+  const stopAll = async (): Promise<void> => {
+    const all = [...sources.values()];
+    sources.clear();
+    await Promise.allSettled(all.map((source) => source.stop()));
+  };
+
+  return {
+    signIn,
+    async start() {
+      account?.onStatus((status, reason) => {
+        log.info({ status, reason }, 'GoTo account connection status');
+        if (status === 'ready') {
+          startAccount(account);
+        }
+      });
+    },
+    async lead(from) {
+      leading = true;
+      recoverFrom = from;
+      // The tokens may have moved on while another instance led (refreshed, rotated, signed out): reread them.
+      principals.forget();
+      await account?.reload();
+      await ingest();
+    },
+    async stepDown() {
+      leading = false;
+      await stopAll();
     },
     agentSignedIn(principal) {
       if (!callEvents) {
@@ -192,10 +233,27 @@ export async function connectGoTo(deps: GoToConnectionDeps): Promise<GoToConnect
       await source?.stop();
       await (await principals.manager(principal)).clear();
     },
+    async stopAgent(principal) {
+      const source = sources.get(principal);
+      sources.delete(principal);
+      principals.forget(principal);
+      await source?.stop();
+    },
+    async signedInElsewhere(principal) {
+      if (account !== undefined) {
+        if (account.status !== 'ready') {
+          await account.reload(); // the first admin's sign-in there connected the account
+        }
+        return;
+      }
+      if (!sources.has(principal)) {
+        principals.forget(principal);
+        startAgent(principal);
+      }
+    },
     async stop() {
-      const all = [...sources.values()];
-      sources.clear();
-      await Promise.allSettled(all.map((source) => source.stop()));
+      leading = false;
+      await stopAll();
     },
   };
 }

@@ -1,4 +1,6 @@
 // The composition root: config → store → GoTo client → tracker → lookup → pops → HTTP edge; and a clean shutdown.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -10,7 +12,7 @@ import { cardLookup } from '../pops/card-lookup.ts';
 import { createCallerLookupFromConfig } from '../lookup/settings.ts';
 import { AgentDirectory } from '../pops/audience.ts';
 import { MemoryPushHub } from '../pops/memory-push-hub.ts';
-import { PopService } from '../pops/pop-service.ts';
+import { PopService, versionBaseOf } from '../pops/pop-service.ts';
 import type { PushHub } from '../pops/ports.ts';
 import { buildServer } from '../server/app.ts';
 import { withConfiguredRole } from '../server/roles.ts';
@@ -20,6 +22,8 @@ import { OPENAPI_PATH, registerDataRoutes } from '../server/routes/data/data-rou
 import { readinessRoute } from '../server/routes/health.ts';
 import { PostgresPushHub } from '../store/postgres/push-hub.ts';
 import { isPostgresUrl, openStore } from '../store/store.ts';
+import { PostgresLease } from '../store/postgres/leader-lease.ts';
+import { PostgresNoticeBus } from '../store/postgres/cluster-notices.ts';
 import { webhookRoutes } from '../server/routes/webhooks.ts';
 import { Webhooks } from '../webhooks/webhooks.ts';
 import type { Store } from '../store/store.ts';
@@ -29,6 +33,10 @@ import { seedDemoHistory } from './demo-history.ts';
 import type { DemoTraffic } from './demo-traffic.ts';
 import { ContactLinker } from './contact-link.ts';
 import { connectGoTo } from './goto-connection.ts';
+import type { GoToConnection } from './goto-connection.ts';
+import { ClusterRelay, leaderOnlySink } from './cluster.ts';
+import { databaseReadiness } from './database-readiness.ts';
+import { DEFAULT_LEADERSHIP_TIMING, Leadership } from './leadership.ts';
 import { createLogger } from './logger.ts';
 import { notesHook } from './notes-hook.ts';
 
@@ -82,6 +90,9 @@ export async function startScreenpop(
     log.info({ seeded, history }, 'demo contacts and call history');
   }
   const registry = new Registry();
+  const clustered = store.dialect === 'postgres' && config.databaseUrl !== null;
+  // Unique per process: a restarted instance is a new holder, so its first lease is a new epoch.
+  const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const tracker = new CallTracker({ callLog: store.callLog, registry, logger: log.child({ part: 'calls' }) });
   const lookupService = createCallerLookupFromConfig(config.lookup, config.phone, {
     contacts: store.contacts,
@@ -92,13 +103,16 @@ export async function startScreenpop(
     registry,
   });
   const directory = new AgentDirectory(config.supervisors);
-  for (const stored of await store.agents.listAgents()) {
-    const agent = withConfiguredRole(stored, config.supervisors);
-    if (agent !== stored) {
-      await store.agents.saveAgent(agent);
+  const loadAgents = async (): Promise<void> => {
+    for (const stored of await store.agents.listAgents()) {
+      const agent = withConfiguredRole(stored, config.supervisors);
+      if (agent !== stored) {
+        await store.agents.saveAgent(agent);
+      }
+      directory.put(agent);
     }
-    directory.put(agent);
-  }
+  };
+  await loadAgents();
   // Several instances share one PostgreSQL database: cards go through it so they reach any instance's sockets.
   const pgHub = isPostgresUrl(config.databaseUrl)
     ? await PostgresPushHub.open({ url: config.databaseUrl, log: log.child({ part: 'pops' }), registry })
@@ -111,6 +125,36 @@ export async function startScreenpop(
     log: log.child({ part: 'webhooks' }),
   });
   let metrics: ServerMetrics | null = null;
+  let goto: GoToConnection | null = null;
+  const leadership = new Leadership({
+    lease:
+      clustered && config.databaseUrl !== null
+        ? new PostgresLease({
+            url: config.databaseUrl,
+            account: config.goto.accountKey ?? 'default',
+            holder: instance,
+            ttlMs: DEFAULT_LEADERSHIP_TIMING.ttlMs,
+          })
+        : null,
+    log,
+    registry,
+    hooks: {
+      lead: async (epoch, takeover) => {
+        if (clustered) {
+          await loadAgents(); // sign-ins on other instances while this one followed
+        }
+        // A takeover: calls that started or ended since the old leader may have stopped come from the reports.
+        const since = Date.now() - 2 * DEFAULT_LEADERSHIP_TIMING.ttlMs;
+        await goto?.lead(takeover ? since : null);
+        log.info({ epoch, takeover }, 'ingesting');
+      },
+      stepDown: async (reason) => {
+        await goto?.stepDown();
+        const forgotten = tracker.forgetLive(reason);
+        log.info({ reason, forgotten }, 'stopped ingesting');
+      },
+    },
+  });
   const linker = new ContactLinker({
     callLog: store.callLog,
     pins: store.pins,
@@ -122,6 +166,7 @@ export async function startScreenpop(
     hub,
     lookup: cardLookup(lookupService, log.child({ part: 'lookup' })),
     log: log.child({ part: 'pops' }),
+    versionBase: () => versionBaseOf(leadership.epoch),
     published: (card) => {
       metrics?.cardPublished(card);
       linker.cardPublished(card);
@@ -129,14 +174,29 @@ export async function startScreenpop(
     },
   });
   const stopTracking = tracker.onChange((change) => pops.onCallChange(change));
-  const goto = await connectGoTo({
+  const bus =
+    clustered && config.databaseUrl !== null
+      ? await PostgresNoticeBus.open({
+          url: config.databaseUrl,
+          instance,
+          rejected: (reason) => log.warn({ reason }, 'unreadable notice from another instance'),
+          reconnected: () => void loadAgents(),
+        })
+      : null;
+  const connection = await connectGoTo({
     config,
     secrets: store.secrets,
-    sink: tracker,
+    sink: leaderOnlySink(
+      tracker,
+      () => leadership.isLeading(),
+      () => leadership.dropped(),
+    ),
     log: log.child({ part: 'goto' }),
     knownPrincipals: async () => (await store.agents.listAgents()).map((a) => a.principal),
     registry,
   });
+  goto = connection;
+  const relay = new ClusterRelay({ bus, store, pops, goto: () => connection, log });
 
   let publicUrl = config.server.publicUrl?.replace(/\/+$/, '') ?? '';
   const server = await buildServer({
@@ -145,8 +205,8 @@ export async function startScreenpop(
     supervisors: config.supervisors,
     agents: store.agents,
     sessions: store.sessions,
-    signIn: goto.signIn,
-    pops,
+    signIn: connection.signIn,
+    pops: relay,
     hub,
     trace: (callId) => tracker.trace(callId),
     registry,
@@ -157,11 +217,15 @@ export async function startScreenpop(
       apiPerMinute: config.edge.apiRequestsPerMinute,
     },
     metricsToken: config.edge.metricsToken,
-    onSignedIn: (principal) => goto.agentSignedIn(principal),
-    onSignedOut: (principal) => goto.agentSignedOut(principal),
+    onSignedIn: (principal) => connection.agentSignedIn(principal),
+    onSignedOut: (principal) => relay.signedOut(principal),
     publicPaths: [OPENAPI_PATH],
     extraRoutes: async (scope) => {
-      notesHook(scope, { pops, tracker, saved: (callId, notes) => webhooks?.notesSaved(callId, notes) });
+      notesHook(scope, {
+        pops: relay,
+        tracker,
+        saved: (callId, notes) => webhooks?.notesSaved(callId, notes),
+      });
       await webhookRoutes(scope, {
         isSupervisor: async (principal) =>
           config.supervisors.includes(principal) ||
@@ -179,17 +243,19 @@ export async function startScreenpop(
     webRoot: options.webRoot === undefined ? resolve('dist/web') : options.webRoot,
   });
   metrics = server.metrics;
-  readinessRoute(server.app, [{ name: 'call_log_writes', ready: () => !tracker.logWritesFailing }]);
+  const database = databaseReadiness(() => store.ping(), log);
+  readinessRoute(server.app, [database, { name: 'call_log_writes', ready: () => !tracker.logWritesFailing }]);
   await server.app.listen({ port: config.server.port, host: config.server.host });
   if (publicUrl === '') {
     publicUrl = localUrl(config.server.host, server.app.server.address());
   }
   webhooks?.start();
-  await goto.start();
+  await connection.start();
+  leadership.start();
   const traffic: DemoTraffic | null =
     demo !== null && options.demoTraffic !== false ? demo.startTraffic(log.child({ part: 'demo' })) : null;
   log.info(
-    { url: publicUrl, demo: demo !== null, eventSource: config.goto.eventSource },
+    { url: publicUrl, demo: demo !== null, eventSource: config.goto.eventSource, instance, clustered },
     'screenpop listening',
   );
 
@@ -197,9 +263,13 @@ export async function startScreenpop(
   const close = (): Promise<void> => {
     closing ??= (async () => {
       traffic?.stop();
+      // First hand the account over: stop ingesting, release the lease; a follower takes over at its next poll.
+      await leadership.stop();
+      database.stop();
       server.closeSockets();
       await server.app.close();
-      await goto.stop();
+      await connection.stop();
+      await bus?.close();
       await tracker.close(); // writes ended calls still settling, before the store closes
       await linker.settled(); // and links them to their contacts
       await webhooks?.close(); // queues the events of those last cards; the outbox keeps what is not yet sent

@@ -169,6 +169,21 @@ export class CallTracker implements CallEventSink {
     }
   }
 
+  /**
+   * This instance stopped ingesting (another one leads now): its calls still in progress are forgotten, neither
+   * ended nor written. The leader owns them; were this instance to lead again, a recovery would otherwise end them
+   * as "not active" and overwrite the call log rows the other leader wrote. Ended calls still settling are kept.
+   */
+  forgetLive(reason: string): number {
+    const now = this.#clock.now();
+    const forgotten = this.#live.forgetUnended();
+    for (const callId of forgotten) {
+      this.#traces.add(callId, { at: now, kind: 'note', message: `forgotten: ${reason}` });
+    }
+    this.metrics.liveCalls.set(this.#live.size);
+    return forgotten.length;
+  }
+
   /** Drops ended calls past their grace period and traces past their retention. Runs on every event too. */
   sweep(): void {
     this.#sweep();

@@ -96,6 +96,18 @@ export class LiveCalls {
     return this.#live.size;
   }
 
+  /** Drops every call not ended yet (this instance stopped ingesting); returns their ids. */
+  forgetUnended(): string[] {
+    const forgotten: string[] = [];
+    for (const [callId, entry] of this.#live) {
+      if (entry.call?.phase !== 'ended') {
+        this.#live.delete(callId);
+        forgotten.push(callId);
+      }
+    }
+    return forgotten;
+  }
+
   /** Drops ended calls past their grace period. */
   sweep(now: number): void {
     const queue = this.#endedQueue;

@@ -17,5 +17,10 @@ export interface StoredTokens {
 export interface SecretStore {
   getSecret(key: string): Promise<string | null>;
   putSecret(key: string, value: string): Promise<void>;
+  /**
+   * Stores `value` unless the key holds one already, and returns what the key holds afterwards: instances
+   * starting at once on an empty database all end up with the first one's value (login key, vault marker).
+   */
+  putSecretIfAbsent(key: string, value: string): Promise<string>;
   deleteSecret(key: string): Promise<void>;
 }

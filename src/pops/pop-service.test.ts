@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AgentDirectory } from './audience.ts';
 import { MemoryPushHub } from './memory-push-hub.ts';
-import { PopService, type CardLookup } from './pop-service.ts';
+import { PopService, VERSIONS_PER_EPOCH, versionBaseOf, type CardLookup } from './pop-service.ts';
 import type { CardEnrichment } from './card-builder.ts';
 import { agent, call, leg } from './testing/calls.ts';
 import type { Call } from '../calls/types.ts';
@@ -145,4 +145,45 @@ test('5,000 sign-ins visit only the live calls on each agent’s lines, not ever
   assert.equal(pops.work.callsVisited, 400, 'a supervisor signing in gets every live call, and only those');
   assert.equal(pops.canSee('sue@x', 'live-199'), true);
   pops.close();
+});
+
+test('versions never go backwards when a new leader (higher epoch) takes a call over from version 1', () => {
+  const hub = new MemoryPushHub();
+  const lookup: CardLookup = { start: () => {} };
+  const directory = () => {
+    const d = new AgentDirectory([]);
+    d.put(agent('dana@x', ['line-1']));
+    return d;
+  };
+  const ringing = { call: call({ legs: [leg('line-1', 'ringing')] }), previous: null, reasons: ['created'] };
+  const oldLeader = new PopService({
+    directory: directory(),
+    hub,
+    lookup,
+    log: silent,
+    versionBase: () => versionBaseOf(3),
+  });
+  for (let n = 0; n < 5; n++) {
+    oldLeader.onCallChange(ringing); // the old leader got to its 5th version
+  }
+  const before = hub.cards('dana@x')[0]?.version ?? 0;
+  const newLeader = new PopService({
+    directory: directory(),
+    hub,
+    lookup,
+    log: silent,
+    versionBase: () => versionBaseOf(4),
+  });
+  newLeader.onCallChange({
+    call: call({ phase: 'connected', legs: [leg('line-1', 'connected')] }),
+    previous: null,
+    reasons: ['recovered'],
+  });
+  const after = hub.cards('dana@x')[0];
+  assert.equal(before, 3 * VERSIONS_PER_EPOCH + 5);
+  assert.equal(after?.version, 4 * VERSIONS_PER_EPOCH + 1);
+  assert.equal(after?.phase, 'connected', 'the hub kept the new leader’s card: its version is higher');
+  assert.ok(Number.isSafeInteger(versionBaseOf(2 ** 32) + VERSIONS_PER_EPOCH - 1));
+  oldLeader.close();
+  newLeader.close();
 });

@@ -25,6 +25,20 @@ export interface PopServiceDeps {
   readonly published?: (card: Card, recipients: readonly string[]) => void;
   /** How long an ended call stays routable for late lookup updates and notes, ms. */
   readonly retentionMs?: number;
+  /**
+   * Added to every card version: several instances, where a new leader numbers a call's versions from 1 again
+   * and the hubs drop versions at or below the one an agent has. The composition root passes the leader's
+   * epoch × VERSIONS_PER_EPOCH, so versions never go backwards across a switch. Default 0.
+   */
+  readonly versionBase?: () => number;
+}
+
+/** Versions one leader may give one call before the next epoch's range (2^20: far above any real call's). */
+export const VERSIONS_PER_EPOCH = 2 ** 20;
+
+/** The version base of a leader epoch; epochs up to 2^33 stay safe integers. */
+export function versionBaseOf(epoch: number): number {
+  return epoch * VERSIONS_PER_EPOCH;
 }
 
 interface CallState {
@@ -209,7 +223,7 @@ export class PopService {
     return buildCard({
       call: state.call,
       enrichment: state.enrichment,
-      version: state.version,
+      version: (this.deps.versionBase?.() ?? 0) + state.version,
       notes: state.notes,
       seenLines: state.seenLines,
     });

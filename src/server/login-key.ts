@@ -5,15 +5,15 @@ import type { SecretStore } from '../goto/ports.ts';
 
 const RECORD = 'server:login-cookie-key';
 
-/** Loads the key, creating it on first start. Two instances starting at once for the very first time may each
- * write one; the later write wins and a sign-in begun on the other in that moment asks the agent to retry. */
+/** Loads the key, creating it on first start. Instances starting at once on an empty database all keep the key
+ * the first one stored (insert if absent, then read back), so none of them seals cookies the others cannot open. */
 export async function loginCookieKey(secrets: SecretStore): Promise<Buffer> {
-  const stored = await secrets.getSecret(RECORD);
-  const key = stored === null ? null : Buffer.from(stored, 'base64');
-  if (key !== null && key.length === 32) {
+  const stored = await secrets.putSecretIfAbsent(RECORD, randomBytes(32).toString('base64'));
+  const key = Buffer.from(stored, 'base64');
+  if (key.length === 32) {
     return key;
   }
-  const fresh = randomBytes(32);
+  const fresh = randomBytes(32); // a damaged record: replaced
   await secrets.putSecret(RECORD, fresh.toString('base64'));
   return fresh;
 }

@@ -359,6 +359,26 @@ function webhookAttempts(dialect: Dialect): Migration {
 }
 
 /**
+ * PostgreSQL only: the lease that makes one instance of several the one ingesting a GoTo account (see
+ * src/store/postgres/leader-lease.ts for why a lease row and not an advisory lock). expires_at is the database's
+ * clock, so instances whose clocks differ still agree on when a lease has run out.
+ */
+const leaderLease: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('leader_lease')
+      .addColumn('account', 'text', (c) => c.primaryKey())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('epoch', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Db) {
+    await db.schema.dropTable('leader_lease').execute();
+  },
+};
+
+/**
  * PostgreSQL only: the push hub's card stream (store/postgres/push-hub.ts), the latest card of each call per agent.
  * `id` is the global cursor: every update takes a fresh value, so rows after a browser's cursor are what it missed,
  * on whichever instance it reconnects to. SQLite runs one instance and keeps the stream in memory. `version` is a
@@ -398,6 +418,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0007_audit_log': auditLog(dialect),
       '0008_webhook_outbox': webhookOutbox(dialect),
       '0009_webhook_attempts': webhookAttempts(dialect),
+      ...(dialect === 'postgres' ? { '0010_leader_lease': leaderLease } : {}),
       ...(dialect === 'postgres' ? { '0011_push_cards': pushCards } : {}),
     }),
   };

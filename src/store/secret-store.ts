@@ -24,6 +24,15 @@ export class KyselySecretStore implements SecretStore {
       .execute();
   }
 
+  async putSecretIfAbsent(key: string, value: string): Promise<string> {
+    await this.db
+      .insertInto('secrets')
+      .values({ key, value, updated_at: this.clock.now() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    return (await this.getSecret(key)) ?? value;
+  }
+
   async deleteSecret(key: string): Promise<void> {
     await this.db.deleteFrom('secrets').where('key', '=', key).execute();
   }

@@ -39,6 +39,16 @@ export function smallStoresContract(open: () => Promise<Store>): void {
     assert.equal(await secrets.getSecret('goto'), null);
   });
 
+  test('secrets: putSecretIfAbsent keeps the first value of racing writers and returns it to each', async () => {
+    const { secrets } = await open();
+    const results = await Promise.all(
+      ['k-1', 'k-2', 'k-3'].map((v) => secrets.putSecretIfAbsent('login', v)),
+    );
+    const kept = await secrets.getSecret('login');
+    assert.ok(kept !== null && ['k-1', 'k-2', 'k-3'].includes(kept));
+    assert.deepEqual(results, [kept, kept, kept]);
+  });
+
   test('agents: save, replace and list settings', async () => {
     const { agents } = await open();
     const dana: AgentSettings = {

@@ -1,6 +1,6 @@
 // openStore: picks SQLite or PostgreSQL from the database URL, migrates, and hands out every store port.
 import { join } from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { systemClock } from '../calls/ports.ts';
 import type { Clock } from '../calls/ports.ts';
@@ -67,6 +67,8 @@ export interface Store {
   readonly noteRevisions: NoteRevisionStore;
   readonly audit: AuditStore;
   readonly webhooks: OutboxStore;
+  /** One round trip to the database (readiness: /readyz); rejects when it is unreachable. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,12 @@ export function sqliteFile(databaseUrl: string | null, dataDir: string): string 
   return databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
 }
 
+/**
+ * Several instances starting at once on one PostgreSQL database: Kysely's migrator takes a session advisory lock
+ * (pg_advisory_lock, one-hour lock_timeout) around the run, so one instance migrates and the others wait, then
+ * find nothing left to do; it also tolerates racing creations of its own bookkeeping tables.
+ * test/e2e/several-instances.e2e.test.ts starts three at once on an empty database.
+ */
 async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string | undefined): Promise<void> {
   // With a schema, the Migrator must look for its own tables there, not in any schema it can see.
   const migrator = new Migrator({
@@ -157,6 +165,9 @@ async function assemble(
     noteRevisions: new KyselyNoteRevisionStore(db),
     audit: new KyselyAuditStore(db),
     webhooks: new KyselyWebhookStore(db, dialect),
+    ping: async () => {
+      await sql`SELECT 1`.execute(db);
+    },
     close: () => db.destroy(),
   };
 }

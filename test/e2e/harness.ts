@@ -88,7 +88,7 @@ export async function signInInBrowser(page: Page, stack: Stack, email: string): 
 }
 
 /** The same sign-in over plain HTTP (for a second agent checked at the socket); returns the Cookie header. */
-export async function signInOverHttp(stack: Stack, email: string): Promise<string> {
+export async function signInOverHttp(stack: Pick<Stack, 'url' | 'simUrl'>, email: string): Promise<string> {
   const login = await fetch(`${stack.url}/auth/login`, { redirect: 'manual' });
   const loginCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   let location = login.headers.get('location') ?? '';
@@ -124,7 +124,7 @@ export interface SimCall {
 }
 
 /** POST /_sim/calls on the simulator's control API; returns the call id (conversationSpaceId). */
-export async function placeCall(stack: Stack, call: SimCall): Promise<string> {
+export async function placeCall(stack: Pick<Stack, 'simUrl'>, call: SimCall): Promise<string> {
   const res = await fetch(`${stack.simUrl}/_sim/calls`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -138,7 +138,7 @@ export async function placeCall(stack: Stack, call: SimCall): Promise<string> {
 }
 
 /** A push-socket client with an agent's cookie, recording every card it receives. */
-export function pushClient(stack: Stack, cookie: string) {
+export function pushClient(stack: Pick<Stack, 'url'>, cookie: string) {
   const socket = new WebSocket(`${stack.url.replace('http', 'ws')}/api/push`, {
     headers: { cookie, origin: stack.url },
   });

@@ -86,6 +86,15 @@ export class GoToPrincipals {
     return manager;
   }
 
+  /** Drops the cached manager(s), so the next use reads the vault afresh (tokens other instances stored). */
+  forget(principal?: string): void {
+    if (principal === undefined) {
+      this.#managers.clear();
+    } else {
+      this.#managers.delete(principal);
+    }
+  }
+
   api(manager: TokenManager): GoToApi {
     return createGoToApi({ urls: this.settings.urls, tokens: manager, logger: this.settings.logger });
   }

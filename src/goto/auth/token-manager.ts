@@ -87,6 +87,26 @@ export class TokenManager implements AccessTokenSource {
     this.#setStatus('ready', reason);
   }
 
+  /**
+   * Re-reads the tokens from the vault: on one database another instance may have stored newer ones (a sign-in
+   * there, or the refresh of a previous leader, which rotates the refresh token). Not while a refresh runs.
+   */
+  async reload(): Promise<void> {
+    if (this.#refreshing !== null) {
+      return;
+    }
+    const stored = await this.settings.vault.load(this.settings.key);
+    if (stored === null) {
+      if (this.#tokens !== null) {
+        this.#tokens = null;
+        this.#setStatus('signed-out', 'tokens removed on another instance');
+      }
+      return;
+    }
+    this.#adopt(stored);
+    this.#setStatus('ready', 'tokens reloaded from the database');
+  }
+
   /** Forgets the tokens (sign-out). */
   async clear(): Promise<void> {
     this.#tokens = null;

@@ -116,3 +116,15 @@ test('over the real SQLite store: tokens survive a restart and the database file
     assert.equal(bytes.includes('refresh-def'), false, `${file} holds the refresh token in clear`);
   }
 });
+
+test('verifyKey: a second instance with another key fails at start with a clear error naming the variable', async (t) => {
+  const dir = await tempDir(t);
+  const store = new FileSecretStore(join(dir, 'secrets.json'));
+  const key = randomKey();
+  await createTokenVault({ store, secretKey: key, dataDir: dir, verifyKey: true });
+  await createTokenVault({ store, secretKey: key, dataDir: dir, verifyKey: true }); // same key: fine
+  await assert.rejects(
+    createTokenVault({ store, secretKey: randomKey(), dataDir: dir, verifyKey: true }),
+    (e: unknown) => e instanceof VaultError && /same SCREENPOP_SECRET_KEY/.test(e.message),
+  );
+});

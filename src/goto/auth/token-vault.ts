@@ -24,7 +24,15 @@ export interface TokenVaultSettings {
   /** config.secretKey: base64 of 32 bytes; null = use (or create) DATA_DIR/secret.key. */
   readonly secretKey: string | null;
   readonly dataDir: string;
+  /**
+   * Check at creation that the key opens what this store holds (a sealed marker written on first start), so a
+   * second instance started with another SCREENPOP_SECRET_KEY fails at once with a clear error, not at its
+   * first token refresh. The marker is written by whoever starts first with an empty store.
+   */
+  readonly verifyKey?: boolean;
 }
+
+const KEY_CHECK_RECORD = 'vault:key-check';
 
 const VERSION = 'v1';
 const KEY_FILE = 'secret.key';
@@ -103,6 +111,9 @@ export async function createTokenVault(settings: TokenVaultSettings): Promise<To
       ? await keyFromFile(settings.dataDir)
       : decodeKey(settings.secretKey, 'SCREENPOP_SECRET_KEY');
   const recordKey = (name: string): string => `goto-tokens:${name}`;
+  if (settings.verifyKey === true) {
+    await verifyKey(settings.store, key);
+  }
   return {
     async load(name) {
       const blob = await settings.store.getSecret(recordKey(name));
@@ -122,4 +133,17 @@ export async function createTokenVault(settings: TokenVaultSettings): Promise<To
       await settings.store.deleteSecret(recordKey(name));
     },
   };
+}
+
+async function verifyKey(store: SecretStore, key: Buffer): Promise<void> {
+  const marker = await store.putSecretIfAbsent(KEY_CHECK_RECORD, seal(key, KEY_CHECK_RECORD, 'screenpop'));
+  try {
+    open(key, KEY_CHECK_RECORD, marker);
+  } catch {
+    throw new VaultError(
+      'SCREENPOP_SECRET_KEY cannot decrypt the secrets stored in this database: every instance on one ' +
+        'database needs the same SCREENPOP_SECRET_KEY (without it, each uses its own DATA_DIR/secret.key). ' +
+        'Start this instance with the key the others use.',
+    );
+  }
 }

@@ -45,6 +45,12 @@ export interface CallEventsSourceSettings {
   readonly recoveryRetry?: { readonly baseMs: number; readonly maxMs: number; readonly attempts: number };
   /** Call Events Report use (§7): report delay, tries, outage window margin. */
   readonly reports?: Partial<ReportSettings>;
+  /**
+   * Epoch ms from when calls may have gone unseen before this source started: a new leader taking over from a
+   * dead instance passes the moment the old one may have stopped, and the calls that started or ended in between
+   * are recovered from the Call Events Report like those of an outage (§7). Null / absent: a plain start.
+   */
+  readonly recoverFrom?: number | null;
 }
 
 export interface CallEventsStats {
@@ -109,6 +115,8 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   #lastFrameAt: number | null = null;
   /** #lastFrameAt when the current outage began. */
   #outageFrom: number | null = null;
+  /** settings.recoverFrom was used (on the first connection only). */
+  #recoveredTakeover = false;
   #reconcileTimer: NodeJS.Timeout | null = null;
   #reconciling = false;
   #accountKey: string | null = null;
@@ -231,6 +239,11 @@ class CallEventsChannelSource implements CallEventsSource, SourceDriver {
   /** Calls already in progress: their latest states, so pops can show them; then the periodic reconciliation. */
   running(): void {
     void this.#recoverer.recoverAll(this.#accountKey!, 'started');
+    const from = this.settings.recoverFrom ?? null;
+    if (from !== null && !this.#recoveredTakeover) {
+      this.#recoveredTakeover = true;
+      void this.#reports.afterOutage(this.#accountKey!, from);
+    }
     this.#reconcileTimer = setInterval(
       () => void this.#reconcile(),
       this.settings.reconcileIntervalMs ?? 30_000,

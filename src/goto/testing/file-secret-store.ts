@@ -26,6 +26,15 @@ export class FileSecretStore implements SecretStore {
     await writeFile(this.path, JSON.stringify(all));
   }
 
+  async putSecretIfAbsent(key: string, value: string): Promise<string> {
+    const stored = await this.getSecret(key);
+    if (stored !== null) {
+      return stored;
+    }
+    await this.putSecret(key, value);
+    return value;
+  }
+
   async deleteSecret(key: string): Promise<void> {
     const all = await this.#read();
     delete all[key];

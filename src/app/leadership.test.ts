@@ -1,0 +1,165 @@
+// The leader lease on real PostgreSQL: one holder at a time, epochs, expiry, release, and Leadership stepping down
+// when its lease connection is terminated. Skipped (with the reason) when TEST_DATABASE_URL is unset.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import pg from 'pg';
+import { tmpdir } from 'node:os';
+import { PostgresLease } from '../store/postgres/leader-lease.ts';
+import { openStore } from '../store/store.ts';
+import { testPhone, withSchemaLock } from '../store/testing/targets.ts';
+import { Leadership } from './leadership.ts';
+import type { LeadershipTiming } from './leadership.ts';
+
+const url = process.env['TEST_DATABASE_URL'] || undefined;
+const skip = url === undefined ? 'TEST_DATABASE_URL is not set' : undefined;
+const schema = `sp_test_${process.pid}_lease_${Date.now().toString(36)}`;
+const opened: { close(): Promise<void> }[] = [];
+
+before(async () => {
+  if (url === undefined) {
+    return;
+  }
+  // A fresh migrated schema holding leader_lease (the lock: see targets.ts).
+  const store = await withSchemaLock(url, 'shared', () =>
+    openStore({ databaseUrl: url, dataDir: tmpdir(), phone: testPhone, pgSchema: schema }),
+  );
+  opened.push(store);
+});
+
+after(async () => {
+  await Promise.all(opened.map((o) => o.close()));
+  if (url !== undefined) {
+    await withSchemaLock(url, 'exclusive', (client) =>
+      client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+    );
+  }
+});
+
+function lease(holder: string, ttlMs: number, account = 'acct', applicationName?: string): PostgresLease {
+  const made = new PostgresLease({
+    url: url ?? '',
+    schema,
+    account,
+    holder,
+    ttlMs,
+    ...(applicationName === undefined ? {} : { applicationName }),
+  });
+  opened.push(made);
+  return made;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test(
+  'one holder at a time; a release lets the next take over at once with the next epoch',
+  { skip },
+  async () => {
+    const a = lease('a', 10_000, 'acct-release');
+    const b = lease('b', 10_000, 'acct-release');
+    const first = await a.tryAcquire();
+    assert.ok(first !== null);
+    assert.equal(await b.tryAcquire(), null, 'b cannot take a running lease');
+    assert.deepEqual(await a.tryAcquire(), first, 'renewing keeps the epoch');
+    await a.release();
+    const second = await b.tryAcquire();
+    assert.equal(second?.epoch, first.epoch + 1);
+    assert.equal(await a.tryAcquire(), null, 'the released holder is a follower now');
+  },
+);
+
+test('an expired lease goes to the first instance that asks, with a higher epoch', { skip }, async () => {
+  const a = lease('a', 300, 'acct-expiry');
+  const b = lease('b', 300, 'acct-expiry');
+  const first = await a.tryAcquire();
+  assert.equal(await b.tryAcquire(), null);
+  await sleep(450); // a stopped renewing (frozen, cut off): its lease runs out by the database clock
+  const taken = await b.tryAcquire();
+  assert.equal(taken?.epoch, (first?.epoch ?? 0) + 1);
+  assert.equal(await a.tryAcquire(), null, 'the old holder cannot renew a lease taken over');
+});
+
+const fast: LeadershipTiming = { ttlMs: 1_200, renewMs: 200, pollMs: 100, marginMs: 300 };
+
+function instance(name: string, appName: string) {
+  const events: string[] = [];
+  const leadership = new Leadership({
+    lease: lease(name, fast.ttlMs, 'acct-leadership', appName),
+    log: pino({ level: 'silent' }),
+    timing: fast,
+    hooks: {
+      lead: async (epoch) => void events.push(`lead:${epoch}`),
+      stepDown: async (reason) => void events.push(`down:${reason}`),
+    },
+  });
+  return { name, leadership, events };
+}
+
+async function waitUntil(what: string, probe: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await sleep(25);
+  }
+}
+
+test(
+  'terminating the leader’s lease connection makes it step down; exactly one leader remains',
+  { skip },
+  async () => {
+    const tag = randomUUID().slice(0, 8);
+    const a = instance('a', `sp-test-lease-a-${tag}`);
+    const b = instance('b', `sp-test-lease-b-${tag}`);
+    a.leadership.start();
+    await waitUntil('a leads', () => a.leadership.isLeading());
+    b.leadership.start();
+    await sleep(500);
+    assert.equal(b.leadership.isLeading(), false, 'a follower while a renews');
+
+    const admin = new pg.Client({ connectionString: url ?? '' });
+    await admin.connect();
+    try {
+      const { rowCount } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [`sp-test-lease-a-${tag}`],
+      );
+      assert.equal(rowCount, 1);
+    } finally {
+      await admin.end();
+    }
+    await waitUntil('a steps down', () => a.events.some((e) => e === 'down:lease connection lost'));
+    await waitUntil('b leads', () => b.leadership.isLeading());
+    assert.equal(a.leadership.isLeading(), false);
+    assert.ok(b.leadership.epoch > a.leadership.epoch, `${b.leadership.epoch} > ${a.leadership.epoch}`);
+    for (let n = 0; n < 10; n++) {
+      await sleep(100);
+      assert.equal(Number(a.leadership.isLeading()) + Number(b.leadership.isLeading()), 1, 'exactly one');
+    }
+
+    const stopped = Date.now();
+    await b.leadership.stop(); // SIGTERM: release, a takes over at its next poll
+    await waitUntil('a leads again', () => a.leadership.isLeading(), 5_000);
+    assert.ok(Date.now() - stopped < 2_000, 'a release is taken over within a few polls, not after the TTL');
+    await a.leadership.stop();
+    assert.deepEqual(b.events.at(-1), 'down:shutdown');
+  },
+);
+
+test('without a lease (SQLite, one instance) the instance leads from the start with epoch 0', async () => {
+  const events: string[] = [];
+  const leadership = new Leadership({
+    lease: null,
+    log: pino({ level: 'silent' }),
+    hooks: {
+      lead: async (epoch, takeover) => void events.push(`lead:${epoch}:${takeover}`),
+      stepDown: async () => void events.push('down'),
+    },
+  });
+  leadership.start();
+  assert.equal(leadership.isLeading(), true);
+  await leadership.stop();
+  assert.deepEqual(events, ['lead:0:false', 'down']);
+});
