@@ -16,6 +16,7 @@ import { LoadClientProcess, withRss } from './load-client-process.ts';
 import { trafficPlan } from './plan.ts';
 import type { Sizes } from './plan.ts';
 import { count, failedRow, ms, popRow } from './rows.ts';
+import { benchDatabaseUrl, severalInstances } from './several.ts';
 import { procStats, startScreenpopProcess, startSimulatorProcess, waitForSimulator } from './processes.ts';
 import type { Running } from './processes.ts';
 
@@ -262,23 +263,33 @@ function realtime(run: E2eRun, load: LoadClientProcess, screenpop: Running): Pro
   });
 }
 
-const NOT_RUN: Row = {
-  name: SEVERAL,
-  figure: 'not run: needs several instances',
-  goal: '',
-  met: null,
-  p50Ms: null,
-  p99Ms: null,
-  opsPerSecond: null,
-  notes: 'screenpop runs as one instance until that issue lands',
-};
+/** 6. Several instances: cross-instance pop latency through the PostgreSQL push hub at 200 calls/s. */
+async function several(sizes: Sizes): Promise<Row> {
+  const load = { agents: sizes.pop.agents, callsPerSecond: 200, seconds: sizes.pop.seconds };
+  const name = `${SEVERAL}: ${count(load.agents)} agents, ${load.callsPerSecond} calls/s, ${load.seconds} s (A → B)`;
+  const url = benchDatabaseUrl();
+  if (url === undefined) {
+    const notes = 'set SCREENPOP_BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL database';
+    return {
+      name: SEVERAL,
+      figure: 'not run',
+      goal: '',
+      met: null,
+      p50Ms: null,
+      p99Ms: null,
+      opsPerSecond: null,
+      notes,
+    };
+  }
+  return row(name, 'p99 ≤ 10 ms', () => severalInstances(name, url, load));
+}
 
 /** Runs every end-to-end scenario whose name contains `filter` ('' = all), in one simulator. */
 export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> {
   const wanted = (name: string) => filter === '' || name.toLowerCase().includes(filter);
   const rows: Row[] = [];
-  if (![SIMULATOR, STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME, SEVERAL].some(wanted)) {
-    return rows;
+  if (![SIMULATOR, STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME].some(wanted)) {
+    return wanted(SEVERAL) ? [await several(sizes)] : rows; // needs no simulator nor contacts
   }
   const dir = mkdtempSync(join(tmpdir(), 'screenpop-bench-e2e-'));
   let sim: Running | null = null;
@@ -326,7 +337,7 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
       rows.push(await realtime(run, load, screenpop));
     }
     if (wanted(SEVERAL)) {
-      rows.push(NOT_RUN);
+      rows.push(await several(sizes));
     }
   } catch (error) {
     rows.push(failedRow('end-to-end set-up', '', error));

@@ -100,7 +100,7 @@ export const cardSchema = record({
   notes: z.nullable(record({ text: maybeText, disposition: maybeText })),
 });
 
-/** Server → browser. `cursor` is a per-agent sequence number; the browser resumes from the last one it saw. */
+/** Server → browser. `cursor` grows with each of the agent's updates; the browser resumes from the last one it saw. */
 export const serverMessageSchema = z.discriminatedUnion('type', [
   record({ type: z.literal('hello'), principal: text, cursor: count }),
   record({ type: z.literal('card'), cursor: count, card: cardSchema }),

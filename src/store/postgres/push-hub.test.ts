@@ -91,9 +91,11 @@ pgTest('a card published on one instance reaches a subscriber on another', async
   const [a, b] = [await instance(), await instance()];
   const onB = recorder();
   await b.subscribe('dana@x', onB.listener);
+  const fetches = b.counters.fetches;
   a.publish(['dana@x'], card('c1'));
   await eventually(() => onB.got.length === 1, 'the card on B');
   assert.equal(onB.got[0]?.card.callId, 'c1');
+  assert.equal(b.counters.fetches, fetches, 'a small batch comes in the notification itself, with no query');
   assert.equal(await b.wasSent('dana@x', 'c1'), true);
   assert.deepEqual(
     (await b.recentCards('dana@x')).map((c) => c.callId),
@@ -132,6 +134,21 @@ pgTest(
     assert.ok((onB.got[0]?.cursor ?? 0) > Math.max(...replay.map((e) => e.cursor)));
   },
 );
+
+pgTest('versions past 32 bits (the leader epoch × 2^20) are kept and compared', async () => {
+  const hub = await instance();
+  const got = recorder();
+  await hub.subscribe('dana@x', got.listener);
+  hub.publish(['dana@x'], card('c1', 3 * 2 ** 40 + 1));
+  await hub.recentCards('dana@x'); // written: the database, not the queue, compares the next one
+  hub.publish(['dana@x'], card('c1', 2 * 2 ** 40 + 9));
+  hub.publish(['dana@x'], card('marker'));
+  await eventually(() => got.ids().includes('marker'), 'the marker');
+  assert.deepEqual(
+    got.got.map((e) => e.card.version),
+    [3 * 2 ** 40 + 1, 1],
+  );
+});
 
 pgTest('versions never go backwards, whichever instance publishes', async () => {
   const [a, b] = [await instance(), await instance()];
@@ -244,4 +261,40 @@ pgTest('pruning keeps each agent’s newest calls and drops rows past the retent
     (await hub.recentCards('eli@x')).map((c) => c.callId),
     ['c9'],
   );
+});
+
+pgTest('hostile text in a card (quotes, backslashes, SQL) is stored and delivered as written', async () => {
+  const [a, b] = [await instance(), await instance()];
+  const onB = recorder();
+  const principal = "o'brien\\@x";
+  await b.subscribe(principal, onB.listener);
+  const base = card("c'1\\");
+  const name = "O'Brien \\' \\\\ '); DROP TABLE push_cards; -- ✓ \u0000 $$ E'x'";
+  const hostile = { ...base, caller: { ...base.caller, name } };
+  a.publish([principal], hostile);
+  await eventually(() => onB.got.length === 1, 'the hostile card');
+  assert.deepEqual(onB.got[0]?.card, hostile);
+  assert.deepEqual(await a.recentCards(principal), [hostile]);
+});
+
+pgTest('a card the database refuses is dropped and counted; the rest of its batch is written', async () => {
+  const hub = await instance();
+  const got = recorder();
+  await hub.subscribe('dana@x', got.listener);
+  const client = await sqlClient();
+  try {
+    await client.query(`ALTER TABLE push_cards ADD CONSTRAINT refused CHECK (principal <> 'refused@x')`);
+    hub.publish(['bad\u0000@x', 'dana@x'], card('c1'));
+    hub.publish(['dana@x'], card('odd', 1.5));
+    hub.publish(['refused@x'], card('no')); // the database refuses the batch: its other rows go one by one
+    hub.publish(['dana@x'], card('c2'));
+    await eventually(() => got.got.length === 2, 'the good cards');
+  } finally {
+    await client.query('ALTER TABLE push_cards DROP CONSTRAINT IF EXISTS refused');
+    await client.end();
+  }
+  assert.deepEqual(got.ids(), ['c1', 'c2']);
+  assert.equal(hub.counters.dropped, 3);
+  hub.publish(['dana@x'], card('c3'));
+  await eventually(() => got.got.length === 3, 'the next batch');
 });

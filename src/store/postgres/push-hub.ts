@@ -8,6 +8,10 @@ import { cardSchema, parseJson } from '../../shared/messages.ts';
 import type { Card } from '../../shared/messages.ts';
 import { PushListener as ListenConnection } from './push-listener.ts';
 import * as q from './push-sql.ts';
+import { CardWriter } from './push-writer.ts';
+import type { PushHubCounters } from './push-writer.ts';
+
+export type { PushHubCounters } from './push-writer.ts';
 
 export interface PostgresPushHubOptions {
   readonly url: string;
@@ -26,33 +30,13 @@ export interface PostgresPushHubOptions {
   readonly now?: () => number;
 }
 
-export interface PushHubCounters {
-  /** Batches written (one INSERT each) and batches that failed (retried). */
-  batches: number;
-  writeFailures: number;
-  /** Fetches after a notification, and those that failed (the next notification or poll catches up). */
-  fetches: number;
-  fetchFailures: number;
-  /** Times the LISTEN connection was lost. */
-  listenLost: number;
-  /** Rows whose card did not parse (skipped). */
-  badRows: number;
-}
-
-interface Pending {
-  readonly principal: string;
-  readonly card: Card;
-}
-
 const FETCH_LIMIT = 1_000;
-const RETRY_MS = [50, 200, 1_000, 5_000];
-/** Past this many waiting (agent, call) pairs while the database is away, the oldest are dropped and counted. */
-const MAX_PENDING = 100_000;
 
 /**
  * publish() queues; one INSERT per tick writes everything queued (the latest version of each agent's call) and
- * notifies in the same statement. Every instance, this one included, fetches rows after the last id it delivered
- * when notified, so a card reaches an agent's sockets on whichever instance they are open. A failed write is
+ * notifies in the same statement. Every instance, this one included, delivers the rows the notification carries
+ * when it has seen everything before them, and otherwise fetches rows after the last id it delivered, so a card
+ * reaches an agent's sockets on whichever instance they are open, in id order, once. A failed write is
  * retried with what was queued meanwhile (the order per call holds: only the newest version of a call is kept);
  * reads wait for this instance's queued writes, so a reader sees what was published before it asked.
  */
@@ -64,6 +48,7 @@ export class PostgresPushHub implements PushHub {
     fetchFailures: 0,
     listenLost: 0,
     badRows: 0,
+    dropped: 0,
   };
   private readonly pool: pg.Pool;
   private readonly listener: ListenConnection;
@@ -71,15 +56,12 @@ export class PostgresPushHub implements PushHub {
   private readonly capacity: number;
   private readonly now: () => number;
   private readonly listeners = new Map<string, Set<PushListener>>();
-  private pending = new Map<string, Pending>();
-  /** Writes run one after another; reads and close wait on the tail. */
-  private writes: Promise<void> = Promise.resolve();
-  private writeScheduled = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private retries = 0;
+  private readonly writer: CardWriter;
   /** Fetches and subscriptions run one after another, so a new subscriber sits exactly at `lastSeen`. */
   private deliveries: Promise<unknown> = Promise.resolve();
   private fetchQueued = false;
+  /** Notifications not yet handled, in commit order. */
+  private inbox: string[] = [];
   private lastSeen = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -99,8 +81,9 @@ export class PostgresPushHub implements PushHub {
     this.channel = q.channelName(schema);
     this.capacity = options.capacity ?? 100;
     this.now = options.now ?? Date.now;
+    this.writer = new CardWriter(this.pool, this.channel, this.counters, options.log, this.now);
     this.listener = new ListenConnection(config, this.channel, {
-      notified: () => this.fetchSoon(),
+      notified: (payload) => this.received(payload),
       listening: () => this.fetchSoon(),
       lost: (error, attempt) => {
         this.counters.listenLost += attempt === 1 ? 1 : 0;
@@ -131,21 +114,11 @@ export class PostgresPushHub implements PushHub {
     if (this.closed) {
       return;
     }
-    for (const principal of principals) {
-      const key = `${principal}\n${card.callId}`;
-      const queued = this.pending.get(key);
-      if (queued !== undefined && queued.card.version >= card.version) {
-        continue;
-      }
-      this.pending.delete(key); // re-added at the end: the batch keeps update order
-      this.pending.set(key, { principal, card });
-    }
-    this.trimPending();
-    this.scheduleWrite();
+    this.writer.publish(principals, card);
   }
 
   async subscribe(principal: string, listener: PushListener): Promise<PushSubscription> {
-    await this.flushed();
+    await this.writer.flushed();
     return this.inOrder(async () => {
       await this.fetchNew(); // a fresh cursor: a browser coming from another instance is rarely ahead of it
       const set = this.listeners.get(principal) ?? new Set<PushListener>();
@@ -162,7 +135,7 @@ export class PostgresPushHub implements PushHub {
   }
 
   async since(principal: string, cursor: number): Promise<readonly PushEntry[]> {
-    await this.flushed();
+    await this.writer.flushed();
     const { rows } = await this.pool.query<{ id: string; card: string }>(q.SINCE, [
       principal,
       Math.max(0, Math.floor(cursor)),
@@ -175,13 +148,13 @@ export class PostgresPushHub implements PushHub {
   }
 
   async recentCards(principal: string): Promise<readonly Card[]> {
-    await this.flushed();
+    await this.writer.flushed();
     const { rows } = await this.pool.query<{ card: string }>(q.RECENT, [principal, this.capacity]);
     return rows.flatMap((row) => this.parse(row.card) ?? []);
   }
 
   async wasSent(principal: string, callId: string): Promise<boolean> {
-    await this.flushed();
+    await this.writer.flushed();
     const { rows } = await this.pool.query<{ sent: boolean }>(q.WAS_SENT, [principal, callId, this.capacity]);
     return rows[0]?.sent === true;
   }
@@ -191,16 +164,10 @@ export class PostgresPushHub implements PushHub {
     if (this.closed) {
       return;
     }
-    await this.flushed();
+    await this.writer.close();
     this.closed = true;
     for (const timer of this.timers) {
       clearInterval(timer);
-    }
-    if (this.retryTimer !== null) {
-      clearTimeout(this.retryTimer);
-    }
-    if (this.pending.size > 0) {
-      this.options.log.warn({ cards: this.pending.size }, 'push hub: closing with unwritten cards');
     }
     await this.listener.close();
     await this.deliveries.catch(() => {});
@@ -230,106 +197,6 @@ export class PostgresPushHub implements PushHub {
     every(this.options.pollEveryMs ?? 5_000, () => this.fetchSoon());
   }
 
-  // ---- writing ----
-
-  private scheduleWrite(): void {
-    if (this.writeScheduled || this.retryTimer !== null) {
-      return;
-    }
-    this.writeScheduled = true;
-    setImmediate(() => {
-      this.writeScheduled = false;
-      void this.queueWrite();
-    });
-  }
-
-  private queueWrite(): Promise<void> {
-    this.writes = this.writes.then(() => this.writeBatch());
-    return this.writes;
-  }
-
-  /** Resolves once everything queued before the call has had a write attempt (not necessarily a success). */
-  private flushed(): Promise<void> {
-    return this.pending.size > 0 && this.retryTimer === null ? this.queueWrite() : this.writes;
-  }
-
-  private async writeBatch(): Promise<void> {
-    if (this.pending.size === 0) {
-      return;
-    }
-    const batch = this.pending;
-    this.pending = new Map();
-    const items = [...batch.values()];
-    try {
-      await this.insert(items);
-      this.counters.batches += 1;
-      this.retries = 0;
-    } catch (error) {
-      this.counters.writeFailures += 1;
-      this.options.log.error({ err: error, cards: items.length }, 'push hub: writing cards failed, retrying');
-      this.requeue(batch);
-    }
-  }
-
-  private async insert(items: readonly Pending[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query(q.BEGIN_LOCKED);
-      await client.query(q.INSERT_AND_NOTIFY, [
-        items.map((item) => item.principal),
-        items.map((item) => item.card.callId),
-        items.map((item) => item.card.version),
-        items.map((item) => JSON.stringify(item.card)),
-        this.now(),
-        this.channel,
-      ]);
-      await client.query('COMMIT');
-      client.release();
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release(error instanceof Error ? error : true); // the connection may be broken: do not reuse
-      throw error;
-    }
-  }
-
-  /** Puts a failed batch back before what was published meanwhile (newer versions still win). */
-  private requeue(batch: Map<string, Pending>): void {
-    for (const [key, item] of this.pending) {
-      const old = batch.get(key);
-      if (old === undefined || old.card.version < item.card.version) {
-        batch.delete(key);
-        batch.set(key, item);
-      }
-    }
-    this.pending = batch;
-    this.trimPending();
-    if (this.closed || this.retryTimer !== null) {
-      return;
-    }
-    const wait = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)] ?? 5_000;
-    this.retries += 1;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.queueWrite();
-    }, wait);
-    this.retryTimer.unref();
-  }
-
-  private trimPending(): void {
-    let dropped = 0;
-    for (const key of this.pending.keys()) {
-      if (this.pending.size <= MAX_PENDING) {
-        break;
-      }
-      this.pending.delete(key);
-      dropped += 1;
-    }
-    if (dropped > 0) {
-      this.counters.writeFailures += 1;
-      this.options.log.error({ dropped }, 'push hub: database unreachable too long, oldest cards dropped');
-    }
-  }
-
   // ---- delivering ----
 
   private inOrder<T>(work: () => Promise<T>): Promise<T> {
@@ -353,6 +220,32 @@ export class PostgresPushHub implements PushHub {
     });
   }
 
+  /** Notifications are handled in order, after any fetch or subscription already queued. */
+  private received(payload: string): void {
+    this.inbox.push(payload);
+    if (this.inbox.length > 1 || this.closed) {
+      return; // a drain is already queued: it takes this one too
+    }
+    void this.inOrder(async () => {
+      const payloads = this.inbox;
+      this.inbox = [];
+      for (const payload of payloads) {
+        const notice = parseNotice(payload);
+        if (notice !== null && notice.max <= this.lastSeen) {
+          continue; // a fetch already brought these rows
+        }
+        if (notice?.rows !== undefined && notice.prev === this.lastSeen) {
+          this.dispatch(notice.rows);
+        } else {
+          await this.fetchNew();
+        }
+      }
+    }).catch((error: unknown) => {
+      this.counters.fetchFailures += 1;
+      this.options.log.warn({ err: error }, 'push hub: fetching new cards failed; the next notice retries');
+    });
+  }
+
   /** Delivers every row after `lastSeen` to this instance's subscribers; run only through inOrder(). */
   private async fetchNew(): Promise<void> {
     for (;;) {
@@ -361,29 +254,34 @@ export class PostgresPushHub implements PushHub {
         FETCH_LIMIT,
       ]);
       this.counters.fetches += 1;
-      // One object per distinct card text: the sockets' encoder caches by object, so a card sent to several
-      // agents is encoded once here too.
-      const parsed = new Map<string, Card | null>();
-      for (const row of rows) {
-        this.lastSeen = Number(row.id);
-        const set = this.listeners.get(row.principal);
-        if (set === undefined) {
-          continue;
-        }
-        let card = parsed.get(row.card);
-        if (card === undefined) {
-          card = this.parse(row.card);
-          parsed.set(row.card, card);
-        }
-        if (card !== null) {
-          const entry = { cursor: this.lastSeen, card };
-          for (const listener of set) {
-            listener(entry);
-          }
-        }
-      }
+      this.dispatch(rows.map((row) => [Number(row.id), row.principal, row.card] as const));
       if (rows.length < FETCH_LIMIT) {
         return;
+      }
+    }
+  }
+
+  /** Hands rows (in id order, all after `lastSeen`) to the local subscribers of their agents. */
+  private dispatch(rows: readonly (readonly [number, string, string])[]): void {
+    // One object per distinct card text: the sockets' encoder caches by object, so a card sent to several
+    // agents is encoded once here too.
+    const parsed = new Map<string, Card | null>();
+    for (const [id, principal, text] of rows) {
+      this.lastSeen = id;
+      const set = this.listeners.get(principal);
+      if (set === undefined) {
+        continue;
+      }
+      let card = parsed.get(text);
+      if (card === undefined) {
+        card = this.parse(text);
+        parsed.set(text, card);
+      }
+      if (card !== null) {
+        const entry = { cursor: id, card };
+        for (const listener of set) {
+          listener(entry);
+        }
       }
     }
   }
@@ -429,12 +327,13 @@ export class PostgresPushHub implements PushHub {
       'Times the push hub lost its LISTEN connection',
       () => counters.listenLost,
     );
+    counter('screenpop_push_hub_dropped_total', 'Card updates the push hub dropped', () => counters.dropped);
     counter(
       'screenpop_push_hub_bad_rows_total',
       'Stored cards that did not parse (skipped)',
       () => counters.badRows,
     );
-    const pending = () => this.pending.size;
+    const pending = () => this.writer.size;
     new Gauge({
       name: 'screenpop_push_hub_pending_cards',
       help: 'Card updates waiting to be written to PostgreSQL',
@@ -444,4 +343,28 @@ export class PostgresPushHub implements PushHub {
       },
     });
   }
+}
+
+interface Notice {
+  readonly prev: number;
+  readonly max: number;
+  readonly rows?: readonly (readonly [number, string, string])[];
+}
+
+/** The payload push-sql.ts writes; anything else (an older version's bare id) is null and leads to a fetch. */
+function parseNotice(payload: string): Notice | null {
+  const value = parseJson(payload) as { prev?: unknown; max?: unknown; rows?: unknown } | null;
+  if (typeof value !== 'object' || value === null) {
+    return null;
+  }
+  const { prev, max, rows } = value;
+  if (typeof prev !== 'number' || typeof max !== 'number') {
+    return null;
+  }
+  const isRow = (row: unknown): row is [number, string, string] =>
+    Array.isArray(row) &&
+    typeof row[0] === 'number' &&
+    typeof row[1] === 'string' &&
+    typeof row[2] === 'string';
+  return Array.isArray(rows) && rows.every(isRow) ? { prev, max, rows } : { prev, max };
 }

@@ -2,8 +2,8 @@
 import pg from 'pg';
 
 export interface ListenerEvents {
-  /** A notification on the channel: new rows may be there. */
-  notified(): void;
+  /** A notification on the channel, with its payload: new rows are there. */
+  notified(payload: string): void;
   /** LISTEN is (again) in place: rows written while it was not may have been missed, catch up. */
   listening(): void;
   /** The connection was lost or could not be opened; `attempt` counts failures in a row. */
@@ -73,7 +73,7 @@ export class PushListener {
     client.on('end', () => drop(new Error('LISTEN connection ended')));
     client.on('notification', (message) => {
       if (message.channel === this.channel) {
-        this.events.notified();
+        this.events.notified(message.payload ?? '');
       }
     });
     try {

@@ -1,30 +1,66 @@
 // The SQL of the PostgreSQL push hub (push-hub.ts): the push_cards table of migration 0011, as plain statements.
 
-/**
- * Taken by every writer for the length of its transaction, so ids are handed out in commit order: a reader that
- * has seen id N never later finds a committed row below N (bigserial alone gives ids at insert time, and two
- * transactions may commit in the other order). Two-key form, keyed by schema: tests sharing a database do not
- * queue behind each other, and the one-key locks of the test schemas (testing/targets.ts) never collide with it.
- */
-export const BEGIN_LOCKED = 'BEGIN; SELECT pg_advisory_xact_lock(72730011, hashtext(current_schema()))';
+/** Payload bytes a notification may carry rows in (PostgreSQL refuses 8,000 and more). */
+const NOTIFY_ROOM = 7_900;
+
+/** One card update to write: the agent, and the card's call id, version and JSON. */
+export interface CardRow {
+  readonly principal: string;
+  readonly callId: string;
+  readonly version: number;
+  readonly json: string;
+}
 
 /**
- * Writes a batch: one row per (agent, call), replaced only by a newer version, which takes a new id; then one
- * notification carrying the newest id (a few bytes, far under NOTIFY's 8,000). No row changed → no notification.
- * $1 principals, $2 call ids, $3 versions, $4 card JSON, $5 time (epoch ms), $6 channel.
+ * A whole batch as one simple-protocol query, so a write costs one round trip, not four (BEGIN, INSERT, NOTIFY,
+ * COMMIT each waiting for the last): values go in as literals quoted by the driver's `escapeLiteral`.
+ *
+ * The advisory lock, held to the commit, makes ids come in commit order: a reader that has seen id N never later
+ * finds a committed row below N (bigserial alone gives ids at insert time, and two transactions may commit in
+ * the other order). Two-key form keyed by schema: tests sharing a database do not queue behind each other, and
+ * the one-key locks of the test schemas (testing/targets.ts) never collide with it.
+ *
+ * One row per (agent, call), replaced only by a newer version, which takes a new id; then one notification:
+ * `{prev, max, rows}` when it fits NOTIFY's 8,000 bytes, else `{prev, max}`. `prev` is the newest id before the
+ * batch (under the lock, every earlier writer has committed): an instance that has delivered up to `prev`
+ * delivers `rows` as they are, without a query; any other fetches after its last id. No row changed → no
+ * notification.
  */
-export const INSERT_AND_NOTIFY = `
-  WITH written AS (
-    INSERT INTO push_cards AS kept (principal, call_id, version, card, at)
-    SELECT principal, call_id, version, card, $5::bigint
-      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS u(principal, call_id, version, card, n)
-      ORDER BY n
-    ON CONFLICT (principal, call_id) DO UPDATE
-      SET id = excluded.id, version = excluded.version, card = excluded.card, at = excluded.at
-      WHERE kept.version < excluded.version
-    RETURNING kept.id
-  )
-  SELECT pg_notify($6, max(id)::text) AS notified, count(*)::int AS rows FROM written HAVING count(*) > 0`;
+export function writeBatch(
+  rows: readonly CardRow[],
+  at: number,
+  channel: string,
+  literal: (value: string) => string,
+): string {
+  const texts = (values: readonly string[]) => `ARRAY[${values.map(literal).join(',')}]::text[]`;
+  const ints = (values: readonly number[]) =>
+    `ARRAY[${values.map((v) => String(Math.trunc(v))).join(',')}]::bigint[]`;
+  return `
+    BEGIN;
+    SELECT pg_advisory_xact_lock(72730011, hashtext(current_schema()));
+    WITH newest AS (SELECT coalesce(max(id), 0) AS id FROM push_cards),
+    written AS (
+      INSERT INTO push_cards AS kept (principal, call_id, version, card, at)
+      SELECT principal, call_id, version, card, ${Math.trunc(at)}::bigint
+        FROM unnest(${texts(rows.map((r) => r.principal))}, ${texts(rows.map((r) => r.callId))},
+                    ${ints(rows.map((r) => r.version))}, ${texts(rows.map((r) => r.json))})
+          WITH ORDINALITY AS u(principal, call_id, version, card, n)
+        ORDER BY n
+      ON CONFLICT (principal, call_id) DO UPDATE
+        SET id = excluded.id, version = excluded.version, card = excluded.card, at = excluded.at
+        WHERE kept.version < excluded.version
+      RETURNING kept.id, kept.principal, kept.card
+    ),
+    batch AS (
+      SELECT max(id) AS top, json_build_object('prev', (SELECT id FROM newest), 'max', max(id),
+               'rows', json_agg(json_build_array(id, principal, card) ORDER BY id))::text AS whole
+        FROM written HAVING count(*) > 0
+    )
+    SELECT pg_notify(${literal(channel)}, CASE WHEN octet_length(whole) <= ${NOTIFY_ROOM} THEN whole
+             ELSE json_build_object('prev', (SELECT id FROM newest), 'max', top)::text END)
+      FROM batch;
+    COMMIT`;
+}
 
 /** Rows after $1, the whole table's stream in id order: what this instance has not delivered yet. */
 export const FETCH_AFTER = 'SELECT id, principal, card FROM push_cards WHERE id > $1 ORDER BY id LIMIT $2';
