@@ -30,6 +30,7 @@ import { Webhooks } from '../webhooks/webhooks.ts';
 import { CrmLog } from '../crmlog/crm-log.ts';
 import { createWriter } from '../lookup/providers/provider-kinds.ts';
 import { crmLogRoutes } from '../server/routes/crm-log.ts';
+import type { CallLoggingHealth } from '../shared/trace.ts';
 import type { Store } from '../store/store.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { seedDemoContacts, startDemo } from './demo.ts';
@@ -276,10 +277,14 @@ export async function startScreenpop(
       const providerTypes = new Map(config.lookup.providers.map((p) => [p.name, p.type]));
       await providerRoutes(scope, {
         isSupervisor,
-        providers: () =>
-          lookupService
-            .providerHealth()
-            .map((h) => ({ ...h, type: providerTypes.get(h.name) ?? 'http', callLogging: null })),
+        providers: async () => {
+          const logging = (await crmLog?.health()) ?? new Map<string, CallLoggingHealth>();
+          return lookupService.providerHealth().map((h) => ({
+            ...h,
+            type: providerTypes.get(h.name) ?? 'http',
+            callLogging: logging.get(h.name) ?? null,
+          }));
+        },
       });
       await webhookRoutes(scope, {
         isSupervisor,
