@@ -2,6 +2,7 @@
 // a webhook receiver). HubSpot is down when a call ends, so a supervisor's GET /api/providers shows the provider's
 // call logging failing with its error; once HubSpot is back the retry logs the call and the row reads OK. Agents get
 // 403; GET /api/webhooks and its delivery log show only the webhook endpoints, never the "crm:" outbox endpoints.
+// Every answer is also parsed with the strict schema the OpenAPI document shows for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,12 @@ import pino from 'pino';
 import { startScreenpop } from '../app/screenpop.ts';
 import { loadConfig } from '../config/config.ts';
 import { startFakeHubSpot } from '../lookup/testing/hubspot-fake.ts';
+import {
+  crmLogStatusListSchema,
+  providerListSchema,
+  webhookAttemptListSchema,
+  webhookEndpointListSchema,
+} from '../server/routes/data/integration-schemas.ts';
 import type { ProviderHealth } from '../shared/trace.ts';
 import { startReceiver, testSecret } from '../webhooks/testing/receiver.ts';
 import { USERS, placeCall, signInOverHttp, waitFor, waitForAsync } from '../../test/e2e/harness.ts';
@@ -58,7 +65,7 @@ test('a supervisor sees a failing CRM call logging with its error, then OK; agen
     const hubspotRow = async (): Promise<ProviderHealth> => {
       const response = await fetch(`${app.url}/api/providers`, { headers: { cookie: priya } });
       assert.equal(response.status, 200);
-      const { providers } = (await response.json()) as { providers: ProviderHealth[] };
+      const { providers } = providerListSchema.parse(await response.json());
       const row = providers.find((p) => p.name === 'hubspot');
       assert.ok(row, 'the HubSpot provider is listed');
       return row;
@@ -118,7 +125,7 @@ test('a supervisor sees a failing CRM call logging with its error, then OK; agen
       30_000,
     );
     const hooks = await fetch(`${app.url}/api/webhooks`, { headers: { cookie: priya } });
-    const { endpoints } = (await hooks.json()) as { endpoints: { name: string }[] };
+    const { endpoints } = webhookEndpointListSchema.parse(await hooks.json());
     assert.deepEqual(
       endpoints.map((e) => e.name),
       ['ops'],
@@ -128,7 +135,7 @@ test('a supervisor sees a failing CRM call logging with its error, then OK; agen
         headers: { cookie: priya },
       });
       assert.equal(response.status, 200);
-      return ((await response.json()) as { items: { endpoint: string }[] }).items;
+      return webhookAttemptListSchema.parse(await response.json()).items;
     };
     const all = await attempts('limit=100');
     assert.ok(all.length >= 3, 'the webhook deliveries are listed');
@@ -152,10 +159,10 @@ test('a supervisor sees a failing CRM call logging with its error, then OK; agen
     assert.deepEqual([ok.lastError, ok.failingSince, ok.pending, ok.dead], [null, null, 0, 0]);
     assert.deepEqual(ok.last24h, { logged: 1, failed: 0, pending: 0 });
     const crm = await fetch(`${app.url}/api/calls/${callId}/crm`, { headers: { cookie: priya } });
-    const statuses = ((await crm.json()) as { items?: { status: string }[] }).items;
+    const statuses = crmLogStatusListSchema.parse(await crm.json()).items;
     assert.deepEqual(
-      statuses?.map((s) => s.status),
-      ['logged'],
+      statuses.map((s) => [s.provider, s.status, s.error]),
+      [['hubspot', 'logged', null]],
     );
   } finally {
     await app.close();
