@@ -289,7 +289,11 @@ export async function startScreenpop(
       await webhookRoutes(scope, {
         isSupervisor,
         endpoints: async () => (await webhooks?.endpoints()) ?? [],
-        attempts: async (query) => (await webhooks?.attempts(query)) ?? [],
+        // A CRM's writes share the outbox: named explicitly ("crm:hubspot") they are listed, never in the default list.
+        attempts: async (query) =>
+          (query.endpoint === undefined ? null : await crmLog?.attempts(query.endpoint, query.limit)) ??
+          (await webhooks?.attempts(query)) ??
+          [],
       });
       await registerDataRoutes(scope, {
         store,

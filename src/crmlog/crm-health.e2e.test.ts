@@ -1,7 +1,8 @@
 // Settings' CRM call-logging health at the HTTP edge: the whole app (SQLite file, simulator, the local HubSpot fake,
 // a webhook receiver). HubSpot is down when a call ends, so a supervisor's GET /api/providers shows the provider's
 // call logging failing with its error; once HubSpot is back the retry logs the call and the row reads OK. Agents get
-// 403; GET /api/webhooks and its delivery log show only the webhook endpoints, never the "crm:" outbox endpoints.
+// 403; GET /api/webhooks and its default delivery log show only the webhook endpoints, not the "crm:" outbox
+// endpoints (a CRM's attempts are listed when asked for by name).
 // Every answer is also parsed with the strict schema the OpenAPI document shows for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -140,7 +141,11 @@ test('a supervisor sees a failing CRM call logging with its error, then OK; agen
     const all = await attempts('limit=100');
     assert.ok(all.length >= 3, 'the webhook deliveries are listed');
     assert.deepEqual([...new Set(all.map((a) => a.endpoint))], ['ops']);
-    assert.deepEqual(await attempts('endpoint=crm:hubspot'), [], 'a CRM endpoint is not a webhook endpoint');
+    // Asked for by name, a CRM's attempts are listed apart.
+    const crmAttempts = await attempts('endpoint=crm:hubspot');
+    assert.ok(crmAttempts.length >= 1);
+    assert.deepEqual([...new Set(crmAttempts.map((a) => [a.endpoint, a.ok].join()))], ['crm:hubspot,false']);
+    assert.deepEqual(await attempts('endpoint=crm:nope'), []);
     const agentLog = await fetch(`${app.url}/api/webhooks/attempts`, { headers: { cookie: marcus } });
     assert.equal(agentLog.status, 403);
 

@@ -4,7 +4,7 @@ import type { CallRecordWriter } from '../lookup/providers/call-record.ts';
 import type { CallLogEntry, CrmLogStatus } from '../shared/api.ts';
 import type { CallLoggingHealth } from '../shared/trace.ts';
 import type { Card } from '../shared/messages.ts';
-import type { OutboxStore } from '../webhooks/ports.ts';
+import type { DeliveryAttempt, OutboxStore } from '../webhooks/ports.ts';
 import { CrmDeliverer } from './crm-deliverer.ts';
 import type { CrmDelivererDeps } from './crm-deliverer.ts';
 import { CrmQueue, crmEndpoint } from './crm-queue.ts';
@@ -115,6 +115,17 @@ export class CrmLog {
         return [name, health];
       }),
     );
+  }
+
+  /**
+   * The latest attempts of one CRM's writes when `endpoint` is a logging provider's "crm:<provider>"; null for any
+   * other name (the webhook delivery log answers those).
+   */
+  async attempts(endpoint: string, limit: number): Promise<DeliveryAttempt[] | null> {
+    if (!this.providers.some((p) => crmEndpoint(p) === endpoint)) {
+      return null;
+    }
+    return this.deps.outbox.attempts({ endpoint, limit });
   }
 
   /** Queues one more write of the call's record to `provider`; false when no such provider logs calls. */

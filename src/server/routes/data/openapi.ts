@@ -205,7 +205,7 @@ export function openApiDocument(): Json {
       },
       '/api/webhooks/attempts': {
         get: operation(
-          'The latest webhook delivery attempts, newest first (supervisors)',
+          'The latest webhook delivery attempts, newest first (supervisors); endpoint=crm:<provider>: that CRM\'s writes',
           { parameters: queryParameters(webhookAttemptsQuery) },
           { '200': { description: 'attempts', ...json(ref('WebhookAttemptList')) }, ...supervisorsOnly },
         ),
