@@ -131,7 +131,7 @@ test('a supervisor sees a failing CRM call logging with its error, then OK; agen
       endpoints.map((e) => e.name),
       ['ops'],
     );
-    const attempts = async (query: string): Promise<{ endpoint: string }[]> => {
+    const attempts = async (query: string): Promise<{ endpoint: string; ok: boolean }[]> => {
       const response = await fetch(`${app.url}/api/webhooks/attempts?${query}`, {
         headers: { cookie: priya },
       });
