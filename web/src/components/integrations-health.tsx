@@ -46,7 +46,7 @@ export function IntegrationsHealth() {
     <section class="page" aria-label="Integrations" data-testid="integrations">
       <h2>Integrations</h2>
       <p class="muted">
-        How the caller lookup’s providers and the webhook endpoints are doing.{' '}
+        How the caller lookup’s providers, their CRM call logging and the webhook endpoints are doing.{' '}
         <button type="button" class="link-button" data-testid="integrations-refresh" onClick={load}>
           Refresh
         </button>
