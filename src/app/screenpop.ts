@@ -32,6 +32,7 @@ import { Webhooks } from '../webhooks/webhooks.ts';
 import { CrmLog } from '../crmlog/crm-log.ts';
 import { createWriter } from '../lookup/providers/provider-kinds.ts';
 import { crmLogRoutes } from '../server/routes/crm-log.ts';
+import type { CallLoggingHealth } from '../shared/trace.ts';
 import type { Store } from '../store/store.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
 import { seedDemoContacts, startDemo } from './demo.ts';
@@ -282,15 +283,23 @@ export async function startScreenpop(
       const providerTypes = new Map(config.lookup.providers.map((p) => [p.name, p.type]));
       await providerRoutes(scope, {
         isSupervisor,
-        providers: () =>
-          lookupService
-            .providerHealth()
-            .map((h) => ({ ...h, type: providerTypes.get(h.name) ?? 'http', callLogging: null })),
+        providers: async () => {
+          const logging = (await crmLog?.health()) ?? new Map<string, CallLoggingHealth>();
+          return lookupService.providerHealth().map((h) => ({
+            ...h,
+            type: providerTypes.get(h.name) ?? 'http',
+            callLogging: logging.get(h.name) ?? null,
+          }));
+        },
       });
       await webhookRoutes(scope, {
         isSupervisor,
         endpoints: async () => (await webhooks?.endpoints()) ?? [],
-        attempts: async (query) => (await webhooks?.attempts(query)) ?? [],
+        // A CRM's writes share the outbox: named explicitly ("crm:hubspot") they are listed, never in the default list.
+        attempts: async (query) =>
+          (query.endpoint === undefined ? null : await crmLog?.attempts(query.endpoint, query.limit)) ??
+          (await webhooks?.attempts(query)) ??
+          [],
       });
       await registerDataRoutes(scope, {
         store,

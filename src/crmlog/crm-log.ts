@@ -2,12 +2,15 @@
 import type { Clock } from '../calls/ports.ts';
 import type { CallRecordWriter } from '../lookup/providers/call-record.ts';
 import type { CallLogEntry, CrmLogStatus } from '../shared/api.ts';
+import type { CallLoggingHealth } from '../shared/trace.ts';
 import type { Card } from '../shared/messages.ts';
-import type { OutboxStore } from '../webhooks/ports.ts';
+import type { DeliveryAttempt, OutboxStore } from '../webhooks/ports.ts';
 import { CrmDeliverer } from './crm-deliverer.ts';
 import type { CrmDelivererDeps } from './crm-deliverer.ts';
-import { CrmQueue } from './crm-queue.ts';
+import { CrmQueue, crmEndpoint } from './crm-queue.ts';
 import type { CrmRecordStore } from './ports.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface CrmLogDeps {
   readonly writers: readonly CallRecordWriter[];
@@ -78,6 +81,51 @@ export class CrmLog {
       }
     }
     return byCall;
+  }
+
+  /**
+   * Each logging provider's health, by name: its outbox endpoint's (failing since, paused, last attempt and
+   * success, waiting and given-up writes), the last attempt's error when it failed, and the last 24 hours' records.
+   */
+  async health(): Promise<Map<string, CallLoggingHealth>> {
+    const names = this.providers;
+    const now = this.deps.clock.now();
+    const [endpoints, counts, lastAttempts] = await Promise.all([
+      this.deps.outbox.endpoints(names.map(crmEndpoint)),
+      this.deps.records.counts(now - DAY_MS),
+      Promise.all(names.map((n) => this.deps.outbox.attempts({ endpoint: crmEndpoint(n), limit: 1 }))),
+    ]);
+    return new Map(
+      names.map((name, i) => {
+        const e = endpoints[i]!;
+        const last = lastAttempts[i]?.[0];
+        const health: CallLoggingHealth = {
+          failing: e.failingSince !== null,
+          paused: e.pausedUntil !== null,
+          failingSince: e.failingSince,
+          pausedUntil: e.pausedUntil,
+          lastAttemptAt: e.lastAttemptAt,
+          lastStatus: e.lastStatus,
+          lastSuccessAt: e.lastSuccessAt,
+          lastError: last !== undefined && !last.ok ? (last.error ?? `HTTP ${last.status ?? '?'}`) : null,
+          pending: e.pending,
+          dead: e.dead,
+          last24h: counts.get(name) ?? { logged: 0, failed: 0, pending: 0 },
+        };
+        return [name, health];
+      }),
+    );
+  }
+
+  /**
+   * The latest attempts of one CRM's writes when `endpoint` is a logging provider's "crm:<provider>"; null for any
+   * other name (the webhook delivery log answers those).
+   */
+  async attempts(endpoint: string, limit: number): Promise<DeliveryAttempt[] | null> {
+    if (!this.providers.some((p) => crmEndpoint(p) === endpoint)) {
+      return null;
+    }
+    return this.deps.outbox.attempts({ endpoint, limit });
   }
 
   /** Queues one more write of the call's record to `provider`; false when no such provider logs calls. */

@@ -17,6 +17,13 @@ export interface CrmLink {
   readonly updatedAt: number;
 }
 
+/** How many of a CRM's call records are in each state. */
+export interface CrmRecordCounts {
+  readonly logged: number;
+  readonly failed: number;
+  readonly pending: number;
+}
+
 export interface CrmRecordStore {
   get(callId: string, provider: string): Promise<CrmLink | null>;
   /** Every CRM's record of these calls. */
@@ -50,4 +57,9 @@ export interface CrmRecordStore {
     failure: { error: string; answered: boolean; gaveUp: boolean },
     at: number,
   ): Promise<void>;
+  /**
+   * Per provider, its records last touched at or after `since`, by state. A scan of the table (no index on
+   * updated_at): supervisors' Settings page reads it, not the pop path.
+   */
+  counts(since: number): Promise<Map<string, CrmRecordCounts>>;
 }

@@ -199,7 +199,9 @@ export interface ApiError {
  *   GET  /api/calls/:id/trace     the call's trace (events, transitions, recoveries)
  *   GET  /api/traces?q=           { items: TraceSearchHit[] } calls by number or call id (own lines; all: supervisors)
  *   GET  /api/traces/:id          CallTraceView: the trace in readable steps and the call-log row (src/shared/trace.ts)
- *   GET  /api/providers           { providers: ProviderHealth[] } lookup provider health (supervisors only)
+ *   GET  /api/providers           { providers: ProviderHealth[] } lookup and CRM call-logging health (supervisors only)
+ *   GET  /api/webhooks            { endpoints: WebhookEndpointStatus[] } webhook endpoints only (supervisors only)
+ *   GET  /api/webhooks/attempts?endpoint=&limit=   { items: WebhookAttemptRecord[] } (supervisors only)
  *   GET  /api/audit?before=&limit=   { items: AuditEntry[] } newest first (supervisors only)
  *   GET  /api/audit.csv?before=&limit=   the same as CSV, formula cells neutralised (supervisors only)
  *   POST /api/pins                PinBody → 204;  DELETE /api/pins/:e164 → 204

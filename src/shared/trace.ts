@@ -123,13 +123,30 @@ export interface ProviderHealth {
   /** Requests sent in the last hour (cache hits send none), and how many of them failed. */
   readonly requestsLastHour: number;
   readonly failuresLastHour: number;
-  /** CRM call-logging health, where the provider writes calls back; absent when it does not. */
-  readonly callLogging?: {
-    readonly lastSuccessAt: number | null;
-    readonly lastErrorAt: number | null;
-    readonly lastError: string | null;
-    readonly pending: number;
-  } | null;
+  /** CRM call-logging health, where the provider writes calls back (kind with a writer); null when it does not. */
+  readonly callLogging: CallLoggingHealth | null;
+}
+
+/**
+ * One CRM's call logging: the health of its outbox endpoint "crm:<provider>" (as for a webhook endpoint) and what
+ * happened to the call records of the last 24 hours.
+ */
+export interface CallLoggingHealth {
+  readonly failing: boolean;
+  readonly paused: boolean;
+  readonly failingSince: number | null;
+  readonly pausedUntil: number | null;
+  readonly lastAttemptAt: number | null;
+  /** The CRM's HTTP status of the last attempt; null when it did not answer. */
+  readonly lastStatus: number | null;
+  readonly lastSuccessAt: number | null;
+  /** The last attempt's error, when the last attempt failed. */
+  readonly lastError: string | null;
+  /** Writes waiting in the outbox, and writes given up on. */
+  readonly pending: number;
+  readonly dead: number;
+  /** Call records by state, among those touched in the last 24 hours. */
+  readonly last24h: { readonly logged: number; readonly failed: number; readonly pending: number };
 }
 
 /** GET /api/webhooks (supervisors only): one endpoint's health, as src/webhooks reports it (never its secret). */

@@ -1,6 +1,6 @@
 // CrmRecordStore over Kysely: per call and CRM provider, the CRM's record id and how writing it went.
 import type { Kysely, Selectable } from 'kysely';
-import type { CrmLink, CrmRecordStore } from '../crmlog/ports.ts';
+import type { CrmLink, CrmRecordCounts, CrmRecordStore } from '../crmlog/ports.ts';
 import type { CrmCallRecordsTable, Database } from './database.ts';
 
 function toLink(row: Selectable<CrmCallRecordsTable>): CrmLink {
@@ -44,6 +44,23 @@ export class KyselyCrmRecordStore implements CrmRecordStore {
       .orderBy('provider')
       .execute();
     return rows.map(toLink);
+  }
+
+  async counts(since: number): Promise<Map<string, CrmRecordCounts>> {
+    const rows = await this.db
+      .selectFrom('crm_call_records')
+      .select(['provider', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('updated_at', '>=', since)
+      .groupBy(['provider', 'state'])
+      .execute();
+    const counts = new Map<string, { logged: number; failed: number; pending: number }>();
+    for (const row of rows) {
+      const c = counts.get(row.provider) ?? { logged: 0, failed: 0, pending: 0 };
+      const state = row.state === 'logged' || row.state === 'failed' ? row.state : 'pending';
+      c[state] += Number(row.n);
+      counts.set(row.provider, c);
+    }
+    return counts;
   }
 
   async queued(

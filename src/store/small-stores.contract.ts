@@ -1,4 +1,4 @@
-// Contracts of the small ports: pins, secrets, agents, sessions.
+// Contracts of the small ports: pins, secrets, agents, sessions, the CRM call records' counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from './store.ts';
@@ -94,5 +94,26 @@ export function smallStoresContract(open: () => Promise<Store>): void {
     assert.equal(await sessions.getSession('s1'), null);
     await sessions.deleteSession('s2');
     assert.equal(await sessions.getSession('s2'), null);
+  });
+
+  test('CRM call records: counts per provider and state, since a time', async () => {
+    const { crmRecords } = await open();
+    const T = 1_700_000_000_000;
+    await crmRecords.queued('count-1', 'counts-a', null, T - 10);
+    await crmRecords.queued('count-2', 'counts-a', null, T);
+    await crmRecords.queued('count-3', 'counts-a', null, T);
+    await crmRecords.queued('count-4', 'counts-a', null, T);
+    await crmRecords.queued('count-1', 'counts-b', null, T);
+    await crmRecords.logged('count-2', 'counts-a', { id: 'r2', url: null }, T + 1);
+    await crmRecords.failed(
+      'count-3',
+      'counts-a',
+      { error: 'HTTP 400', answered: true, gaveUp: true },
+      T + 1,
+    );
+    const counts = await crmRecords.counts(T);
+    assert.deepEqual(counts.get('counts-a'), { logged: 1, failed: 1, pending: 1 }, 'count-1 is older than T');
+    assert.deepEqual(counts.get('counts-b'), { logged: 0, failed: 0, pending: 1 });
+    assert.equal((await crmRecords.counts(T + 2)).get('counts-a'), undefined);
   });
 }

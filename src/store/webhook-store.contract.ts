@@ -144,6 +144,13 @@ export function webhookStoreContract(open: () => Promise<OutboxStore>): void {
       ],
     );
     assert.equal((await store.attempts({ limit: 1 })).length, 1);
+    assert.equal((await store.attempts({ endpoints: ['crm', 'other'], limit: 10 })).length, 2);
+    assert.deepEqual(
+      await store.attempts({ endpoints: ['other'], limit: 10 }),
+      [],
+      'only the endpoints asked for',
+    );
+    assert.deepEqual(await store.attempts({ endpoints: [], limit: 10 }), []);
     const [health] = await store.endpoints(['crm']);
     assert.equal(health?.lastSuccessAt, T + 30);
     assert.equal(health?.failingSince, null);

@@ -2,6 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type {
   AttemptResult,
+  AttemptsQuery,
   Claim,
   DeliveryAttempt,
   EndpointHealth,
@@ -214,10 +215,15 @@ export class KyselyWebhookStore implements OutboxStore {
     });
   }
 
-  async attempts(query: { readonly endpoint?: string; readonly limit: number }): Promise<DeliveryAttempt[]> {
+  async attempts(query: AttemptsQuery): Promise<DeliveryAttempt[]> {
     let select = this.db.selectFrom('webhook_attempts').selectAll();
     if (query.endpoint !== undefined) {
       select = select.where('endpoint', '=', query.endpoint);
+    } else if (query.endpoints !== undefined) {
+      if (query.endpoints.length === 0) {
+        return [];
+      }
+      select = select.where('endpoint', 'in', query.endpoints);
     }
     const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map((r) => ({

@@ -79,6 +79,12 @@ export interface DeliveryAttempt {
   readonly error: string | null;
 }
 
+export interface AttemptsQuery {
+  readonly endpoint?: string;
+  readonly endpoints?: readonly string[];
+  readonly limit: number;
+}
+
 export interface OutboxStore {
   /** Adds rows; a row whose (endpoint, eventId) is already there is skipped. Returns how many were added. */
   enqueue(rows: readonly NewOutboxRow[]): Promise<number>;
@@ -93,8 +99,8 @@ export interface OutboxStore {
    */
   finish(endpoint: string, row: OutboxRow, result: AttemptResult): Promise<void>;
   endpoints(names: readonly string[]): Promise<EndpointHealth[]>;
-  /** The latest attempts, newest first. */
-  attempts(query: { readonly endpoint?: string; readonly limit: number }): Promise<DeliveryAttempt[]>;
+  /** The latest attempts, newest first: of `endpoint`, else of `endpoints` (when given), else of all. */
+  attempts(query: AttemptsQuery): Promise<DeliveryAttempt[]>;
   /** Deletes settled rows and attempts older than `before`; returns how many rows went. */
   prune(before: number): Promise<number>;
 }

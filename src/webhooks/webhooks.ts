@@ -77,8 +77,16 @@ export class Webhooks {
     });
   }
 
-  attempts(query: { readonly endpoint?: string; readonly limit: number }): Promise<DeliveryAttempt[]> {
-    return this.deps.store.attempts(query);
+  /**
+   * The latest attempts on the webhook endpoints only: the outbox also carries the CRM call-record writes
+   * ("crm:<provider>"), which Settings shows on the provider's row (src/crmlog), not as webhook deliveries.
+   */
+  async attempts(query: { readonly endpoint?: string; readonly limit: number }): Promise<DeliveryAttempt[]> {
+    const names = this.endpointList.map((e) => e.name);
+    if (query.endpoint !== undefined) {
+      return names.includes(query.endpoint) ? this.deps.store.attempts(query) : [];
+    }
+    return this.deps.store.attempts({ endpoints: names, limit: query.limit });
   }
 
   /** Writes the events handed over so far, then stops delivering (what is left goes out after the restart). */

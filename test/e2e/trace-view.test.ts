@@ -1,6 +1,6 @@
 // "Why no card?" and card sources in a real browser: a call rings a line nobody signed in to screenpop has; the
 // supervisor searches its number and reads why no agent got a card. An agent's card names the CRM it came from,
-// and the supervisor's Settings list that provider's health.
+// and the supervisor's Settings list that provider's health, with its call logging failing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -41,6 +41,11 @@ describe('why no card, and card sources, in the browser', { skip: skip ?? false 
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ results: known ? [{ name: 'Hollis Crane', company: 'Crane Freight' }] : [] }));
     });
+    // The CRM's call log is down for maintenance: Settings shows the provider's call logging failing.
+    crm.route('/calls', (_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'maintenance' }));
+    });
     stack = await startStack({
       SCREENPOP_SUPERVISORS: USERS.priya,
       SCREENPOP_LOOKUP_PROVIDERS: JSON.stringify([
@@ -48,6 +53,12 @@ describe('why no card, and card sources, in the browser', { skip: skip ?? false 
           name: 'hubspot',
           url: `${crm.base}/people?phone={e164}`,
           fields: { name: 'results[].name', company: 'results[].company' },
+          log: {
+            url: `${crm.base}/calls`,
+            body: { ref: '{callId}' },
+            update: { url: `${crm.base}/calls/\${crmId}` },
+            idPath: 'id',
+          },
         },
       ]),
     });
@@ -142,6 +153,14 @@ describe('why no card, and card sources, in the browser', { skip: skip ?? false 
     await row.waitFor({ timeout: 10_000 });
     assert.match((await row.getByTestId('provider-state').textContent()) ?? '', /^OK, last answer/);
     assert.match((await row.textContent()) ?? '', /\d+ requests/);
+    // The ended calls' records were refused by the CRM: its call logging reads failing, with the CRM's answer.
+    const logging = row.getByTestId('provider-call-logging');
+    for (let tries = 0; !/failing since/.test((await logging.textContent()) ?? ''); tries += 1) {
+      assert.ok(tries < 60, `call logging still reads: ${await logging.textContent()}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await boss.getByTestId('integrations-refresh').click();
+    }
+    assert.match((await logging.textContent()) ?? '', /^Call logging: failing since .+: .*503/);
     await boss.screenshot({ path: `${SCREENSHOTS}/integrations.png`, fullPage: true });
     await agent.getByTestId('nav-settings').click();
     await agent.getByTestId('settings-save').waitFor();

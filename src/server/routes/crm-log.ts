@@ -19,7 +19,7 @@ export interface CrmLogRoutesDeps {
 }
 
 const idParams = z.object({ id: z.string().min(1).max(200) }).strict();
-const listQuery = z
+export const listQuery = z
   .object({
     calls: z
       .string()
@@ -27,7 +27,7 @@ const listQuery = z
       .pipe(z.array(z.string().max(200)).min(1).max(100)),
   })
   .strict();
-const retryBody = z.object({ provider: z.string().min(1).max(40) }).strict();
+export const retryBody = z.object({ provider: z.string().min(1).max(40) }).strict();
 
 function parse<T>(
   schema: z.ZodType<T>,

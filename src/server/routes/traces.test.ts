@@ -45,7 +45,7 @@ async function stack() {
         });
         await providerRoutes(scope, {
           isSupervisor,
-          providers: () => [
+          providers: async () => [
             {
               name: 'hubspot',
               type: 'hubspot',
@@ -55,6 +55,7 @@ async function stack() {
               latencyMs: { last: 12, p50: 12, p95: 12 },
               requestsLastHour: 1,
               failuresLastHour: 0,
+              callLogging: null,
             },
           ],
         });

@@ -29,7 +29,7 @@ export interface TraceRoutesDeps {
   readonly e164: (text: string) => string | null;
 }
 
-const searchQuery = z.object({ q: z.string().trim().min(1).max(200) }).strict();
+export const searchQuery = z.object({ q: z.string().trim().min(1).max(200) }).strict();
 const idParams = z.object({ id: z.string().min(1).max(200) });
 /** Hits returned by one search. */
 const LIMIT = 50;

@@ -15,7 +15,7 @@ export interface WebhookRoutesDeps {
   }) => Promise<readonly unknown[]>;
 }
 
-const attemptsQuery = z
+export const attemptsQuery = z
   .object({
     endpoint: z.string().min(1).max(2000).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -2,13 +2,20 @@
 // latest webhook delivery attempts. A provider that writes calls back to its CRM shows "call logging" too.
 import { useEffect, useState } from 'preact/hooks';
 import type {
+  CallLoggingHealth,
   ProviderHealth,
   WebhookAttemptRecord,
   WebhookEndpointStatus,
 } from '../../../src/shared/trace.ts';
 import { api, errorText } from '../api.ts';
 import { formatAgo, formatWhen } from '../lib/format.ts';
-import { latencyText, providerState, webhookState } from '../lib/health-text.ts';
+import {
+  callLoggingCounts,
+  callLoggingState,
+  latencyText,
+  providerState,
+  webhookState,
+} from '../lib/health-text.ts';
 
 const ATTEMPTS = 20;
 
@@ -39,7 +46,7 @@ export function IntegrationsHealth() {
     <section class="page" aria-label="Integrations" data-testid="integrations">
       <h2>Integrations</h2>
       <p class="muted">
-        How the caller lookup’s providers and the webhook endpoints are doing.{' '}
+        How the caller lookup’s providers, their CRM call logging and the webhook endpoints are doing.{' '}
         <button type="button" class="link-button" data-testid="integrations-refresh" onClick={load}>
           Refresh
         </button>
@@ -87,18 +94,7 @@ function Providers(props: { providers: readonly ProviderHealth[]; now: number })
                     last error {formatAgo(p.lastErrorAt ?? props.now, props.now)}: {p.lastError}
                   </div>
                 )}
-                {p.callLogging && (
-                  <div class="muted" data-testid="provider-call-logging">
-                    call logging:{' '}
-                    {p.callLogging.lastError !== null &&
-                    (p.callLogging.lastSuccessAt ?? 0) <= (p.callLogging.lastErrorAt ?? 0)
-                      ? `failing (${p.callLogging.lastError})`
-                      : p.callLogging.lastSuccessAt !== null
-                        ? `last logged ${formatAgo(p.callLogging.lastSuccessAt, props.now)}`
-                        : 'nothing logged yet'}
-                    {p.callLogging.pending > 0 ? `, ${p.callLogging.pending} waiting` : ''}
-                  </div>
-                )}
+                {p.callLogging !== null && <CallLogging logging={p.callLogging} now={props.now} />}
               </td>
               <td>{latencyText(p)}</td>
               <td>
@@ -110,6 +106,17 @@ function Providers(props: { providers: readonly ProviderHealth[]; now: number })
         })}
       </tbody>
     </table>
+  );
+}
+
+/** The CRM call logging of a provider that writes calls back (the outbox endpoint "crm:<provider>"). */
+function CallLogging(props: { logging: CallLoggingHealth; now: number }) {
+  const state = callLoggingState(props.logging, props.now);
+  return (
+    <div data-testid="provider-call-logging">
+      <div class={state.ok ? 'health-ok' : 'health-bad'}>{state.text}</div>
+      <div class="muted">{callLoggingCounts(props.logging)}</div>
+    </div>
   );
 }
 

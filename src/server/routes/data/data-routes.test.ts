@@ -296,13 +296,43 @@ for (const target of storeTargets()) {
         '/api/audit.csv',
         '/api/calls',
         '/api/calls/{id}',
+        '/api/calls/{id}/crm',
+        '/api/calls/{id}/crm/retry',
         '/api/calls/{id}/notes',
         '/api/calls/{id}/notes/revisions',
         '/api/contacts',
         '/api/contacts/{id}',
+        '/api/crm-log',
         '/api/pins',
         '/api/pins/{e164}',
+        '/api/providers',
+        '/api/traces',
+        '/api/traces/{id}',
+        '/api/webhooks',
+        '/api/webhooks/attempts',
       ]);
+      // Every reference points at a schema of the document.
+      const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(
+        refs.filter((name) => name === undefined || doc.components.schemas[name] === undefined),
+        [],
+      );
+      for (const name of ['WebhookEndpointList', 'WebhookAttemptList', 'CrmLogPage', 'ProviderList', 'CallTraceView']) {
+        assert.ok(refs.includes(name), `${name} is used`);
+      }
+      const providerHealth = doc.components.schemas.ProviderHealth?.properties ?? {};
+      assert.ok(providerHealth.callLogging !== undefined);
+      assert.ok(doc.components.schemas.CallLoggingHealth?.properties?.failingSince !== undefined);
+      const attempts = doc.paths['/api/webhooks/attempts'] as { get: { parameters: { name: string }[] } };
+      assert.deepEqual(
+        attempts.get.parameters.map((p) => p.name),
+        ['endpoint', 'limit'],
+      );
+      const traces = doc.paths['/api/traces'] as { get: { parameters: { name: string; required: boolean }[] } };
+      assert.deepEqual(
+        traces.get.parameters.map((p) => [p.name, p.required]),
+        [['q', true]],
+      );
       assert.ok(doc.components.schemas.ContactInput?.properties?.phones !== undefined);
       assert.ok(doc.components.schemas.CallLogEntry?.properties?.answeredByName !== undefined);
       assert.ok(!JSON.stringify(doc).includes('"$ref":"Contact"'));

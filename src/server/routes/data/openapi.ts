@@ -1,4 +1,5 @@
-// GET /api/openapi.json: an OpenAPI 3.1 document of the data routes, generated from the same zod schemas.
+// GET /api/openapi.json: an OpenAPI 3.1 document of the data routes and the integration and diagnosis routes
+// (webhooks, CRM log, traces, providers), generated from the same zod schemas.
 import { z } from 'zod';
 import {
   apiErrorSchema,
@@ -12,9 +13,15 @@ import {
   noteRevisionListSchema,
   notesBodySchema,
   pinBodySchema,
+  auditEntrySchema,
   auditListSchema,
   auditQuerySchema,
+  noteRevisionSchema,
 } from './schemas.ts';
+import { integrationSchemas } from './integration-schemas.ts';
+import { listQuery as crmLogQuery, retryBody as crmRetryBody } from '../crm-log.ts';
+import { searchQuery as traceQuery } from '../traces.ts';
+import { attemptsQuery as webhookAttemptsQuery } from '../webhooks.ts';
 
 type Json = Record<string, unknown>;
 
@@ -23,8 +30,15 @@ const json = (schema: Json): Json => ({ content: { 'application/json': { schema 
 const error = (description: string): Json => ({ description, ...json(ref('ApiError')) });
 
 function queryParameters(schema: z.ZodObject): Json[] {
-  const properties = (z.toJSONSchema(schema, { io: 'input' }).properties ?? {}) as Record<string, Json>;
-  return Object.entries(properties).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
+  const jsonSchema = z.toJSONSchema(schema, { io: 'input' });
+  const properties = (jsonSchema.properties ?? {}) as Record<string, Json>;
+  const required = new Set(jsonSchema.required ?? []);
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    schema: property,
+  }));
 }
 
 const pathId = (name: string): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
@@ -32,6 +46,9 @@ const pathId = (name: string): Json => ({ name, in: 'path', required: true, sche
 function operation(summary: string, extra: Json, responses: Json): Json {
   return { summary, ...extra, responses: { ...responses, '400': error('invalid request') } };
 }
+
+const crmRetryBodySchema = crmRetryBody.meta({ id: 'CrmRetryBody' });
+const supervisorsOnly = { '403': error('supervisors_only') };
 
 export function openApiDocument(): Json {
   const registry = z.registry<{ id: string }>();
@@ -43,9 +60,13 @@ export function openApiDocument(): Json {
     callListSchema,
     notesBodySchema,
     pinBodySchema,
+    noteRevisionSchema,
     noteRevisionListSchema,
+    auditEntrySchema,
     auditListSchema,
     apiErrorSchema,
+    crmRetryBodySchema,
+    ...integrationSchemas,
   ]) {
     const id = schema.meta()?.id;
     if (typeof id === 'string') {
@@ -149,6 +170,66 @@ export function openApiDocument(): Json {
       },
       '/api/pins/{e164}': {
         delete: operation('Remove a pin', { parameters: [pathId('e164')] }, { '204': { description: 'removed' } }),
+      },
+      '/api/calls/{id}/crm': {
+        get: operation(
+          "The call's record in each CRM that logs calls",
+          { parameters: [pathId('id')] },
+          { '200': { description: 'one item per CRM', ...json(ref('CrmLogStatusList')) }, '404': error('no such call') },
+        ),
+      },
+      '/api/calls/{id}/crm/retry': {
+        post: operation(
+          "Write the call's record to a CRM again (the call's agents, supervisors)",
+          { parameters: [pathId('id')], requestBody: { required: true, ...json(ref('CrmRetryBody')) } },
+          {
+            '202': { description: 'queued' },
+            '403': error('crm_retry_not_yours'),
+            '404': error('no such call, or no CRM of that name logs calls'),
+          },
+        ),
+      },
+      '/api/crm-log': {
+        get: operation(
+          'The CRM records of a page of calls (the history rows)',
+          { parameters: queryParameters(crmLogQuery) },
+          { '200': { description: 'one item per call asked for', ...json(ref('CrmLogPage')) } },
+        ),
+      },
+      '/api/webhooks': {
+        get: operation(
+          'The webhook endpoints and their health (supervisors); CRM call logging is on /api/providers',
+          {},
+          { '200': { description: 'endpoints', ...json(ref('WebhookEndpointList')) }, ...supervisorsOnly },
+        ),
+      },
+      '/api/webhooks/attempts': {
+        get: operation(
+          'The latest webhook delivery attempts, newest first (supervisors); endpoint=crm:<provider>: that CRM\'s writes',
+          { parameters: queryParameters(webhookAttemptsQuery) },
+          { '200': { description: 'attempts', ...json(ref('WebhookAttemptList')) }, ...supervisorsOnly },
+        ),
+      },
+      '/api/providers': {
+        get: operation(
+          "The lookup providers' health, with their CRM call logging where they write calls back (supervisors)",
+          {},
+          { '200': { description: 'providers', ...json(ref('ProviderList')) }, ...supervisorsOnly },
+        ),
+      },
+      '/api/traces': {
+        get: operation(
+          'Calls by number or call id (own lines; supervisors: all)',
+          { parameters: queryParameters(traceQuery) },
+          { '200': { description: 'hits, newest first', ...json(ref('TraceSearchList')) } },
+        ),
+      },
+      '/api/traces/{id}': {
+        get: operation(
+          "A call's trace in readable steps, and its call-log row",
+          { parameters: [pathId('id')] },
+          { '200': { description: 'the trace', ...json(ref('CallTraceView')) }, '404': error('no such call') },
+        ),
       },
     },
   };

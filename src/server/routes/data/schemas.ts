@@ -177,8 +177,8 @@ export const apiErrorSchema = z
   .meta({ id: 'ApiError' });
 
 // The schemas must describe the shared types exactly: these fail to compile when either side drifts.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Mutable<T> = T extends readonly (infer U)[]
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type Mutable<T> = T extends readonly (infer U)[]
   ? Mutable<U>[]
   : T extends object
     ? { -readonly [K in keyof T]: Mutable<T[K]> }
