@@ -6,6 +6,7 @@ import type { Clock } from '../calls/ports.ts';
 import { CrmWriteError } from '../lookup/providers/call-record.ts';
 import type { CallRecordWriter, CrmRecordRef } from '../lookup/providers/call-record.ts';
 import type { CallLogEntry } from '../shared/api.ts';
+import { OutboxLoops } from '../webhooks/outbox-loops.ts';
 import type { AttemptResult, Claim, OutboxStore } from '../webhooks/ports.ts';
 import { afterFailure, defaultRetryPolicy } from '../webhooks/retry-policy.ts';
 import type { RetryPolicy } from '../webhooks/retry-policy.ts';
@@ -45,83 +46,44 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 export class CrmDeliverer {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}:crm`;
   private readonly policy: RetryPolicy;
-  private readonly wakers = new Set<() => void>();
-  private readonly loops: Promise<void>[] = [];
-  private readonly stopping = new AbortController();
-  private pruner: ReturnType<typeof setInterval> | null = null;
+  private readonly loops: OutboxLoops<CallRecordWriter>;
 
   constructor(private readonly deps: CrmDelivererDeps) {
     this.policy = deps.policy ?? defaultRetryPolicy;
+    this.loops = new OutboxLoops({
+      keys: deps.writers,
+      drain: (writer) => this.drain(writer),
+      describe: (writer) => ({ provider: writer.name }),
+      failedMessage: 'CRM call log loop failed',
+      log: deps.log,
+      pollMs: deps.pollMs,
+      prune: () => deps.outbox.prune(deps.clock.now() - KEEP_MS),
+      pruneEveryMs: PRUNE_EVERY_MS,
+      pruneFailedMessage: 'CRM outbox prune failed',
+    });
   }
 
   start(): void {
-    for (const writer of this.deps.writers) {
-      this.loops.push(this.loop(writer));
-    }
-    this.pruner = setInterval(() => {
-      this.deps.outbox.prune(this.deps.clock.now() - KEEP_MS).catch((error: unknown) => {
-        this.deps.log.warn({ err: error }, 'CRM outbox prune failed');
-      });
-    }, PRUNE_EVERY_MS);
-    this.pruner.unref();
+    this.loops.start();
   }
 
   wake(): void {
-    for (const wake of [...this.wakers]) {
-      wake();
-    }
+    this.loops.wake();
   }
 
   /** Attempts every row due now, provider by provider; returns how many attempts were made (tests drive this). */
-  async deliverDue(): Promise<number> {
-    let attempts = 0;
-    for (const writer of this.deps.writers) {
-      attempts += await this.drain(writer);
-    }
-    return attempts;
+  deliverDue(): Promise<number> {
+    return this.loops.drainAll();
   }
 
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    if (this.pruner !== null) {
-      clearInterval(this.pruner);
-    }
-    this.wake();
-    await Promise.all(this.loops);
-  }
-
-  private async loop(writer: CallRecordWriter): Promise<void> {
-    while (!this.stopping.signal.aborted) {
-      try {
-        if ((await this.drain(writer)) > 0) {
-          continue;
-        }
-      } catch (error) {
-        this.deps.log.warn({ err: error, provider: writer.name }, 'CRM call log loop failed');
-      }
-      await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.deps.pollMs ?? 1000);
-      this.wakers.add(done);
-      if (this.stopping.signal.aborted) {
-        done();
-      }
-    });
+  stop(): Promise<void> {
+    return this.loops.stop();
   }
 
   private async drain(writer: CallRecordWriter): Promise<number> {
     let attempts = 0;
     const timeoutMs = this.deps.timeoutMs ?? 20_000;
-    while (!this.stopping.signal.aborted) {
+    while (!this.loops.signal.aborted) {
       const now = this.deps.clock.now();
       const claim = await this.deps.outbox.claim(crmEndpoint(writer.name), this.owner, now, timeoutMs * 3);
       if (claim === null) {
@@ -178,7 +140,7 @@ export class CrmDeliverer {
   }
 
   private verdict(claim: Claim, at: number, outcome: Outcome): Omit<AttemptResult, keyof Base> {
-    if (this.stopping.signal.aborted) {
+    if (this.loops.signal.aborted) {
       return { outcome: 'retry', nextAttemptAt: at, failingSince: claim.failingSince, pausedUntil: null };
     }
     const failure = afterFailure(
@@ -221,7 +183,7 @@ export class CrmDeliverer {
       }
       const contact = payload.contact !== undefined ? payload.contact : (link?.contact ?? null);
       const record = toCrmCallRecord(entry, contact);
-      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stopping.signal]);
+      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.loops.signal]);
       let existing: CrmRecordRef | null = link?.crmId == null ? null : { id: link.crmId, url: link.crmUrl };
       if (existing === null && link?.uncertain === true && writer.find !== undefined) {
         // A create went out before and its answer was lost: look for the record it may have made.

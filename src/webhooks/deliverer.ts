@@ -5,6 +5,7 @@ import type { Clock } from '../calls/ports.ts';
 import type { Claim, OutboxStore } from './ports.ts';
 import { afterFailure, defaultRetryPolicy } from './retry-policy.ts';
 import type { RetryPolicy } from './retry-policy.ts';
+import { OutboxLoops } from './outbox-loops.ts';
 import { signDelivery } from './signer.ts';
 import type { WebhookEndpoint } from './webhook-config.ts';
 
@@ -35,82 +36,47 @@ export class WebhookDeliverer {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
-  private readonly wakers = new Set<() => void>();
-  private readonly loops: Promise<void>[] = [];
-  private readonly stopping = new AbortController();
-  private pruner: ReturnType<typeof setInterval> | null = null;
+  private readonly loops: OutboxLoops<WebhookEndpoint>;
 
   constructor(private readonly deps: DelivererDeps) {
     this.policy = deps.policy ?? defaultRetryPolicy;
     this.random = deps.random ?? Math.random;
+    this.loops = new OutboxLoops({
+      keys: deps.endpoints,
+      drain: (endpoint) => this.drain(endpoint),
+      describe: (endpoint) => ({ endpoint: endpoint.name }),
+      failedMessage: 'webhook delivery loop failed',
+      log: deps.log,
+      pollMs: deps.pollMs,
+      prune: () => deps.store.prune(deps.clock.now() - KEEP_MS),
+      pruneEveryMs: PRUNE_EVERY_MS,
+      pruneFailedMessage: 'webhook outbox prune failed',
+    });
   }
 
   /** One delivery loop per endpoint, until stop(). */
   start(): void {
-    for (const endpoint of this.deps.endpoints) {
-      this.loops.push(this.loop(endpoint));
-    }
-    this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
-    this.pruner.unref();
+    this.loops.start();
   }
 
   /** New rows were queued: idle loops look now instead of at their next poll. */
   wake(): void {
-    for (const wake of [...this.wakers]) {
-      wake();
-    }
+    this.loops.wake();
   }
 
   /** Attempts every row due now, endpoint by endpoint; returns how many attempts were made (tests drive this). */
-  async deliverDue(): Promise<number> {
-    let attempts = 0;
-    for (const endpoint of this.deps.endpoints) {
-      attempts += await this.drain(endpoint);
-    }
-    return attempts;
+  deliverDue(): Promise<number> {
+    return this.loops.drainAll();
   }
 
   /** Stops the loops; an attempt in flight is cut short and left due again at once. */
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    if (this.pruner !== null) {
-      clearInterval(this.pruner);
-    }
-    this.wake();
-    await Promise.all(this.loops);
-  }
-
-  private async loop(endpoint: WebhookEndpoint): Promise<void> {
-    while (!this.stopping.signal.aborted) {
-      try {
-        if ((await this.drain(endpoint)) > 0) {
-          continue;
-        }
-      } catch (error) {
-        this.deps.log.warn({ err: error, endpoint: endpoint.name }, 'webhook delivery loop failed');
-      }
-      await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.deps.pollMs ?? 1000);
-      this.wakers.add(done);
-      if (this.stopping.signal.aborted) {
-        done();
-      }
-    });
+  stop(): Promise<void> {
+    return this.loops.stop();
   }
 
   private async drain(endpoint: WebhookEndpoint): Promise<number> {
     let attempts = 0;
-    while (!this.stopping.signal.aborted) {
+    while (!this.loops.signal.aborted) {
       // The lease outlives the attempt's timeout, so a live attempt is never claimed twice.
       const leaseMs = Math.max(60_000, endpoint.timeoutMs * 3);
       const claim = await this.deps.store.claim(endpoint.name, this.owner, this.deps.clock.now(), leaseMs);
@@ -137,7 +103,7 @@ export class WebhookDeliverer {
         body: request.body,
         // A redirect is a misconfigured URL, not a delivery; the signature is for this URL's receiver only.
         redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(endpoint.timeoutMs), this.stopping.signal]),
+        signal: AbortSignal.any([AbortSignal.timeout(endpoint.timeoutMs), this.loops.signal]),
       });
       status = response.status;
       await response.body?.cancel();
@@ -171,7 +137,7 @@ export class WebhookDeliverer {
       );
       return;
     }
-    const verdict = this.stopping.signal.aborted
+    const verdict = this.loops.signal.aborted
       ? { outcome: 'retry' as const, nextAttemptAt: at, failingSince: claim.failingSince, pausedUntil: null }
       : afterFailure(
           { now: at, createdAt: row.createdAt, failures: row.attempts + 1, failingSince: claim.failingSince },
@@ -193,14 +159,6 @@ export class WebhookDeliverer {
       },
       'webhook delivery failed',
     );
-  }
-
-  private async prune(): Promise<void> {
-    try {
-      await this.deps.store.prune(this.deps.clock.now() - KEEP_MS);
-    } catch (error) {
-      this.deps.log.warn({ err: error }, 'webhook outbox prune failed');
-    }
   }
 }
 
