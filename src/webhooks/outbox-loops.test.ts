@@ -58,7 +58,7 @@ async function wakeUntil(loops: OutboxLoops<string>, drained: Promise<void>): Pr
   await drained;
 }
 
-test('drainAll drains every key once, in order, and counts the attempts', async () => {
+test('drainAll drains every key once, in order, and counts the attempts', { timeout: 60_000 }, async () => {
   const { loops, pending, drained } = setup(['a', 'b']);
   pending.set('a', 2);
   pending.set('b', 1);
@@ -67,7 +67,7 @@ test('drainAll drains every key once, in order, and counts the attempts', async 
   assert.equal(await loops.drainAll(), 0);
 });
 
-test('an idle loop drains at once when woken, and stop() ends every loop', async () => {
+test('an idle loop drains at once when woken, and stop() ends every loop', { timeout: 60_000 }, async () => {
   const { loops, pending, drained, drainedAgain } = setup(['a', 'b']);
   const firstPass = Promise.all([drainedAgain(), drainedAgain()]);
   loops.start();
@@ -81,7 +81,7 @@ test('an idle loop drains at once when woken, and stop() ends every loop', async
   assert.equal(await loops.drainAll(), 0, 'a stopped loop set hands drains an aborted signal');
 });
 
-test('a failing drain is logged with its key and the loop goes on', async () => {
+test('a failing drain is logged with its key and the loop goes on', { timeout: 60_000 }, async () => {
   const { loops, pending, drained, warned, drainedAgain } = setup(['a'], 'a');
   loops.start();
   // The first drain threw; the loop idles until woken, then drains again.
