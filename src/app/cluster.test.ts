@@ -15,11 +15,9 @@ function setup() {
   });
   let leading = true;
   let dropped = 0;
-  const sink = leaderOnlySink(
-    tracker,
-    () => leading,
-    () => dropped++,
-  );
+  const sink = leaderOnlySink(tracker, {
+    admit: (deliver) => (leading ? deliver() : dropped++),
+  });
   return {
     tracker,
     sink,

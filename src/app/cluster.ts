@@ -18,16 +18,17 @@ import type { ClusterNotice, ClusterNoticeBus } from '../store/postgres/cluster-
 import type { Store } from '../store/store.ts';
 import type { GoToConnection } from './goto-connection.ts';
 
-/** The tracker as the GoTo sources see it: events pass only while `leading()` (checked per event). */
-export function leaderOnlySink(
-  tracker: CallTracker,
-  leading: () => boolean,
-  dropped: () => void,
-): CallEventSink {
+/** Decides, per event, whether the leader delivers it now, holds it, or drops it (Leadership.admit). */
+export interface EventGate {
+  admit(deliver: () => void): void;
+}
+
+/** The tracker as the GoTo sources see it: each event passes through the leadership gate (checked per event). */
+export function leaderOnlySink(tracker: CallTracker, gate: EventGate): CallEventSink {
   return {
-    event: (event) => (leading() ? tracker.event(event) : dropped()),
+    event: (event) => gate.admit(() => tracker.event(event)),
     recovered: (active, reason, requestedAt) =>
-      leading() ? tracker.recovered(active, reason, requestedAt) : dropped(),
+      gate.admit(() => tracker.recovered(active, reason, requestedAt)),
     note: (message, callId) => tracker.note(message, callId),
   };
 }

@@ -8,7 +8,12 @@
 //   - its watchdog timer stops its GoTo source (connection lost, queries failing, or the renewal hangs: the
 //     deadline does not wait for an answer);
 //   - and whatever still arrives (a process frozen by kill -STOP that wakes up with frames in its buffers) is
-//     dropped by `isLeading()`, checked synchronously on every event the source hands to the call tracker.
+//     held back by `admit()`, which checks `isLeading()` synchronously on every event the source hands to the call
+//     tracker, and is dropped when the tenure ends.
+// A renewal that is merely late (a starved event loop, a slow database) must not lose events: between the deadline
+// and the watchdog (which fires when the lease may have expired on the database, t + TTL) events are held, not
+// delivered; a renewal that comes back with the same epoch proves the tenure never lapsed on the database (the
+// epoch stays only while the same holder renews an unexpired row), so the held events are delivered then, in order.
 // The margin covers clock-rate drift between the two machines and the timer's lateness on a busy host; epochs
 // (+1 per new holder) fence what slips through anyway: a new leader's card versions are higher (pop-service.ts).
 import { performance } from 'node:perf_hooks';
@@ -27,6 +32,9 @@ export interface LeadershipTiming {
   /** Taken off the TTL for the leader's own deadline. */
   readonly marginMs: number;
 }
+
+/** Events held while one renewal is late: at 200 calls/s (~1,000 events/s) several seconds' worth. */
+const MAX_HELD = 20_000;
 
 export const DEFAULT_LEADERSHIP_TIMING: LeadershipTiming = {
   ttlMs: 3_000,
@@ -63,6 +71,8 @@ export class Leadership {
   /** After losing the lease connection: not competing before this (performance.now()), so another instance wins. */
   #yieldUntil = 0;
   #releaseOnYield = false;
+  /** Events that came after the deadline of a tenure not yet ended: delivered on a same-epoch renewal. */
+  #held: (() => void)[] = [];
   readonly #timing: LeadershipTiming;
   readonly #takeovers: Counter | null;
   readonly #dropped: Counter | null;
@@ -113,9 +123,19 @@ export class Leadership {
     return this.#leading && (this.options.lease === null || performance.now() < this.#deadline);
   }
 
-  /** An event came from a source while not leading (a frozen ex-leader waking up): counted, not ingested. */
-  dropped(): void {
-    this.#dropped?.inc();
+  /**
+   * An event from a GoTo source: delivered now while leading; held while this tenure's renewal is late (delivered
+   * in order if the same epoch is renewed, dropped if the tenure ends); dropped and counted when not leading at all
+   * (a frozen ex-leader waking up).
+   */
+  admit(deliver: () => void): void {
+    if (this.isLeading()) {
+      deliver();
+    } else if (this.#leading && !this.#stopped && this.#held.length < MAX_HELD) {
+      this.#held.push(deliver);
+    } else {
+      this.#dropped?.inc();
+    }
   }
 
   get epoch(): number {
@@ -208,12 +228,27 @@ export class Leadership {
     if (this.#watchdog !== null) {
       clearTimeout(this.#watchdog);
     }
+    // Past the deadline nothing is delivered (isLeading); the source stops when the lease may be gone on the database.
     this.#watchdog = setTimeout(
       () => this.#resign('lease not renewed in time'),
-      Math.max(0, this.#deadline - performance.now()),
+      Math.max(0, sentAt + this.#timing.ttlMs - performance.now()),
     );
     if (!this.#leading) {
       this.#become(epoch, epoch > 1);
+    } else if (this.#held.length > 0) {
+      this.#deliverHeld(); // the same tenure, renewed late: nobody else led meanwhile
+    }
+  }
+
+  #deliverHeld(): void {
+    const held = this.#held;
+    this.#held = [];
+    for (const deliver of held) {
+      try {
+        deliver();
+      } catch (error) {
+        this.options.log.error({ reason: String(error) }, 'delivering a held GoTo event failed');
+      }
     }
   }
 
@@ -238,6 +273,10 @@ export class Leadership {
     if (this.#watchdog !== null) {
       clearTimeout(this.#watchdog);
       this.#watchdog = null;
+    }
+    if (this.#held.length > 0) {
+      this.#dropped?.inc(this.#held.length);
+      this.#held = [];
     }
     if (!this.#leading) {
       return;

@@ -210,11 +210,7 @@ export async function startScreenpop(
   const connection = await connectGoTo({
     config,
     secrets: store.secrets,
-    sink: leaderOnlySink(
-      tracker,
-      () => leadership.isLeading(),
-      () => leadership.dropped(),
-    ),
+    sink: leaderOnlySink(tracker, leadership),
     catchUp: {
       newestLogged: async () => (await store.callLog.list({ limit: 1 }))[0]?.startedAt ?? null,
       logged: async (callId) => (await store.callLog.get(callId)) !== null,
