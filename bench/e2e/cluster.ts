@@ -1,0 +1,233 @@
+// Scenario 6 through the whole path: two real screenpop instances on one fresh PostgreSQL database and one
+// simulator; A leads (ingests GoTo), the agents' sockets are on B, so every card crosses from A to B. Then the
+// takeover: kill -9 of A while calls flow, timed until B leads and until B delivers a call that rang after it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import type { Row } from '../report.ts';
+import type { PopsReport, SignInReport, TrafficPlan } from './load-client.ts';
+import { LoadClientProcess } from './load-client-process.ts';
+import { procStats, startScreenpopProcess } from './processes.ts';
+import type { Running } from './processes.ts';
+import { count, ms, popRow } from './rows.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Epoch ms on the clock the load client's timeline uses. */
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** What scenario 6 needs of the bench run (E2eRun in scenarios.ts). */
+export interface ClusterRun {
+  readonly dir: string;
+  readonly sim: Running;
+  readonly lineOwner: Record<string, string>;
+  emails(n: number): string[];
+  plan(agents: number, callsPerSecond: number, seconds: number): TrafficPlan;
+}
+
+/** A database of its own (the lease and LISTEN/NOTIFY are per database), dropped by drop(). */
+async function freshDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sp_bench_${process.pid}_${Date.now().toString(36)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function leading(url: string): Promise<boolean> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return /^screenpop_leader 1$/m.test(text);
+  } catch {
+    return false;
+  }
+}
+
+/** Ms from `since` until the instance's /metrics says it leads (polled every 25 ms, bounded). */
+async function leadsAfter(url: string, since: number, boundMs: number): Promise<number> {
+  while (epochNow() - since < boundMs) {
+    if (await leading(url)) {
+      return epochNow() - since;
+    }
+    await sleep(25);
+  }
+  throw new Error(`${url} did not lead within ${boundMs} ms`);
+}
+
+/** A then B on one fresh database; A leads before B starts; the agents signed in (through B). */
+async function startCluster(run: ClusterRun, baseUrl: string, agents: number) {
+  const db = await freshDatabase(baseUrl);
+  const dirs: string[] = [];
+  const started: Running[] = [];
+  const close = async () => {
+    await Promise.all(started.map((s) => s.stop()));
+    await db.drop().catch(() => undefined);
+    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  };
+  try {
+    const instance = async (name: string) => {
+      const dataDir = mkdtempSync(join(run.dir, `${name}-`));
+      dirs.push(dataDir);
+      const s = await startScreenpopProcess({
+        simUrl: run.sim.url,
+        databaseFile: db.url,
+        dataDir,
+        eventSource: 'call-events',
+      });
+      started.push(s);
+      return s;
+    };
+    const a = await instance('a');
+    await leadsAfter(a.url, epochNow(), 60_000);
+    const b = await instance('b');
+    if (await leading(b.url)) {
+      throw new Error('B leads beside A');
+    }
+    const load = LoadClientProcess.start(b.url, run.sim.url);
+    const close2 = async () => {
+      await load.close();
+      await close();
+    };
+    try {
+      const signedIn = await load.send<SignInReport>({
+        cmd: 'signIn',
+        emails: run.emails(agents),
+        concurrency: 32,
+      });
+      if (signedIn.failures > 0) {
+        throw new Error(`${signedIn.failures} sign-ins on B failed: ${signedIn.firstError}`);
+      }
+    } catch (error) {
+      await close2();
+      throw error;
+    }
+    return { a, b, load, close: close2 };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+const load1 = () => loadavg()[0]!.toFixed(1);
+
+/**
+ * Scenario 6 rows: the full path (simulator → A ingests → PostgreSQL → B's agent socket) at the given rate, and
+ * the takeover after kill -9 of A. Both rows run on one cluster; a failure of the first skips the second.
+ */
+export async function clusterRows(
+  run: ClusterRun,
+  baseUrl: string,
+  names: { path: string; onLeader: string; takeover: string },
+  load: { readonly agents: number; readonly callsPerSecond: number; readonly seconds: number },
+  takeoverSeconds: number,
+): Promise<Row[]> {
+  const cluster = await startCluster(run, baseUrl, load.agents);
+  const rows: Row[] = [];
+  try {
+    const pops = (seconds: number, timeline: boolean) =>
+      cluster.load.send<PopsReport>({
+        cmd: 'pops',
+        connect: run.emails(load.agents),
+        lineOwner: run.lineOwner,
+        plan: run.plan(load.agents, load.callsPerSecond, seconds),
+        graceMs: 10_000,
+        timeline,
+      });
+    const cpu0 = { a: procStats(cluster.a.process.pid ?? 0), b: procStats(cluster.b.process.pid ?? 0) };
+    const path = await pops(load.seconds, false);
+    const cpu = {
+      a: procStats(cluster.a.process.pid ?? 0).cpuSeconds - cpu0.a.cpuSeconds,
+      b: procStats(cluster.b.process.pid ?? 0).cpuSeconds - cpu0.b.cpuSeconds,
+    };
+    const row = popRow(names.path, path, { p50: Number.POSITIVE_INFINITY, p99: 10 });
+    rows.push({
+      ...row,
+      goal: 'p99 ≤ 10 ms, 0 lost, 0 wrong',
+      met: path.summary.p99Ms <= 10 && path.summary.lost === 0 && path.summary.wrongAgent === 0,
+      notes:
+        `simulator → A (leader, Call Events) → PostgreSQL → B → agent socket on B; ` +
+        `${row.notes}; CPU A ${cpu.a.toFixed(1)} s, B ${cpu.b.toFixed(1)} s; load average ${load1()}`,
+    });
+
+    // The same path with the sockets on the leader itself: what ingestion on PostgreSQL costs without the hop.
+    const onA = LoadClientProcess.start(cluster.a.url, run.sim.url);
+    try {
+      const signedIn = await onA.send<SignInReport>({
+        cmd: 'signIn',
+        emails: run.emails(load.agents),
+        concurrency: 32,
+      });
+      if (signedIn.failures > 0) {
+        throw new Error(`${signedIn.failures} sign-ins on A failed: ${signedIn.firstError}`);
+      }
+      const local = await onA.send<PopsReport>({
+        cmd: 'pops',
+        connect: run.emails(load.agents),
+        lineOwner: run.lineOwner,
+        plan: run.plan(load.agents, load.callsPerSecond, load.seconds),
+        graceMs: 10_000,
+      });
+      const localRow = popRow(names.onLeader, local, { p50: Number.POSITIVE_INFINITY, p99: 10 });
+      rows.push({
+        ...localRow,
+        goal: 'none (tells the hop from ingestion)',
+        met: null,
+        notes: `sockets on A (the B ones stay open); ${localRow.notes}; load average ${load1()}`,
+      });
+    } finally {
+      await onA.close();
+    }
+
+    // Takeover: calls flow, A is killed once the simulator has placed a second of them.
+    // The simulator's count still shows the last run's calls until this run's traffic starts (it resets then).
+    const flowing = pops(takeoverSeconds, true);
+    const deadline = performance.now() + 60_000;
+    let restarted = false;
+    while (performance.now() < deadline) {
+      const traffic = (await (await fetch(`${run.sim.url}/_sim/traffic`)).json()) as { placed: number };
+      restarted ||= traffic.placed < load.callsPerSecond;
+      if (restarted && traffic.placed >= load.callsPerSecond) {
+        break;
+      }
+      await sleep(50);
+    }
+    const killedAt = epochNow();
+    cluster.a.process.kill('SIGKILL');
+    const leaderMs = await leadsAfter(cluster.b.url, killedAt, 30_000).catch(() => Number.NaN);
+    const report = await flowing;
+    const after = (report.timeline ?? []).filter(([ring]) => ring > killedAt);
+    const firstCard = Math.min(...after.map(([, card]) => card ?? Number.POSITIVE_INFINITY));
+    const firstCardMs = firstCard - killedAt;
+    const lostAfter = after.filter(([, card]) => card === null).length;
+    const s = report.summary;
+    rows.push({
+      name: names.takeover,
+      figure:
+        `B leads ${ms(leaderMs)} ms after kill -9 of A, first card of a later call on B at ` +
+        `${ms(firstCardMs)} ms; ${s.lost} lost, ${s.wrongAgent} wrong`,
+      goal: 'both ≤ 5000 ms, 0 wrong',
+      met: leaderMs <= 5_000 && firstCardMs <= 5_000 && s.wrongAgent === 0,
+      p50Ms: null,
+      p99Ms: Number.isFinite(firstCardMs) ? firstCardMs : null,
+      opsPerSecond: report.placed / report.placingSeconds,
+      notes:
+        `${count(report.placed)} calls at ${load.callsPerSecond}/s over ${takeoverSeconds} s, A killed after ` +
+        `${count(load.callsPerSecond)} placed; ${count(after.length)} cards expected for calls ringing after ` +
+        `the kill, ${count(lostAfter)} of them lost (they rang before B led); ` +
+        `${count(s.delivered)}/${count(s.expected)} cards in all; load average ${load1()}`,
+    });
+  } finally {
+    await cluster.close();
+  }
+  return rows;
+}
