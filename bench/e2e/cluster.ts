@@ -118,6 +118,35 @@ async function startCluster(run: ClusterRun, baseUrl: string, agents: number) {
   }
 }
 
+/** An instance's /metrics, each series summed over its labels; {} when it does not answer. */
+async function metrics(url: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const match of text.matchAll(/^([a-z_]+)(?:\{[^}]*\})? (\S+)$/gm)) {
+      out[match[1]!] = (out[match[1]!] ?? 0) + Number(match[2]);
+    }
+  } catch {
+    // the note says "-" for what it could not read
+  }
+  return out;
+}
+
+/** What A's own counters say over a run: cards published, its event → pop time, events it dropped. */
+function leaderNote(before: Record<string, number>, after: Record<string, number>): string {
+  // A labelled counter has no line until it first counts: absent before means 0.
+  const delta = (name: string) => (after[name] ?? Number.NaN) - (before[name] ?? 0);
+  const pops = delta('screenpop_first_pop_seconds_count');
+  const meanMs = (1000 * delta('screenpop_first_pop_seconds_sum')) / pops;
+  return (
+    `A: ${delta('screenpop_cards_published_total')} cards published, ${pops} first pops (mean ` +
+    `${ms(meanMs)} ms its own clock), ${delta('screenpop_leader_dropped_events_total')} events dropped, ` +
+    `${after['screenpop_push_hub_pending_cards'] ?? '-'} cards pending at the end, lease epoch ` +
+    `${before['screenpop_leader_epoch'] ?? '-'} → ${after['screenpop_leader_epoch'] ?? '-'}, leading at the end: ` +
+    `${after['screenpop_leader'] ?? '-'}`
+  );
+}
+
 const load1 = () => loadavg()[0]!.toFixed(1);
 
 /**
@@ -144,7 +173,9 @@ export async function clusterRows(
         timeline,
       });
     const cpu0 = { a: procStats(cluster.a.process.pid ?? 0), b: procStats(cluster.b.process.pid ?? 0) };
+    const seen0 = await metrics(cluster.a.url);
     const path = await pops(load.seconds, false);
+    const seen1 = await metrics(cluster.a.url);
     const cpu = {
       a: procStats(cluster.a.process.pid ?? 0).cpuSeconds - cpu0.a.cpuSeconds,
       b: procStats(cluster.b.process.pid ?? 0).cpuSeconds - cpu0.b.cpuSeconds,
@@ -156,7 +187,7 @@ export async function clusterRows(
       met: path.summary.p99Ms <= 10 && path.summary.lost === 0 && path.summary.wrongAgent === 0,
       notes:
         `simulator → A (leader, Call Events) → PostgreSQL → B → agent socket on B; ` +
-        `${row.notes}; CPU A ${cpu.a.toFixed(1)} s, B ${cpu.b.toFixed(1)} s; load average ${load1()}`,
+        `${row.notes}; CPU A ${cpu.a.toFixed(1)} s, B ${cpu.b.toFixed(1)} s; ${leaderNote(seen0, seen1)}; load average ${load1()}`,
     });
 
     // The same path with the sockets on the leader itself: what ingestion on PostgreSQL costs without the hop.
