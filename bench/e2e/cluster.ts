@@ -172,6 +172,9 @@ export async function clusterRows(
         graceMs: 10_000,
         timeline,
       });
+    // A warm-up run first (not counted): a fresh instance's first seconds of calls (JIT, PostgreSQL caches and
+    // plans) are slower than its steady state, and the path row runs first on a fresh cluster.
+    const warm = await pops(2, false);
     const cpu0 = { a: procStats(cluster.a.process.pid ?? 0), b: procStats(cluster.b.process.pid ?? 0) };
     const seen0 = await metrics(cluster.a.url);
     const path = await pops(load.seconds, false);
@@ -186,9 +189,17 @@ export async function clusterRows(
       goal: 'p99 ≤ 10 ms, 0 lost, 0 wrong',
       met: path.summary.p99Ms <= 10 && path.summary.lost === 0 && path.summary.wrongAgent === 0,
       notes:
-        `simulator → A (leader, Call Events) → PostgreSQL → B → agent socket on B; ` +
+        `simulator → A (leader, Call Events) → PostgreSQL → B → agent socket on B, after a 2-s warm-up ` +
+        `(p50 ${ms(warm.summary.p50Ms)} ms, p99 ${ms(warm.summary.p99Ms)} ms, ${warm.summary.lost} lost); ` +
         `${row.notes}; CPU A ${cpu.a.toFixed(1)} s, B ${cpu.b.toFixed(1)} s; ${leaderNote(seen0, seen1)}; load average ${load1()}`,
     });
+
+    const seenB = await metrics(cluster.b.url);
+    rows[rows.length - 1] = {
+      ...rows[rows.length - 1]!,
+      notes: `${rows[rows.length - 1]!.notes}; B's lease epoch at the end ${seenB['screenpop_leader_epoch'] ?? '-'}`,
+    };
+    await leadsAfter(cluster.a.url, epochNow(), 15_000).catch(() => undefined);
 
     // The same path with the sockets on the leader itself: what ingestion on PostgreSQL costs without the hop.
     const onA = LoadClientProcess.start(cluster.a.url, run.sim.url);
@@ -219,6 +230,7 @@ export async function clusterRows(
       await onA.close();
     }
 
+    await leadsAfter(cluster.a.url, epochNow(), 15_000).catch(() => undefined);
     // Takeover: calls flow, A is killed once the simulator has placed a second of them.
     // The simulator's count still shows the last run's calls until this run's traffic starts (it resets then).
     const flowing = pops(takeoverSeconds, true);
@@ -232,6 +244,10 @@ export async function clusterRows(
       }
       await sleep(50);
     }
+    // Under overload A can miss a lease renewal and step down (the path row's notes say so): the kill is timed
+    // from a state where A leads, or the row says it did not.
+    const aLed = await leading(cluster.a.url);
+    const bLed = await leading(cluster.b.url);
     const killedAt = epochNow();
     cluster.a.process.kill('SIGKILL');
     const leaderMs = await leadsAfter(cluster.b.url, killedAt, 30_000).catch(() => Number.NaN);
@@ -247,14 +263,14 @@ export async function clusterRows(
         `B leads ${ms(leaderMs)} ms after kill -9 of A, first card of a later call on B at ` +
         `${ms(firstCardMs)} ms; ${s.lost} lost, ${s.wrongAgent} wrong`,
       goal: 'both ≤ 5000 ms, 0 wrong',
-      met: leaderMs <= 5_000 && firstCardMs <= 5_000 && s.wrongAgent === 0,
+      met: aLed && !bLed && leaderMs <= 5_000 && firstCardMs <= 5_000 && s.wrongAgent === 0,
       p50Ms: null,
       p99Ms: Number.isFinite(firstCardMs) ? firstCardMs : null,
       opsPerSecond: report.placed / report.placingSeconds,
       notes:
         `${count(report.placed)} calls at ${load.callsPerSecond}/s over ${takeoverSeconds} s, A killed after ` +
         `${count(load.callsPerSecond)} placed; ${count(after.length)} cards expected for calls ringing after ` +
-        `the kill, ${count(lostAfter)} of them lost (they rang before B led); ` +
+        `the kill, ${count(lostAfter)} of them lost; at the kill A led: ${aLed}, B led: ${bLed}; ` +
         `${count(s.delivered)}/${count(s.expected)} cards in all; load average ${load1()}`,
     });
   } finally {
