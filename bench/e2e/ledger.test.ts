@@ -61,3 +61,16 @@ test('percentile is the nearest rank of sorted samples', () => {
   assert.equal(percentile([7], 99), 7);
   assert.ok(Number.isNaN(percentile([], 50)));
 });
+
+test('pairs: every expected card as [ring, card or null when lost], in ring order (the takeover timeline)', () => {
+  const ledger = new PopLedger();
+  ledger.ring('+2', 'L2', 50);
+  ledger.ring('+1', 'L1', 10);
+  ledger.ring('+3', 'L3', 30); // a3 has no socket: no card expected
+  ledger.card('+1', 'a1', 12);
+  ledger.card('+1', 'a1', 40); // a later update keeps the first arrival
+  assert.deepEqual(ledger.pairs(ownerOf, new Set(['a1', 'a2'])), [
+    [10, 12],
+    [50, null],
+  ]);
+});

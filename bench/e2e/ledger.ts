@@ -80,6 +80,23 @@ export class PopLedger {
     return missing;
   }
 
+  /** [ring, card or null when lost] of every expected card (a connected agent's line rang), in ring order. */
+  pairs(
+    ownerOf: (lineId: string) => string | undefined,
+    connected: ReadonlySet<string>,
+  ): [number, number | null][] {
+    const out: [number, number | null][] = [];
+    for (const [callKey, lines] of this.rings) {
+      for (const [lineId, rang] of lines) {
+        const agent = ownerOf(lineId);
+        if (agent !== undefined && connected.has(agent)) {
+          out.push([rang, this.cards.get(callKey)?.get(agent) ?? null]);
+        }
+      }
+    }
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+
   summarize(
     ownerOf: (lineId: string) => string | undefined,
     connected: ReadonlySet<string>,

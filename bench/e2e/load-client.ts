@@ -33,6 +33,8 @@ export type LoadCommand =
       readonly lineOwner: Readonly<Record<string, string>>;
       readonly plan: TrafficPlan;
       readonly graceMs: number;
+      /** Also report every delivered card's ring and card arrival in epoch ms (the takeover row's timeline). */
+      readonly timeline?: boolean;
     }
   | { readonly cmd: 'retarget'; readonly screenpopUrl: string }
   | { readonly cmd: 'close' };
@@ -61,6 +63,11 @@ export interface PopsReport {
   readonly cardMessages: number;
   /** (call, line) rings the baseline saw for this run's calls. */
   readonly rings: number;
+  /**
+   * When asked for: [ring, card or null when lost] per expected card, in epoch ms (performance.timeOrigin +
+   * now), comparable with another process's clock on the same machine to about a millisecond.
+   */
+  readonly timeline?: readonly (readonly [number, number | null])[];
 }
 
 export type LoadReply =
@@ -210,6 +217,16 @@ export class LoadClient {
       trafficSeconds: (performance.now() - started) / 1000,
       cardMessages: this.cardMessages,
       rings: ledger.ringCount,
+      ...(command.timeline === true
+        ? {
+            timeline: ledger
+              .pairs(ownerOf, connected)
+              .map(([ring, card]) => [
+                performance.timeOrigin + ring,
+                card === null ? null : performance.timeOrigin + card,
+              ]),
+          }
+        : {}),
     };
   }
 

@@ -94,6 +94,8 @@ export interface ScreenpopOptions {
   readonly databaseFile: string;
   readonly dataDir: string;
   readonly eventSource: 'call-events' | 'realtime';
+  /** Extra environment (scenario 6: a PostgreSQL URL, an instance of several). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Ms from spawn to the first 200 of GET /healthz, and the running process. */
@@ -125,6 +127,7 @@ export async function startScreenpopProcess(
     GOTO_REALTIME_URL: options.simUrl,
     // Per-pop info lines would be written to a pipe nobody reads; warnings and errors still come through.
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
   delete env['NODE_ENV'];
   const started = performance.now();

@@ -17,6 +17,7 @@ import { trafficPlan } from './plan.ts';
 import type { Sizes } from './plan.ts';
 import { count, failedRow, ms, popRow } from './rows.ts';
 import { benchDatabaseUrl, severalInstances } from './several.ts';
+import { clusterRows } from './cluster.ts';
 import { procStats, startScreenpopProcess, startSimulatorProcess, waitForSimulator } from './processes.ts';
 import type { Running } from './processes.ts';
 
@@ -263,41 +264,63 @@ function realtime(run: E2eRun, load: LoadClientProcess, screenpop: Running): Pro
   });
 }
 
-/** 6. Several instances: cross-instance pop latency through the PostgreSQL push hub at 200 calls/s. */
-async function several(sizes: Sizes): Promise<Row> {
+/**
+ * 6. Several instances at 200 calls/s: the full path (A leads and ingests, the agents' sockets are on B), the
+ * takeover after kill -9 of A, and the PostgreSQL push hub alone (publish() on A → B's subscriber).
+ */
+async function several(run: E2eRun): Promise<Row[]> {
+  const sizes = run.sizes;
   const load = { agents: sizes.pop.agents, callsPerSecond: 200, seconds: sizes.pop.seconds };
-  const name = `${SEVERAL}: ${count(load.agents)} agents, ${load.callsPerSecond} calls/s, ${load.seconds} s (A → B)`;
+  const takeoverSeconds = Math.max(10, Math.min(sizes.pop.seconds, 20));
+  const at = `${count(load.agents)} agents, ${load.callsPerSecond} calls/s`;
+  const names = {
+    path: `${SEVERAL}: ${at}, ${load.seconds} s (simulator → A leader → B's sockets)`,
+    onLeader: `${SEVERAL}, sockets on the leader A: ${at}, ${load.seconds} s (diagnostic)`,
+    takeover: `${SEVERAL}, takeover: kill -9 of leader A, ${at}, ${takeoverSeconds} s`,
+    hub: `${SEVERAL}, hub alone: ${at}, ${load.seconds} s (publish() on A → B)`,
+  };
   const url = benchDatabaseUrl();
   if (url === undefined) {
     const notes = 'set SCREENPOP_BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL database';
-    return {
-      name: SEVERAL,
-      figure: 'not run',
-      goal: '',
-      met: null,
-      p50Ms: null,
-      p99Ms: null,
-      opsPerSecond: null,
-      notes,
-    };
+    return [
+      {
+        name: SEVERAL,
+        figure: 'not run',
+        goal: '',
+        met: null,
+        p50Ms: null,
+        p99Ms: null,
+        opsPerSecond: null,
+        notes,
+      },
+    ];
   }
-  return row(name, 'p99 ≤ 10 ms', () => severalInstances(name, url, load));
+  const rows: Row[] = [];
+  try {
+    rows.push(...(await clusterRows(run, url, names, load, takeoverSeconds)));
+  } catch (error) {
+    rows.push(failedRow(names.path, 'p99 ≤ 10 ms; takeover ≤ 5000 ms', error));
+  }
+  rows.push(await row(names.hub, 'p99 ≤ 10 ms', () => severalInstances(names.hub, url, load)));
+  return rows;
 }
 
 /** Runs every end-to-end scenario whose name contains `filter` ('' = all), in one simulator. */
 export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> {
   const wanted = (name: string) => filter === '' || name.toLowerCase().includes(filter);
   const rows: Row[] = [];
-  if (![SIMULATOR, STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME].some(wanted)) {
-    return wanted(SEVERAL) ? [await several(sizes)] : rows; // needs no simulator nor contacts
+  if (![SIMULATOR, STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME, SEVERAL].some(wanted)) {
+    return rows;
   }
+  // Scenario 6 alone needs no SQLite contacts (its instances run on a fresh PostgreSQL database).
+  const needsContacts = [STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME].some(wanted);
   const dir = mkdtempSync(join(tmpdir(), 'screenpop-bench-e2e-'));
   let sim: Running | null = null;
   let screenpop: Running | null = null;
   let load: LoadClientProcess | null = null;
   try {
     console.error(`bench: e2e: ${count(sizes.contacts)} contacts into SQLite ...`);
-    const contacts = await buildContacts(dir, sizes.contacts);
+    const contacts = needsContacts ? await buildContacts(dir, sizes.contacts) : { file: '', seconds: 0 };
     console.error(
       `bench: e2e: contacts in ${contacts.seconds.toFixed(1)} s; simulator with ${count(sizes.agents)} agents ...`,
     );
@@ -337,7 +360,7 @@ export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> 
       rows.push(await realtime(run, load, screenpop));
     }
     if (wanted(SEVERAL)) {
-      rows.push(await several(sizes));
+      rows.push(...(await several(run)));
     }
   } catch (error) {
     rows.push(failedRow('end-to-end set-up', '', error));
