@@ -168,9 +168,10 @@ test(
   'events that come while a renewal is late are held, and delivered in order when the same epoch is renewed',
   { skip },
   async () => {
-    // The deadline falls 100 ms after each renewal is sent, the next renewal comes after 1 s and the lease lives 20 s
-    // on the database: every second there is a window in which the leader cannot prove its tenure, as on a busy host.
-    const timing: LeadershipTiming = { ttlMs: 20_000, renewMs: 1_000, pollMs: 300, marginMs: 19_900 };
+    // The deadline falls 500 ms after each renewal is sent, the next renewal comes after 1.5 s and the lease lives
+    // 20 s on the database: every renewal leaves a window in which the leader cannot prove its tenure, as on a busy
+    // host. (A renewal whose answer takes over 500 ms proves nothing; the events wait for the next one.)
+    const timing: LeadershipTiming = { ttlMs: 20_000, renewMs: 1_500, pollMs: 300, marginMs: 19_500 };
     const delivered: number[] = [];
     const leadership = new Leadership({
       lease: lease('late', timing.ttlMs, 'acct-late-renewal'),
@@ -193,7 +194,7 @@ test(
     await waitUntil('the next window', () => !leadership.isLeading());
     leadership.admit(() => delivered.push(4));
     await leadership.stop(); // the tenure ends before a renewal: the held event is dropped, never delivered
-    await sleep(1_200);
+    await sleep(1_700);
     assert.deepEqual(delivered, [1, 2, 3]);
   },
 );

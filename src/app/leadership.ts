@@ -235,8 +235,10 @@ export class Leadership {
     );
     if (!this.#leading) {
       this.#become(epoch, epoch > 1);
-    } else if (this.#held.length > 0) {
-      this.#deliverHeld(); // the same tenure, renewed late: nobody else led meanwhile
+    } else if (this.#held.length > 0 && this.isLeading()) {
+      // The same tenure, renewed late: nobody else led meanwhile. Only while the new deadline holds: an answer that
+      // itself came too late proves nothing about now, and the events wait for the next renewal or the watchdog.
+      this.#deliverHeld();
     }
   }
 
