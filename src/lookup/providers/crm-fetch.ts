@@ -3,6 +3,9 @@
 import type { z } from 'zod';
 import type { Clock } from '../../calls/ports.ts';
 import { ProviderError } from '../provider.ts';
+import type { LookupProvider, ProviderNumber } from '../provider.ts';
+import type { Contact } from '../types.ts';
+import type { ProviderBase } from './provider-entry.ts';
 import { CrmWriteError } from './call-record.ts';
 
 /** A CRM answer bigger than this is a misconfiguration (or hostile), not a contact. */
@@ -205,6 +208,22 @@ export function rateLimitedLookup(provider: string, clock: Clock) {
       }
       throw failure;
     }
+  };
+}
+
+/** A connector's lookup as the provider the lookup runs: its config's name and cache times, behind the rate-limit gate. */
+export function connectorProvider(
+  config: ProviderBase,
+  clock: Clock,
+  find: (n: ProviderNumber, signal: AbortSignal) => Promise<Contact[]>,
+): LookupProvider {
+  const gate = rateLimitedLookup(config.name, clock);
+  return {
+    name: config.name,
+    priority: config.priority,
+    cacheTtlMs: config.cacheTtlMs,
+    staleMs: config.staleMs,
+    find: (n, signal) => gate(() => find(n, signal)),
   };
 }
 

@@ -11,7 +11,7 @@ import { formatInternational, formatNational } from '../../phone/phone.ts';
 import type { LookupProvider, ProviderNumber } from '../provider.ts';
 import type { Contact, Ticket } from '../types.ts';
 import type { CallRecordWriter, CrmCallRecord, CrmRecordRef } from './call-record.ts';
-import { basic, crmFetch, rateLimitedLookup, shape, writeError } from './crm-fetch.ts';
+import { basic, crmFetch, connectorProvider, shape, writeError } from './crm-fetch.ts';
 import {
   callDescription,
   callSubject,
@@ -187,14 +187,7 @@ export function createFreshdeskProvider(config: FreshdeskConfig, clock: Clock): 
     });
   }
 
-  const gate = rateLimitedLookup(config.name, clock);
-  return {
-    name: config.name,
-    priority: config.priority,
-    cacheTtlMs: config.cacheTtlMs,
-    staleMs: config.staleMs,
-    find: (n, signal) => gate(() => find(n, signal)),
-  };
+  return connectorProvider(config, clock, find);
 }
 
 /** Freshdesk note and ticket bodies are HTML: the agent's text escaped, line breaks kept. */

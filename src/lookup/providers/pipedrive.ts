@@ -17,7 +17,7 @@ import {
 } from './connector-entry.ts';
 import { secret, secretRef, subdomain } from './connector-entry.ts';
 import type { ConnectorTimeouts } from './connector-entry.ts';
-import { CrmHttpError, crmFetch, rateLimitedLookup, shape, writeError } from './crm-fetch.ts';
+import { CrmHttpError, crmFetch, connectorProvider, shape, writeError } from './crm-fetch.ts';
 import { baseConfig, entrySchema, parseEntry } from './provider-entry.ts';
 import type { EntryContext, ProviderBase } from './provider-entry.ts';
 import type { ProviderKind } from './provider-kind.ts';
@@ -180,19 +180,11 @@ export function createPipedriveProvider(config: PipedriveConfig, clock: Clock): 
     );
   }
 
-  const gate = rateLimitedLookup(config.name, clock);
-  return {
-    name: config.name,
-    priority: config.priority,
-    cacheTtlMs: config.cacheTtlMs,
-    staleMs: config.staleMs,
-    find: (n, signal) =>
-      gate(async () => {
-        const people = await search(n.national ?? digits(n.e164), signal);
-        const contacts = await Promise.all(people.map((p, i) => toContact(p, i, n, signal)));
-        return contacts.filter((c): c is Contact => c !== null);
-      }),
-  };
+  return connectorProvider(config, clock, async (n, signal) => {
+    const people = await search(n.national ?? digits(n.e164), signal);
+    const contacts = await Promise.all(people.map((p, i) => toContact(p, i, n, signal)));
+    return contacts.filter((c): c is Contact => c !== null);
+  });
 }
 
 function hhmm(seconds: number): string {

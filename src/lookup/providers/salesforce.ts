@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Clock } from '../../calls/ports.ts';
 import type { LookupProvider, ProviderNumber } from '../provider.ts';
 import type { Contact, Ticket } from '../types.ts';
-import { rateLimitedLookup, shape } from './crm-fetch.ts';
+import { connectorProvider, shape } from './crm-fetch.ts';
 import { connectorFields, crmContact, crmTicket, digits, origin } from './connector-entry.ts';
 import { secret, secretRef } from './connector-entry.ts';
 import type { ConnectorTimeouts } from './connector-entry.ts';
@@ -188,14 +188,7 @@ export function createSalesforceProvider(config: SalesforceConfig, clock: Clock)
     });
   }
 
-  const gate = rateLimitedLookup(config.name, clock);
-  return {
-    name: config.name,
-    priority: config.priority,
-    cacheTtlMs: config.cacheTtlMs,
-    staleMs: config.staleMs,
-    find: (n, signal) => gate(() => find(n, signal)),
-  };
+  return connectorProvider(config, clock, find);
 }
 
 export const salesforceKind: ProviderKind<SalesforceConfig> = {

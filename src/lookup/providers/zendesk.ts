@@ -12,7 +12,7 @@ import type { Clock } from '../../calls/ports.ts';
 import type { LookupProvider, ProviderNumber } from '../provider.ts';
 import type { Contact, Ticket } from '../types.ts';
 import type { CallRecordWriter, CrmCallRecord, CrmRecordRef } from './call-record.ts';
-import { basic, crmFetch, rateLimitedLookup, shape, writeError } from './crm-fetch.ts';
+import { basic, crmFetch, connectorProvider, shape, writeError } from './crm-fetch.ts';
 import {
   callDescription,
   callSubject,
@@ -171,14 +171,7 @@ export function createZendeskProvider(config: ZendeskConfig, clock: Clock): Look
     });
   }
 
-  const gate = rateLimitedLookup(config.name, clock);
-  return {
-    name: config.name,
-    priority: config.priority,
-    cacheTtlMs: config.cacheTtlMs,
-    staleMs: config.staleMs,
-    find: (n, signal) => gate(() => find(n, signal)),
-  };
+  return connectorProvider(config, clock, find);
 }
 
 function newTicket(config: ZendeskConfig, record: CrmCallRecord): Record<string, unknown> {
