@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --json PATH] [-- filter]: the part benchmarks (bench/*.ts cases) and the
+// npm run bench [-- --quick] [-- --json PATH] [-- phrase...]: the part benchmarks (bench/*.ts cases) and the
 // end-to-end scenarios (bench/e2e), printed as one table of figures beside their goals. Always exits 0.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -37,11 +37,12 @@ async function load(file: string): Promise<BenchCase[]> {
   return module.cases;
 }
 
-const filter = positionals.join(' ').toLowerCase();
+// Each argument is a phrase (quote the ones with spaces); a case runs when its name contains any of them.
+const filters = positionals.map((p) => p.toLowerCase());
 const rows: Row[] = [];
 for (const file of CASE_FILES) {
   for (const bench of await load(file)) {
-    if (filter !== '' && !bench.name.toLowerCase().includes(filter)) {
+    if (filters.length > 0 && !filters.some((f) => bench.name.toLowerCase().includes(f))) {
       continue;
     }
     console.error(`bench: ${bench.name} ...`);
@@ -69,7 +70,7 @@ const sizes = {
   ...(quick ? QUICK : FULL),
   ...(JSON.parse(process.env['BENCH_E2E_SIZES'] ?? '{}') as object),
 };
-rows.push(...(await runEndToEnd(sizes, filter)));
+rows.push(...(await runEndToEnd(sizes, filters)));
 if (quick) {
   console.log(
     "--quick: every size far below the goals' (they are for the full run); this checks the harness.",

@@ -305,9 +305,10 @@ async function several(run: E2eRun): Promise<Row[]> {
   return rows;
 }
 
-/** Runs every end-to-end scenario whose name contains `filter` ('' = all), in one simulator. */
-export async function runEndToEnd(sizes: Sizes, filter: string): Promise<Row[]> {
-  const wanted = (name: string) => filter === '' || name.toLowerCase().includes(filter);
+/** Runs every end-to-end scenario whose name contains one of `filters` (none = all), in one simulator. */
+export async function runEndToEnd(sizes: Sizes, filters: readonly string[]): Promise<Row[]> {
+  const wanted = (name: string) =>
+    filters.length === 0 || filters.some((filter) => name.toLowerCase().includes(filter));
   const rows: Row[] = [];
   if (![SIMULATOR, STARTUP, SIGN_IN, POP, FAN_OUT, REALTIME, SEVERAL].some(wanted)) {
     return rows;
