@@ -2,6 +2,7 @@
 // (it writes after a settle delay, so the link waits for that call's row like notes-hook does).
 import type { CallLogStore, PinStore } from '../lookup/ports.ts';
 import type { Card } from '../shared/messages.ts';
+import { RecencyMap } from '../util/bounded.ts';
 
 /** The contact a card showed: the pinned match, else the single best one; null when none, or a tie at the top. */
 export function shownContactId(card: Card): string | null {
@@ -27,7 +28,7 @@ export interface ContactLinkDeps {
 const REMEMBERED = 2_000;
 
 export class ContactLinker {
-  private readonly decided = new Map<string, string>();
+  private readonly decided = new RecencyMap<string, string>(REMEMBERED);
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly deps: ContactLinkDeps) {}
@@ -69,13 +70,6 @@ export class ContactLinker {
   }
 
   private remember(callId: string, contactId: string): void {
-    this.decided.delete(callId);
     this.decided.set(callId, contactId);
-    if (this.decided.size > REMEMBERED) {
-      const oldest = this.decided.keys().next().value;
-      if (oldest !== undefined) {
-        this.decided.delete(oldest);
-      }
-    }
   }
 }

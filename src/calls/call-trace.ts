@@ -1,6 +1,7 @@
 // Per-call trace: what arrived, what it did, recoveries and source notes — the "why did no card show?" record.
 import type { TraceStep } from '../shared/trace.ts';
 import type { CallEvent, CallPhase } from './types.ts';
+import { RecencyMap } from '../util/bounded.ts';
 
 /** What the tracker did with an event. */
 export type EventVerdict =
@@ -91,7 +92,8 @@ interface Log {
 
 /** Bounded in time, per call and in calls; summaries are written when read, to keep the hot path cheap. */
 export class TraceStore {
-  readonly #logs = new Map<string, Log>();
+  /** By last touch: the least recently touched trace is the first to go (RecencyMap: O(1) at 20,000 calls). */
+  readonly #logs: RecencyMap<string, Log>;
   /** Source notes that named no call, the newest 500. */
   readonly #notes: TraceEntry[] = [];
   readonly #retentionMs: number;
@@ -102,6 +104,7 @@ export class TraceStore {
     this.#retentionMs = options.retentionMs ?? 3_600_000;
     this.#maxEntries = options.maxEntriesPerCall ?? 300;
     this.#maxCalls = options.maxCalls ?? 20_000;
+    this.#logs = new RecencyMap(this.#maxCalls);
   }
 
   /** Records an event before it is applied, so that its transition follows it in the trace. */
@@ -140,8 +143,8 @@ export class TraceStore {
 
   /** Forgets traces untouched for longer than the retention. The map is in last-touched order. */
   sweep(now: number): void {
-    for (const [callId, log] of this.#logs) {
-      if (log.last + this.#retentionMs >= now) {
+    for (let callId = this.#logs.oldest(); callId !== undefined; callId = this.#logs.oldest()) {
+      if (this.#logs.get(callId)!.last + this.#retentionMs >= now) {
         return;
       }
       this.#logs.delete(callId);
@@ -160,21 +163,15 @@ export class TraceStore {
     let log = this.#logs.get(callId);
     if (log === undefined) {
       log = { entries: [], dropped: 0, last: entry.at };
+      this.#logs.set(callId, log); // the least recently touched trace goes past maxCalls
     } else {
-      this.#logs.delete(callId); // re-inserted below: keeps the map ordered by last touch
+      this.#logs.touch(callId);
     }
-    this.#logs.set(callId, log);
     log.last = entry.at;
     log.entries.push(entry);
     if (log.entries.length > this.#maxEntries) {
       log.entries.shift();
       log.dropped++;
-    }
-    if (this.#logs.size > this.#maxCalls) {
-      const oldest = this.#logs.keys().next();
-      if (oldest.done !== true) {
-        this.#logs.delete(oldest.value);
-      }
     }
   }
 }

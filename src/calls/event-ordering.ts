@@ -1,5 +1,5 @@
 // De-duplication and ordering: what each incoming event may still do to its call (apply, add history, nothing).
-import { BoundedSet } from './bounded-set.ts';
+import { BoundedSet } from '../util/bounded.ts';
 import { applyEvent } from './call-state.ts';
 import type { Transition } from './call-state.ts';
 import type { EventVerdict } from './call-trace.ts';

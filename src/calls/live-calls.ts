@@ -1,6 +1,6 @@
 // The tracker's live map: one entry per call, live or ended less than the grace period ago, and the ended ids
 // remembered after that so late events cannot bring a call back.
-import { BoundedSet } from './bounded-set.ts';
+import { BoundedSet } from '../util/bounded.ts';
 import type { LogJob } from './call-log-queue.ts';
 import type { LineDevices } from './line-devices.ts';
 import type { Call } from './types.ts';

@@ -5,6 +5,7 @@ import type { CrmCallRecord } from '../lookup/providers/call-record.ts';
 import type { Card } from '../shared/messages.ts';
 import type { NewOutboxRow, OutboxStore } from '../webhooks/ports.ts';
 import { crmContact } from './crm-contact.ts';
+import { BoundedSet } from '../util/bounded.ts';
 import type { CrmRecordStore } from './ports.ts';
 
 /** The outbox endpoint of one CRM provider's writes. */
@@ -36,7 +37,7 @@ export interface CrmQueueDeps {
 const REMEMBERED = 2_000;
 
 export class CrmQueue {
-  private readonly ended = new Set<string>();
+  private readonly ended = new BoundedSet<string>(REMEMBERED);
   // One write at a time: rows get ids in the order they were queued, which is the order they go out in per call.
   private tail: Promise<void> = Promise.resolve();
   private readonly running = new Set<Promise<void>>();
@@ -117,11 +118,5 @@ export class CrmQueue {
 
   private remember(callId: string): void {
     this.ended.add(callId);
-    if (this.ended.size > REMEMBERED) {
-      const oldest = this.ended.values().next().value;
-      if (oldest !== undefined) {
-        this.ended.delete(oldest);
-      }
-    }
   }
 }

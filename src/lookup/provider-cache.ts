@@ -1,6 +1,7 @@
 // Provider answers cached per (provider, number): fresh for a TTL, then served stale while refreshed; bounded LRU.
 import type { Clock } from '../calls/ports.ts';
 import type { Contact } from './types.ts';
+import { RecencyMap } from '../util/bounded.ts';
 
 export interface Cached {
   readonly contacts: readonly Contact[];
@@ -9,12 +10,15 @@ export interface Cached {
 }
 
 export class ProviderCache {
-  readonly #entries = new Map<string, { contacts: readonly Contact[]; at: number }>();
+  /** By last use: the least recently used entry goes past maxEntries. */
+  readonly #entries: RecencyMap<string, { contacts: readonly Contact[]; at: number }>;
 
   constructor(
-    private readonly maxEntries: number,
+    maxEntries: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#entries = new RecencyMap(maxEntries);
+  }
 
   get size(): number {
     return this.#entries.size;
@@ -31,21 +35,11 @@ export class ProviderCache {
       this.#entries.delete(key);
       return null;
     }
-    // Re-insert: Map keeps insertion order, so the first key is always the least recently used.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    this.#entries.touch(key);
     return { contacts: entry.contacts, fresh: age <= ttlMs };
   }
 
   set(key: string, contacts: readonly Contact[]): void {
-    this.#entries.delete(key);
     this.#entries.set(key, { contacts, at: this.clock.now() });
-    while (this.#entries.size > this.maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done === true) {
-        return;
-      }
-      this.#entries.delete(oldest.value);
-    }
   }
 }

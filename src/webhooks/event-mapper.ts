@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Card, CardLine, CardMatch } from '../shared/messages.ts';
 import type { WebhookEventType } from './ports.ts';
+import { RecencyMap } from '../util/bounded.ts';
 
 /** One event, before it is fanned out to the endpoints that want it. */
 export interface WebhookEvent {
@@ -92,7 +93,8 @@ const REMEMBERED = 5_000;
 
 /** Follows each call's cards and says which events they complete. */
 export class EventMapper {
-  private readonly sent = new Map<string, Set<WebhookEventType>>();
+  /** Set once per call (never touched again): the first calls seen are the first forgotten. */
+  private readonly sent = new RecencyMap<string, Set<WebhookEventType>>(REMEMBERED);
 
   /** The events this card completes, oldest first (a card may complete several: a call seen late). */
   fromCard(card: Card, now: number): WebhookEvent[] {
@@ -144,12 +146,6 @@ export class EventMapper {
     }
     const fresh = new Set<WebhookEventType>();
     this.sent.set(callId, fresh);
-    if (this.sent.size > REMEMBERED) {
-      const oldest = this.sent.keys().next().value;
-      if (oldest !== undefined) {
-        this.sent.delete(oldest);
-      }
-    }
     return fresh;
   }
 }

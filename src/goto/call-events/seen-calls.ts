@@ -1,6 +1,7 @@
 // What the Call Events source has seen of each call: metadata and latest snapshot while live, and which ended.
 import type { CallSnapshotEvent } from '../../calls/types.ts';
 import type { CallMetadata } from './schema.ts';
+import { BoundedSet, RecencyMap } from '../../util/bounded.ts';
 
 export interface SeenCall {
   readonly metadata: CallMetadata;
@@ -15,10 +16,13 @@ export interface SeenCall {
 
 /** Bounded (least recently touched dropped first): a call centre never has anywhere near `limit` live calls. */
 export class SeenCalls {
-  readonly #live = new Map<string, SeenCall>();
-  readonly #ended = new Set<string>();
+  readonly #live: RecencyMap<string, SeenCall>;
+  readonly #ended: BoundedSet<string>;
 
-  constructor(private readonly limit = 10_000) {}
+  constructor(limit = 10_000) {
+    this.#live = new RecencyMap(limit);
+    this.#ended = new BoundedSet(limit);
+  }
 
   /** `now` null: the state came in a recovery's active list, which does not count as hearing from the call. */
   record(event: CallSnapshotEvent, metadata: CallMetadata, now: number | null): void {
@@ -29,11 +33,9 @@ export class SeenCalls {
     if (event.stateType === 'ENDING') {
       this.#live.delete(id);
       this.#ended.add(id);
-      trim(this.#ended, this.limit);
       return;
     }
     const known = this.#live.get(id);
-    this.#live.delete(id);
     const newer = known === undefined || event.seq > known.last.seq;
     const last = newer ? event : known.last;
     // Only a newer state is news of the call. A state delivered again (a recovery reading from 1) or history
@@ -41,7 +43,6 @@ export class SeenCalls {
     // the call, or the tracker ends it blind ("not active") while the source skipped it as "heard since".
     const seenAt = now !== null && newer ? now : (known?.seenAt ?? now ?? 0);
     this.#live.set(id, { metadata: known?.metadata ?? metadata, last, seenAt });
-    trim(this.#live, this.limit);
   }
 
   get(id: string): SeenCall | undefined {
@@ -59,15 +60,5 @@ export class SeenCalls {
 
   get liveCount(): number {
     return this.#live.size;
-  }
-}
-
-function trim(items: Set<string> | Map<string, unknown>, limit: number): void {
-  while (items.size > limit) {
-    const oldest = items.keys().next().value;
-    if (oldest === undefined) {
-      return;
-    }
-    items.delete(oldest);
   }
 }

@@ -1,4 +1,6 @@
 // Highest sequenceNumber per conversation; reports unexplained gaps (we subscribe to every state type, §6.8).
+import { RecencyMap } from '../../util/bounded.ts';
+
 export interface Gap {
   readonly callId: string;
   /** First missing sequence number. */
@@ -8,9 +10,12 @@ export interface Gap {
 }
 
 export class SequenceTracker {
-  readonly #highest = new Map<string, number>();
+  /** By last advance: the least recently advanced conversation is forgotten first. */
+  readonly #highest: RecencyMap<string, number>;
 
-  constructor(private readonly limit = 10_000) {}
+  constructor(limit = 10_000) {
+    this.#highest = new RecencyMap(limit);
+  }
 
   /** Records a state; returns the gap before it, if any. A conversation first seen past seq 1 lacks 1..seq-1. */
   observe(callId: string, seq: number): Gap | null {
@@ -18,14 +23,7 @@ export class SequenceTracker {
     if (seq <= last) {
       return null; // duplicate or late (it may fill a gap): the tracker in calls/ orders and de-duplicates
     }
-    this.#highest.delete(callId); // re-insert: Map order = least recently advanced first
     this.#highest.set(callId, seq);
-    if (this.#highest.size > this.limit) {
-      const oldest = this.#highest.keys().next().value;
-      if (oldest !== undefined) {
-        this.#highest.delete(oldest);
-      }
-    }
     return seq > last + 1 ? { callId, from: last + 1, to: seq - 1 } : null;
   }
 
