@@ -91,6 +91,7 @@ export async function startScreenpop(
     dataDir: config.dataDir,
     phone: config.phone,
     warmLookupsInBackground: true, // ready sooner on a large contacts file (issue 12: start-up)
+    checkpointInBackground: true, // no WAL checkpoint inside a pop path commit (issue 12: p99)
   });
   if (demo !== null) {
     const seeded = await seedDemoContacts(store.contacts, Date.now());

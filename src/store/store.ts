@@ -30,6 +30,7 @@ import { SqliteCallLogStore } from './sqlite/call-log-store.ts';
 import { restorePendingIndexes } from './sqlite/bulk-load.ts';
 import { LookupIndex } from './sqlite/lookup-index.ts';
 import { SqliteAuditStore } from './sqlite/audit-store.ts';
+import { Checkpointer } from './sqlite/checkpointer.ts';
 import { SqliteWriteBatch } from './sqlite/write-batch.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 import { assertWritable, sqliteOpenError } from './writable.ts';
@@ -53,6 +54,11 @@ export interface StoreOptions {
    * lookups ask the database until the index is whole) instead of before openStore resolves.
    */
   readonly warmLookupsInBackground?: boolean;
+  /**
+   * SQLite: WAL checkpoints on a worker thread (checkpointer.ts) instead of inside a commit on the main thread
+   * (a server: the pop path's commits must not stall for them).
+   */
+  readonly checkpointInBackground?: boolean;
 }
 
 /** Lets an importer load an empty store fast (see KyselyContactStore.beginBulkLoad). */
@@ -144,6 +150,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const batch = new SqliteWriteBatch(sqlite);
   return assemble(db, 'sqlite', clock, { schema: undefined, where: file }, () => {
     restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here
+    const checkpointer =
+      options.checkpointInBackground === true && file !== ':memory:' ? new Checkpointer(sqlite, file) : null;
     const index = new LookupIndex(sqlite, {
       eager: options.lookups !== false,
       background: options.warmLookupsInBackground === true,
@@ -154,7 +162,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       callLog: new SqliteCallLogStore(db, clock, sqlite, batch),
       audit: new SqliteAuditStore(db, sqlite, batch),
       // Writes still waiting for their batch commit before the connection closes.
-      beforeClose: () => batch.flush(),
+      beforeClose: async () => {
+        batch.flush();
+        await checkpointer?.stop();
+      },
     };
   });
 }
@@ -170,7 +181,7 @@ async function assemble(
     pins: PinStore;
     callLog: CallLogStore;
     audit?: AuditStore;
-    beforeClose?: () => void;
+    beforeClose?: () => Promise<void> | void;
   },
 ): Promise<Store> {
   try {
@@ -194,8 +205,8 @@ async function assemble(
     ping: async () => {
       await sql`SELECT 1`.execute(db);
     },
-    close: () => {
-      beforeClose?.();
+    close: async () => {
+      await beforeClose?.();
       return db.destroy();
     },
   };
