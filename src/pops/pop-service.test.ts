@@ -205,3 +205,43 @@ test('versions never go backwards when a new leader (higher epoch) takes a call 
   oldLeader.close();
   newLeader.close();
 });
+
+test('ended calls are kept for the retention and at most maxEnded of them, the oldest dropped first', () => {
+  const directory = new AgentDirectory([]);
+  directory.put(agent('dana@x', ['line-1']));
+  let now = 0;
+  const pops = new PopService({
+    directory,
+    hub: new MemoryPushHub(),
+    lookup: { start: () => {} },
+    log: silent,
+    retentionMs: 60_000,
+    maxEnded: 3,
+    now: () => now,
+  });
+  const end = (id: string) => {
+    const ringing = call({ id, legs: [leg('line-1', 'ringing')] });
+    pops.onCallChange({ call: ringing, previous: null, reasons: ['created'] });
+    const ended = call({ id, legs: [], phase: 'ended', outcome: 'missed', endedAt: now });
+    pops.onCallChange({ call: ended, previous: ringing, reasons: ['ended'] });
+  };
+  for (const id of ['c1', 'c2', 'c3', 'c4']) {
+    end(id);
+    now += 1_000;
+  }
+  // Past the count limit: the first call to end is gone, the others still take notes.
+  assert.equal(pops.card('c1'), null);
+  assert.deepEqual(
+    ['c2', 'c3', 'c4'].map((id) => pops.card(id)?.phase),
+    ['ended', 'ended', 'ended'],
+  );
+  assert.equal(pops.canSee('dana@x', 'c4'), true);
+  // Past the retention: a call ending later sweeps the expired ones.
+  now += 60_000;
+  end('c5');
+  assert.deepEqual(
+    ['c2', 'c3', 'c4', 'c5'].map((id) => pops.card(id) !== null),
+    [false, false, false, true],
+  );
+  assert.equal(pops.endedHeld, 1);
+});

@@ -30,6 +30,10 @@ export interface PopServiceDeps {
   readonly trace?: (callId: string, annotation: TraceAnnotation) => void;
   /** How long an ended call stays routable for late lookup updates and notes, ms. */
   readonly retentionMs?: number;
+  /** Ended calls kept at most (the oldest go first), so memory is bounded at any call rate. Default 50,000. */
+  readonly maxEnded?: number;
+  /** Clock of the retention, ms (default Date.now). */
+  readonly now?: () => number;
   /**
    * Added to every card version: several instances, where a new leader numbers a call's versions from 1 again
    * and the hubs drop versions at or below the one an agent has. The composition root passes the leader's
@@ -59,7 +63,8 @@ interface CallState {
   readonly sentTo: Set<string>;
   /** The party the lookup was started for. */
   lookedUp: Party;
-  evict: ReturnType<typeof setTimeout> | null;
+  /** When the call ended (deps.now), null while live. */
+  endedAt: number | null;
 }
 
 export class PopService {
@@ -69,6 +74,12 @@ export class PopService {
   /** Calls not ended yet, by every line that took part: a sign-in looks only at its own lines' calls. */
   private readonly liveByLine = new Map<string, Set<CallState>>();
   private readonly live = new Set<CallState>();
+  /**
+   * Ended calls in the order they ended, read from `endedHead`: dropped past the retention or the count limit.
+   * One queue instead of a timer per call (a contact centre ends hundreds of calls a minute).
+   */
+  private endedQueue: CallState[] = [];
+  private endedHead = 0;
 
   constructor(private readonly deps: PopServiceDeps) {}
 
@@ -85,10 +96,11 @@ export class PopService {
       state.lookedUp = party;
       this.deps.lookup.start(change.call, (enrichment) => this.onLookup(change.call.id, party, enrichment));
     }
-    if (change.call.phase === 'ended' && state.evict === null) {
+    if (change.call.phase === 'ended' && state.endedAt === null) {
       this.unindex(state);
-      state.evict = setTimeout(() => this.calls.delete(change.call.id), this.deps.retentionMs ?? 15 * 60_000);
-      state.evict.unref();
+      state.endedAt = this.now();
+      this.endedQueue.push(state);
+      this.dropEnded(state.endedAt);
     }
   }
 
@@ -134,11 +146,8 @@ export class PopService {
   }
 
   close(): void {
-    for (const state of this.calls.values()) {
-      if (state.evict !== null) {
-        clearTimeout(state.evict);
-      }
-    }
+    this.endedQueue = [];
+    this.endedHead = 0;
     this.calls.clear();
     this.live.clear();
     this.liveByLine.clear();
@@ -153,6 +162,36 @@ export class PopService {
       }
     }
     return out;
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /** Forgets ended calls past the retention, and the oldest past the count limit. */
+  private dropEnded(now: number): void {
+    const retentionMs = this.deps.retentionMs ?? 15 * 60_000;
+    const maxEnded = this.deps.maxEnded ?? 50_000;
+    const queue = this.endedQueue;
+    while (this.endedHead < queue.length) {
+      const oldest = queue[this.endedHead]!;
+      if (oldest.endedAt! + retentionMs > now && queue.length - this.endedHead <= maxEnded) {
+        break;
+      }
+      if (this.calls.get(oldest.call.id) === oldest) {
+        this.calls.delete(oldest.call.id);
+      }
+      this.endedHead++;
+    }
+    if (this.endedHead > 1024 && this.endedHead * 2 > queue.length) {
+      this.endedQueue = queue.slice(this.endedHead);
+      this.endedHead = 0;
+    }
+  }
+
+  /** Ended calls still held (tests). */
+  get endedHeld(): number {
+    return this.endedQueue.length - this.endedHead;
   }
 
   private unindex(state: CallState): void {
@@ -176,7 +215,7 @@ export class PopService {
       seenLines: new Map(),
       sentTo: new Set(),
       lookedUp: externalParty(call),
-      evict: null,
+      endedAt: null,
     };
     this.calls.set(call.id, state);
     this.live.add(state);
