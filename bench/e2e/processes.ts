@@ -61,9 +61,18 @@ function tail(child: ChildProcess): () => string {
 }
 
 export async function startSimulatorProcess(agents: number): Promise<Running> {
+  // BENCH_SIM_NODE_ARGS: node flags for the simulator alone (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), to see
+  // its own share of a scenario.
+  const nodeArgs = (process.env['BENCH_SIM_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./sim-process.ts', import.meta.url)), String(agents)],
+    [
+      ...nodeArgs,
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./sim-process.ts', import.meta.url)),
+      String(agents),
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const last = tail(child);

@@ -71,6 +71,12 @@ test('when no list can be read, legs not heard of again end as gone after the ti
     [['a', 'gone', true]],
   );
   assert.equal(legs.size, 1);
+  assert.deepEqual(legs.expired(10_000), [], 'b was heard of again: it never expires from that outage');
+  legs.expireUnheardAfter(100, 200); // a later outage whose check failed too
+  assert.deepEqual(
+    legs.expired(300).map((e) => [e.legId, e.leg.state]),
+    [['b', 'gone']],
+  );
 });
 
 test('outages shared by the sources: blind since a time while one is down or ended after it', () => {

@@ -22,6 +22,11 @@ const MAX_LEGS = 10_000;
 
 export class LiveLegs {
   readonly #legs = new Map<string, LiveLeg>();
+  /**
+   * Whether some leg may carry a deadline: the watchdog asks every few seconds for every agent's source (1,000 at
+   * once at contact-centre scale), and almost always none has one, so the walk is skipped.
+   */
+  #deadlines = false;
 
   get size(): number {
     return this.#legs.size;
@@ -69,6 +74,7 @@ export class LiveLegs {
 
   /** The check failed: legs not heard of again within `timeoutMs` end as unknown (never live forever). */
   expireUnheardAfter(timeoutMs: number, now: number): void {
+    this.#deadlines = this.#legs.size > 0;
     for (const leg of this.#legs.values()) {
       leg.deadline ??= now + timeoutMs;
     }
@@ -77,11 +83,18 @@ export class LiveLegs {
   /** Legs whose deadline passed, as blind gone events. */
   expired(now: number): LegEvent[] {
     const out: LegEvent[] = [];
+    if (!this.#deadlines) {
+      return out;
+    }
+    let pending = false;
     for (const leg of [...this.#legs.values()]) {
       if (leg.deadline !== null && leg.deadline <= now) {
         out.push(this.#blind(leg, 'gone', now));
+      } else if (leg.deadline !== null) {
+        pending = true;
       }
     }
+    this.#deadlines = pending;
     return out;
   }
 

@@ -10,7 +10,7 @@ import { GoToApiError, isTransient } from '../http/api-error.ts';
 import { normalizeRealtimeFrame } from './frames.ts';
 import { activeLegStates, LiveLegs } from './live-legs.ts';
 import { RealtimeOutages } from './outages.ts';
-import type { RealtimeFrameResult, SubscribedLine } from './frames.ts';
+import type { RealtimeFrameContext, RealtimeFrameResult, SubscribedLine } from './frames.ts';
 import {
   createSession,
   deleteSession,
@@ -107,6 +107,8 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
   readonly #legs = new LiveLegs();
   readonly #outages: RealtimeOutages;
   #session: RealtimeSession | null = null;
+  /** Built once: every frame of this agent's socket is read against the same lines and clock. */
+  readonly #frameContext: RealtimeFrameContext;
   #lastFrameAt = 0;
   #watchdog: ReturnType<typeof setInterval> | null = null;
 
@@ -114,6 +116,12 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
     this.#log = settings.logger.child({ component: 'goto-realtime' });
     this.#now = settings.now ?? Date.now;
     this.#outages = settings.outages ?? new RealtimeOutages();
+    this.#frameContext = {
+      phone: settings.phone,
+      lineOf: (subId) => this.#bySubId.get(subId) ?? null,
+      accountKey: settings.accountKey,
+      now: this.#now,
+    };
     this.#link = new ReconnectingSource(this, {
       log: this.#log,
       counts: this.stats,
@@ -197,12 +205,7 @@ class RealtimeSessionSource implements RealtimeSource, SourceDriver {
     this.#lastFrameAt = this.#now();
     let result: RealtimeFrameResult;
     try {
-      result = normalizeRealtimeFrame(text, {
-        phone: this.settings.phone,
-        lineOf: (subId) => this.#bySubId.get(subId) ?? null,
-        accountKey: this.settings.accountKey,
-        now: this.#now,
-      });
+      result = normalizeRealtimeFrame(text, this.#frameContext);
     } catch (error) {
       // A normalizer bug must not take the socket down: the frame is dropped and counted like a bad one.
       this.#log.error({ err: describe(error) }, 'realtime frame broke the normalizer');
