@@ -33,11 +33,12 @@ export interface CardRow {
  * under the lock, every earlier writer has committed): an instance that has delivered up to `prev` delivers `rows`
  * as they are, without a query; any other fetches after its last id. A transaction's notifications arrive in the
  * order they were sent (the ordered array below), so a reader keeps up part after part. No row changed → no
- * notification.
+ * notification. `sent`: the writer's wall clock (epoch ms) when it sent the batch, for the readers' delivery time.
  */
 export function writeBatch(
   rows: readonly CardRow[],
   at: number,
+  sentAt: number,
   channel: string,
   literal: (value: string) => string,
 ): string {
@@ -70,7 +71,7 @@ export function writeBatch(
       SELECT part, max(id) AS top, string_agg(item, ',' ORDER BY id) AS rows FROM parted GROUP BY part
     ),
     notices AS (
-      SELECT part, '{"prev":' || coalesce(lag(top) OVER (ORDER BY part), (SELECT id FROM newest)) || ',"max":' || top
+      SELECT part, '{"sent":${sentAt.toFixed(1)},"prev":' || coalesce(lag(top) OVER (ORDER BY part), (SELECT id FROM newest)) || ',"max":' || top
                AS head, rows
         FROM parts
     )
