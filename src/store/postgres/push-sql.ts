@@ -10,6 +10,16 @@ const NOTIFY_ROOM = 7_900;
  */
 const PART_ROOM = 5_000;
 
+/**
+ * A string as a SQL literal, exactly as pg's `escapeLiteral` writes it ('' for ', and E'…' with \\ for \), by two
+ * regular expressions instead of its loop adding one character at a time: the cards' JSON is most of a batch's
+ * bytes (~1 MB/s at 200 calls/s), and the loop cost the leader ~0.1 ms of CPU a call.
+ */
+export function quoteLiteral(value: string): string {
+  const quoted = `'${value.replace(/'/g, "''")}'`;
+  return value.includes('\\') ? ` E${quoted.replace(/\\/g, '\\\\')}` : quoted;
+}
+
 /** One card update to write: the agent, and the card's call id, version and JSON. */
 export interface CardRow {
   readonly principal: string;

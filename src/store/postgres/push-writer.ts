@@ -193,7 +193,7 @@ export class CardWriter {
         version: card.version,
         json: JSON.stringify(card),
       }));
-      const sql = q.writeBatch(rows, this.now(), epochMs(), this.channel, (v) => client.escapeLiteral(v));
+      const sql = q.writeBatch(rows, this.now(), epochMs(), this.channel, q.quoteLiteral);
       await client.query(sql);
       client.release();
     } catch (error) {
