@@ -126,6 +126,10 @@ async function metrics(url: string): Promise<Record<string, number>> {
     for (const match of text.matchAll(/^([a-z_]+)(?:\{[^}]*\})? (\S+)$/gm)) {
       out[match[1]!] = (out[match[1]!] ?? 0) + Number(match[2]);
     }
+    // Histogram buckets apart, by their upper bound: "name_bucket le" (cumulative counts).
+    for (const match of text.matchAll(/^([a-z_]+_bucket)\{le="([^"]+)"\} (\S+)$/gm)) {
+      out[`${match[1]!} ${match[2]!}`] = Number(match[3]);
+    }
   } catch {
     // the note says "-" for what it could not read
   }
@@ -144,6 +148,40 @@ function leaderNote(before: Record<string, number>, after: Record<string, number
     `${after['screenpop_push_hub_pending_cards'] ?? '-'} cards pending at the end, lease epoch ` +
     `${before['screenpop_leader_epoch'] ?? '-'} → ${after['screenpop_leader_epoch'] ?? '-'}, leading at the end: ` +
     `${after['screenpop_leader'] ?? '-'}`
+  );
+}
+
+/**
+ * A histogram's mean and p99 over a run, from two /metrics readings: "mean 1.2 ms, p99 ≤ 5 ms" (the p99 is the
+ * upper bound of the bucket it falls in).
+ */
+function histogramNote(name: string, before: Record<string, number>, after: Record<string, number>): string {
+  const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+  const n = delta(`${name}_count`);
+  if (!(n > 0)) {
+    return '-';
+  }
+  const bounds = Object.keys(after)
+    .filter((key) => key.startsWith(`${name}_bucket `))
+    .map((key) => key.slice(name.length + 8))
+    .filter((le) => le !== '+Inf')
+    .sort((x, y) => Number(x) - Number(y));
+  const p99 = bounds.find((le) => delta(`${name}_bucket ${le}`) >= 0.99 * n);
+  const p99Text = p99 === undefined ? `> ${ms(1000 * Number(bounds.at(-1)))}` : `≤ ${ms(1000 * Number(p99))}`;
+  return `mean ${ms((1000 * delta(`${name}_sum`)) / n)} ms, p99 ${p99Text} ms over ${count(n)}`;
+}
+
+/** The hop's two legs: A's writes (publish → commit) and the reader's notifications (A sent → its sockets). */
+function hopNote(
+  a: readonly Record<string, number>[],
+  reader: string,
+  r: readonly Record<string, number>[],
+): string {
+  return (
+    `A's writes (oldest card published → commit): ` +
+    `${histogramNote('screenpop_push_hub_write_seconds', a[0]!, a[1]!)} batches; ` +
+    `${reader}'s notifications (A sent → ${reader} handed the rows to its sockets): ` +
+    `${histogramNote('screenpop_push_hub_delivery_seconds', r[0]!, r[1]!)}`
   );
 }
 
@@ -177,8 +215,10 @@ export async function clusterRows(
     const warm = await pops(2, false);
     const cpu0 = { a: procStats(cluster.a.process.pid ?? 0), b: procStats(cluster.b.process.pid ?? 0) };
     const seen0 = await metrics(cluster.a.url);
+    const seenB0 = await metrics(cluster.b.url);
     const path = await pops(load.seconds, false);
     const seen1 = await metrics(cluster.a.url);
+    const seenB1 = await metrics(cluster.b.url);
     const cpu = {
       a: procStats(cluster.a.process.pid ?? 0).cpuSeconds - cpu0.a.cpuSeconds,
       b: procStats(cluster.b.process.pid ?? 0).cpuSeconds - cpu0.b.cpuSeconds,
@@ -191,7 +231,8 @@ export async function clusterRows(
       notes:
         `simulator → A (leader, Call Events) → PostgreSQL → B → agent socket on B, after a 2-s warm-up ` +
         `(p50 ${ms(warm.summary.p50Ms)} ms, p99 ${ms(warm.summary.p99Ms)} ms, ${warm.summary.lost} lost); ` +
-        `${row.notes}; CPU A ${cpu.a.toFixed(1)} s, B ${cpu.b.toFixed(1)} s; ${leaderNote(seen0, seen1)}; load average ${load1()}`,
+        `${row.notes}; CPU A ${cpu.a.toFixed(1)} s, B ${cpu.b.toFixed(1)} s; ${leaderNote(seen0, seen1)}; ` +
+        `${hopNote([seen0, seen1], 'B', [seenB0, seenB1])}; load average ${load1()}`,
     });
 
     const seenB = await metrics(cluster.b.url);
@@ -212,6 +253,7 @@ export async function clusterRows(
       if (signedIn.failures > 0) {
         throw new Error(`${signedIn.failures} sign-ins on A failed: ${signedIn.firstError}`);
       }
+      const onA0 = await metrics(cluster.a.url);
       const local = await onA.send<PopsReport>({
         cmd: 'pops',
         connect: run.emails(load.agents),
@@ -219,12 +261,15 @@ export async function clusterRows(
         plan: run.plan(load.agents, load.callsPerSecond, load.seconds),
         graceMs: 10_000,
       });
+      const onA1 = await metrics(cluster.a.url);
       const localRow = popRow(names.onLeader, local, { p50: Number.POSITIVE_INFINITY, p99: 10 });
       rows.push({
         ...localRow,
         goal: 'none (tells the hop from ingestion)',
         met: null,
-        notes: `sockets on A (the B ones stay open); ${localRow.notes}; load average ${load1()}`,
+        notes:
+          `sockets on A (the B ones stay open); ${localRow.notes}; ${leaderNote(onA0, onA1)}; ` +
+          `${hopNote([onA0, onA1], 'A', [onA0, onA1])}; load average ${load1()}`,
       });
     } finally {
       await onA.close();

@@ -13,9 +13,6 @@ import type { OutboxStore } from '../webhooks/ports.ts';
 import type { CrmRecordStore } from '../crmlog/ports.ts';
 import { KyselyCrmRecordStore } from './crm-record-store.ts';
 import { migrationProvider } from './migrations.ts';
-import { KyselyContactStore } from './contact-store.ts';
-import { KyselyCallLogStore } from './call-log-store.ts';
-import { KyselyPinStore } from './pin-store.ts';
 import { KyselySecretStore } from './secret-store.ts';
 import { KyselyAgentStore } from './agent-store.ts';
 import { KyselySessionStore } from './session-store.ts';
@@ -33,6 +30,7 @@ import { SqliteAuditStore } from './sqlite/audit-store.ts';
 import { Checkpointer } from './sqlite/checkpointer.ts';
 import { SqliteWriteBatch } from './sqlite/write-batch.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
+import { PostgresCallLogStore, PostgresContactStore, PostgresPinStore } from './postgres/hot-reads.ts';
 import { assertWritable, sqliteOpenError } from './writable.ts';
 
 export interface StoreOptions {
@@ -135,14 +133,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const { phone } = options;
   const clock = options.clock ?? systemClock;
   if (isPostgresUrl(options.databaseUrl)) {
-    const db = await openPostgres({
+    const { db, pool } = await openPostgres({
       url: options.databaseUrl,
       ...(options.pgSchema === undefined ? {} : { schema: options.pgSchema }),
     });
     return assemble(db, 'postgres', clock, { schema: options.pgSchema, where: 'PostgreSQL' }, () => ({
-      contacts: new KyselyContactStore({ db, dialect: 'postgres', phone, clock }),
-      pins: new KyselyPinStore(db, clock),
-      callLog: new KyselyCallLogStore(db, 'postgres', clock),
+      contacts: new PostgresContactStore({ db, phone, clock }, pool),
+      pins: new PostgresPinStore(db, clock, pool),
+      callLog: new PostgresCallLogStore(db, clock, pool),
     }));
   }
   const file = sqliteFile(options.databaseUrl, options.dataDir);

@@ -1,4 +1,4 @@
-// Opens a pg Pool (int8 as JS numbers, optional schema) and wraps it in Kysely.
+// Opens a pg Pool (int8 as JS numbers, optional schema) and wraps it in Kysely; the pool is returned too.
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../database.ts';
@@ -20,7 +20,13 @@ export interface PostgresOptions {
   readonly maxConnections?: number;
 }
 
-export async function openPostgres(options: PostgresOptions): Promise<Kysely<Database>> {
+/** The Kysely instance, and its pool for the hot reads that run as named prepared statements (hot-reads.ts). */
+export interface OpenedPostgres {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<OpenedPostgres> {
   const schema = options.schema;
   if (schema !== undefined) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
@@ -40,5 +46,5 @@ export async function openPostgres(options: PostgresOptions): Promise<Kysely<Dat
     types,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
 }

@@ -241,6 +241,51 @@ pgTest('publishes in one tick become one INSERT; a notification fetches them all
   );
 });
 
+pgTest('a batch past one notification’s 8,000 bytes comes in several, in order, with no query', async () => {
+  const [a, b] = [await instance(), await instance()];
+  const onB = recorder();
+  await b.subscribe('dana@x', onB.listener);
+  const fetches = b.counters.fetches;
+  // ~600 bytes a row as stored: 300 of them need ~25 notifications.
+  for (let i = 0; i < 300; i += 1) {
+    a.publish(['dana@x', 'eli@x'], card(`c${i}`));
+  }
+  await eventually(() => onB.got.length === 300, '300 cards');
+  assert.equal(a.counters.batches, 1);
+  assert.equal(b.counters.fetches, fetches, 'every part delivered from its notification');
+  assert.deepEqual(
+    onB.ids(),
+    Array.from({ length: 300 }, (_, i) => `c${i}`),
+  );
+  const cursors = onB.got.map((e) => e.cursor);
+  assert.deepEqual(
+    cursors,
+    [...cursors].sort((x, y) => x - y),
+  );
+});
+
+pgTest(
+  'a part holding a card too big for a notification is fetched; the parts after it are not lost',
+  async () => {
+    const [a, b] = [await instance(), await instance()];
+    const onB = recorder();
+    await b.subscribe('dana@x', onB.listener);
+    const fetches = b.counters.fetches;
+    const base = card('big');
+    const big = { ...base, caller: { ...base.caller, name: 'x'.repeat(9_000) } };
+    for (let i = 0; i < 40; i += 1) {
+      a.publish(['dana@x'], i === 20 ? big : card(`c${i}`));
+    }
+    await eventually(() => onB.got.length === 40, '40 cards');
+    assert.equal(a.counters.batches, 1);
+    assert.ok(b.counters.fetches > fetches, 'the big card came by a query');
+    assert.deepEqual(
+      onB.ids(),
+      Array.from({ length: 40 }, (_, i) => (i === 20 ? 'big' : `c${i}`)),
+    );
+  },
+);
+
 pgTest('pruning keeps each agent’s newest calls and drops rows past the retention', async () => {
   let now = 1_700_000_000_000;
   const hub = await instance({ capacity: 2, retentionMs: 60_000, now: () => now });

@@ -1,6 +1,6 @@
 // PushHub on PostgreSQL for several instances: cards written to push_cards, LISTEN/NOTIFY tells every instance.
 import pg from 'pg';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { PushEntry, PushHub, PushListener, PushSubscription } from '../../pops/ports.ts';
@@ -8,7 +8,7 @@ import { cardSchema, parseJson } from '../../shared/messages.ts';
 import type { Card } from '../../shared/messages.ts';
 import { PushListener as ListenConnection } from './push-listener.ts';
 import * as q from './push-sql.ts';
-import { CardWriter } from './push-writer.ts';
+import { CardWriter, epochMs } from './push-writer.ts';
 import type { PushHubCounters } from './push-writer.ts';
 
 export type { PushHubCounters } from './push-writer.ts';
@@ -63,6 +63,9 @@ export class PostgresPushHub implements PushHub {
   /** Notifications not yet handled, in commit order. */
   private inbox: string[] = [];
   private lastSeen = 0;
+  /** The two legs of the hop, on /metrics: this instance's writes, and notifications handled here. */
+  private writeSeconds: Histogram | null = null;
+  private deliverySeconds: Histogram | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
 
@@ -81,7 +84,9 @@ export class PostgresPushHub implements PushHub {
     this.channel = q.channelName(schema);
     this.capacity = options.capacity ?? 100;
     this.now = options.now ?? Date.now;
-    this.writer = new CardWriter(this.pool, this.channel, this.counters, options.log, this.now);
+    this.writer = new CardWriter(this.pool, this.channel, this.counters, options.log, this.now, (seconds) =>
+      this.writeSeconds?.observe(seconds),
+    );
     this.listener = new ListenConnection(config, this.channel, {
       notified: (payload) => this.received(payload),
       listening: () => this.fetchSoon(),
@@ -239,6 +244,9 @@ export class PostgresPushHub implements PushHub {
         } else {
           await this.fetchNew();
         }
+        if (notice?.sent !== undefined) {
+          this.deliverySeconds?.observe(Math.max(0, epochMs() - notice.sent) / 1000);
+        }
       }
     }).catch((error: unknown) => {
       this.counters.fetchFailures += 1;
@@ -333,6 +341,20 @@ export class PostgresPushHub implements PushHub {
       'Stored cards that did not parse (skipped)',
       () => counters.badRows,
     );
+    // From 1 ms: the goal of several instances is a 10-ms hop; the top buckets show a database that stalls.
+    const buckets = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+    this.writeSeconds = new Histogram({
+      name: 'screenpop_push_hub_write_seconds',
+      help: "From a batch's oldest card published on this instance to its write's commit (one INSERT + NOTIFY)",
+      buckets,
+      registers: [registry],
+    });
+    this.deliverySeconds = new Histogram({
+      name: 'screenpop_push_hub_delivery_seconds',
+      help: "From the writer sending a batch to this instance handing its rows to the local sockets (writer's clock)",
+      buckets,
+      registers: [registry],
+    });
     const pending = () => this.writer.size;
     new Gauge({
       name: 'screenpop_push_hub_pending_cards',
@@ -346,6 +368,8 @@ export class PostgresPushHub implements PushHub {
 }
 
 interface Notice {
+  /** The writer's wall clock when it sent the batch (epoch ms); absent from an older version's notice. */
+  readonly sent?: number;
   readonly prev: number;
   readonly max: number;
   readonly rows?: readonly (readonly [number, string, string])[];
@@ -353,11 +377,16 @@ interface Notice {
 
 /** The payload push-sql.ts writes; anything else (an older version's bare id) is null and leads to a fetch. */
 function parseNotice(payload: string): Notice | null {
-  const value = parseJson(payload) as { prev?: unknown; max?: unknown; rows?: unknown } | null;
+  const value = parseJson(payload) as {
+    sent?: unknown;
+    prev?: unknown;
+    max?: unknown;
+    rows?: unknown;
+  } | null;
   if (typeof value !== 'object' || value === null) {
     return null;
   }
-  const { prev, max, rows } = value;
+  const { sent, prev, max, rows } = value;
   if (typeof prev !== 'number' || typeof max !== 'number') {
     return null;
   }
@@ -366,5 +395,6 @@ function parseNotice(payload: string): Notice | null {
     typeof row[0] === 'number' &&
     typeof row[1] === 'string' &&
     typeof row[2] === 'string';
-  return Array.isArray(rows) && rows.every(isRow) ? { prev, max, rows } : { prev, max };
+  const at = typeof sent === 'number' ? { sent } : {};
+  return Array.isArray(rows) && rows.every(isRow) ? { ...at, prev, max, rows } : { ...at, prev, max };
 }

@@ -1,4 +1,5 @@
 // The push hub's writer: publish() queues, one query per tick writes the queue and notifies (push-sql.ts).
+import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Card } from '../../shared/messages.ts';
@@ -34,6 +35,8 @@ const MAX_PENDING = 100_000;
  */
 export class CardWriter {
   private pending = new Map<string, Pending>();
+  /** performance.now() when the oldest card of `pending` was queued (null: nothing queued). */
+  private queuedAt: number | null = null;
   /** Writes run one after another; flushed() waits on the tail. */
   private writes: Promise<void> = Promise.resolve();
   private writeScheduled = false;
@@ -47,6 +50,8 @@ export class CardWriter {
     private readonly counters: PushHubCounters,
     private readonly log: Pick<Logger, 'info' | 'warn' | 'error'>,
     private readonly now: () => number,
+    /** Each written batch: seconds from its oldest card's publish() to the database's answer (/metrics). */
+    private readonly written: (seconds: number) => void = () => {},
   ) {}
 
   /** Card updates waiting to be written. */
@@ -80,6 +85,7 @@ export class CardWriter {
       }
       this.pending.delete(key); // re-added at the end: the batch keeps update order
       this.pending.set(key, { principal, card });
+      this.queuedAt ??= performance.now();
     }
     this.trimPending();
     this.scheduleWrite();
@@ -123,12 +129,15 @@ export class CardWriter {
       return;
     }
     const batch = this.pending;
+    const queuedAt = this.queuedAt ?? performance.now();
     this.pending = new Map();
+    this.queuedAt = null;
     const items = [...batch.values()];
     try {
       await this.insert(items);
       this.counters.batches += 1;
       this.retries = 0;
+      this.written((performance.now() - queuedAt) / 1000);
     } catch (error) {
       this.counters.writeFailures += 1;
       if (isBadData(error) && items.length > 1) {
@@ -184,7 +193,8 @@ export class CardWriter {
         version: card.version,
         json: JSON.stringify(card),
       }));
-      await client.query(q.writeBatch(rows, this.now(), this.channel, (v) => client.escapeLiteral(v)));
+      const sql = q.writeBatch(rows, this.now(), epochMs(), this.channel, q.quoteLiteral);
+      await client.query(sql);
       client.release();
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
@@ -203,6 +213,7 @@ export class CardWriter {
       }
     }
     this.pending = batch;
+    this.queuedAt ??= performance.now(); // the batch's wait counts from here on: its failure is counted apart
     this.trimPending();
     if (this.closed || this.retryTimer !== null) {
       return;
@@ -230,6 +241,11 @@ export class CardWriter {
       this.log.error({ dropped }, 'push hub: database unreachable too long, oldest cards dropped');
     }
   }
+}
+
+/** Wall-clock ms with a fraction, for the notifications' `sent` (another process on the host compares it). */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 /** SQLSTATE class 22 (data exception) or 23 (constraint): the rows, not the database, are at fault. */
