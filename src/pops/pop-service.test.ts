@@ -245,3 +245,40 @@ test('ended calls are kept for the retention and at most maxEnded of them, the o
   );
   assert.equal(pops.endedHeld, 1);
 });
+
+test('an ended call past compactAfterMs keeps its last card: notes still reach the agent with a higher version', () => {
+  const directory = new AgentDirectory([]);
+  directory.put(agent('dana@x', ['line-1']));
+  directory.put(agent('eli@x', ['line-2']));
+  let now = 0;
+  const hub = new MemoryPushHub();
+  const pops = new PopService({
+    directory,
+    hub,
+    lookup: { start: () => {} },
+    log: silent,
+    compactAfterMs: 60_000,
+    now: () => now,
+  });
+  const end = (id: string) => {
+    const ringing = call({ id, legs: [leg('line-1', 'ringing')] });
+    pops.onCallChange({ call: ringing, previous: null, reasons: ['created'] });
+    const ended = call({ id, legs: [], phase: 'ended', outcome: 'missed', endedAt: now });
+    pops.onCallChange({ call: ended, previous: ringing, reasons: ['ended'] });
+  };
+  end('old');
+  const before = hub.cards('dana@x')[0]!;
+  now += 61_000;
+  end('new'); // a call ending later archives the old one
+  assert.equal(pops.archivedHeld, 1);
+  assert.equal(pops.canSee('dana@x', 'old'), true);
+  assert.equal(pops.canSee('eli@x', 'old'), false);
+  assert.deepEqual(pops.card('old'), before);
+  pops.notesSaved('old', { text: 'called back', disposition: 'resolved' });
+  const after = hub.cards('dana@x').find((c) => c.callId === 'old')!;
+  assert.equal(after.version, before.version + 1);
+  assert.deepEqual(after.notes, { text: 'called back', disposition: 'resolved' });
+  assert.equal(after.phase, 'ended');
+  assert.equal(hub.cards('eli@x').length, 0);
+  pops.close();
+});

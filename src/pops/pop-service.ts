@@ -32,6 +32,11 @@ export interface PopServiceDeps {
   readonly retentionMs?: number;
   /** Ended calls kept at most (the oldest go first), so memory is bounded at any call rate. Default 50,000. */
   readonly maxEnded?: number;
+  /**
+   * After this long, an ended call keeps only its last card and who got it (notes still update the card):
+   * the call, its lookup result and its routing are let go. Default 60 s, the tracker's own grace.
+   */
+  readonly compactAfterMs?: number;
   /** Clock of the retention, ms (default Date.now). */
   readonly now?: () => number;
   /**
@@ -48,6 +53,13 @@ export const VERSIONS_PER_EPOCH = 2 ** 20;
 /** The version base of a leader epoch; epochs up to 2^33 stay safe integers. */
 export function versionBaseOf(epoch: number): number {
   return epoch * VERSIONS_PER_EPOCH;
+}
+
+/** An ended call past compactAfterMs: its last card, the agents who got it, its own version count. */
+interface ArchivedCall {
+  card: Card;
+  version: number;
+  readonly sentTo: Set<string>;
 }
 
 /** Recipients named in each trace entry of a sent card; the rest are counted. */
@@ -80,6 +92,9 @@ export class PopService {
    */
   private endedQueue: CallState[] = [];
   private endedHead = 0;
+  /** Position in endedQueue up to which ended calls were archived (endedHead ≤ compactHead). */
+  private compactHead = 0;
+  private readonly archived = new Map<string, ArchivedCall>();
 
   constructor(private readonly deps: PopServiceDeps) {}
 
@@ -124,6 +139,7 @@ export class PopService {
   notesSaved(callId: string, notes: { text: string | null; disposition: string | null }): void {
     const state = this.calls.get(callId);
     if (state === undefined) {
+      this.archivedNotes(callId, notes);
       return;
     }
     state.notes = notes;
@@ -133,21 +149,20 @@ export class PopService {
   /** The current card of a call, when the call is still held in memory. */
   card(callId: string): Card | null {
     const state = this.calls.get(callId);
-    return state === undefined ? null : this.render(state);
+    return state === undefined ? (this.archived.get(callId)?.card ?? null) : this.render(state);
   }
 
   /** Whether `principal` may see this call (a recipient now or before). */
   canSee(principal: string, callId: string): boolean {
-    const state = this.calls.get(callId);
-    if (state === undefined) {
-      return this.deps.directory.isSupervisor(principal);
-    }
-    return state.sentTo.has(principal) || this.deps.directory.isSupervisor(principal);
+    const sentTo = this.calls.get(callId)?.sentTo ?? this.archived.get(callId)?.sentTo;
+    return sentTo?.has(principal) === true || this.deps.directory.isSupervisor(principal);
   }
 
   close(): void {
     this.endedQueue = [];
     this.endedHead = 0;
+    this.compactHead = 0;
+    this.archived.clear();
     this.calls.clear();
     this.live.clear();
     this.liveByLine.clear();
@@ -168,9 +183,13 @@ export class PopService {
     return this.deps.now?.() ?? Date.now();
   }
 
-  /** Forgets ended calls past the retention, and the oldest past the count limit. */
+  /**
+   * Archives ended calls past compactAfterMs (last card only), and forgets them past the retention or the count
+   * limit, oldest first. One pass over one queue, in the order the calls ended.
+   */
   private dropEnded(now: number): void {
     const retentionMs = this.deps.retentionMs ?? 15 * 60_000;
+    const compactAfterMs = Math.min(this.deps.compactAfterMs ?? 60_000, retentionMs);
     const maxEnded = this.deps.maxEnded ?? 50_000;
     const queue = this.endedQueue;
     while (this.endedHead < queue.length) {
@@ -178,20 +197,59 @@ export class PopService {
       if (oldest.endedAt! + retentionMs > now && queue.length - this.endedHead <= maxEnded) {
         break;
       }
-      if (this.calls.get(oldest.call.id) === oldest) {
-        this.calls.delete(oldest.call.id);
+      const id = oldest.call.id;
+      if (this.calls.get(id) === oldest) {
+        this.calls.delete(id);
+      } else if (this.archived.get(id)?.sentTo === oldest.sentTo) {
+        this.archived.delete(id);
       }
       this.endedHead++;
     }
+    this.compactHead = Math.max(this.compactHead, this.endedHead);
+    while (this.compactHead < queue.length && queue[this.compactHead]!.endedAt! + compactAfterMs <= now) {
+      const state = queue[this.compactHead]!;
+      if (this.calls.get(state.call.id) === state && state.call.phase === 'ended') {
+        this.calls.delete(state.call.id);
+        this.archived.set(state.call.id, {
+          card: this.render(state),
+          version: state.version,
+          sentTo: state.sentTo,
+        });
+      }
+      this.compactHead++;
+    }
     if (this.endedHead > 1024 && this.endedHead * 2 > queue.length) {
       this.endedQueue = queue.slice(this.endedHead);
+      this.compactHead -= this.endedHead;
       this.endedHead = 0;
     }
+  }
+
+  /** Notes on an archived call: its last card again, with the notes, to the agents who got it. */
+  private archivedNotes(callId: string, notes: { text: string | null; disposition: string | null }): void {
+    const archived = this.archived.get(callId);
+    if (archived === undefined) {
+      return;
+    }
+    archived.version += 1;
+    archived.card = {
+      ...archived.card,
+      notes,
+      version: (this.deps.versionBase?.() ?? 0) + archived.version,
+    };
+    const recipients = [...archived.sentTo];
+    this.deps.hub.publish(recipients, archived.card);
+    this.deps.published?.(archived.card, recipients);
   }
 
   /** Ended calls still held (tests). */
   get endedHeld(): number {
     return this.endedQueue.length - this.endedHead;
+  }
+
+  /** Ended calls held as their last card only (tests). */
+  get archivedHeld(): number {
+    return this.archived.size;
   }
 
   private unindex(state: CallState): void {
@@ -206,14 +264,17 @@ export class PopService {
   }
 
   private track(call: Call): CallState {
+    // A call archived and heard of again (an event the tracker still let through): its versions go on.
+    const archived = this.archived.get(call.id);
+    this.archived.delete(call.id);
     const state: CallState = {
       call,
       enrichment: pendingEnrichment(call),
-      version: 0,
-      notes: null,
+      version: archived?.version ?? 0,
+      notes: archived?.card.notes ?? null,
       audience: new CallAudience(),
       seenLines: new Map(),
-      sentTo: new Set(),
+      sentTo: archived?.sentTo ?? new Set(),
       lookedUp: externalParty(call),
       endedAt: null,
     };
