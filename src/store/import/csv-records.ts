@@ -12,8 +12,9 @@ export interface CsvRecord {
 
 /**
  * csv-parse's records, each with the line it ends on. Its own `info: true` builds a snapshot of a dozen counters
- * per record (two object spreads: ~4% of a 1M-row import's CPU, and as much garbage); only `lines` is used, so
- * it is read from the parser's live `info` as the record is pushed, which is when csv-parse takes its snapshot.
+ * per record (two object spreads): reading the 1M-row bench file took 5.5–6.5 CPU-s with it, 3.0 without. Only
+ * `lines` is used, so it is read from the parser's live `info` as the record is pushed, which is when
+ * csv-parse takes its snapshot.
  */
 class LineParser extends Parser {
   override push(record: unknown, encoding?: BufferEncoding): boolean {
