@@ -7,6 +7,7 @@ import type { PhoneHit, PhoneKeys, PhoneMatches, UpsertResult } from '../../look
 import type { Contact, ContactInput } from '../../lookup/types.ts';
 import { KyselyContactStore } from '../contact-store.ts';
 import { dropIndexesForBulkLoad, restorePendingIndexes } from './bulk-load.ts';
+import { BulkInserter } from './bulk-insert.ts';
 import { NOBODY, SEVERAL } from './lookup-index.ts';
 import type { LookupIndex } from './lookup-index.ts';
 import { fromE164 } from '../../lookup/e164-keys.ts';
@@ -84,6 +85,7 @@ export class SqliteContactStore extends KyselyContactStore {
   private readonly statements: ReturnType<typeof prepareAll>;
   private readonly manyStatements: BetterSqlite3.Statement<number[]>[] = [];
   private bulkLoading = false;
+  private bulkInserter: BulkInserter | null = null;
   private readonly upsertBatch: (prepared: readonly PreparedContact[]) => UpsertResult;
   private readonly writeOne: (id: number | null, prepared: PreparedContact) => number | null;
 
@@ -276,9 +278,8 @@ export class SqliteContactStore extends KyselyContactStore {
     const result = { inserted: 0, updated: 0, unchanged: 0 };
     if (this.bulkLoading) {
       // The table was empty and the loader feeds each key once (see beginBulkLoad): every row is new.
-      for (const contact of prepared) {
-        this.insertSync(contact);
-      }
+      this.bulkInserter ??= new BulkInserter(this.sqlite, (suffix, id) => this.index.addSuffix(suffix, id));
+      this.bulkInserter.insertAll(prepared, this.options.clock.now());
       return { ...result, inserted: prepared.length };
     }
     for (const contact of prepared) {
