@@ -15,7 +15,7 @@ test('the WAL is checkpointed by the worker thread, not by the commits of the ma
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
-    const checkpointer = new Checkpointer(sqlite, file, 50);
+    const checkpointer = new Checkpointer(sqlite, file, 50, 0);
     assert.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 0);
     const insert = sqlite.prepare('INSERT INTO t (v) VALUES (?)');
     const pad = 'x'.repeat(1_000);

@@ -17,20 +17,37 @@ export interface CheckpointerCounters {
 
 export class Checkpointer {
   readonly counters: CheckpointerCounters = { checkpoints: 0, errors: 0, walPages: 0, lastError: null };
-  readonly #worker: Worker;
+  #worker: Worker | null = null;
+  readonly #starting: ReturnType<typeof setTimeout>;
   readonly #sqlite: BetterSqlite3.Database;
   readonly #autocheckpoint: number;
 
-  constructor(sqlite: BetterSqlite3.Database, file: string, everyMs = 1_000) {
+  /**
+   * @param startAfterMs the thread starts this long after the store opens, so its start (a V8 isolate, the
+   *   SQLite addon loaded again) does not compete with the server's own start-up (issue 12: ready ≤ 1.5 s)
+   */
+  constructor(
+    sqlite: BetterSqlite3.Database,
+    private readonly file: string,
+    private readonly everyMs = 1_000,
+    startAfterMs = 2_000,
+  ) {
     this.#sqlite = sqlite;
     this.#autocheckpoint = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
-    this.#worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
-      workerData: { file, everyMs },
+    sqlite.pragma('wal_autocheckpoint = 0');
+    this.#starting = setTimeout(() => this.#start(), startAfterMs);
+    this.#starting.unref();
+  }
+
+  #start(): void {
+    const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
+      workerData: { file: this.file, everyMs: this.everyMs },
       // A few statements a second: the default young generation (~48 MB) would only add to the RSS.
       resourceLimits: { maxYoungGenerationSizeMb: 2 },
     });
-    this.#worker.unref();
-    this.#worker.on('message', (message: { kind: string; walPages?: number; message?: string }) => {
+    this.#worker = worker;
+    worker.unref();
+    worker.on('message', (message: { kind: string; walPages?: number; message?: string }) => {
       if (message.kind === 'checkpoint') {
         this.counters.checkpoints += 1;
         this.counters.walPages = message.walPages ?? 0;
@@ -40,25 +57,30 @@ export class Checkpointer {
       }
     });
     // A worker that cannot run (no thread, the module failed) must not leave the WAL growing: back to automatic.
-    this.#worker.on('error', (error) => {
+    worker.on('error', (error) => {
       this.counters.errors += 1;
       this.counters.lastError = error.message;
       this.#restoreAutomatic();
     });
-    sqlite.pragma('wal_autocheckpoint = 0');
   }
 
   /** Stops the thread after a last checkpoint; the connection checkpoints automatically again. */
   async stop(): Promise<void> {
+    clearTimeout(this.#starting);
+    const worker = this.#worker;
+    if (worker === null) {
+      this.#restoreAutomatic();
+      return;
+    }
     const stopped = new Promise<void>((resolve) => {
-      this.#worker.on('message', (message: { kind: string }) => message.kind === 'stopped' && resolve());
-      this.#worker.once('exit', () => resolve());
-      this.#worker.once('error', () => resolve());
+      worker.on('message', (message: { kind: string }) => message.kind === 'stopped' && resolve());
+      worker.once('exit', () => resolve());
+      worker.once('error', () => resolve());
     });
-    this.#worker.ref(); // the last checkpoint may be all that keeps the process up while it closes
-    this.#worker.postMessage('stop');
+    worker.ref(); // the last checkpoint may be all that keeps the process up while it closes
+    worker.postMessage('stop');
     await stopped;
-    await this.#worker.terminate();
+    await worker.terminate();
     this.#restoreAutomatic();
   }
 
