@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { GoToApiError, parseApiError, redactPath } from './api-error.ts';
 import { backoffDelay, sleep } from '../backoff.ts';
+import { RequestSlots, followSignal } from './request-slots.ts';
 import type { AccessTokenSource } from '../auth/token-manager.ts';
 
 /** The GoTo hosts (config.goto.*), all configurable so the simulator can stand in (§0.3). */
@@ -41,6 +42,8 @@ export interface GoToApiSettings {
   /** Retries after the first attempt for 429 / 5xx (and network errors on idempotent methods). */
   readonly retries?: number;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  /** Requests of this client in flight at once; the rest wait their turn (default 16). */
+  readonly concurrency?: number;
 }
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -57,6 +60,7 @@ export function createGoToApi(settings: GoToApiSettings): GoToApi {
   const backoff = settings.backoff ?? { baseMs: 250, maxMs: 5_000 };
   const log = settings.logger.child({ component: 'goto-rest' });
   const trim = (u: string): string => u.replace(/\/+$/, '');
+  const slots = new RequestSlots(settings.concurrency ?? 16);
 
   async function send(
     method: string,
@@ -102,66 +106,82 @@ export function createGoToApi(settings: GoToApiSettings): GoToApi {
       }
       return url.href;
     },
-    async request<T>(method: string, url: string, options: RequestOptions<T> = {}): Promise<GoToResponse<T>> {
-      const path = redactPath(new URL(url).pathname);
-      for (let n = 0; ; n++) {
-        let response: Response;
+    request<T>(method: string, url: string, options: RequestOptions<T> = {}): Promise<GoToResponse<T>> {
+      return slots.run(async () => {
+        const link = options.signal === undefined ? null : followSignal(options.signal);
         try {
-          response = await attempt(method, url, options.body, options.signal);
-        } catch (error) {
-          if (
-            error instanceof TypeError &&
-            IDEMPOTENT.has(method) &&
-            n < retries &&
-            options.signal?.aborted !== true
-          ) {
-            log.warn({ method, path, attempt: n + 1 }, 'GoTo request failed on the network; retrying');
-            await sleep(backoffDelay(n, backoff), options.signal);
-            continue;
-          }
-          if (error instanceof TypeError) {
-            throw new GoToApiError(method, path, 0, null, null, [], error.message);
-          }
-          throw error;
+          return await requestNow(method, url, options, link?.signal);
+        } finally {
+          link?.release();
         }
-        if (RETRY_STATUS.has(response.status) && n < retries) {
-          await response.body?.cancel();
-          const delay = backoffDelay(n, backoff);
-          log.warn(
-            { method, path, status: response.status, attempt: n + 1, delay },
-            'GoTo answered; backing off',
-          );
-          await sleep(delay, options.signal);
-          continue;
-        }
-        const text = await response.text();
-        if (!response.ok) {
-          throw parseApiError(method, path, response.status, text);
-        }
-        if (options.schema === undefined) {
-          return { status: response.status, body: undefined as T };
-        }
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          throw new GoToApiError(method, path, response.status, null, null, [], 'answer is not JSON');
-        }
-        const parsed = options.schema.safeParse(json);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new GoToApiError(
-            method,
-            path,
-            response.status,
-            'UNEXPECTED_BODY',
-            null,
-            [],
-            `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
-          );
-        }
-        return { status: response.status, body: parsed.data };
-      }
+      });
     },
   };
+
+  async function requestNow<T>(
+    method: string,
+    url: string,
+    options: RequestOptions<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<GoToResponse<T>> {
+    const path = redactPath(new URL(url).pathname);
+    for (let n = 0; ; n++) {
+      let response: Response;
+      try {
+        response = await attempt(method, url, options.body, signal);
+      } catch (error) {
+        if (
+          error instanceof TypeError &&
+          IDEMPOTENT.has(method) &&
+          n < retries &&
+          options.signal?.aborted !== true
+        ) {
+          log.warn({ method, path, attempt: n + 1 }, 'GoTo request failed on the network; retrying');
+          await sleep(backoffDelay(n, backoff), options.signal);
+          continue;
+        }
+        if (error instanceof TypeError) {
+          throw new GoToApiError(method, path, 0, null, null, [], error.message);
+        }
+        throw error;
+      }
+      if (RETRY_STATUS.has(response.status) && n < retries) {
+        await response.body?.cancel();
+        const delay = backoffDelay(n, backoff);
+        log.warn(
+          { method, path, status: response.status, attempt: n + 1, delay },
+          'GoTo answered; backing off',
+        );
+        await sleep(delay, options.signal);
+        continue;
+      }
+      const text = await response.text();
+      if (!response.ok) {
+        throw parseApiError(method, path, response.status, text);
+      }
+      if (options.schema === undefined) {
+        return { status: response.status, body: undefined as T };
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new GoToApiError(method, path, response.status, null, null, [], 'answer is not JSON');
+      }
+      const parsed = options.schema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new GoToApiError(
+          method,
+          path,
+          response.status,
+          'UNEXPECTED_BODY',
+          null,
+          [],
+          `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+        );
+      }
+      return { status: response.status, body: parsed.data };
+    }
+  }
 }
