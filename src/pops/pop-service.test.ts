@@ -206,6 +206,14 @@ test('versions never go backwards when a new leader (higher epoch) takes a call 
   newLeader.close();
 });
 
+/** A call rings line-1 and ends unanswered at `at`. */
+function ringAndEnd(pops: PopService, id: string, at: number): void {
+  const ringing = call({ id, legs: [leg('line-1', 'ringing')] });
+  pops.onCallChange({ call: ringing, previous: null, reasons: ['created'] });
+  const ended = call({ id, legs: [], phase: 'ended', outcome: 'missed', endedAt: at });
+  pops.onCallChange({ call: ended, previous: ringing, reasons: ['ended'] });
+}
+
 test('ended calls are kept for the retention and at most maxEnded of them, the oldest dropped first', () => {
   const directory = new AgentDirectory([]);
   directory.put(agent('dana@x', ['line-1']));
@@ -219,12 +227,7 @@ test('ended calls are kept for the retention and at most maxEnded of them, the o
     maxEnded: 3,
     now: () => now,
   });
-  const end = (id: string) => {
-    const ringing = call({ id, legs: [leg('line-1', 'ringing')] });
-    pops.onCallChange({ call: ringing, previous: null, reasons: ['created'] });
-    const ended = call({ id, legs: [], phase: 'ended', outcome: 'missed', endedAt: now });
-    pops.onCallChange({ call: ended, previous: ringing, reasons: ['ended'] });
-  };
+  const end = (id: string) => ringAndEnd(pops, id, now);
   for (const id of ['c1', 'c2', 'c3', 'c4']) {
     end(id);
     now += 1_000;
@@ -260,12 +263,7 @@ test('an ended call past compactAfterMs keeps its last card: notes still reach t
     compactAfterMs: 60_000,
     now: () => now,
   });
-  const end = (id: string) => {
-    const ringing = call({ id, legs: [leg('line-1', 'ringing')] });
-    pops.onCallChange({ call: ringing, previous: null, reasons: ['created'] });
-    const ended = call({ id, legs: [], phase: 'ended', outcome: 'missed', endedAt: now });
-    pops.onCallChange({ call: ended, previous: ringing, reasons: ['ended'] });
-  };
+  const end = (id: string) => ringAndEnd(pops, id, now);
   end('old');
   const before = hub.cards('dana@x')[0]!;
   now += 61_000;

@@ -4,6 +4,7 @@ import { createBulkNormalizer } from '../phone/nanp-memo.ts';
 import type { PhoneNormalizer } from '../phone/nanp-memo.ts';
 import type { PhoneOptions } from '../phone/phone.ts';
 import type { Contact, ContactInput, ContactPhone } from '../lookup/types.ts';
+import type { PhoneHit, PhoneMatches } from '../lookup/ports.ts';
 
 export interface PhoneRow {
   readonly position: number;
@@ -299,4 +300,25 @@ export function rawToContact(r: readonly [...RawContactRow, ...unknown[]]): Cont
 /** Contact ids are integers in both databases; anything else names no contact. */
 export function parseContactId(id: string): number | null {
   return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
+}
+
+/**
+ * Phone rows joined to their contact, ordered by contact: each contact read once, one hit per phone row. The
+ * SQL differs per store (Kysely, PostgreSQL's prepared read); the grouping is this one.
+ */
+export function groupPhoneRows<R extends ContactRow>(
+  rows: readonly R[],
+  phoneOf: (row: R) => Omit<PhoneHit, 'contactId'>,
+): PhoneMatches {
+  const hits: PhoneHit[] = [];
+  const contacts: Contact[] = [];
+  for (const row of rows) {
+    const last = contacts[contacts.length - 1];
+    const contact = last !== undefined && last.id === String(row.id) ? last : rowToContact(row);
+    if (contact !== last) {
+      contacts.push(contact);
+    }
+    hits.push({ contactId: contact.id, ...phoneOf(row) });
+  }
+  return { hits, contacts };
 }

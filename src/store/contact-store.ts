@@ -14,7 +14,13 @@ import type {
 import type { Contact, ContactInput } from '../lookup/types.ts';
 import type { Database, Dialect } from './database.ts';
 import { containsText } from './sql-text.ts';
-import { contactColumns, parseContactId, prepareContact, rowToContact } from './contact-rows.ts';
+import {
+  contactColumns,
+  groupPhoneRows,
+  parseContactId,
+  prepareContact,
+  rowToContact,
+} from './contact-rows.ts';
 import type { ContactFields, PreparedContact } from './contact-rows.ts';
 
 export interface ContactStoreOptions {
@@ -224,17 +230,7 @@ export class KyselyContactStore implements ContactStore {
       .orderBy('p.contact_id')
       .orderBy('p.position')
       .execute();
-    const hits: PhoneHit[] = [];
-    const contacts: Contact[] = [];
-    for (const row of rows) {
-      const last = contacts[contacts.length - 1];
-      const contact = last !== undefined && last.id === String(row.id) ? last : rowToContact(row);
-      if (contact !== last) {
-        contacts.push(contact);
-      }
-      hits.push({ contactId: contact.id, e164: row.e164, national: row.national, suffix: row.suffix });
-    }
-    return { hits, contacts };
+    return groupPhoneRows(rows, (row) => ({ e164: row.e164, national: row.national, suffix: row.suffix }));
   }
 
   /** The contact an upsert replaces: same external id, else same email (when ids don't conflict), else same dedupe key. */

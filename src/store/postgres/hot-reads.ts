@@ -9,13 +9,12 @@ import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../calls/ports.ts';
 import type { PhoneOptions } from '../../phone/phone.ts';
-import type { CallHistory, PhoneKeys, PhoneMatches, PhoneHit } from '../../lookup/ports.ts';
-import type { Contact } from '../../lookup/types.ts';
+import type { CallHistory, PhoneKeys, PhoneMatches } from '../../lookup/ports.ts';
 import type { CallLogTable, Database } from '../database.ts';
 import { KyselyCallLogStore } from '../call-log-store.ts';
 import { rowToEntry } from '../call-log-rows.ts';
 import { KyselyContactStore } from '../contact-store.ts';
-import { contactColumns, rowToContact } from '../contact-rows.ts';
+import { contactColumns, groupPhoneRows } from '../contact-rows.ts';
 import type { ContactRow } from '../contact-rows.ts';
 import { KyselyPinStore } from '../pin-store.ts';
 
@@ -67,22 +66,11 @@ export class PostgresContactStore extends KyselyContactStore {
       ...CONTACTS_BY_PHONE,
       values: [keys.e164, keys.national, keys.suffix],
     });
-    const hits: PhoneHit[] = [];
-    const contacts: Contact[] = [];
-    for (const row of rows) {
-      const last = contacts[contacts.length - 1];
-      const contact = last !== undefined && last.id === String(row.id) ? last : rowToContact(row);
-      if (contact !== last) {
-        contacts.push(contact);
-      }
-      hits.push({
-        contactId: contact.id,
-        e164: row.phone_e164,
-        national: row.phone_national,
-        suffix: row.phone_suffix,
-      });
-    }
-    return { hits, contacts };
+    return groupPhoneRows(rows, (row) => ({
+      e164: row.phone_e164,
+      national: row.phone_national,
+      suffix: row.phone_suffix,
+    }));
   }
 }
 
