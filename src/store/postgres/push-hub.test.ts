@@ -16,6 +16,14 @@ const schema = `sp_test_hub_${process.pid}_${Date.now().toString(36)}`;
 const silent = pino({ enabled: false });
 const hubs: PostgresPushHub[] = [];
 
+/**
+ * DDL on the test schema under the exclusive schema lock: other test files migrating their own schemas at the
+ * same moment list every table of the database, and a table renamed under that listing fails their migration.
+ */
+async function ddl(statement: string): Promise<void> {
+  await withSchemaLock(url ?? '', 'exclusive', (client) => client.query(statement));
+}
+
 /** One client on the test schema for the test's own SQL. */
 async function sqlClient(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
@@ -207,12 +215,12 @@ pgTest('a write that fails is counted and retried; the card arrives once the tab
   await hub.subscribe('dana@x', got.listener);
   const client = await sqlClient();
   try {
-    await client.query('ALTER TABLE push_cards RENAME TO push_cards_away');
+    await ddl(`ALTER TABLE ${schema}.push_cards RENAME TO push_cards_away`);
     hub.publish(['dana@x'], card('c1'));
     hub.publish(['dana@x'], card('c2'));
     await eventually(() => hub.counters.writeFailures >= 1, 'a failed write');
     hub.publish(['dana@x'], card('c1', 2));
-    await client.query('ALTER TABLE push_cards_away RENAME TO push_cards');
+    await ddl(`ALTER TABLE ${schema}.push_cards_away RENAME TO push_cards`);
   } finally {
     await client.end();
   }
@@ -328,14 +336,14 @@ pgTest('a card the database refuses is dropped and counted; the rest of its batc
   await hub.subscribe('dana@x', got.listener);
   const client = await sqlClient();
   try {
-    await client.query(`ALTER TABLE push_cards ADD CONSTRAINT refused CHECK (principal <> 'refused@x')`);
+    await ddl(`ALTER TABLE ${schema}.push_cards ADD CONSTRAINT refused CHECK (principal <> 'refused@x')`);
     hub.publish(['bad\u0000@x', 'dana@x'], card('c1'));
     hub.publish(['dana@x'], card('odd', 1.5));
     hub.publish(['refused@x'], card('no')); // the database refuses the batch: its other rows go one by one
     hub.publish(['dana@x'], card('c2'));
     await eventually(() => got.got.length === 2, 'the good cards');
   } finally {
-    await client.query('ALTER TABLE push_cards DROP CONSTRAINT IF EXISTS refused');
+    await ddl(`ALTER TABLE ${schema}.push_cards DROP CONSTRAINT IF EXISTS refused`);
     await client.end();
   }
   assert.deepEqual(got.ids(), ['c1', 'c2']);
