@@ -129,10 +129,6 @@ export class RecencyMap<K, V> {
     return this.#order.steps;
   }
 
-  has(key: K): boolean {
-    return this.#items.has(key);
-  }
-
   /** The value, without touching it. */
   get(key: K): V | undefined {
     return this.#items.get(key)?.value;
@@ -180,23 +176,11 @@ export class RecencyMap<K, V> {
     return undefined;
   }
 
-  /** Values in no particular order. */
-  *values(): IterableIterator<V> {
-    for (const item of this.#items.values()) {
-      yield item.value;
-    }
-  }
-
   /** Entries in no particular order. */
   *entries(): IterableIterator<[K, V]> {
     for (const [key, item] of this.#items) {
       yield [key, item.value];
     }
-  }
-
-  clear(): void {
-    this.#items.clear();
-    this.#order.filter(() => false);
   }
 
   #queue(key: K, stamp: number): void {
