@@ -6,7 +6,7 @@ import type { TrackerLogger } from './call-log-queue.ts';
 import { CallMetrics } from './call-metrics.ts';
 import { endCall } from './call-state.ts';
 import type { Transition } from './call-state.ts';
-import { TraceStore } from './call-trace.ts';
+import { TraceStore, stamped } from './call-trace.ts';
 import type { CallTrace, TraceEntry } from './call-trace.ts';
 import type { CallTrackerOptions, ChangeListener } from './call-tracker-options.ts';
 import { EventOrdering } from './event-ordering.ts';
@@ -100,10 +100,7 @@ export class CallTracker implements CallEventSink {
 
   /** Adds what another part did with the call (pops: who got the card; the lookup: what it found). */
   annotate(callId: string, annotation: TraceAnnotation): void {
-    this.#traces.add(callId, { ...annotation, at: this.#clock.now() } as Extract<
-      TraceEntry,
-      { kind: TraceAnnotation['kind'] }
-    >);
+    this.#traces.add(callId, stamped(annotation, this.#clock.now()));
   }
 
   /** Source notes that named no call (socket closed, channel refreshed...), oldest first. */
@@ -226,7 +223,9 @@ export class CallTracker implements CallEventSink {
       kind: 'transition',
       version: call.version,
       phase: call.phase,
-      reasons,
+      // An exact-size copy: the state machine's array grew by push (room for 17) and the trace keeps it for the
+      // retention, ~130 bytes more per transition.
+      reasons: reasons.slice(),
     });
     this.metrics.changes.inc();
     if (newlyEnded) {

@@ -62,6 +62,8 @@ interface ArchivedCall {
   readonly sentTo: Set<string>;
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /** Recipients named in each trace entry of a sent card; the rest are counted. */
 const TRACED_RECIPIENTS = 12;
 
@@ -350,12 +352,14 @@ export class PopService {
   }
 
   /** Recipients without a screenpop tab open (the first few): their card waits until they open one. */
-  private notOpen(recipients: readonly string[]): string[] {
+  private notOpen(recipients: readonly string[]): readonly string[] {
     const hub = this.deps.hub;
     if (this.deps.trace === undefined || hub.isOpen === undefined) {
-      return [];
+      return NONE;
     }
-    return recipients.filter((p) => !hub.isOpen!(p)).slice(0, TRACED_RECIPIENTS);
+    const waiting = recipients.filter((p) => !hub.isOpen!(p));
+    // Usually nobody: one shared empty array, not one kept in the trace per card update.
+    return waiting.length === 0 ? NONE : waiting.slice(0, TRACED_RECIPIENTS);
   }
 
   /** Lines that joined the call: who pops on each, and who left it out of their pop lines. */
