@@ -61,15 +61,26 @@ export class LoadClientProcess {
   }
 }
 
-/** Samples a process's RSS while `work` runs (every 500 ms); resolves with the work's result and the peak. */
-export async function withRss<T>(pid: number, work: Promise<T>): Promise<{ result: T; maxRssMb: number }> {
-  let maxRssMb = procStats(pid).rssMb;
-  const timer = setInterval(() => {
-    maxRssMb = Math.max(maxRssMb, procStats(pid).rssMb);
-  }, 500);
+/**
+ * Samples a process's RSS while `work` runs (every 500 ms); resolves with the work's result and the peak sample,
+ * split into anonymous and file-backed memory.
+ */
+export async function withRss<T>(
+  pid: number,
+  work: Promise<T>,
+): Promise<{ result: T; maxRssMb: number; anonMb: number; fileMb: number }> {
+  let peak = procStats(pid);
+  const sample = () => {
+    const now = procStats(pid);
+    if (now.rssMb > peak.rssMb) {
+      peak = now;
+    }
+  };
+  const timer = setInterval(sample, 500);
   try {
     const result = await work;
-    return { result, maxRssMb: Math.max(maxRssMb, procStats(pid).rssMb) };
+    sample();
+    return { result, maxRssMb: peak.rssMb, anonMb: peak.anonMb, fileMb: peak.fileMb };
   } finally {
     clearInterval(timer);
   }

@@ -21,17 +21,35 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Linux /proc figures of a process: RSS now and at its peak, CPU seconds so far. */
-export function procStats(pid: number): { rssMb: number; peakRssMb: number; cpuSeconds: number } {
+/** Linux /proc figures of a process. */
+export interface ProcStats {
+  /** RSS now and at its peak. */
+  readonly rssMb: number;
+  readonly peakRssMb: number;
+  /** RSS now: anonymous memory (heap, buffers), and file-backed pages (SQLite's memory-mapped database). */
+  readonly anonMb: number;
+  readonly fileMb: number;
+  /** CPU seconds so far. */
+  readonly cpuSeconds: number;
+}
+
+export function procStats(pid: number): ProcStats {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
     // utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-    return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024, cpuSeconds: ticks / 100 };
+    return {
+      rssMb: kb('VmRSS') / 1024,
+      peakRssMb: kb('VmHWM') / 1024,
+      anonMb: kb('RssAnon') / 1024,
+      fileMb: kb('RssFile') / 1024,
+      cpuSeconds: ticks / 100,
+    };
   } catch {
-    return { rssMb: Number.NaN, peakRssMb: Number.NaN, cpuSeconds: Number.NaN };
+    const none = Number.NaN;
+    return { rssMb: none, peakRssMb: none, anonMb: none, fileMb: none, cpuSeconds: none };
   }
 }
 

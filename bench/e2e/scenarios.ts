@@ -226,7 +226,7 @@ function fanOut(run: E2eRun, screenpop: Running, load: LoadClientProcess): Promi
   const goal = 'p99 ≤ 20 ms, screenpop RSS ≤ 500 MB, 0 lost';
   return row(name, goal, async () => {
     const cpu0 = run.cpu(screenpop);
-    const { result, maxRssMb } = await withRss(
+    const { result, maxRssMb, anonMb, fileMb } = await withRss(
       screenpop.process.pid ?? 0,
       run.pops(load, agents, f.callsPerSecond, f.seconds),
     );
@@ -234,7 +234,10 @@ function fanOut(run: E2eRun, screenpop: Running, load: LoadClientProcess): Promi
     const base = popRow(name, result, { p50: Number.POSITIVE_INFINITY, p99: 20 });
     return {
       ...base,
-      notes: base.notes + cpuNote(run.cpu(screenpop) - cpu0, result),
+      notes:
+        base.notes +
+        cpuNote(run.cpu(screenpop) - cpu0, result) +
+        `; peak RSS: ${anonMb.toFixed(0)} MB anonymous, ${fileMb.toFixed(0)} MB file-backed (the memory-mapped contacts)`,
       figure: `added p99 ${ms(s.p99Ms)} ms; RSS ${maxRssMb.toFixed(0)} MB; ${s.lost} lost, ${s.wrongAgent} wrong`,
       goal,
       met: s.p99Ms <= 20 && maxRssMb <= 500 && s.lost === 0 && s.wrongAgent === 0,
