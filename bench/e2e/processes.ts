@@ -2,7 +2,7 @@
 // /proc says about them (RSS, CPU). Loopback only; every wait is bounded.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +167,13 @@ export async function startScreenpopProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const last = tail(child);
+  // BENCH_SCREENPOP_OUTPUT=FILE: screenpop's stdout and stderr also go to FILE (e.g. with --trace-gc-nvp).
+  const output = process.env['BENCH_SCREENPOP_OUTPUT'];
+  if (output !== undefined && output !== '') {
+    const file = createWriteStream(output, { flags: 'a' });
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
+  }
   const deadline = started + 120_000;
   for (;;) {
     if (child.exitCode !== null) {
