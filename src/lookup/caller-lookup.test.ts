@@ -156,7 +156,8 @@ function defineTests(): void {
       budgetMs: BUDGET,
     }).lookup(ringingCall('c1', caller), u.onUpdate);
     const took = Date.now() - started;
-    assert.ok(took >= BUDGET - 5 && took < 1100, `first answer after ${took} ms`);
+    // It waited for the budget; that it did not wait for the CRM shows in what it holds (pending, no CRM match).
+    assert.ok(took >= BUDGET - 5, `first answer after ${took} ms`);
     assert.equal(first.status, 'pending');
     assert.equal(first.unknownReason, null);
     assert.deepEqual(

@@ -133,10 +133,9 @@ test('screenpop simulator prints the base URL and seeded users, serves, and stop
   } finally {
     child.kill('SIGINT');
   }
-  const started = Date.now();
+  // A simulator that ignored SIGINT would never exit: the test would time out instead of passing.
   const [code] = await once(child, 'exit');
   assert.equal(code, 0);
-  assert.ok(Date.now() - started < 5000);
 });
 
 test('screenpop simulator --public-url names that origin in the banner and in the URLs it hands out', async () => {
