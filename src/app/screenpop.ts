@@ -90,6 +90,7 @@ export async function startScreenpop(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     phone: config.phone,
+    sqliteMmapBytes: config.sqliteMmapBytes,
     warmLookupsInBackground: true, // ready sooner on a large contacts file (issue 12: start-up)
     checkpointInBackground: true, // no WAL checkpoint inside a pop path commit (issue 12: p99)
   });

@@ -22,6 +22,8 @@ export interface Config {
   };
   readonly dataDir: string;
   readonly databaseUrl: string | null;
+  /** SQLite: bytes of the file read through a memory map (SCREENPOP_SQLITE_MMAP_MB). */
+  readonly sqliteMmapBytes: number;
   readonly secretKey: string | null;
   /** Built once here; the store, the GoTo client, the lookup and the REST API all normalize with it. */
   readonly phone: PhoneOptions;
@@ -141,6 +143,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
     },
     dataDir: e.SCREENPOP_DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? null,
+    sqliteMmapBytes: e.SCREENPOP_SQLITE_MMAP_MB * 1024 * 1024,
     secretKey: e.SCREENPOP_SECRET_KEY ?? null,
     phone: { defaultRegion: region, suffixDigits: e.SCREENPOP_MATCH_SUFFIX_DIGITS },
     lookup: { budgetMs: e.SCREENPOP_LOOKUP_BUDGET_MS, ...lookup },

@@ -22,6 +22,11 @@ export const envSchema = z.object({
   SCREENPOP_DATA_DIR: z.string().default('./data'),
   /** Database: a SQLite file path (default DATA_DIR/screenpop.db) or a postgres:// URL. */
   DATABASE_URL: z.string().optional(),
+  /**
+   * SQLite: MiB of the database file read through a memory map (0: off). Faster lookups on a large contacts file
+   * (1M contacts: ~4.4 against ~5.4 µs of CPU each); the pages read count toward the process's RSS (reclaimable).
+   */
+  SCREENPOP_SQLITE_MMAP_MB: z.coerce.number().int().min(0).max(1_048_576).default(1024),
   /** Base64 of 32 bytes: the AES-256-GCM key for tokens at rest. Default: a key file generated in DATA_DIR. */
   SCREENPOP_SECRET_KEY: z.string().optional(),
   /** Region for numbers written without a country code (ISO 3166 alpha-2). */

@@ -57,6 +57,8 @@ export interface StoreOptions {
    * (a server: the pop path's commits must not stall for them).
    */
   readonly checkpointInBackground?: boolean;
+  /** SQLite: bytes of the file read through a memory map (default 1 GiB; 0: off). */
+  readonly sqliteMmapBytes?: number;
 }
 
 /** Lets an importer load an empty store fast (see KyselyContactStore.beginBulkLoad). */
@@ -121,9 +123,9 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string | 
   }
 }
 
-function openSqliteOrExplain(file: string): ReturnType<typeof openSqlite> {
+function openSqliteOrExplain(file: string, mmapBytes: number | undefined): ReturnType<typeof openSqlite> {
   try {
-    return openSqlite(file);
+    return openSqlite(file, mmapBytes);
   } catch (error) {
     throw sqliteOpenError(file, error);
   }
@@ -144,7 +146,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     }));
   }
   const file = sqliteFile(options.databaseUrl, options.dataDir);
-  const { sqlite, db } = openSqliteOrExplain(file);
+  const { sqlite, db } = openSqliteOrExplain(file, options.sqliteMmapBytes);
   const batch = new SqliteWriteBatch(sqlite);
   return assemble(db, 'sqlite', clock, { schema: undefined, where: file }, () => {
     restorePendingIndexes(sqlite); // a bulk load that crashed half-way left its indexes here

@@ -14,8 +14,13 @@ export const NORMAL_CACHE_KIB = -65_536;
  */
 const BULK_WAL_AUTOCHECKPOINT = 16_384;
 const NORMAL_WAL_AUTOCHECKPOINT = 1000;
-/** Memory-mapped reads in normal use (open-sqlite.ts); off during a bulk load, whose index builds read it all. */
+/**
+ * Memory-mapped reads in normal use, by default (open-sqlite.ts, SCREENPOP_SQLITE_MMAP_MB); off during a bulk
+ * load, whose index builds read it all, then back to the connection's own setting.
+ */
 export const MMAP_BYTES = 1 << 30;
+/** The memory map of each connection whose bulk load turned it off, to restore at its end. */
+const mmapBeforeBulk = new WeakMap<BetterSqlite3.Database, number>();
 
 /** Drops the contact tables' secondary indexes when they hold no contact; false (nothing done) otherwise. */
 export function dropIndexesForBulkLoad(sqlite: BetterSqlite3.Database): boolean {
@@ -40,6 +45,7 @@ export function dropIndexesForBulkLoad(sqlite: BetterSqlite3.Database): boolean 
     return true;
   })();
   if (dropped) {
+    mmapBeforeBulk.set(sqlite, sqlite.pragma('mmap_size', { simple: true }) as number);
     sqlite.pragma('mmap_size = 0');
   }
   return dropped;
@@ -61,7 +67,11 @@ export function restorePendingIndexes(sqlite: BetterSqlite3.Database): void {
     })();
   }
   sqlite.pragma(`cache_size = ${NORMAL_CACHE_KIB}`);
-  sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);
+  const mmap = mmapBeforeBulk.get(sqlite);
+  if (mmap !== undefined) {
+    sqlite.pragma(`mmap_size = ${mmap}`);
+    mmapBeforeBulk.delete(sqlite);
+  }
   if (pending.length > 0) {
     sqlite.pragma(`wal_autocheckpoint = ${NORMAL_WAL_AUTOCHECKPOINT}`);
     sqlite.pragma('wal_checkpoint(TRUNCATE)'); // the index builds left a WAL of their size behind

@@ -12,7 +12,7 @@ export interface OpenedSqlite {
   readonly db: Kysely<Database>;
 }
 
-export function openSqlite(file: string): OpenedSqlite {
+export function openSqlite(file: string, mmapBytes = MMAP_BYTES): OpenedSqlite {
   if (file !== ':memory:') {
     preparePrivateFiles(file);
   }
@@ -23,8 +23,8 @@ export function openSqlite(file: string): OpenedSqlite {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   // Reads through a memory map skip the copy into the page cache: a contact read on 1M rows went from ~6.8
-  // to ~5.2 µs (bench/lookup.ts). Pages touched count as (reclaimable, file-backed) RSS.
-  sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);
+  // to ~5.2 µs (bench/lookup.ts). Pages touched count as (reclaimable, file-backed) RSS: SCREENPOP_SQLITE_MMAP_MB.
+  sqlite.pragma(`mmap_size = ${mmapBytes}`);
   sqlite.pragma(`cache_size = ${NORMAL_CACHE_KIB}`); // 64 MiB page cache: most of the lookup indexes stay hot
   return {
     sqlite,
