@@ -142,6 +142,15 @@ test('webhook bodies of call (a) give the same events as its WebSocket frames', 
   assert.deepEqual(hooks, ws);
 });
 
+test('a well-formed notification is not copied: the event keeps its own metadata object (issue 12: garbage)', () => {
+  const body = fixtureList('call-events/webhook-call-a-queue-answered.json')[0] as {
+    content: { metadata: object };
+  };
+  const result = normalizeWebhookBody(body, usPhone);
+  assert.equal(result.kind, 'event');
+  assert.equal((result as Extract<FrameResult, { kind: 'event' }>).metadata, body.content.metadata);
+});
+
 test('channel control frames are recognised as JSON and as bare strings', () => {
   const refresh = JSON.stringify(fixture('channel/refresh-required-frame.json'));
   const close = JSON.stringify(fixture('channel/to-be-closed-frame.json'));

@@ -10,6 +10,7 @@ import {
 } from './schema.ts';
 import type { CallMetadata } from './schema.ts';
 import { CallStateError, normalizeCallState } from './state-normalizer.ts';
+import { inPlaceParser } from '../../util/zod-in-place.ts';
 import type { z } from 'zod';
 
 export type ChannelControl = 'refresh-required' | 'to-be-closed';
@@ -41,6 +42,11 @@ const CONTROL: Readonly<Record<string, ChannelControl>> = {
   WEBSOCKET_TO_BE_CLOSED: 'to-be-closed',
 };
 
+// Frames are checked in place: a well-formed one is not copied (zod's own parse copies every object it checks).
+const parseFrame = inPlaceParser(frameSchema);
+const parseNotification = inPlaceParser(notificationSchema);
+const parseCallStateContent = inPlaceParser(callStateContentSchema);
+
 function issues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
@@ -67,7 +73,7 @@ function fromNotification(data: z.infer<typeof notificationSchema>, phone: Phone
   if (data.source !== 'call-events' || data.type !== 'call-state') {
     return { kind: 'ignored', reason: `${data.source ?? '?'}/${data.type ?? '?'}` };
   }
-  const content = callStateContentSchema.safeParse(data.content);
+  const content = parseCallStateContent(data.content);
   if (!content.success) {
     return {
       kind: 'invalid',
@@ -104,7 +110,7 @@ export function normalizeCallEventsFrame(text: string, phone: PhoneOptions): Fra
   } catch {
     return { kind: 'invalid', reason: 'not_json', error: 'frame is not JSON' };
   }
-  const frame = frameSchema.safeParse(json);
+  const frame = parseFrame(json);
   if (!frame.success) {
     return { kind: 'invalid', reason: 'bad_envelope', error: `frame: ${issues(frame.error)}` };
   }
@@ -120,7 +126,7 @@ export function normalizeCallEventsFrame(text: string, phone: PhoneOptions): Fra
  * check and the fuzzing prove both spellings of a notification mean the same thing.
  */
 export function normalizeWebhookBody(body: unknown, phone: PhoneOptions): FrameResult {
-  const data = notificationSchema.safeParse(body);
+  const data = parseNotification(body);
   if (!data.success) {
     return { kind: 'invalid', reason: 'bad_webhook_body', error: `webhook body: ${issues(data.error)}` };
   }
