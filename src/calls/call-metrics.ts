@@ -1,5 +1,6 @@
 // Prometheus metrics of the call tracker: events in, duplicates, out-of-order, changes out, the call log's health.
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { ScrapedCounter } from '../util/scraped-counter.ts';
 import type { EventVerdict } from './call-trace.ts';
 import type { EventSourceKind } from './types.ts';
 
@@ -10,7 +11,8 @@ interface SourceCounter {
 }
 
 /**
- * Children are bound once per label value: `labels()` on every event would cost a lookup on the hot path.
+ * Counts are plain numbers handed to prom-client when /metrics is read (util/scraped-counter.ts): prom-client's
+ * own inc() hashes the labels on every event, on the hot path.
  * Pass the registry the server exposes on /metrics; by default each tracker gets its own (tests make many).
  */
 export class CallMetrics {
@@ -33,10 +35,14 @@ export class CallMetrics {
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
     const perSource = (name: string, help: string): PerSource<SourceCounter> => {
-      const counter = new Counter({ name, help, labelNames: ['source'], registers: [registry] });
-      return { 'call-events': counter.labels('call-events'), realtime: counter.labels('realtime') };
+      const counter = new ScrapedCounter({ name, help, labelNames: ['source'], registers: [registry] });
+      return {
+        'call-events': counter.child({ source: 'call-events' }),
+        realtime: counter.child({ source: 'realtime' }),
+      };
     };
-    const plain = (name: string, help: string): Counter => new Counter({ name, help, registers: [registry] });
+    const plain = (name: string, help: string): SourceCounter =>
+      new ScrapedCounter({ name, help, registers: [registry] }).child();
     this.events = perSource('screenpop_call_events_total', 'Normalized call events received');
     this.duplicates = perSource(
       'screenpop_call_event_duplicates_total',

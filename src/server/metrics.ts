@@ -1,11 +1,15 @@
 // Prometheus metrics of the edge and the pops, on a registry of their own (tests build many apps).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Card } from '../shared/messages.ts';
+import { ScrapedCounter } from '../util/scraped-counter.ts';
+import type { Count } from '../util/scraped-counter.ts';
 
 export class ServerMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly cards: Counter<'phase'>;
+  private readonly cards: ScrapedCounter<'phase'>;
+  /** Each phase's count, kept: a card update counts without building labels (util/scraped-counter.ts). */
+  private readonly cardsByPhase = new Map<string, Count>();
   private readonly firstPop: Histogram;
   private readonly seenCalls = new Set<string>();
 
@@ -18,7 +22,7 @@ export class ServerMetrics {
       labelNames: ['method', 'route', 'status'],
       registers: [this.registry],
     });
-    this.cards = new Counter({
+    this.cards = new ScrapedCounter({
       name: 'screenpop_cards_published_total',
       help: 'Card updates published, by phase',
       labelNames: ['phase'],
@@ -48,7 +52,12 @@ export class ServerMetrics {
   }
 
   cardPublished(card: Card): void {
-    this.cards.inc({ phase: card.phase });
+    let count = this.cardsByPhase.get(card.phase);
+    if (count === undefined) {
+      count = this.cards.child({ phase: card.phase });
+      this.cardsByPhase.set(card.phase, count);
+    }
+    count.inc();
     if (!this.seenCalls.has(card.callId)) {
       this.seenCalls.add(card.callId);
       if (this.seenCalls.size > 10_000) {
