@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
+import { isMainThread, threadId } from 'node:worker_threads';
 
 const KINDS = {
   [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
@@ -37,5 +38,8 @@ process.on('exit', () => {
     `event-loop delay p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms`,
     ...long,
   ].join('\n');
-  writeFileSync(join(process.env['GC_WATCH_DIR'] ?? '.', `gc-${process.pid}.txt`), `${text}\n`);
+  // Worker threads inherit --import (the SQLite checkpointer's too): each writes a file of its own, or the last
+  // thread to exit would overwrite the main thread's figures.
+  const name = isMainThread ? `gc-${process.pid}.txt` : `gc-${process.pid}-worker${threadId}.txt`;
+  writeFileSync(join(process.env['GC_WATCH_DIR'] ?? '.', name), `${text}\n`);
 });

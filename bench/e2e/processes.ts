@@ -167,12 +167,12 @@ export async function startScreenpopProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const last = tail(child);
-  // BENCH_SCREENPOP_OUTPUT=FILE: screenpop's stdout and stderr also go to FILE (e.g. with --trace-gc-nvp).
+  // BENCH_SCREENPOP_OUTPUT=FILE: all of screenpop's output also goes to FILE, e.g. the lines of --trace-gc-nvp.
   const output = process.env['BENCH_SCREENPOP_OUTPUT'];
   if (output !== undefined && output !== '') {
-    const file = createWriteStream(output, { flags: 'a' });
-    child.stdout.pipe(file);
-    child.stderr.pipe(file);
+    const file = createWriteStream(output, { flags: 'a' }); // several screenpops in one run
+    child.stdout?.pipe(file, { end: false });
+    child.stderr?.pipe(file, { end: false });
   }
   const deadline = started + 120_000;
   for (;;) {
