@@ -57,6 +57,19 @@ test('the writes of 32 sign-ins at once (tokens, agent, session) commit together
   await db.destroy();
 });
 
+test('a delete called after a write lands after it, in the same turn or the next', async () => {
+  const store = await openStore({ databaseUrl: join(dir, 'order.db'), dataDir: dir, phone: testPhone });
+  const session = { id: 's1', principal: 'a@x.example', createdAt: 1, expiresAt: 2 };
+  await Promise.all([store.secrets.putSecret('k', 'refreshed'), store.secrets.deleteSecret('k')]);
+  await Promise.all([store.sessions.createSession(session), store.sessions.deleteSession('s1')]);
+  assert.equal(await store.secrets.getSecret('k'), null, 'signed out after the refresh saved: no tokens');
+  assert.equal(await store.sessions.getSession('s1'), null);
+  await store.secrets.putSecret('k', 'v');
+  await store.secrets.deleteSecret('k');
+  assert.equal(await store.secrets.getSecret('k'), null);
+  await store.close();
+});
+
 test('a SQLite store signs in through these stores', async () => {
   const store = await openStore({ databaseUrl: join(dir, 'store.db'), dataDir: dir, phone: testPhone });
   assert.ok(store.secrets instanceof SqliteSecretStore);

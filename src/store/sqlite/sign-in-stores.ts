@@ -1,7 +1,8 @@
 // SQLite secrets, agents and sessions: the three writes of every sign-in (GoTo tokens, the agent's settings, the
 // browser session) go through prepared statements in the write batch, and the reads of every sign-in and API
 // request (session, agent, secret) through prepared statements. Through Kysely each was a query built, compiled
-// and committed on its own (issue 12: ~15% of screenpop's CPU per sign-in); deletes and lists stay Kysely's.
+// and committed on its own (issue 12: ~15% of screenpop's CPU per sign-in). Deleting a secret or a session goes
+// through the batch too, so it lands after a write called before it (a token refresh's save, then a sign-out).
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../calls/ports.ts';
@@ -15,6 +16,7 @@ import type { SqliteWriteBatch } from './write-batch.ts';
 export class SqliteSecretStore extends KyselySecretStore {
   private readonly read: BetterSqlite3.Statement<[string], string | undefined>;
   private readonly upsert: BetterSqlite3.Statement<[string, string, number]>;
+  private readonly remove: BetterSqlite3.Statement<[string]>;
 
   constructor(
     db: Kysely<Database>,
@@ -26,6 +28,7 @@ export class SqliteSecretStore extends KyselySecretStore {
     this.read = sqlite
       .prepare<[string], string | undefined>('SELECT value FROM secrets WHERE key = ?')
       .pluck();
+    this.remove = sqlite.prepare<[string]>('DELETE FROM secrets WHERE key = ?');
     this.upsert = sqlite.prepare<[string, string, number]>(
       'INSERT INTO secrets (key, value, updated_at) VALUES (?, ?, ?) ' +
         'ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
@@ -39,6 +42,10 @@ export class SqliteSecretStore extends KyselySecretStore {
   override putSecret(key: string, value: string): Promise<void> {
     const at = this.time.now();
     return this.batch.run(() => this.upsert.run(key, value, at));
+  }
+
+  override deleteSecret(key: string): Promise<void> {
+    return this.batch.run(() => this.remove.run(key));
   }
 }
 
@@ -77,6 +84,7 @@ export class SqliteAgentStore extends KyselyAgentStore {
 export class SqliteSessionStore extends KyselySessionStore {
   private readonly read: BetterSqlite3.Statement<[string], SessionsTable | undefined>;
   private readonly insert: BetterSqlite3.Statement<[string, string, number, number]>;
+  private readonly remove: BetterSqlite3.Statement<[string]>;
 
   constructor(
     db: Kysely<Database>,
@@ -90,11 +98,16 @@ export class SqliteSessionStore extends KyselySessionStore {
     this.insert = sqlite.prepare<[string, string, number, number]>(
       'INSERT INTO sessions (id, principal, created_at, expires_at) VALUES (?, ?, ?, ?)',
     );
+    this.remove = sqlite.prepare<[string]>('DELETE FROM sessions WHERE id = ?');
   }
 
   override createSession(session: WebSession): Promise<void> {
     const { id, principal, createdAt, expiresAt } = session;
     return this.batch.run(() => this.insert.run(id, principal, createdAt, expiresAt));
+  }
+
+  override deleteSession(id: string): Promise<void> {
+    return this.batch.run(() => this.remove.run(id));
   }
 
   override async getSession(id: string): Promise<WebSession | null> {
