@@ -1,5 +1,6 @@
 // What the load client does as agents: the real sign-in over HTTP (screenpop → simulator OAuth with
 // autoApprove → screenpop callback) and the browser's push socket, timed on the load client's clock.
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
@@ -9,8 +10,40 @@ export interface SignInTiming {
   readonly simulatorMs: number;
 }
 
-function cookieFrom(response: Response, name: string): string | null {
-  for (const line of response.headers.getSetCookie()) {
+/** A browser's answer as the sign-in reads it: status, Location and Set-Cookie lines. */
+interface Answer {
+  readonly status: number;
+  readonly location: string | null;
+  readonly cookies: readonly string[];
+}
+
+/**
+ * Kept-alive connections, as a browser keeps them. node:http rather than fetch: Node 20's fetch costs ~200 µs
+ * of CPU per request, and three of them per sign-in made the load client, on the same two cores as screenpop
+ * and the simulator, a large share of what the sign-ins scenario measured (issue 12).
+ */
+const agent = new http.Agent({ keepAlive: true, timeout: 4_000 });
+
+/** GET `url` without following a redirect; the body is read and dropped. */
+function get(url: URL, headers: Readonly<Record<string, string>> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent, headers }, (response) => {
+      response.resume();
+      response.once('error', reject);
+      response.once('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          location: response.headers.location ?? null,
+          cookies: response.headers['set-cookie'] ?? [],
+        }),
+      );
+    });
+    request.once('error', reject);
+  });
+}
+
+function cookieFrom(answer: Answer, name: string): string | null {
+  for (const line of answer.cookies) {
     const [pair] = line.split(';');
     const [key, ...value] = (pair ?? '').split('=');
     if (key?.trim() === name) {
@@ -20,13 +53,11 @@ function cookieFrom(response: Response, name: string): string | null {
   return null;
 }
 
-async function redirected(response: Response, what: string): Promise<string> {
-  await response.arrayBuffer();
-  const location = response.headers.get('location');
-  if (response.status !== 302 || location === null) {
-    throw new Error(`${what}: expected a 302, got ${response.status}`);
+function redirected(answer: Answer, what: string): string {
+  if (answer.status !== 302 || answer.location === null) {
+    throw new Error(`${what}: expected a 302, got ${answer.status}`);
   }
-  return location;
+  return answer.location;
 }
 
 /**
@@ -38,22 +69,19 @@ export async function signIn(
   email: string,
 ): Promise<{ session: string } & SignInTiming> {
   const t0 = performance.now();
-  const login = await fetch(`${screenpopUrl}/auth/login`, { redirect: 'manual' });
+  const login = await get(new URL('/auth/login', screenpopUrl));
   const loginState = cookieFrom(login, 'screenpop_login');
-  const authorizeUrl = new URL(await redirected(login, 'GET /auth/login'));
+  const authorizeUrl = new URL(redirected(login, 'GET /auth/login'));
   authorizeUrl.searchParams.set('login_hint', email);
   const t1 = performance.now();
-  const callbackUrl = await redirected(
-    await fetch(authorizeUrl, { redirect: 'manual' }),
-    'simulator /oauth/authorize',
-  );
+  const callbackUrl = redirected(await get(authorizeUrl), 'simulator /oauth/authorize');
   const t2 = performance.now();
-  const callback = await fetch(new URL(callbackUrl, screenpopUrl), {
-    redirect: 'manual',
-    headers: loginState === null ? {} : { cookie: `screenpop_login=${loginState}` },
-  });
+  const callback = await get(
+    new URL(callbackUrl, screenpopUrl),
+    loginState === null ? {} : { cookie: `screenpop_login=${loginState}` },
+  );
   const session = cookieFrom(callback, 'screenpop_session');
-  const landing = await redirected(callback, 'GET /auth/callback');
+  const landing = redirected(callback, 'GET /auth/callback');
   if (session === null || landing.includes('login_error')) {
     throw new Error(`sign-in of ${email} failed: ${landing}`);
   }

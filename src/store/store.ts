@@ -29,6 +29,7 @@ import { LookupIndex } from './sqlite/lookup-index.ts';
 import { SqliteAuditStore } from './sqlite/audit-store.ts';
 import { Checkpointer } from './sqlite/checkpointer.ts';
 import { SqliteWriteBatch } from './sqlite/write-batch.ts';
+import { SqliteAgentStore, SqliteSecretStore, SqliteSessionStore } from './sqlite/sign-in-stores.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 import { PostgresCallLogStore, PostgresContactStore, PostgresPinStore } from './postgres/hot-reads.ts';
 import { assertWritable, sqliteOpenError } from './writable.ts';
@@ -161,6 +162,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       pins: new SqlitePinStore(db, clock, sqlite, index),
       callLog: new SqliteCallLogStore(db, clock, sqlite, batch),
       audit: new SqliteAuditStore(db, sqlite, batch),
+      secrets: new SqliteSecretStore(db, clock, sqlite, batch),
+      agents: new SqliteAgentStore(db, clock, sqlite, batch),
+      sessions: new SqliteSessionStore(db, sqlite, batch),
       // Writes still waiting for their batch commit before the connection closes.
       beforeClose: async () => {
         batch.flush();
@@ -181,6 +185,9 @@ async function assemble(
     pins: PinStore;
     callLog: CallLogStore;
     audit?: AuditStore;
+    secrets?: SecretStore;
+    agents?: AgentStore;
+    sessions?: SessionStore;
     beforeClose?: () => Promise<void> | void;
   },
 ): Promise<Store> {
@@ -191,13 +198,13 @@ async function assemble(
     await db.destroy();
     throw error;
   }
-  const { beforeClose, audit, ...hot } = hotStores();
+  const { beforeClose, audit, secrets, agents, sessions, ...hot } = hotStores();
   return {
     dialect,
     ...hot,
-    secrets: new KyselySecretStore(db, clock),
-    agents: new KyselyAgentStore(db, clock),
-    sessions: new KyselySessionStore(db),
+    secrets: secrets ?? new KyselySecretStore(db, clock),
+    agents: agents ?? new KyselyAgentStore(db, clock),
+    sessions: sessions ?? new KyselySessionStore(db),
     noteRevisions: new KyselyNoteRevisionStore(db),
     audit: audit ?? new KyselyAuditStore(db),
     webhooks: new KyselyWebhookStore(db, dialect),

@@ -1,6 +1,8 @@
 // GoTo OAuth (goto-protocol.md §1) through oauth4webapi: authorization URL with state + PKCE, code, refresh and PAT grants.
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import * as oauth from 'oauth4webapi';
+import { httpRequest } from '../http/transport.ts';
 import type { StoredTokens } from '../ports.ts';
 
 export interface GoToOAuthSettings {
@@ -51,22 +53,52 @@ export interface GoToOAuth {
 }
 
 /**
- * GoTo's refresh answer may lack token_type (one doc example, §1.4); oauth4webapi requires it, so a 200 JSON
- * token answer without it gets "Bearer" added here. Nothing else is changed.
+ * oauth4webapi's fetch: the request goes through the GoTo client's transport (../http/transport.ts, far cheaper
+ * than fetch), and oauth4webapi reads the answer as a Response built from its text. GoTo's refresh answer may
+ * lack token_type (one doc example, §1.4); oauth4webapi requires it, so a 200 JSON token answer without it gets
+ * "Bearer" added here. Nothing else is changed.
  */
-async function tolerantFetch(url: string, options: RequestInit): Promise<Response> {
-  const response = await fetch(url, options);
-  if (response.status !== 200 || !(response.headers.get('content-type') ?? '').includes('json')) {
-    return response;
-  }
-  const body: unknown = await response.json();
-  if (body !== null && typeof body === 'object' && !('token_type' in body)) {
-    Object.assign(body, { token_type: 'Bearer' });
-  }
-  return new Response(JSON.stringify(body), {
-    status: response.status,
-    headers: { 'content-type': 'application/json' },
+async function tokenEndpointFetch(url: string, options: RequestInit): Promise<Response> {
+  const headers = new Headers(options.headers);
+  const answer = await httpRequest(url, {
+    method: options.method ?? 'GET',
+    headers: Object.fromEntries(headers),
+    ...(options.body === undefined || options.body === null ? {} : { body: String(options.body) }),
+    signal: options.signal ?? null,
   });
+  const type = answer.headers['content-type'] ?? '';
+  let text = answer.text;
+  if (answer.status === 200 && type.includes('json')) {
+    const body = parseJson(text);
+    if (body !== null && typeof body === 'object' && !('token_type' in body)) {
+      text = JSON.stringify({ ...body, token_type: 'Bearer' });
+    }
+  }
+  // 204 / 304 answers carry no body; Response refuses one for them.
+  const empty = answer.status === 204 || answer.status === 304;
+  return new Response(empty ? null : text, {
+    status: answer.status,
+    headers: responseHeaders(answer.headers),
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null; // oauth4webapi reports the unparsable body itself
+  }
+}
+
+/** The answer's headers for a Response: repeated ones joined, as fetch does (set-cookie aside, unused here). */
+function responseHeaders(raw: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) {
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+  }
+  return headers;
 }
 
 export function createGoToOAuth(settings: GoToOAuthSettings): GoToOAuth {
@@ -82,7 +114,7 @@ export function createGoToOAuth(settings: GoToOAuthSettings): GoToOAuth {
   const clientAuth = oauth.ClientSecretBasic(settings.clientSecret);
   // Plain http only towards loopback (the built-in simulator); a remote http URL fails in oauth4webapi.
   const options: oauth.TokenEndpointRequestOptions = {
-    [oauth.customFetch]: tolerantFetch,
+    [oauth.customFetch]: tokenEndpointFetch,
     [oauth.allowInsecureRequests]: LOOPBACK.has(new URL(base).hostname),
   };
 

@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import { listLines } from '../http/account.ts';
 import type { GoToLine } from '../http/account.ts';
 import type { GoToOAuth, PendingAuthorization } from './oauth.ts';
+import type { StoredTokens } from '../ports.ts';
 import { createGoToApi } from '../http/rest-client.ts';
 import type { GoToApi, GoToBaseUrls } from '../http/rest-client.ts';
 import { TokenManager } from './token-manager.ts';
+import type { TokenManagerSettings } from './token-manager.ts';
 import type { TokenVault } from './token-vault.ts';
 
 /**
@@ -43,6 +45,8 @@ export interface GoToPrincipalsSettings {
 
 export class GoToPrincipals {
   readonly #managers = new Map<string, Promise<TokenManager>>();
+  /** One REST client per manager: a client is a logger child and request slots, not worth making per sign-in. */
+  readonly #apis = new WeakMap<TokenManager, GoToApi>();
 
   constructor(private readonly settings: GoToPrincipalsSettings) {}
 
@@ -57,8 +61,7 @@ export class GoToPrincipals {
     if (tokens.principal === null) {
       throw new Error('GoTo sign-in answered without a principal');
     }
-    const manager = await this.manager(tokens.principal);
-    await manager.setTokens(tokens);
+    const manager = await this.#signedIn(tokens.principal, tokens);
     const account = this.settings.account;
     if (
       account !== undefined &&
@@ -75,15 +78,41 @@ export class GoToPrincipals {
   manager(principal: string): Promise<TokenManager> {
     let manager = this.#managers.get(principal);
     if (manager === undefined) {
-      manager = TokenManager.create({
-        key: principal,
-        vault: this.settings.vault,
-        oauth: this.settings.oauth,
-        logger: this.settings.logger,
-      });
+      manager = TokenManager.create(this.#managerSettings(principal));
       this.#managers.set(principal, manager);
     }
     return manager;
+  }
+
+  /**
+   * The principal's manager, holding the tokens of this sign-in. A manager made for it starts from them, without
+   * first reading and decrypting the vault record they replace (a read per sign-in, issue 12).
+   */
+  #signedIn(principal: string, tokens: StoredTokens): Promise<TokenManager> {
+    const cached = this.#managers.get(principal);
+    if (cached !== undefined) {
+      return cached.then(async (manager) => {
+        await manager.setTokens(tokens);
+        return manager;
+      });
+    }
+    const created = TokenManager.signedIn(this.#managerSettings(principal), tokens);
+    this.#managers.set(principal, created);
+    created.catch(() => {
+      if (this.#managers.get(principal) === created) {
+        this.#managers.delete(principal); // not stored: the next use reads the vault again
+      }
+    });
+    return created;
+  }
+
+  #managerSettings(principal: string): TokenManagerSettings {
+    return {
+      key: principal,
+      vault: this.settings.vault,
+      oauth: this.settings.oauth,
+      logger: this.settings.logger,
+    };
   }
 
   /** Drops the cached manager(s), so the next use reads the vault afresh (tokens other instances stored). */
@@ -96,7 +125,12 @@ export class GoToPrincipals {
   }
 
   api(manager: TokenManager): GoToApi {
-    return createGoToApi({ urls: this.settings.urls, tokens: manager, logger: this.settings.logger });
+    let api = this.#apis.get(manager);
+    if (api === undefined) {
+      api = createGoToApi({ urls: this.settings.urls, tokens: manager, logger: this.settings.logger });
+      this.#apis.set(manager, api);
+    }
+    return api;
   }
 }
 

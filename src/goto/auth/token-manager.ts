@@ -62,6 +62,13 @@ export class TokenManager implements AccessTokenSource {
     return manager;
   }
 
+  /** A manager holding tokens from a sign-in, stored in the vault (what was stored before is replaced unread). */
+  static async signedIn(settings: TokenManagerSettings, tokens: StoredTokens): Promise<TokenManager> {
+    const manager = new TokenManager(settings);
+    await manager.setTokens(tokens);
+    return manager;
+  }
+
   get status(): TokenStatus {
     return this.#status;
   }

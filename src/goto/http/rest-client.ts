@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import { GoToApiError, parseApiError, redactPath } from './api-error.ts';
 import { backoffDelay, sleep } from '../backoff.ts';
 import { RequestSlots, followSignal } from './request-slots.ts';
+import { httpRequest } from './transport.ts';
+import type { HttpAnswer } from './transport.ts';
 import type { AccessTokenSource } from '../auth/token-manager.ts';
 
 /** The GoTo hosts (config.goto.*), all configurable so the simulator can stand in (§0.3). */
@@ -62,21 +64,21 @@ export function createGoToApi(settings: GoToApiSettings): GoToApi {
   const trim = (u: string): string => u.replace(/\/+$/, '');
   const slots = new RequestSlots(settings.concurrency ?? 16);
 
-  async function send(
+  function send(
     method: string,
     url: string,
     token: string,
     body: unknown,
     signal?: AbortSignal,
-  ): Promise<Response> {
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
     }
-    return fetch(url, {
+    return httpRequest(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: signal ?? null,
     });
   }
@@ -86,11 +88,10 @@ export function createGoToApi(settings: GoToApiSettings): GoToApi {
     url: string,
     body: unknown,
     signal?: AbortSignal,
-  ): Promise<Response> {
+  ): Promise<HttpAnswer> {
     let token = await settings.tokens.accessToken();
     let response = await send(method, url, token, body, signal);
     for (let n = 0; response.status === 401 && n < MAX_REFRESHES; n++) {
-      await response.body?.cancel();
       token = await settings.tokens.refreshAfterRejection(token);
       response = await send(method, url, token, body, signal);
     }
@@ -126,7 +127,7 @@ export function createGoToApi(settings: GoToApiSettings): GoToApi {
   ): Promise<GoToResponse<T>> {
     const path = redactPath(new URL(url).pathname);
     for (let n = 0; ; n++) {
-      let response: Response;
+      let response: HttpAnswer;
       try {
         response = await attempt(method, url, options.body, signal);
       } catch (error) {
@@ -146,7 +147,6 @@ export function createGoToApi(settings: GoToApiSettings): GoToApi {
         throw error;
       }
       if (RETRY_STATUS.has(response.status) && n < retries) {
-        await response.body?.cancel();
         const delay = backoffDelay(n, backoff);
         log.warn(
           { method, path, status: response.status, attempt: n + 1, delay },
@@ -155,8 +155,8 @@ export function createGoToApi(settings: GoToApiSettings): GoToApi {
         await sleep(delay, options.signal);
         continue;
       }
-      const text = await response.text();
-      if (!response.ok) {
+      const text = response.text;
+      if (response.status < 200 || response.status > 299) {
         throw parseApiError(method, path, response.status, text);
       }
       if (options.schema === undefined) {

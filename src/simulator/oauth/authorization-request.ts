@@ -1,5 +1,6 @@
 // Parses an /oauth/authorize request and finishes it for a chosen user (code or implicit token redirect).
 import type { SimDirectory, SimOAuthClient, SimUser } from '../context.ts';
+import { directoryLookups } from '../directory/lookups.ts';
 import { redirectUriAllowed } from './clients.ts';
 import type { TokenStore } from './token-store.ts';
 
@@ -78,8 +79,7 @@ export function parseAuthorization(params: URLSearchParams, directory: SimDirect
 
 /** The user a login_hint names (e-mail, case-insensitive, or user key), else undefined. */
 export function findUserByHint(directory: SimDirectory, hint: string): SimUser | undefined {
-  const lower = hint.toLowerCase();
-  return directory.users.find((u) => u.email.toLowerCase() === lower || u.userKey === hint);
+  return directoryLookups(directory).userByHint(hint);
 }
 
 /** Issues the code (query) or the implicit-grant token (fragment, no refresh token) and returns the Location. */

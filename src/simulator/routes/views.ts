@@ -1,5 +1,6 @@
 // JSON views of directory entries, in the shapes of fixtures users/ and voice-admin/.
 import type { SimAccount, SimDirectory, SimLine, SimPhoneNumber, SimUser } from '../context.ts';
+import { directoryLookups } from '../directory/lookups.ts';
 
 /** A line as /users/v1/lines and /users/v1/users list it (fixtures users/lines.json). */
 export function lineView(line: SimLine, account: SimAccount): Record<string, unknown> {
@@ -15,16 +16,17 @@ export function lineView(line: SimLine, account: SimAccount): Record<string, unk
 }
 
 export function accountOf(directory: SimDirectory, key: string): SimAccount | undefined {
-  return directory.accounts.find((a) => a.key === key);
+  return directoryLookups(directory).accountByKey(key);
 }
 
 export function linesOf(directory: SimDirectory, user: SimUser): Record<string, unknown>[] {
-  const account = accountOf(directory, user.accountKey);
+  const lookups = directoryLookups(directory);
+  const account = lookups.accountByKey(user.accountKey);
   if (account === undefined) {
     return [];
   }
   return user.lineIds.flatMap((id) => {
-    const line = directory.lines.find((l) => l.id === id);
+    const line = lookups.lineById(id);
     return line === undefined ? [] : [lineView(line, account)];
   });
 }
