@@ -1,8 +1,8 @@
 // GoTo OAuth (goto-protocol.md §1) through oauth4webapi: authorization URL with state + PKCE, code, refresh and PAT grants.
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import { httpRequest } from '../http/transport.ts';
+import type { HttpAnswer } from '../http/transport.ts';
 import type { StoredTokens } from '../ports.ts';
 
 export interface GoToOAuthSettings {
@@ -91,7 +91,7 @@ function parseJson(text: string): unknown {
 }
 
 /** The answer's headers for a Response: repeated ones joined, as fetch does (set-cookie aside, unused here). */
-function responseHeaders(raw: IncomingHttpHeaders): Headers {
+function responseHeaders(raw: HttpAnswer['headers']): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
     if (value !== undefined) {
