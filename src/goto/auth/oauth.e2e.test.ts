@@ -13,6 +13,7 @@ import { createAccountTokenManager, GoToPrincipals } from './principals.ts';
 import { createGoToApi } from '../http/rest-client.ts';
 import { approve, harness, silent, simAccountKey, simFaults, simPat } from '../testing/harness.ts';
 import type { Harness } from '../testing/harness.ts';
+import { countFetches } from '../testing/fetch-counter.ts';
 
 let sim: RunningSimulator;
 let h: Harness;
@@ -53,18 +54,10 @@ test('code grant with state and PKCE gives tokens and the principal', async () =
 test('the code exchange goes through the GoTo client’s transport, not fetch (~150 µs less CPU each)', async (t) => {
   const pending = await h.oauth.authorizationRequest(`http://127.0.0.1:${sim.port}/auth/callback`, scopes);
   const callback = await approve(pending.url);
-  const realFetch = globalThis.fetch;
-  let fetches = 0;
-  globalThis.fetch = (...args: Parameters<typeof fetch>) => {
-    fetches += 1;
-    return realFetch(...args);
-  };
-  t.after(() => {
-    globalThis.fetch = realFetch;
-  });
+  const fetches = countFetches(t);
   const tokens = await h.oauth.exchangeCode(callback, pending);
   assert.ok(tokens.accessToken !== '' && tokens.refreshToken !== null);
-  assert.equal(fetches, 0);
+  assert.equal(fetches(), 0);
 });
 
 test('a callback whose state does not match is refused before any code exchange', async () => {

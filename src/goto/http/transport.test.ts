@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { createGoToApi } from './rest-client.ts';
 import { NetworkError, httpRequest } from './transport.ts';
+import { countFetches } from '../testing/fetch-counter.ts';
 
 async function serve(
   handler: (request: IncomingMessage, response: ServerResponse) => void,
@@ -122,15 +123,7 @@ test('the REST client sends its requests through this transport, never through f
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
   t.after(() => server.close());
-  const realFetch = globalThis.fetch;
-  let fetches = 0;
-  globalThis.fetch = (...args: Parameters<typeof fetch>) => {
-    fetches += 1;
-    return realFetch(...args);
-  };
-  t.after(() => {
-    globalThis.fetch = realFetch;
-  });
+  const fetches = countFetches(t);
   const api = createGoToApi({
     urls: { api: base, admin: base, realtime: base },
     tokens: { accessToken: async () => 't', refreshAfterRejection: async () => 't' },
@@ -139,5 +132,5 @@ test('the REST client sends its requests through this transport, never through f
   for (let i = 0; i < 10; i += 1) {
     assert.equal((await api.request('GET', api.url('api', '/users/v1/lines'))).status, 200);
   }
-  assert.equal(fetches, 0);
+  assert.equal(fetches(), 0);
 });

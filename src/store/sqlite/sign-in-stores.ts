@@ -13,9 +13,24 @@ import { KyselySecretStore } from '../secret-store.ts';
 import { KyselySessionStore } from '../session-store.ts';
 import type { SqliteWriteBatch } from './write-batch.ts';
 
+/** One text value by key, with its updated_at: the read and the upsert, prepared once (constant identifiers). */
+class KeyedText {
+  readonly read: BetterSqlite3.Statement<[string], string | undefined>;
+  readonly upsert: BetterSqlite3.Statement<[string, string, number]>;
+
+  constructor(sqlite: BetterSqlite3.Database, table: 'secrets' | 'agents', key: string, value: string) {
+    this.read = sqlite
+      .prepare<[string], string | undefined>(`SELECT ${value} FROM ${table} WHERE ${key} = ?`)
+      .pluck();
+    this.upsert = sqlite.prepare<[string, string, number]>(
+      `INSERT INTO ${table} (${key}, ${value}, updated_at) VALUES (?, ?, ?) ` +
+        `ON CONFLICT (${key}) DO UPDATE SET ${value} = excluded.${value}, updated_at = excluded.updated_at`,
+    );
+  }
+}
+
 export class SqliteSecretStore extends KyselySecretStore {
-  private readonly read: BetterSqlite3.Statement<[string], string | undefined>;
-  private readonly upsert: BetterSqlite3.Statement<[string, string, number]>;
+  private readonly rows: KeyedText;
   private readonly remove: BetterSqlite3.Statement<[string]>;
 
   constructor(
@@ -25,23 +40,17 @@ export class SqliteSecretStore extends KyselySecretStore {
     private readonly batch: SqliteWriteBatch,
   ) {
     super(db, time);
-    this.read = sqlite
-      .prepare<[string], string | undefined>('SELECT value FROM secrets WHERE key = ?')
-      .pluck();
+    this.rows = new KeyedText(sqlite, 'secrets', 'key', 'value');
     this.remove = sqlite.prepare<[string]>('DELETE FROM secrets WHERE key = ?');
-    this.upsert = sqlite.prepare<[string, string, number]>(
-      'INSERT INTO secrets (key, value, updated_at) VALUES (?, ?, ?) ' +
-        'ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-    );
   }
 
   override async getSecret(key: string): Promise<string | null> {
-    return this.read.get(key) ?? null;
+    return this.rows.read.get(key) ?? null;
   }
 
   override putSecret(key: string, value: string): Promise<void> {
     const at = this.time.now();
-    return this.batch.run(() => this.upsert.run(key, value, at));
+    return this.batch.run(() => this.rows.upsert.run(key, value, at));
   }
 
   override deleteSecret(key: string): Promise<void> {
@@ -50,8 +59,7 @@ export class SqliteSecretStore extends KyselySecretStore {
 }
 
 export class SqliteAgentStore extends KyselyAgentStore {
-  private readonly read: BetterSqlite3.Statement<[string], string | undefined>;
-  private readonly upsert: BetterSqlite3.Statement<[string, string, number]>;
+  private readonly rows: KeyedText;
 
   constructor(
     db: Kysely<Database>,
@@ -60,24 +68,18 @@ export class SqliteAgentStore extends KyselyAgentStore {
     private readonly batch: SqliteWriteBatch,
   ) {
     super(db, time);
-    this.read = sqlite
-      .prepare<[string], string | undefined>('SELECT settings FROM agents WHERE principal = ?')
-      .pluck();
-    this.upsert = sqlite.prepare<[string, string, number]>(
-      'INSERT INTO agents (principal, settings, updated_at) VALUES (?, ?, ?) ' +
-        'ON CONFLICT (principal) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at',
-    );
+    this.rows = new KeyedText(sqlite, 'agents', 'principal', 'settings');
   }
 
   override async getAgent(principal: string): Promise<AgentSettings | null> {
-    const settings = this.read.get(principal);
+    const settings = this.rows.read.get(principal);
     return settings === undefined ? null : (JSON.parse(settings) as AgentSettings);
   }
 
   override saveAgent(settings: AgentSettings): Promise<void> {
     const json = JSON.stringify(settings);
     const at = this.time.now();
-    return this.batch.run(() => this.upsert.run(settings.principal, json, at));
+    return this.batch.run(() => this.rows.upsert.run(settings.principal, json, at));
   }
 }
 
