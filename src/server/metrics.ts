@@ -7,9 +7,8 @@ import type { Count } from '../util/scraped-counter.ts';
 export class ServerMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly cards: ScrapedCounter<'phase'>;
-  /** Each phase's count, kept: a card update counts without building labels (util/scraped-counter.ts). */
-  private readonly cardsByPhase = new Map<string, Count>();
+  /** Each phase's count, made once: a card update counts without building labels (util/scraped-counter.ts). */
+  private readonly cardsByPhase: Readonly<Record<Card['phase'], Count>>;
   private readonly firstPop: Histogram;
   private readonly seenCalls = new Set<string>();
 
@@ -22,12 +21,18 @@ export class ServerMetrics {
       labelNames: ['method', 'route', 'status'],
       registers: [this.registry],
     });
-    this.cards = new ScrapedCounter({
+    const cards = new ScrapedCounter({
       name: 'screenpop_cards_published_total',
       help: 'Card updates published, by phase',
       labelNames: ['phase'],
       registers: [this.registry],
     });
+    // A phase shows on /metrics from its first card, as prom-client's own counter would.
+    this.cardsByPhase = {
+      ringing: cards.child({ phase: 'ringing' }),
+      connected: cards.child({ phase: 'connected' }),
+      ended: cards.child({ phase: 'ended' }),
+    };
     this.firstPop = new Histogram({
       name: 'screenpop_first_pop_seconds',
       help: 'From the call start GoTo reported to the first card published',
@@ -52,12 +57,7 @@ export class ServerMetrics {
   }
 
   cardPublished(card: Card): void {
-    let count = this.cardsByPhase.get(card.phase);
-    if (count === undefined) {
-      count = this.cards.child({ phase: card.phase });
-      this.cardsByPhase.set(card.phase, count);
-    }
-    count.inc();
+    this.cardsByPhase[card.phase].inc();
     if (!this.seenCalls.has(card.callId)) {
       this.seenCalls.add(card.callId);
       if (this.seenCalls.size > 10_000) {

@@ -13,19 +13,38 @@ import { KyselySecretStore } from '../secret-store.ts';
 import { KyselySessionStore } from '../session-store.ts';
 import type { SqliteWriteBatch } from './write-batch.ts';
 
-/** One text value by key, with its updated_at: the read and the upsert, prepared once (constant identifiers). */
+/**
+ * One text value by key, with its updated_at: read by a prepared statement, written by one in the write batch
+ * (constant identifiers).
+ */
 class KeyedText {
-  readonly read: BetterSqlite3.Statement<[string], string | undefined>;
-  readonly upsert: BetterSqlite3.Statement<[string, string, number]>;
+  readonly #read: BetterSqlite3.Statement<[string], string | undefined>;
+  readonly #upsert: BetterSqlite3.Statement<[string, string, number]>;
 
-  constructor(sqlite: BetterSqlite3.Database, table: 'secrets' | 'agents', key: string, value: string) {
-    this.read = sqlite
+  constructor(
+    sqlite: BetterSqlite3.Database,
+    private readonly batch: SqliteWriteBatch,
+    private readonly time: Clock,
+    table: 'secrets' | 'agents',
+    key: string,
+    value: string,
+  ) {
+    this.#read = sqlite
       .prepare<[string], string | undefined>(`SELECT ${value} FROM ${table} WHERE ${key} = ?`)
       .pluck();
-    this.upsert = sqlite.prepare<[string, string, number]>(
+    this.#upsert = sqlite.prepare<[string, string, number]>(
       `INSERT INTO ${table} (${key}, ${value}, updated_at) VALUES (?, ?, ?) ` +
         `ON CONFLICT (${key}) DO UPDATE SET ${value} = excluded.${value}, updated_at = excluded.updated_at`,
     );
+  }
+
+  get(key: string): string | undefined {
+    return this.#read.get(key);
+  }
+
+  put(key: string, value: string): Promise<void> {
+    const at = this.time.now();
+    return this.batch.run(() => this.#upsert.run(key, value, at));
   }
 }
 
@@ -35,22 +54,21 @@ export class SqliteSecretStore extends KyselySecretStore {
 
   constructor(
     db: Kysely<Database>,
-    private readonly time: Clock,
+    time: Clock,
     sqlite: BetterSqlite3.Database,
     private readonly batch: SqliteWriteBatch,
   ) {
     super(db, time);
-    this.rows = new KeyedText(sqlite, 'secrets', 'key', 'value');
+    this.rows = new KeyedText(sqlite, batch, time, 'secrets', 'key', 'value');
     this.remove = sqlite.prepare<[string]>('DELETE FROM secrets WHERE key = ?');
   }
 
   override async getSecret(key: string): Promise<string | null> {
-    return this.rows.read.get(key) ?? null;
+    return this.rows.get(key) ?? null;
   }
 
   override putSecret(key: string, value: string): Promise<void> {
-    const at = this.time.now();
-    return this.batch.run(() => this.rows.upsert.run(key, value, at));
+    return this.rows.put(key, value);
   }
 
   override deleteSecret(key: string): Promise<void> {
@@ -61,25 +79,18 @@ export class SqliteSecretStore extends KyselySecretStore {
 export class SqliteAgentStore extends KyselyAgentStore {
   private readonly rows: KeyedText;
 
-  constructor(
-    db: Kysely<Database>,
-    private readonly time: Clock,
-    sqlite: BetterSqlite3.Database,
-    private readonly batch: SqliteWriteBatch,
-  ) {
+  constructor(db: Kysely<Database>, time: Clock, sqlite: BetterSqlite3.Database, batch: SqliteWriteBatch) {
     super(db, time);
-    this.rows = new KeyedText(sqlite, 'agents', 'principal', 'settings');
+    this.rows = new KeyedText(sqlite, batch, time, 'agents', 'principal', 'settings');
   }
 
   override async getAgent(principal: string): Promise<AgentSettings | null> {
-    const settings = this.rows.read.get(principal);
+    const settings = this.rows.get(principal);
     return settings === undefined ? null : (JSON.parse(settings) as AgentSettings);
   }
 
   override saveAgent(settings: AgentSettings): Promise<void> {
-    const json = JSON.stringify(settings);
-    const at = this.time.now();
-    return this.batch.run(() => this.rows.upsert.run(settings.principal, json, at));
+    return this.rows.put(settings.principal, JSON.stringify(settings));
   }
 }
 
